@@ -1,0 +1,3 @@
+export * from './event-envelope';
+export * from './event-definition';
+export * from './command-envelope';

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './validation';
+export * from './subjects';
+export * from './envelope';
+export * from './state';

@@ -1,0 +1,3 @@
+export * from './edge.schemas';
+export * from './edge.events';
+export * from './edge.requests';
