@@ -28,7 +28,7 @@ export const capacitySchema = z
   .refine((capacity) => Object.keys(capacity).length <= 32, 'at most 32 resource types');
 
 const tagsSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_.\/-]{1,64}$/, 'tag keys are 1-64 of A-Z a-z 0-9 _ . / -'), z.string().max(256))
+  .record(z.string().regex(/^[A-Za-z0-9_./-]{1,64}$/, 'tag keys are 1-64 of A-Z a-z 0-9 _ . / -'), z.string().max(256))
   .refine((tags) => Object.keys(tags).length <= 64, 'at most 64 tags');
 
 /** What an operator supplies to register an edge. */

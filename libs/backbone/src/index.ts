@@ -1,0 +1,17 @@
+export * from './errors';
+export * from './logger';
+export { BackboneMetrics } from './metrics/backbone-metrics';
+export { connectToNats } from './nats/connect';
+export type { NatsSettings } from './nats/connect';
+export * from './streams/stream-setup';
+export * from './publishing/event-publisher';
+export * from './projection/sql';
+export * from './projection/checkpoints';
+export * from './projection/projection';
+export { DEAD_LETTER_HEADERS } from './projection/dead-letter';
+export type { DeadLetterReason } from './projection/dead-letter';
+export * from './projection/projection-runner';
+export * from './projection/rebuild';
+export * from './aggregate/aggregate-reader';
+export * from './rpc/request-server';
+export * from './rpc/request-client';

@@ -1,0 +1,23 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
+
+export interface NatsSettings {
+  readonly servers: string | string[];
+  readonly name: string;
+  /** Credentials come from the environment; never from the repository. */
+  readonly user?: string;
+  readonly pass?: string;
+  readonly token?: string;
+}
+
+export function connectToNats(settings: NatsSettings): Promise<NatsConnection> {
+  return connect({
+    servers: settings.servers,
+    name: settings.name,
+    user: settings.user,
+    pass: settings.pass,
+    token: settings.token,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+  });
+}

@@ -1,0 +1,294 @@
+import type { SubjectSpace } from '@kailash/contracts';
+import type { HybridLogicalClock } from '@kailash/hlc';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { ProjectionFencedError } from '../errors';
+import type { BackboneLogger } from '../logger';
+import { silentLogger } from '../logger';
+import { BackboneMetrics } from '../metrics/backbone-metrics';
+import { ensureDurableConsumer } from '../streams/stream-setup';
+import { advanceCheckpoint, lockCheckpoint } from './checkpoints';
+import { DeadLetterPublisher } from './dead-letter';
+import type { Decoded } from './decode';
+import { decode } from './decode';
+import type { Projection } from './projection';
+import { ProjectorLock } from './projector-lock';
+import type { SqlDatabase, SqlExecutor } from './sql';
+
+export interface ProjectionRunnerOptions {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly subjects: SubjectSpace;
+  /** Owning service, part of the dead-letter subject. */
+  readonly service: string;
+  readonly stream: string;
+  readonly filterSubject: string;
+  readonly projection: Projection;
+  readonly db: SqlDatabase;
+  readonly clock?: HybridLogicalClock;
+  readonly metrics?: BackboneMetrics;
+  readonly logger?: BackboneLogger;
+  /** Most events applied in one transaction. */
+  readonly batchSize?: number;
+  /** Attempts (deliveries plus local retries) before a failing event is dead-lettered. */
+  readonly maxDeliver?: number;
+  readonly ackWaitMs?: number;
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** How often a standby instance retries to become the active projector. */
+  readonly standbyPollMs?: number;
+}
+
+export type RunnerStatus = 'idle' | 'standby' | 'active' | 'stopping' | 'stopped' | 'failed';
+
+const defaultRetryDelay = (attempt: number) => Math.min(50 * 2 ** attempt, 2000);
+
+/**
+ * Feeds a durable pull consumer into a projection. Each batch is applied and its checkpoint
+ * stored in one transaction, then acknowledged: at-least-once delivery, effectively-once effect.
+ */
+export class ProjectionRunner {
+  private state: RunnerStatus = 'idle';
+  private messages?: ConsumerMessages;
+  private readonly queue: JsMsg[] = [];
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private readonly lock: ProjectorLock;
+  private readonly deadLetters: DeadLetterPublisher;
+  private readonly metrics: BackboneMetrics;
+  private readonly logger: BackboneLogger;
+  private readonly batchSize: number;
+  private readonly maxDeliver: number;
+  private readonly name: string;
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.name = options.projection.name;
+    this.batchSize = options.batchSize ?? 100;
+    this.maxDeliver = options.maxDeliver ?? 5;
+    this.metrics = options.metrics ?? BackboneMetrics.for();
+    this.logger = options.logger ?? silentLogger;
+    this.lock = new ProjectorLock(options.db, this.name);
+    this.deadLetters = new DeadLetterPublisher(options.js, options.subjects, options.service, this.name);
+  }
+
+  get status(): RunnerStatus {
+    return this.state;
+  }
+
+  get projectionName(): string {
+    return this.name;
+  }
+
+  async start(): Promise<void> {
+    if (this.loop) return;
+    await ensureDurableConsumer(this.options.jsm, {
+      stream: this.options.stream,
+      durable: this.name,
+      filterSubject: this.options.filterSubject,
+      // Two batches: one being applied while the next is already on its way.
+      maxAckPending: this.batchSize * 2,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+    });
+    this.state = 'standby';
+    this.loop = this.run().catch((error) => {
+      this.state = 'failed';
+      this.logger.error('projection runner failed', { projection: this.name, error: String(error) });
+    });
+  }
+
+  /** Graceful drain: stop pulling, finish the batch in hand, hand back what was not started. */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.state = 'stopping';
+    await this.messages?.close();
+    this.wake?.();
+    await this.loop;
+    this.loop = undefined;
+    await this.lock.release();
+    this.state = 'stopped';
+  }
+
+  private get running(): boolean {
+    return this.state === 'standby' || this.state === 'active';
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (!(await this.becomeActive())) continue;
+      try {
+        await this.consume();
+      } catch (error) {
+        if (!(error instanceof ProjectionFencedError)) throw error;
+        this.logger.warn('projection paused; back to standby', { projection: this.name, reason: error.message });
+        await sleep(this.options.standbyPollMs ?? 1000);
+      }
+      this.releaseQueue();
+      await this.messages?.close();
+      if (this.running) this.state = 'standby';
+    }
+    this.releaseQueue();
+  }
+
+  private async becomeActive(): Promise<boolean> {
+    try {
+      if (await this.lock.tryAcquire()) {
+        this.state = 'active';
+        return true;
+      }
+    } catch (error) {
+      this.logger.warn('could not reach the database for the projector lock', { error: String(error) });
+    }
+    await sleep(this.options.standbyPollMs ?? 1000);
+    return false;
+  }
+
+  private async consume(): Promise<void> {
+    const consumer = await this.options.js.consumers.get(this.options.stream, this.name);
+    const messages = await consumer.consume({ max_messages: this.batchSize * 2 });
+    this.messages = messages;
+    let pumping = true;
+    const pump = (async () => {
+      for await (const msg of messages) {
+        this.queue.push(msg);
+        this.wake?.();
+      }
+    })().finally(() => {
+      pumping = false;
+      this.wake?.();
+    });
+    while (this.state === 'active' && (pumping || this.queue.length > 0)) {
+      if (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+      const batch = this.queue.splice(0, this.batchSize);
+      if (batch.length > 0) await this.processBatch(batch);
+    }
+    await messages.close();
+    await pump;
+  }
+
+  private async processBatch(batch: JsMsg[]): Promise<void> {
+    const decoded = batch.map((msg) => decode(msg, this.options.projection));
+    const stopTimer = this.metrics.handlerSeconds.startTimer({ consumer: this.name });
+    try {
+      await this.options.db.transaction((tx) => this.applyAll(tx, decoded));
+      this.acknowledge(decoded);
+    } catch (error) {
+      if (error instanceof ProjectionFencedError) throw error;
+      this.metrics.failed.inc({ consumer: this.name });
+      await this.applyOneByOne(decoded);
+    } finally {
+      stopTimer();
+      // Whatever was not applied (fenced, stopping) goes back now rather than after the ack wait;
+      // messages already acknowledged ignore this.
+      for (const item of decoded) item.msg.nak();
+    }
+  }
+
+  /** Applies a batch after the fence and checkpoint checks; poison is dead-lettered in order. */
+  private async applyAll(tx: SqlExecutor, batch: readonly Decoded[]): Promise<void> {
+    await this.lock.fence(tx);
+    const checkpoint = await lockCheckpoint(tx, this.name);
+    for (const item of batch) {
+      if (item.msg.seq <= checkpoint) {
+        this.metrics.skipped.inc({ consumer: this.name });
+        continue;
+      }
+      if (item.kind === 'poison') await this.deadLetter(item.msg, item.reason, item.detail);
+      if (item.kind === 'apply') await this.apply(tx, item);
+    }
+    const last = batch[batch.length - 1];
+    if (last) await advanceCheckpoint(tx, this.name, last.msg.seq);
+  }
+
+  private async apply(tx: SqlExecutor, item: Extract<Decoded, { kind: 'apply' }>): Promise<void> {
+    this.observeClock(item.event.hlc);
+    await this.options.projection.apply(item.event, tx, {
+      stream: item.msg.info.stream,
+      seq: item.msg.seq,
+      subject: item.msg.subject,
+    });
+  }
+
+  /** After a batch failed: find the failing event, retry it with backoff, then dead-letter it. */
+  private async applyOneByOne(batch: readonly Decoded[]): Promise<void> {
+    for (const item of batch) {
+      if (!this.running) return;
+      await this.applyWithRetries(item);
+    }
+  }
+
+  private async applyWithRetries(item: Decoded): Promise<void> {
+    for (let attempt = item.msg.info.deliveryCount; ; attempt++) {
+      try {
+        await this.options.db.transaction((tx) => this.applyAll(tx, [item]));
+        this.acknowledge([item]);
+        return;
+      } catch (error) {
+        if (error instanceof ProjectionFencedError) throw error;
+        this.metrics.failed.inc({ consumer: this.name });
+        if (!(await this.databaseAnswers())) throw new ProjectionFencedError('database unavailable', { cause: error });
+        if (attempt >= this.maxDeliver) {
+          await this.deadLetterInPlace(item, error);
+          return;
+        }
+        this.logger.warn('projection handler failed; retrying', {
+          projection: this.name,
+          seq: item.msg.seq,
+          attempt,
+          error: String(error),
+        });
+        item.msg.working();
+        await sleep((this.options.retryDelayMs ?? defaultRetryDelay)(attempt));
+      }
+    }
+  }
+
+  private async deadLetterInPlace(item: Decoded, error: unknown): Promise<void> {
+    await this.options.db.transaction(async (tx) => {
+      await this.lock.fence(tx);
+      const checkpoint = await lockCheckpoint(tx, this.name);
+      if (item.msg.seq > checkpoint) {
+        await this.deadLetter(item.msg, 'handler-failed', String((error as Error)?.message ?? error));
+        await advanceCheckpoint(tx, this.name, item.msg.seq);
+      }
+    });
+    item.msg.term('dead-lettered');
+  }
+
+  private async deadLetter(msg: JsMsg, reason: Parameters<DeadLetterPublisher['publish']>[1], detail: string) {
+    await this.deadLetters.publish(msg, reason, detail);
+    this.metrics.deadLettered.inc({ consumer: this.name, reason });
+    this.logger.warn('event dead-lettered', { projection: this.name, seq: msg.seq, reason, detail });
+  }
+
+  private acknowledge(batch: readonly Decoded[]): void {
+    for (const item of batch) item.msg.ack();
+    this.metrics.consumed.inc({ consumer: this.name }, batch.length);
+    this.metrics.batchSize.observe({ consumer: this.name }, batch.length);
+    const last = batch[batch.length - 1];
+    if (last) this.metrics.lag.set({ consumer: this.name }, last.msg.info.pending);
+  }
+
+  private observeClock(hlc: string): void {
+    try {
+      this.options.clock?.receive(hlc);
+    } catch {
+      // The event is already durable; refusing it would stall the projection. The guard only
+      // keeps a far-future stamp out of our clock, and the metric makes the skew visible.
+      this.metrics.clockSkewRejections.inc({ consumer: this.name });
+    }
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    try {
+      await this.options.db.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Messages fetched but not started go straight back to the server for the next projector. */
+  private releaseQueue(): void {
+    for (const msg of this.queue.splice(0)) msg.nak();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,18 @@
+import type { EventCatalog, EventEnvelope } from '@kailash/contracts';
+import type { SqlExecutor } from './sql';
+
+export interface EventPosition {
+  readonly stream: string;
+  readonly seq: number;
+  readonly subject: string;
+}
+
+/** A read model: which events it understands and how each one changes its tables. */
+export interface Projection<E extends EventEnvelope = EventEnvelope> {
+  /** Checkpoint key and durable consumer name: [A-Za-z0-9_-]. */
+  readonly name: string;
+  readonly catalog: EventCatalog;
+  /** Event types to apply; others on the same subjects are acknowledged and skipped. Default: all. */
+  readonly handles?: readonly string[];
+  apply(event: E, tx: SqlExecutor, position: EventPosition): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import type { Pool, PoolClient } from 'pg';
+
+/** The slice of SQL a projection needs: parameterised queries returning rows. */
+export interface SqlExecutor {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** A connection held open on purpose, e.g. to own a session-level advisory lock. */
+export interface SqlSession extends SqlExecutor {
+  readonly pid: number;
+  release(): Promise<void>;
+}
+
+export interface SqlDatabase {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  session(): Promise<SqlSession>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+/** SqlDatabase over a node-postgres pool (TypeORM's Postgres driver exposes the same pool). */
+export class PgDatabase implements SqlDatabase {
+  constructor(private readonly pool: Pool) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    const result = await this.pool.query(sql, params as unknown[]);
+    return result.rows as Row[];
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(executorOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async session(): Promise<SqlSession> {
+    const client = await this.pool.connect();
+    const [row] = (await client.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[];
+    let released = false;
+    return {
+      ...executorOf(client),
+      pid: row?.pid ?? -1,
+      release: async () => {
+        if (released) return;
+        released = true;
+        // Destroy rather than return to the pool, so no session state (locks) leaks to the next user.
+        client.release(true);
+      },
+    };
+  }
+}
+
+function executorOf(client: PoolClient): SqlExecutor {
+  return {
+    query: async <Row>(sql: string, params: readonly unknown[] = []) =>
+      (await client.query(sql, params as unknown[])).rows as Row[],
+  };
+}

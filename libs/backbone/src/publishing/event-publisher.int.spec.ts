@@ -1,0 +1,72 @@
+import type { Harness } from '../../test/harness';
+import { openHarness } from '../../test/harness';
+import { CounterIncremented, streamOf } from '../../test/fixtures';
+import { ConcurrencyConflictError } from '../errors';
+
+describe('EventPublisher against JetStream', () => {
+  let harness: Harness;
+  beforeAll(async () => (harness = await openHarness()));
+  afterAll(() => harness.close());
+
+  it('stores a duplicate publish once and reports it as a duplicate', async () => {
+    const publisher = harness.publisher();
+    const draft = { definition: CounterIncremented, aggregateId: 'dup', data: { by: 1 }, id: 'fixed-id-1' };
+    const first = await publisher.publish(draft);
+    const second = await publisher.publish(draft);
+    expect(first.duplicate).toBe(false);
+    expect(second.duplicate).toBe(true);
+    expect(second.seq).toBe(first.seq);
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: first.subject });
+    expect(info.state.subjects?.[first.subject]).toBe(1);
+  });
+
+  it('stamps the envelope with an HLC, headers and the aggregate subject', async () => {
+    const published = await harness.publisher('node-a').publish({
+      definition: CounterIncremented,
+      aggregateId: 'stamped',
+      data: { by: 2 },
+      correlationId: 'corr-1',
+    });
+    const stored = await harness.jsm.streams.getMessage(streamOf(harness.subjects), { seq: published.seq });
+    expect(stored?.subject).toBe(harness.subjects.event('state', 'counter', 'stamped'));
+    expect(stored?.header.get('Kailash-Event-Type')).toBe('counter.incremented');
+    expect(stored?.header.get('Nats-Msg-Id')).toBe(published.event.id);
+    expect(stored?.header.get('Kailash-Hlc')).toBe(published.event.hlc);
+    expect(stored?.json()).toEqual(expect.objectContaining({ correlationId: 'corr-1', data: { by: 2 } }));
+  });
+
+  it('reports an optimistic-concurrency conflict and never loses the winning write', async () => {
+    const [writerA, writerB] = [harness.publisher('a'), harness.publisher('b')];
+    const base = await writerA.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 1 } });
+    const attempts = await Promise.allSettled([
+      writerA.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 10 } }, { expectedLastSubjectSequence: base.seq }),
+      writerB.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 20 } }, { expectedLastSubjectSequence: base.seq }),
+    ]);
+    const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
+    const lost = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.reason).toBeInstanceOf(ConcurrencyConflictError);
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: base.subject });
+    expect(info.state.subjects?.[base.subject]).toBe(2);
+    const conflicts = await harness.registry.getSingleMetricAsString('kailash_events_concurrency_conflicts_total');
+    expect(conflicts).toMatch(/ 1$/m);
+  });
+
+  it('refuses a create when the aggregate already exists (expected sequence 0)', async () => {
+    const publisher = harness.publisher();
+    await publisher.publish({ definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } }, { expectedLastSubjectSequence: 0 });
+    await expect(
+      publisher.publish({ definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } }, { expectedLastSubjectSequence: 0 }),
+    ).rejects.toBeInstanceOf(ConcurrencyConflictError);
+  });
+
+  it('refuses invalid data before anything reaches the stream', async () => {
+    const before = await harness.jsm.streams.info(streamOf(harness.subjects));
+    await expect(
+      harness.publisher().publish({ definition: CounterIncremented, aggregateId: 'bad', data: { by: 1.5 } }),
+    ).rejects.toThrow(/by: /);
+    const after = await harness.jsm.streams.info(streamOf(harness.subjects));
+    expect(after.state.messages).toBe(before.state.messages);
+  });
+});

@@ -1,0 +1,119 @@
+import type { SubjectSpace } from '@kailash/contracts';
+import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { nanos } from '@nats-io/transport-node';
+
+type StreamSpec = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
+
+/**
+ * Creates a stream, or updates it when it exists with other settings. Safe to call from every
+ * instance at every boot: concurrent creators converge on the same config.
+ */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  try {
+    const info = await jsm.streams.info(spec.name);
+    if (differs(info.config, spec)) await jsm.streams.update(spec.name, spec);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    try {
+      await jsm.streams.add(spec);
+    } catch (addError) {
+      // Another instance created it between our info and add.
+      if (!(addError instanceof JetStreamApiError && (await exists(jsm, spec.name)))) throw addError;
+    }
+  }
+}
+
+/** The event stream of one domain: kept forever (it is the source of truth), deduplicated by Nats-Msg-Id. */
+export function domainStreamSpec(subjects: SubjectSpace, domain: string): StreamSpec {
+  return {
+    name: subjects.stream(domain),
+    subjects: [subjects.events(domain)],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(2 * 60_000),
+    max_msg_size: 1024 * 1024,
+  };
+}
+
+/** Poison messages with their reasons; kept 30 days for inspection and replay. */
+export function deadLetterStreamSpec(subjects: SubjectSpace): StreamSpec {
+  return {
+    name: subjects.deadLetterStream(),
+    subjects: [subjects.deadLetterAll()],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(30 * 24 * 3600_000),
+    duplicate_window: nanos(2 * 60_000),
+  };
+}
+
+/** High-volume metrics and heartbeats: not event-sourced, so bounded by age and size. */
+export function telemetryStreamSpec(subjects: SubjectSpace): StreamSpec {
+  return {
+    name: subjects.telemetryStream(),
+    subjects: [subjects.telemetryAll()],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    max_age: nanos(24 * 3600_000),
+    max_bytes: 1024 ** 3,
+  };
+}
+
+export interface DurableConsumerSpec {
+  readonly stream: string;
+  readonly durable: string;
+  readonly filterSubject: string;
+  /** Upper bound of unacknowledged messages the server hands out: the backpressure limit. */
+  readonly maxAckPending: number;
+  readonly ackWaitMs: number;
+}
+
+export async function ensureDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<void> {
+  const config: Partial<ConsumerConfig> = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: spec.filterSubject,
+    max_ack_pending: spec.maxAckPending,
+    ack_wait: nanos(spec.ackWaitMs),
+    // The runner counts deliveries and dead-letters itself; a server-side cap would strand messages.
+    max_deliver: -1,
+  };
+  try {
+    const info = await jsm.consumers.info(spec.stream, spec.durable);
+    if (info.config.max_ack_pending !== spec.maxAckPending || info.config.ack_wait !== config.ack_wait) {
+      await jsm.consumers.update(spec.stream, spec.durable, {
+        max_ack_pending: spec.maxAckPending,
+        ack_wait: config.ack_wait,
+      });
+    }
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.consumers.add(spec.stream, config);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof JetStreamApiError &&
+    (error.code === JetStreamApiCodes.StreamNotFound || error.code === JetStreamApiCodes.ConsumerNotFound)
+  );
+}
+
+async function exists(jsm: JetStreamManager, stream: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(stream);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function differs(current: Partial<StreamConfig>, wanted: StreamSpec): boolean {
+  return Object.entries(wanted).some(
+    ([key, value]) => JSON.stringify(current[key as keyof StreamConfig]) !== JSON.stringify(value),
+  );
+}

@@ -1,0 +1,4 @@
+export * from './environment';
+export * from './unique-name';
+export * from './test-database';
+export * from './test-nats';

@@ -1,0 +1,29 @@
+import { Pool } from 'pg';
+import { testPostgresUrl } from './environment';
+import { uniqueName } from './unique-name';
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  readonly pool: Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh database per test file on the real PostgreSQL, dropped afterwards. */
+export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+  const name = uniqueName(prefix);
+  const admin = new Pool({ connectionString: testPostgresUrl('postgres'), max: 1 });
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = testPostgresUrl(name);
+  const pool = new Pool({ connectionString: url, max: 8 });
+  return {
+    name,
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
