@@ -47,3 +47,15 @@ export {
   type CandidateScore,
 } from './forecasting/selector';
 export { smape, mase, maseScale, owa, naive2Forecast } from './forecasting/metrics';
+export { deviationScore, type StreamingDetector, type DetectorFactory } from './anomaly/types';
+export { robustZDetector, type RobustZOptions } from './anomaly/robust-z';
+export { ewmaBandsDetector, type EwmaBandsOptions } from './anomaly/ewma-bands';
+export {
+  cusumDetector,
+  pageHinkleyDetector,
+  type CusumOptions,
+  type PageHinkleyOptions,
+} from './anomaly/change-points';
+export { seasonalResidualDetector, type SeasonalResidualOptions } from './anomaly/seasonal-residual';
+export { withSuppression } from './anomaly/suppression';
+export { combinedDetector, type CombinedOptions } from './anomaly/combined';
