@@ -73,6 +73,10 @@ export class SimCluster {
   now = 0;
   events = 0;
   messagesSent = 0;
+  /** Messages that are not responses: comparable to 6.824's RPC counts. */
+  requestsSent = 0;
+  /** Append rejections: what fast backtracking keeps low. */
+  appendRejections = 0;
   bytesSent = 0;
   network: NetworkFaults;
   private readonly nodes = new Map<NodeId, SimNode>();
@@ -357,6 +361,8 @@ export class SimCluster {
 
   private send(node: SimNode, message: Message, diskDelayMs: number): void {
     this.messagesSent++;
+    if (!message.type.endsWith('-resp')) this.requestsSent++;
+    if (message.type === 'app-resp' && message.reject) this.appendRejections++;
     for (const entry of message.entries ?? []) this.bytesSent += entry.data.length;
     this.bytesSent += message.chunk?.data.length ?? 0;
     if (!this.links.isUp(message.from, message.to)) return;
