@@ -15,3 +15,4 @@ export * from './projection/rebuild';
 export * from './aggregate/aggregate-reader';
 export * from './rpc/request-server';
 export * from './rpc/request-client';
+export * from './aggregate/command-handler';

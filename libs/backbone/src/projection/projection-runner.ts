@@ -10,7 +10,7 @@ import { advanceCheckpoint, lockCheckpoint } from './checkpoints';
 import { DeadLetterPublisher } from './dead-letter';
 import type { Decoded } from './decode';
 import { decode } from './decode';
-import type { Projection } from './projection';
+import type { PositionedEvent, Projection } from './projection';
 import { ProjectorLock } from './projector-lock';
 import type { SqlDatabase, SqlExecutor } from './sql';
 
@@ -185,25 +185,33 @@ export class ProjectionRunner {
   private async applyAll(tx: SqlExecutor, batch: readonly Decoded[]): Promise<void> {
     await this.lock.fence(tx);
     const checkpoint = await lockCheckpoint(tx, this.name);
+    const toApply: PositionedEvent[] = [];
     for (const item of batch) {
       if (item.msg.seq <= checkpoint) {
         this.metrics.skipped.inc({ consumer: this.name });
         continue;
       }
       if (item.kind === 'poison') await this.deadLetter(item.msg, item.reason, item.detail);
-      if (item.kind === 'apply') await this.apply(tx, item);
+      if (item.kind === 'apply') toApply.push(this.positioned(item));
     }
+    await this.applyEvents(tx, toApply);
     const last = batch[batch.length - 1];
     if (last) await advanceCheckpoint(tx, this.name, last.msg.seq);
   }
 
-  private async apply(tx: SqlExecutor, item: Extract<Decoded, { kind: 'apply' }>): Promise<void> {
+  private async applyEvents(tx: SqlExecutor, events: readonly PositionedEvent[]): Promise<void> {
+    const { projection } = this.options;
+    if (events.length === 0) return;
+    if (projection.applyBatch) return projection.applyBatch(events, tx);
+    for (const { event, position } of events) await projection.apply(event, tx, position);
+  }
+
+  private positioned(item: Extract<Decoded, { kind: 'apply' }>): PositionedEvent {
     this.observeClock(item.event.hlc);
-    await this.options.projection.apply(item.event, tx, {
-      stream: item.msg.info.stream,
-      seq: item.msg.seq,
-      subject: item.msg.subject,
-    });
+    return {
+      event: item.event,
+      position: { stream: item.msg.info.stream, seq: item.msg.seq, subject: item.msg.subject },
+    };
   }
 
   /** After a batch failed: find the failing event, retry it with backoff, then dead-letter it. */

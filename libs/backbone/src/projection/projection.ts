@@ -15,4 +15,14 @@ export interface Projection<E extends EventEnvelope = EventEnvelope> {
   /** Event types to apply; others on the same subjects are acknowledged and skipped. Default: all. */
   readonly handles?: readonly string[];
   apply(event: E, tx: SqlExecutor, position: EventPosition): Promise<void>;
+  /**
+   * Optional: applies a whole batch at once (e.g. one multi-row INSERT). Same effect as calling
+   * `apply` for each event in order; the runner falls back to `apply` one by one when it throws.
+   */
+  applyBatch?(events: readonly PositionedEvent<E>[], tx: SqlExecutor): Promise<void>;
+}
+
+export interface PositionedEvent<E extends EventEnvelope = EventEnvelope> {
+  readonly event: E;
+  readonly position: EventPosition;
 }

@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     db: new PgDatabase(new Pool({ connectionString: databaseUrl, max: 4 })),
     batchSize: 50,
     standbyPollMs: 100,
+    // What the killed process held unacknowledged comes back after the ack wait; keep it short.
+    ackWaitMs: 2000,
     projection: {
       name: 'counters',
       catalog: counterCatalog,

@@ -1,0 +1,20 @@
+import type { OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ProjectionHost } from '@kailash/service-kit';
+import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
+import { EdgesController } from './edges.controller';
+import { EdgesHandlers } from './edges.handlers';
+import { edgesProjection } from './edges.projection';
+import { EdgesService } from './edges.service';
+
+@Module({
+  controllers: [EdgesController],
+  providers: [EdgesService, EdgesHandlers],
+})
+export class EdgesModule implements OnModuleInit {
+  constructor(private readonly projections: ProjectionHost) {}
+
+  onModuleInit(): void {
+    this.projections.register({ projection: edgesProjection, domain: STATE_DOMAIN, aggregateType: EDGE_AGGREGATE });
+  }
+}

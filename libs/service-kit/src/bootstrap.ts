@@ -1,0 +1,36 @@
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { ServiceConfig } from './config/service-config';
+
+export interface BootstrapOptions {
+  readonly title: string;
+  readonly description: string;
+}
+
+/** Creates, configures and starts a service's HTTP app; returns it so tests can close it. */
+export async function bootstrapService(
+  appModule: Type<unknown> | DynamicModule,
+  config: ServiceConfig,
+  options: BootstrapOptions,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key from API_KEYS' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.listen(config.PORT, config.HOST);
+  return app;
+}

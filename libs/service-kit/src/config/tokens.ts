@@ -1,0 +1,9 @@
+/** Injection tokens of the service kit. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const JETSTREAM = Symbol('JETSTREAM');
+export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
+export const SUBJECTS = Symbol('SUBJECTS');
+export const HLC_CLOCK = Symbol('HLC_CLOCK');
+export const SQL_DATABASE = Symbol('SQL_DATABASE');
+export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');

@@ -1,0 +1,47 @@
+import type { DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { MixedList } from 'typeorm';
+import { SERVICE_CONFIG } from '../config/tokens';
+import type { ServiceConfig } from '../config/service-config';
+import { CreateProjectionCheckpoints1764100000000 } from './checkpoints.migration';
+import { createDatabaseIfMissing } from './create-database';
+
+export interface DatabaseOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
+  readonly migrations: MixedList<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
+  readonly entities?: MixedList<Function>;
+}
+
+/** TypeORM on the service's own database: created if missing, migrated at boot, never synchronised. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: async (config: ServiceConfig) => {
+            await createDatabaseIfMissing(config.DATABASE_URL);
+            return {
+              type: 'postgres' as const,
+              url: config.DATABASE_URL,
+              entities: options.entities ?? [],
+              migrations: [CreateProjectionCheckpoints1764100000000, ...toArray(options.migrations)],
+              migrationsRun: true,
+              migrationsTransactionMode: 'each' as const,
+              synchronize: false,
+              extra: { max: 10 },
+            };
+          },
+        }),
+      ],
+    };
+  }
+}
+
+function toArray<T>(list: MixedList<T>): T[] {
+  return Array.isArray(list) ? list : Object.values(list as Record<string, T>);
+}

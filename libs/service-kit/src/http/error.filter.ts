@@ -1,0 +1,48 @@
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger } from '@nestjs/common';
+import type { ErrorBody, ErrorCode } from '@kailash/contracts';
+import { isKailashError } from '@kailash/contracts';
+import type { Response } from 'express';
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/** Every HTTP error leaves as `{error: {code, message, details}}` with the codes NATS replies use. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpException && exception.getStatus() === 503) {
+      // Health checks answer 503 with terminus' per-indicator report; keep it as it is.
+      response.status(503).json(exception.getResponse());
+      return;
+    }
+    const [status, body] = this.toResponse(exception);
+    if (status >= 500) this.logger.error({ err: exception, msg: 'request failed' });
+    response.status(status).json({ error: body });
+  }
+
+  private toResponse(exception: unknown): [number, ErrorBody] {
+    if (isKailashError(exception)) return [exception.httpStatus, exception.toBody()];
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return [status, { code: STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'), message: exception.message }];
+    }
+    const parserError = exception as { type?: string; status?: number; message?: string };
+    if (parserError.type === 'entity.too.large') return [413, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' }];
+    if (parserError.type === 'entity.parse.failed') {
+      return [400, { code: 'VALIDATION_FAILED', message: 'invalid body: (root): not valid JSON', details: { issues: [{ field: '(root)', message: 'not valid JSON' }] } }];
+    }
+    return [500, { code: 'INTERNAL', message: 'internal error' }];
+  }
+}

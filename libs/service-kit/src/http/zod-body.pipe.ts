@@ -1,0 +1,15 @@
+import type { PipeTransform } from '@nestjs/common';
+import { parseWith } from '@kailash/contracts';
+import type { z } from 'zod';
+
+/** Validates a body, param or query with the message's own schema; 400 names the field. */
+export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly what = 'body',
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    return parseWith(this.schema, value, this.what);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './config/service-config';
+export * from './config/tokens';
+export { ServiceKitModule } from './service-kit.module';
+export type { ServiceKitOptions } from './service-kit.module';
+export { ProjectionHost } from './messaging/projection-host';
+export type { ProjectionRegistration } from './messaging/projection-host';
+export { ZodPipe } from './http/zod-body.pipe';
+export { openApiSchema } from './http/openapi';
+export { bootstrapService } from './bootstrap';
+export { createDatabaseIfMissing } from './database/create-database';

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import type { Params } from 'nestjs-pino';
+import type { ServiceConfig } from './config/service-config';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** pino JSON logs; every request line carries a correlation id, taken from the caller or minted. */
+export function loggerParams(config: ServiceConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.LOG_LEVEL,
+      base: { service: config.service, instance: config.instanceId },
+      genReqId: (request, response) => {
+        const given = request.headers[CORRELATION_HEADER];
+        const id = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+        response.setHeader(CORRELATION_HEADER, id);
+        return id;
+      },
+      customAttributeKeys: { reqId: 'correlationId' },
+      redact: ['req.headers.authorization'],
+      autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import type { DynamicModule, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import type { BackboneLogger, SqlDatabase } from '@kailash/backbone';
+import {
+  BackboneMetrics,
+  connectToNats,
+  deadLetterStreamSpec,
+  domainStreamSpec,
+  ensureStream,
+  EventPublisher,
+  PgDatabase,
+  RequestClient,
+  RequestServer,
+  telemetryStreamSpec,
+} from '@kailash/backbone';
+import type { EventCatalog } from '@kailash/contracts';
+import { SubjectSpace } from '@kailash/contracts';
+import { HybridLogicalClock } from '@kailash/hlc';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { ServiceConfig } from '../config/service-config';
+import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SQL_DATABASE, SUBJECTS } from '../config/tokens';
+import { ProjectionHost } from './projection-host';
+
+export interface MessagingOptions {
+  /** The domain whose stream this service writes. */
+  readonly domain: string;
+  /** Every event this service publishes. */
+  readonly catalog: EventCatalog;
+  /** Other domains whose streams it reads; ensured so a consumer never waits on a missing stream. */
+  readonly consumesDomains?: readonly string[];
+}
+
+export const backboneLogger = (logger: Logger): BackboneLogger => ({
+  info: (message, meta) => logger.log({ ...meta, msg: message }),
+  warn: (message, meta) => logger.warn({ ...meta, msg: message }),
+  error: (message, meta) => logger.error({ ...meta, msg: message }),
+});
+
+@Injectable()
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    private readonly projections: ProjectionHost,
+    private readonly requests: RequestServer,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projections.startAll();
+  }
+
+  /** Runs before TypeORM closes its pool: stop taking work, finish what is in hand, then drain NATS. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.requests.drain();
+    await this.projections.stopAll();
+    if (!this.nc.isClosed()) await this.nc.drain();
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const logger = new Logger('Messaging');
+    return {
+      module: MessagingModule,
+      providers: [
+        {
+          provide: SUBJECTS,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) => new SubjectSpace(config.KAILASH_NAMESPACE),
+        },
+        {
+          provide: HLC_CLOCK,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) => new HybridLogicalClock({ nodeId: `${config.service}-${config.instanceId}`.slice(0, 64) }),
+        },
+        {
+          provide: NATS_CONNECTION,
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: ServiceConfig) =>
+            connectToNats({
+              servers: config.NATS_URL.split(','),
+              name: `${config.service}-${config.instanceId}`,
+              user: config.NATS_USER,
+              pass: config.NATS_PASSWORD,
+              token: config.NATS_TOKEN,
+            }),
+        },
+        { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => jetstream(nc) },
+        {
+          provide: JETSTREAM_MANAGER,
+          inject: [NATS_CONNECTION, SUBJECTS],
+          useFactory: async (nc: NatsConnection, subjects: SubjectSpace) => {
+            const jsm = await jetstreamManager(nc);
+            for (const domain of new Set([options.domain, ...(options.consumesDomains ?? [])])) {
+              await ensureStream(jsm, domainStreamSpec(subjects, domain));
+            }
+            await ensureStream(jsm, deadLetterStreamSpec(subjects));
+            await ensureStream(jsm, telemetryStreamSpec(subjects));
+            return jsm;
+          },
+        },
+        {
+          provide: SQL_DATABASE,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) => new PgDatabase((dataSource.driver as PostgresDriver).master),
+        },
+        {
+          provide: EventPublisher,
+          inject: [JETSTREAM, SUBJECTS, HLC_CLOCK, SERVICE_CONFIG, METRICS_REGISTRY],
+          useFactory: (js: JetStreamClient, subjects: SubjectSpace, clock: HybridLogicalClock, config: ServiceConfig, registry: Registry) =>
+            new EventPublisher({
+              js,
+              subjects,
+              clock,
+              domain: options.domain,
+              catalog: options.catalog,
+              source: { service: config.service, instance: config.instanceId },
+              metrics: BackboneMetrics.for(registry),
+            }),
+        },
+        {
+          provide: RequestServer,
+          inject: [NATS_CONNECTION, SUBJECTS, SERVICE_CONFIG],
+          useFactory: (nc: NatsConnection, subjects: SubjectSpace, config: ServiceConfig) =>
+            new RequestServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES, logger: backboneLogger(logger) }),
+        },
+        {
+          provide: RequestClient,
+          inject: [NATS_CONNECTION, SUBJECTS],
+          useFactory: (nc: NatsConnection, subjects: SubjectSpace) => new RequestClient(nc, subjects),
+        },
+        {
+          provide: ProjectionHost,
+          inject: [JETSTREAM, JETSTREAM_MANAGER, SUBJECTS, SQL_DATABASE, HLC_CLOCK, SERVICE_CONFIG, METRICS_REGISTRY],
+          useFactory: (
+            js: JetStreamClient,
+            jsm: JetStreamManager,
+            subjects: SubjectSpace,
+            db: SqlDatabase,
+            clock: HybridLogicalClock,
+            config: ServiceConfig,
+            registry: Registry,
+          ) =>
+            new ProjectionHost({ js, jsm, subjects, db, clock, service: config.service, logger: backboneLogger(logger), metrics: BackboneMetrics.for(registry) }),
+        },
+        MessagingLifecycle,
+      ],
+      exports: [SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import type { BackboneLogger, BackboneMetrics, Projection, RunnerStatus, SqlDatabase } from '@kailash/backbone';
+import { ProjectionRunner } from '@kailash/backbone';
+import type { SubjectSpace } from '@kailash/contracts';
+import type { HybridLogicalClock } from '@kailash/hlc';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+
+export interface ProjectionRegistration {
+  readonly projection: Projection;
+  /** Domain whose stream feeds it, and optionally one aggregate type within it. */
+  readonly domain: string;
+  readonly aggregateType?: string;
+  readonly batchSize?: number;
+}
+
+export interface ProjectionHostDeps {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly subjects: SubjectSpace;
+  readonly db: SqlDatabase;
+  readonly clock: HybridLogicalClock;
+  readonly service: string;
+  readonly logger: BackboneLogger;
+  readonly metrics: BackboneMetrics;
+}
+
+/** Starts the service's projection runners after boot and drains them first at shutdown. */
+export class ProjectionHost {
+  private readonly runners: ProjectionRunner[] = [];
+
+  constructor(private readonly deps: ProjectionHostDeps) {}
+
+  register(registration: ProjectionRegistration): void {
+    const { subjects } = this.deps;
+    this.runners.push(
+      new ProjectionRunner({
+        ...this.deps,
+        stream: subjects.stream(registration.domain),
+        filterSubject: subjects.events(registration.domain, registration.aggregateType),
+        projection: registration.projection,
+        batchSize: registration.batchSize ?? 200,
+      }),
+    );
+  }
+
+  async startAll(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.start()));
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  statuses(): Record<string, RunnerStatus> {
+    return Object.fromEntries(this.runners.map((runner) => [runner.projectionName, runner.status]));
+  }
+}
