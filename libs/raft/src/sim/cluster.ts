@@ -77,6 +77,7 @@ export class SimCluster {
   requestsSent = 0;
   /** Append rejections: what fast backtracking keeps low. */
   appendRejections = 0;
+  private readonly sentByType = new Map<string, number>();
   bytesSent = 0;
   network: NetworkFaults;
   private readonly nodes = new Map<NodeId, SimNode>();
@@ -207,6 +208,16 @@ export class SimCluster {
     let count = 0;
     for (const node of this.nodes.values()) if (node.machine.appliedIndex >= index) count++;
     return count;
+  }
+
+  sentCount(type: Message['type']): number {
+    return this.sentByType.get(type) ?? 0;
+  }
+
+  /** Entries still held in a node's durable log (compaction keeps this bounded). */
+  logLength(id: NodeId): number {
+    const storage = this.node(id).storage;
+    return storage.lastIndex() - storage.firstIndex() + 1;
   }
 
   maxCommitted(): number {
@@ -363,6 +374,7 @@ export class SimCluster {
     this.messagesSent++;
     if (!message.type.endsWith('-resp')) this.requestsSent++;
     if (message.type === 'app-resp' && message.reject) this.appendRejections++;
+    this.sentByType.set(message.type, (this.sentByType.get(message.type) ?? 0) + 1);
     for (const entry of message.entries ?? []) this.bytesSent += entry.data.length;
     this.bytesSent += message.chunk?.data.length ?? 0;
     if (!this.links.isUp(message.from, message.to)) return;
