@@ -27,7 +27,7 @@ export class AggregateReader {
   ): Promise<LoadedAggregate<State>> {
     const last = await this.jsm.streams.getMessage(this.stream, { last_by_subj: subject });
     if (!last) return { state: initialState(), version: 0, events: 0 };
-    const consumer = await this.js.consumers.get(this.stream, { filter_subjects: [subject] });
+    const consumer = await this.js.consumers.get(this.stream, { filter_subjects: subject } /* a string keeps it working on NATS 2.9 */);
     let state = initialState();
     let events = 0;
     const messages = await consumer.fetch({ max_messages: 100_000, expires: 5000 });

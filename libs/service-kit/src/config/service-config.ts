@@ -12,7 +12,8 @@ const token = /^[A-Za-z0-9_-]{1,64}$/;
 /** Environment every service reads; a service can extend it with its own variables. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(1).max(65535),
+  // 0 asks the OS for a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAILASH_NAMESPACE: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).default('kailash'),
