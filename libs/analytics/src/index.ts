@@ -59,3 +59,14 @@ export {
 export { seasonalResidualDetector, type SeasonalResidualOptions } from './anomaly/seasonal-residual';
 export { withSuppression } from './anomaly/suppression';
 export { combinedDetector, type CombinedOptions } from './anomaly/combined';
+export { seededRandom, seededNormal } from './core/random';
+export { clamp01, type PatternFinding, type PatternKind } from './patterns/types';
+export {
+  detectPeriodic,
+  detectSpikes,
+  detectGrowth,
+  detectLevelShift,
+  detectImbalance,
+  analyseTrend,
+  findPatterns,
+} from './patterns/detectors';

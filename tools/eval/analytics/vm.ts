@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import {
+  createSelector,
+  detectSeasonality,
+  guardedForecast,
+  mase,
+  maseScale,
+  mstl,
+  naive,
+  seasonalNaive,
+  type Forecaster,
+} from '@kailash/analytics';
+import { readVmCsv } from './data';
+
+export const DAY = 288;
+export const WEEK = 7 * DAY;
+
+export interface VmResult {
+  readonly vmCount: number;
+  readonly originsPerVm: number;
+  readonly historyLength: number;
+  /** Mean MASE (scaled by in-sample daily seasonal naive) per horizon and model. */
+  readonly byHorizon: { horizon: number; models: { model: string; mase: number }[] }[];
+}
+
+/**
+ * Rolling origin on the 5-minute average CPU: two weeks of history, origins every `originStep`
+ * over the last 7 days, forecasts 12 steps (1 h) and 288 steps (1 day) ahead.
+ */
+export function evaluateVm(
+  dataDir: string,
+  options: { vmLimit?: number; originStep?: number } = {},
+): VmResult {
+  const { series } = readVmCsv(join(dataDir, 'azure-vm-cpu-2017', 'azure_vm_cpu_avg_5min_100vms.csv'));
+  const vms = series.slice(0, options.vmLimit ?? series.length);
+  const originStep = options.originStep ?? DAY;
+  const history = 14 * DAY;
+  const horizons = [12, DAY];
+  const byHorizon = horizons.map((horizon) => {
+    const pool: Forecaster[] = [naive, seasonalNaive(DAY), seasonalNaive(WEEK), mstl];
+    const models: Forecaster[] = [
+      naive,
+      seasonalNaive(DAY),
+      seasonalNaive(WEEK),
+      mstl,
+      createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'best' }),
+      createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'combine' }),
+    ];
+    const totals = models.map(() => ({ sum: 0, count: 0 }));
+    for (const values of vms) {
+      const n = values.length;
+      for (let origin = n - 7 * DAY; origin + horizon <= n; origin += originStep) {
+        const train = values.subarray(origin - history, origin);
+        const actual = values.subarray(origin, origin + horizon);
+        const scale = maseScale(train, DAY);
+        if (!(scale > 0)) continue;
+        const periods = detectSeasonality(train, { maxPeriod: WEEK + DAY }).map((p) => p.period);
+        models.forEach((model, k) => {
+          const forecast = guardedForecast(train, horizon, { models: [model], periods });
+          const total = totals[k] as { sum: number; count: number };
+          total.sum += mase(actual, forecast.mean, scale);
+          total.count++;
+        });
+      }
+    }
+    return {
+      horizon,
+      models: models.map((m, k) => ({
+        model: m.name === 'seasonal-naive' ? 'seasonal-naive' : m.name,
+        mase: (totals[k] as { sum: number }).sum / Math.max(1, (totals[k] as { count: number }).count),
+      })),
+    };
+  });
+  return {
+    vmCount: vms.length,
+    originsPerVm: Math.floor((7 * DAY - 12) / originStep) + 1,
+    historyLength: history,
+    byHorizon,
+  };
+}
