@@ -57,7 +57,7 @@ export function evaluateM4(dataDir: string, forecasters: readonly Forecaster[], 
       total.smape += smape(test, forecast.mean);
       total.mase += mase(test, forecast.mean, scale);
       if (forecast.notes.some((n) => n.includes('not used'))) total.fallbacks++;
-      if (forecaster.name === 'ensemble' || forecaster.name === 'selector') {
+      if (forecaster.name === 'ensemble') {
         const lead = forecast.model.replace(/^ensemble\[/, '').split(/[:(]/)[0] ?? forecast.model;
         choices.set(lead, (choices.get(lead) ?? 0) + 1);
       }

@@ -82,7 +82,7 @@ function m4Section(dataDir: string): string {
     '',
     `- Ensemble (top 3 weighted by 1/validation MASE): ${verdict(ensemble)}`,
     `- Selector (single best by validation): ${verdict(selector)}`,
-    `- Lead member of the ensemble per series: ${choices}.`,
+    `- Highest-weighted member of the ensemble per series (model family; arima = the SARIMA candidate with its chosen order): ${choices}.`,
     '- Anchors (official test split, not directly comparable): seasonal naive OWA 0.627, M4 winner 0.440, augurs MSTL 0.602 (intelligence-anchors §3).',
   ].join('\n');
 }
