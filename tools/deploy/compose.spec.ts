@@ -1,0 +1,79 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+
+/**
+ * There is no Docker engine on the build machines, so the compose file and Dockerfile are checked
+ * statically: structure, health gating, secrets from the environment, and that every app they
+ * build exists.
+ */
+const ROOT = join(__dirname, '..', '..');
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  environment?: Record<string, string>;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
+}
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const apps = Object.entries(compose.services).filter(([, service]) => service.build);
+
+describe('docker-compose.yml', () => {
+  it('runs NATS with JetStream on a volume and PostgreSQL, both health-checked', () => {
+    const { nats, postgres } = compose.services;
+    expect(nats?.image).toMatch(/^nats:\d+\.\d+-alpine$/);
+    expect(nats?.healthcheck?.test.join(' ')).toMatch(/healthz\?js-enabled-only=true/);
+    expect(nats?.volumes?.some((volume) => volume.endsWith(':/data'))).toBe(true);
+    expect(postgres?.image).toMatch(/^postgres:15/);
+    expect(postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+    expect(Object.keys(compose.volumes ?? {})).toEqual(expect.arrayContaining(['nats-data', 'pg-data']));
+  });
+
+  it('creates one database per service by an executable init script', () => {
+    const mount = compose.services['postgres']?.volumes?.find((volume) => volume.includes('/docker-entrypoint-initdb.d'));
+    const folder = join(ROOT, (mount ?? '').split(':')[0] ?? '');
+    const script = join(folder, '01-service-databases.sh');
+    expect(existsSync(script)).toBe(true);
+    expect(statSync(script).mode & 0o111).not.toBe(0);
+    for (const service of ['state', 'coordination', 'warming', 'monitor', 'migration', 'resource']) {
+      expect(readFileSync(script, 'utf8')).toContain(`kailash_${service}`);
+    }
+  });
+
+  it.each(apps)('%s is built from the shared Dockerfile of an existing app and gated on healthy dependencies', (name, service) => {
+    expect(service.build?.dockerfile).toBe('Dockerfile');
+    const app = service.build?.args?.['APP'];
+    expect(app).toBe(name);
+    expect(existsSync(join(ROOT, 'apps', app ?? '', 'src', 'main.ts'))).toBe(true);
+    expect(existsSync(join(ROOT, 'apps', app ?? '', 'webpack.config.js'))).toBe(true);
+    expect(service.depends_on).toEqual({ nats: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
+    expect(service.environment?.['NATS_URL']).toBe('nats://nats:4222');
+    expect(service.environment?.['DATABASE_URL']).toMatch(/@postgres:5432\/kailash_/);
+  });
+
+  it('takes every secret from the environment, none written in the file', () => {
+    expect(compose.services['postgres']?.environment?.['POSTGRES_PASSWORD']).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    for (const [, service] of apps) expect(service.environment?.['API_KEYS']).toMatch(/^\$\{KAILASH_API_KEYS:\?/);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds any app named by the APP build argument and runs it unprivileged', () => {
+    expect(dockerfile).toMatch(/^ARG APP$/m);
+    expect(dockerfile).toMatch(/npx nx build "\$\{APP\}"/);
+    expect(dockerfile).toMatch(/^COPY --from=build .*\/repo\/dist\/apps\/\$\{APP\} /m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
+    const nodeVersion = /ARG NODE_VERSION=(\d+)/.exec(dockerfile)?.[1];
+    const engines = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).engines.node as string;
+    expect(engines).toContain(`^${nodeVersion}.`);
+  });
+});
