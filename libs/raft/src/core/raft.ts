@@ -547,15 +547,22 @@ export class Raft {
 
   private handleAppendSuccess(m: Message, progress: Progress): void {
     const wasPaused = progress.isPaused();
-    if (!progress.maybeUpdate(m.index ?? 0)) return;
+    const index = m.index ?? 0;
+    const updated = progress.maybeUpdate(index);
+    // A repeated ack of our current match still matters outside replicate state: it ends a probe,
+    // or tells us the follower already holds what the snapshot in flight would give it.
+    if (!updated && !(progress.match === index && progress.state !== 'replicate')) return;
     if (progress.state === 'probe') {
       progress.becomeReplicate();
-    } else if (progress.state === 'snapshot' && progress.match + 1 >= this.log.firstIndex()) {
-      this.snapshotsInFlight.delete(m.from);
-      progress.becomeProbe();
-      progress.becomeReplicate();
-    } else if (progress.state === 'replicate') {
-      progress.inflights.freeLE(m.index ?? 0);
+    } else if (progress.state === 'snapshot') {
+      if (progress.match >= progress.pendingSnapshot) {
+        this.snapshotsInFlight.delete(m.from);
+        progress.becomeProbe();
+        // If we compacted past its match meanwhile, stay in probe: the next append sends a newer snapshot.
+        if (progress.match + 1 >= this.log.firstIndex()) progress.becomeReplicate();
+      }
+    } else {
+      progress.inflights.freeLE(index);
     }
     if (this.maybeCommit()) {
       this.releasePendingReadIndexMessages();
