@@ -13,11 +13,11 @@ RUN NX_DAEMON=false NX_NO_CLOUD=true npx nx build "${APP}" && npm prune --omit=d
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ARG APP
-ENV NODE_ENV=production
+ENV NODE_ENV=production APP=${APP}
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/node_modules ./node_modules
 COPY --from=build --chown=node:node /repo/dist/apps/${APP} ./
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + process.env.PORT + '/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "--enable-source-maps", "main.js"]
+CMD ["sh", "-c", "exec node --enable-source-maps apps/${APP}/src/main.js"]

@@ -53,7 +53,7 @@ describe('docker-compose.yml', () => {
     const app = service.build?.args?.['APP'];
     expect(app).toBe(name);
     expect(existsSync(join(ROOT, 'apps', app ?? '', 'src', 'main.ts'))).toBe(true);
-    expect(existsSync(join(ROOT, 'apps', app ?? '', 'webpack.config.js'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(ROOT, 'apps', app ?? '', 'project.json'), 'utf8')).targets.build.command).toContain('build-app.mjs');
     expect(service.depends_on).toEqual({ nats: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
     expect(service.environment?.['NATS_URL']).toBe('nats://nats:4222');
     expect(service.environment?.['DATABASE_URL']).toMatch(/@postgres:5432\/kailash_/);
@@ -70,6 +70,7 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ARG APP$/m);
     expect(dockerfile).toMatch(/npx nx build "\$\{APP\}"/);
     expect(dockerfile).toMatch(/^COPY --from=build .*\/repo\/dist\/apps\/\$\{APP\} /m);
+    expect(dockerfile).toMatch(/apps\/\$\{APP\}\/src\/main\.js/);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     const nodeVersion = /ARG NODE_VERSION=(\d+)/.exec(dockerfile)?.[1];

@@ -22,8 +22,8 @@ export API_KEYS
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' INT TERM EXIT
 for service in "${SERVICES[@]}"; do
-  NX_DAEMON=false npx nx build "$service" --skip-nx-cache >/dev/null
-  PORT="${PORTS[$service]}" node --enable-source-maps "dist/apps/$service/main.js" >>"var/log/$service.log" 2>&1 &
+  node tools/scripts/build-app.mjs "$service" >/dev/null
+  PORT="${PORTS[$service]}" node --enable-source-maps "dist/apps/$service/apps/$service/src/main.js" >>"var/log/$service.log" 2>&1 &
   pids+=($!)
 done
 
