@@ -14,3 +14,9 @@ export { SimCluster, type ClusterOptions, type CoreFactory } from './sim/cluster
 export { InvariantViolation, SafetyChecker } from './sim/invariants';
 export { Links, RELIABLE, UNRELIABLE, type NetworkFaults } from './sim/network';
 export { KvStateMachine, encodeKvCommand, type KvCommand, type KvResult } from './sim/kv-state-machine';
+export { DiskStorage, type SaveBatch, type RecoveryReport } from './storage/disk-storage';
+export { checkLinearizable, type CheckResult } from './linearizability/checker';
+export type { Model, HistoryOperation } from './linearizability/model';
+export { kvModel } from './linearizability/kv-model';
+export type { KvInput, KvOutput, Operation } from './sim/kv-clients';
+export { runRandomFaultSeed, runSeedRange, replayCommand, type RandomRunResult } from './sim/random-fault-run';

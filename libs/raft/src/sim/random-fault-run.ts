@@ -133,3 +133,25 @@ function heal(cluster: SimCluster): void {
     cluster.setDiskLatency(id, 0);
   }
 }
+
+/** How to replay one seed by hand (printed with every failure). */
+export function replayCommand(seed: number): string {
+  return `npm run soak:raft -- --from ${seed} --count 1 --verbose`;
+}
+
+export interface SeedRangeOutcome {
+  readonly failures: string[];
+  readonly operations: number;
+}
+
+/** Runs seeds [from, to); every failure names its seed and the command that replays it. */
+export function runSeedRange(from: number, to: number, options: RandomRunOptions = {}): SeedRangeOutcome {
+  const failures: string[] = [];
+  let operations = 0;
+  for (let seed = from; seed < to; seed++) {
+    const result = runRandomFaultSeed(seed, options);
+    operations += result.operations;
+    if (!result.ok) failures.push(`seed ${seed} (${result.description}): ${result.error}\n  replay: ${replayCommand(seed)}`);
+  }
+  return { failures, operations };
+}
