@@ -4,6 +4,9 @@ import { stateEventCatalog, STATE_DOMAIN } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
 import { EdgesModule } from './edges/edges.module';
+import { LeasesModule } from './leases/leases.module';
+import { PlacementModule } from './placement/placement.module';
+import { StateObjectsModule } from './state-objects/state-objects.module';
 import { stateMigrations } from './migrations';
 
 @Module({})
@@ -14,6 +17,9 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({ config, domain: STATE_DOMAIN, catalog: stateEventCatalog, migrations: stateMigrations }),
         EdgesModule,
+        LeasesModule,
+        StateObjectsModule,
+        PlacementModule,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventOf } from '../envelope';
-import { defineEvent, EventCatalog, tokenSchema } from '../envelope';
+import { defineEvent, tokenSchema } from '../envelope';
 import { edgeRegistrationSchema } from './edge.schemas';
 
 export const EDGE_AGGREGATE = 'edge';
@@ -16,5 +16,3 @@ export type EdgeRegistered = EventOf<typeof EdgeRegistered>;
 
 export const EDGE_EVENTS = [EdgeRegistered] as const;
 export type EdgeEvent = EdgeRegistered;
-
-export const stateEventCatalog = new EventCatalog([...EDGE_EVENTS]);

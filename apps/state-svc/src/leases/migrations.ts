@@ -1,0 +1,2 @@
+/** Migrations of the leases slice, in order (see ../migrations/index.ts). */
+export const leaseMigrations = [];

@@ -1,0 +1,2 @@
+/** Migrations of the placement slice, in order (see ../migrations/index.ts). */
+export const placementMigrations = [];

@@ -1,0 +1,2 @@
+/** Migrations of the state-objects slice, in order (see ../migrations/index.ts). */
+export const stateObjectMigrations = [];
