@@ -59,11 +59,11 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
   });
   try {
     clients.start();
-    runNemesis(cluster, random.fork(), options.faultMs ?? 1500);
+    runNemesis(cluster, random.fork(), options.faultMs ?? 1200);
     heal(cluster);
-    cluster.runFor(800);
+    cluster.runFor(600);
     clients.stop();
-    cluster.runFor(700); // let the last operations finish or time out
+    cluster.runFor(650); // let the last operations finish or time out (client timeout is 600 ms)
     one(cluster, 'final', voters, 5000);
     const check = checkLinearizable(kvModel, clients.history);
     if (check.linearizable === 'unknown') throw new Error(`linearizability undecided: ${check.reason}`);
