@@ -3,6 +3,7 @@
  * append+fsync for batch sizes 1/16/256 next to raw fdatasync of the same file, all in one run.
  * Writes the raft section of docs/benchmarks.md.
  */
+import { loadavg } from 'node:os';
 import { machineLine, writeBenchSection } from '../report';
 import { measureSimulator, type SimulatorFigure } from './simulator';
 import { measureRawFdatasync, measureWal, withTempDirectory, type WalFigure } from './wal';
@@ -34,6 +35,7 @@ function walTable(figures: readonly WalFigure[]): string {
 }
 
 function main(): void {
+  const loadAtStart = loadavg()[0]?.toFixed(1) ?? '?';
   const simulator = [3, 5].map((voters) => {
     measureSimulator(voters, 5_000); // warm-up
     return measureSimulator(voters, 50_000);
@@ -58,6 +60,7 @@ function main(): void {
       '## Raft (`libs/raft`)',
       '',
       machineLine(COMMAND),
+      `1-minute load average when the run started: ${loadAtStart} (the machine is shared; figures are indicative).`,
       '',
       '### Simulator: commit throughput and CPU per entry',
       '',
