@@ -1,10 +1,9 @@
-import type { EdgeEvent } from '@kailash/contracts';
-import { KailashError } from '@kailash/contracts';
-import type { EdgeCommand } from './edge';
+import type { EdgeEvent, EdgeLifecycle } from '@kailash/contracts';
+import { EDGE_TRANSITIONS, KailashError } from '@kailash/contracts';
+import type { EdgeCommand, EdgeState } from './edge';
 import { decide, evolve, initialState } from './edge';
 
 const registration = {
-  edgeId: 'paris-1',
   name: 'Paris 1',
   region: 'eu-west',
   location: { lat: 48.85, lon: 2.35 },
@@ -12,33 +11,86 @@ const registration = {
   zones: ['gdpr' as const],
   tags: {},
 };
-const register: EdgeCommand = { type: 'RegisterEdge', data: registration, now: '2026-11-26T10:00:00.000Z' };
+const now = '2026-11-26T10:00:00.000Z';
+const meta = { edgeId: 'paris-1', now };
+const register: EdgeCommand = { type: 'RegisterEdge', data: registration, ...meta };
+const move = (to: EdgeLifecycle): EdgeCommand => ({ type: 'TransitionEdge', to, reason: 'test', actor: 'tester', ...meta });
 
-const asEvent = (draft: ReturnType<typeof decide>[number]): EdgeEvent =>
-  ({ type: draft.definition.type, data: draft.data }) as unknown as EdgeEvent;
+/** given commands → the state their events fold into (the write model's own loop, in miniature) */
+function given(...commands: EdgeCommand[]): EdgeState {
+  return commands.reduce(
+    (state, command) =>
+      decide(command, state)
+        .map((draft) => ({ type: draft.definition.type, data: draft.data }) as unknown as EdgeEvent)
+        .reduce(evolve, state),
+    initialState(),
+  );
+}
 
 describe('edge decider', () => {
-  it('given no edge, when registering, then edge.registered with the registration time', () => {
-    const events = decide(register, initialState());
-    expect(events).toHaveLength(1);
-    expect(events[0]?.definition.type).toBe('edge.registered');
-    expect(events[0]?.aggregateId).toBe('paris-1');
-    expect(events[0]?.data).toEqual({ ...registration, registeredAt: register.now });
-  });
-
-  it('given a registered edge, when registering again, then CONFLICT naming the edge', () => {
-    const state = decide(register, initialState()).map(asEvent).reduce(evolve, initialState());
-    expect(() => decide(register, state)).toThrow(KailashError);
-    expect(() => decide(register, state)).toThrow(/paris-1.*already registered/);
-  });
-
-  it('evolves a registration into an initialized edge', () => {
-    const state = decide(register, initialState()).map(asEvent).reduce(evolve, initialState());
-    expect(state).toEqual({
+  it('registers an edge as initialized, with the registration time', () => {
+    const [event] = decide(register, initialState());
+    expect(event?.definition.type).toBe('edge.registered');
+    expect(event?.data).toEqual({ ...registration, edgeId: 'paris-1', registeredAt: now });
+    expect(given(register)).toEqual({
       status: 'registered',
       lifecycle: 'initialized',
-      updatedAt: register.now,
-      edge: { ...registration, endpoint: null, registeredAt: register.now },
+      updatedAt: now,
+      edge: { ...registration, edgeId: 'paris-1', endpoint: null, registeredAt: now },
     });
+  });
+
+  it('refuses a second registration of the same id', () => {
+    expect(() => decide(register, given(register))).toThrow(/paris-1.*already registered/);
+  });
+
+  it('walks the whole lifecycle: warming → active → draining → active → draining → terminated', () => {
+    const state = given(register, move('warming'), move('active'), move('draining'), move('active'), move('draining'), move('terminated'));
+    expect(state.status === 'registered' && state.lifecycle).toBe('terminated');
+  });
+
+  it.each(
+    (Object.keys(EDGE_TRANSITIONS) as EdgeLifecycle[]).flatMap((from) =>
+      (Object.keys(EDGE_TRANSITIONS) as EdgeLifecycle[]).map((to) => [from, to] as const),
+    ),
+  )('from %s to %s follows the transition table', (from, to) => {
+    const path: Record<EdgeLifecycle, EdgeLifecycle[]> = {
+      initialized: [],
+      warming: ['warming'],
+      active: ['warming', 'active'],
+      draining: ['warming', 'active', 'draining'],
+      terminated: ['terminated'],
+    };
+    const state = given(register, ...path[from].map(move));
+    const allowed = EDGE_TRANSITIONS[from].includes(to);
+    if (allowed) expect(decide(move(to), state)[0]?.data).toEqual(expect.objectContaining({ from, to, reason: 'test', actor: 'tester' }));
+    else expect(() => decide(move(to), state)).toThrow(KailashError);
+  });
+
+  it('names the allowed transitions when refusing one', () => {
+    try {
+      decide(move('warming'), given(register, move('warming'), move('active')));
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect((error as KailashError).code).toBe('INVALID_TRANSITION');
+      expect((error as KailashError).message).toMatch(/allowed from active: draining, terminated/);
+      expect((error as KailashError).details).toEqual(expect.objectContaining({ allowed: ['draining', 'terminated'] }));
+    }
+  });
+
+  it('updates description fields without touching the lifecycle', () => {
+    const state = given(register, move('warming'), { type: 'UpdateEdge', changes: { name: 'Paris One', endpoint: 'https://p1.example' }, ...meta });
+    expect(state).toEqual(expect.objectContaining({ lifecycle: 'warming', edge: expect.objectContaining({ name: 'Paris One', endpoint: 'https://p1.example', region: 'eu-west' }) }));
+  });
+
+  it('deregisters from any live state into terminated; then nothing changes it', () => {
+    const gone = given(register, move('warming'), { type: 'DeregisterEdge', reason: 'decommissioned', actor: 'ops', ...meta });
+    expect(gone.status === 'registered' && gone.lifecycle).toBe('terminated');
+    expect(() => decide({ type: 'UpdateEdge', changes: { name: 'x' }, ...meta }, gone)).toThrow(/terminated/);
+    expect(() => decide({ type: 'DeregisterEdge', reason: 'again', actor: 'ops', ...meta }, gone)).toThrow(/terminated/);
+  });
+
+  it('answers NOT_FOUND for commands on an unknown edge', () => {
+    expect(() => decide(move('warming'), initialState())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });

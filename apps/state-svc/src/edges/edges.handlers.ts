@@ -1,10 +1,12 @@
 import type { OnModuleInit } from '@nestjs/common';
 import { Injectable } from '@nestjs/common';
 import { RequestServer } from '@kailash/backbone';
-import { GetEdge, RegisterEdge } from '@kailash/contracts';
+import { DeregisterEdge, GetEdge, GetEdgeHistory, ListEdges, RegisterEdge, TransitionEdge, UpdateEdge } from '@kailash/contracts';
 import { EdgesService } from './edges.service';
 
-/** The same edge use cases over NATS request/reply: `<ns>.state.cmd.edge.register`, `.qry.edge.get`. */
+const NATS_ACTOR = 'nats';
+
+/** The edge use cases over NATS request/reply: `<ns>.state.cmd.edge.*` and `<ns>.state.qry.edge.*`. */
 @Injectable()
 export class EdgesHandlers implements OnModuleInit {
   constructor(
@@ -13,7 +15,17 @@ export class EdgesHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.requests.handle(RegisterEdge, (data, request) => this.edges.register(data, request.correlationId));
-    this.requests.handle(GetEdge, (data) => this.edges.get(data.edgeId));
+    const { requests, edges } = this;
+    requests.handle(RegisterEdge, (data, request) => edges.register(data, request.correlationId));
+    requests.handle(UpdateEdge, (data, request) => edges.update(data.edgeId, data.changes, request.correlationId));
+    requests.handle(TransitionEdge, (data, request) =>
+      edges.transition(data.edgeId, data.to, data.reason, data.actor ?? request.actor ?? NATS_ACTOR, request.correlationId),
+    );
+    requests.handle(DeregisterEdge, (data, request) =>
+      edges.deregister(data.edgeId, data.reason, data.actor ?? request.actor ?? NATS_ACTOR, request.correlationId),
+    );
+    requests.handle(GetEdge, (data) => edges.get(data.edgeId));
+    requests.handle(GetEdgeHistory, (data) => edges.history(data.edgeId));
+    requests.handle(ListEdges, (data) => edges.discover(data));
   }
 }

@@ -4,12 +4,14 @@ import { ProjectionHost } from '@kailash/service-kit';
 import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
 import { EdgesController } from './edges.controller';
 import { EdgesHandlers } from './edges.handlers';
+import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
 import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesHandlers],
+  providers: [EdgesService, EdgesHandlers, EdgesMetrics],
+  exports: [EdgesService],
 })
 export class EdgesModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

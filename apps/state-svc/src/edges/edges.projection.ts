@@ -1,10 +1,10 @@
-import type { Projection } from '@kailash/backbone';
+import type { Projection, SqlExecutor } from '@kailash/backbone';
 import type { EdgeEvent } from '@kailash/contracts';
 import { EDGE_EVENTS, stateEventCatalog } from '@kailash/contracts';
 import { evolve } from './edge';
-import { findEdgeState, saveEdge } from './edges.read-model';
+import { findEdgeState, saveEdge, saveTransition } from './edges.read-model';
 
-/** The `edges` table: each event folded with the same `evolve` the write side uses. */
+/** The `edges` table, folded with the same `evolve` the write side uses, and the lifecycle history. */
 export const edgesProjection: Projection<EdgeEvent> = {
   name: 'edges',
   catalog: stateEventCatalog,
@@ -12,5 +12,20 @@ export const edgesProjection: Projection<EdgeEvent> = {
   apply: async (event, tx, position) => {
     const current = await findEdgeState(tx, event.aggregate.id);
     await saveEdge(tx, evolve(current, event), position.seq, event.hlc);
+    await recordTransition(tx, event, position.seq);
   },
 };
+
+async function recordTransition(tx: SqlExecutor, event: EdgeEvent, version: number): Promise<void> {
+  const { edgeId } = event.data;
+  switch (event.type) {
+    case 'edge.registered':
+      return saveTransition(tx, edgeId, { from: 'initialized', to: 'initialized', reason: 'registered', actor: event.source.service, at: event.data.registeredAt, version });
+    case 'edge.lifecycle-changed':
+      return saveTransition(tx, edgeId, { ...event.data, version });
+    case 'edge.deregistered':
+      return saveTransition(tx, edgeId, { ...event.data, to: 'terminated', version });
+    default:
+      return undefined;
+  }
+}

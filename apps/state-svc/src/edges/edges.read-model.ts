@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@kailash/backbone';
-import type { EdgeView } from '@kailash/contracts';
+import type { DiscoveredEdge, EdgeDiscoveryQuery, EdgeTransitionRecord, EdgeView } from '@kailash/contracts';
 import type { EdgeState } from './edge';
 
 interface EdgeRow {
@@ -12,6 +12,9 @@ interface EdgeRow {
   zones: string[];
   tags: Record<string, string>;
   endpoint: string | null;
+  data_sets: string[] | null;
+  cost_per_hour: number | null;
+  provider: string | null;
   lifecycle: string;
   version: string;
   registered_at: Date;
@@ -33,13 +36,16 @@ export async function saveEdge(db: SqlExecutor, state: EdgeState, version: numbe
   if (state.status !== 'registered') return;
   const { edge } = state;
   await db.query(
-    `INSERT INTO edges (edge_id, name, region, lat, lon, capacity, zones, tags, endpoint, lifecycle, version, registered_at, updated_at, last_hlc)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+    `INSERT INTO edges (edge_id, name, region, lat, lon, capacity, zones, tags, endpoint, lifecycle, version, registered_at, updated_at,
+       last_hlc, data_sets, cost_per_hour, provider)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
      ON CONFLICT (edge_id) DO UPDATE SET name = $2, region = $3, lat = $4, lon = $5, capacity = $6, zones = $7, tags = $8,
-       endpoint = $9, lifecycle = $10, version = $11, registered_at = $12, updated_at = $13, last_hlc = $14`,
+       endpoint = $9, lifecycle = $10, version = $11, registered_at = $12, updated_at = $13, last_hlc = $14,
+       data_sets = $15, cost_per_hour = $16, provider = $17`,
     [
       edge.edgeId, edge.name, edge.region, edge.location.lat, edge.location.lon, JSON.stringify(edge.capacity), edge.zones,
       JSON.stringify(edge.tags), edge.endpoint, state.lifecycle, version, edge.registeredAt, state.updatedAt, hlc,
+      edge.dataSets ?? null, edge.costPerHour ?? null, edge.provider ?? null,
     ],
   );
 }
@@ -54,6 +60,9 @@ export function toView(row: EdgeRow): EdgeView {
     zones: row.zones as EdgeView['zones'],
     tags: row.tags,
     endpoint: row.endpoint,
+    ...(row.data_sets === null ? {} : { dataSets: row.data_sets }),
+    ...(row.cost_per_hour === null ? {} : { costPerHour: row.cost_per_hour }),
+    ...(row.provider === null ? {} : { provider: row.provider }),
     lifecycle: row.lifecycle as EdgeView['lifecycle'],
     version: Number(row.version),
     registeredAt: row.registered_at.toISOString(),
@@ -73,6 +82,9 @@ export function stateToView(state: EdgeState, version: number): EdgeView | undef
     zones: edge.zones,
     tags: edge.tags,
     endpoint: edge.endpoint,
+    ...(edge.dataSets === undefined ? {} : { dataSets: edge.dataSets }),
+    ...(edge.costPerHour === undefined ? {} : { costPerHour: edge.costPerHour }),
+    ...(edge.provider === undefined ? {} : { provider: edge.provider }),
     lifecycle: state.lifecycle,
     version,
     registeredAt: edge.registeredAt,
@@ -83,4 +95,65 @@ export function stateToView(state: EdgeState, version: number): EdgeView | undef
 function toState(view: EdgeView): EdgeState {
   const { lifecycle, version: _version, updatedAt, ...edge } = view;
   return { status: 'registered', lifecycle, updatedAt, edge };
+}
+
+export async function findTransitions(db: SqlExecutor, edgeId: string): Promise<EdgeTransitionRecord[]> {
+  const rows = await db.query<{ from_state: string; to_state: string; reason: string; actor: string; at: Date; version: string }>(
+    'SELECT * FROM edge_transitions WHERE edge_id = $1 ORDER BY version',
+    [edgeId],
+  );
+  return rows.map((row) => ({
+    from: row.from_state as EdgeView['lifecycle'],
+    to: row.to_state as EdgeView['lifecycle'],
+    reason: row.reason,
+    actor: row.actor,
+    at: row.at.toISOString(),
+    version: Number(row.version),
+  }));
+}
+
+export async function saveTransition(db: SqlExecutor, edgeId: string, record: EdgeTransitionRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO edge_transitions (edge_id, version, from_state, to_state, reason, actor, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    [edgeId, record.version, record.from, record.to, record.reason, record.actor, record.at],
+  );
+}
+
+// Great-circle distance in SQL (haversine, mean Earth radius 6371 km) for discovery by location.
+const DISTANCE_KM = (lat: string, lon: string) =>
+  `6371 * 2 * asin(sqrt(power(sin(radians(lat - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(lat)) * power(sin(radians(lon - ${lon}) / 2), 2)))`;
+
+/** Discovery: every filter is optional and ANDed; `near` orders by distance, `radiusKm` bounds it. */
+export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
+  const params: unknown[] = [];
+  const bind = (value: unknown) => `$${params.push(value)}`;
+  const where: string[] = [];
+  if (query.region) where.push(`region = ${bind(query.region)}`);
+  if (query.zone) where.push(`${bind(query.zone)} = ANY(zones)`);
+  if (query.lifecycle) where.push(`lifecycle = ${bind(query.lifecycle)}`);
+  if (query.capability) where.push(`COALESCE((capacity ->> ${bind(query.capability)})::float8, 0) > 0`);
+  if (query.tag) {
+    const [key, value] = splitTag(query.tag);
+    where.push(value === undefined ? `tags ? ${bind(key)}` : `tags ->> ${bind(key)} = ${bind(value)}`);
+  }
+  const distance = query.near ? DISTANCE_KM(bind(query.near.lat), bind(query.near.lon)) : 'NULL::float8';
+  const radius = query.radiusKm === undefined ? '' : `WHERE distance_km <= ${bind(query.radiusKm)}`;
+  const rows = await db.query<EdgeRow & { distance_km: number | null; total: string }>(
+    `SELECT *, count(*) OVER () AS total FROM (
+       SELECT *, ${distance} AS distance_km FROM edges ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ) AS candidates ${radius}
+     ORDER BY ${query.near ? 'distance_km, edge_id' : 'edge_id'}
+     LIMIT ${bind(query.limit)} OFFSET ${bind(query.offset)}`,
+    params,
+  );
+  return {
+    edges: rows.map((row) => ({ ...toView(row), distanceKm: row.distance_km === null ? null : Number(row.distance_km) })),
+    total: Number(rows[0]?.total ?? 0),
+  };
+}
+
+function splitTag(tag: string): [string, string | undefined] {
+  const at = tag.indexOf('=');
+  return at < 0 ? [tag, undefined] : [tag.slice(0, at), tag.slice(at + 1)];
 }

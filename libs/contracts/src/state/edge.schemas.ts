@@ -27,20 +27,38 @@ export const capacitySchema = z
   )
   .refine((capacity) => Object.keys(capacity).length <= 32, 'at most 32 resource types');
 
+/** A data set an edge holds (placement prefers edges that already hold what a workload reads). */
+export const dataSetNameSchema = z.string().regex(/^[A-Za-z0-9_.:/-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . : / -');
+
+/** Optional commercial and data facts placement uses; absent on edges registered before they existed. */
+const placementFacts = {
+  dataSets: z.array(dataSetNameSchema).max(256).optional(),
+  costPerHour: z.number().finite().nonnegative().optional(),
+  provider: z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 of a-z 0-9 -').optional(),
+};
+
 const tagsSchema = z
   .record(z.string().regex(/^[A-Za-z0-9_./-]{1,64}$/, 'tag keys are 1-64 of A-Z a-z 0-9 _ . / -'), z.string().max(256))
   .refine((tags) => Object.keys(tags).length <= 64, 'at most 64 tags');
 
-/** What an operator supplies to register an edge. */
-export const edgeRegistrationSchema = z.strictObject({
-  edgeId: tokenSchema.optional(),
+/** The describable fields of an edge, without defaults (an update must not reset what it omits). */
+export const edgeFieldsSchema = z.strictObject({
   name: z.string().trim().min(1).max(128),
   region: z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 of a-z 0-9 -'),
   location: geoPointSchema,
-  capacity: capacitySchema.default({}),
-  zones: z.array(complianceZoneSchema).max(COMPLIANCE_ZONES.length).default([]),
-  tags: tagsSchema.default({}),
+  capacity: capacitySchema,
+  zones: z.array(complianceZoneSchema).max(COMPLIANCE_ZONES.length),
+  tags: tagsSchema,
   endpoint: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  ...placementFacts,
+});
+
+/** What an operator supplies to register an edge. */
+export const edgeRegistrationSchema = edgeFieldsSchema.extend({
+  edgeId: tokenSchema.optional(),
+  capacity: capacitySchema.default({}),
+  zones: edgeFieldsSchema.shape.zones.default([]),
+  tags: tagsSchema.default({}),
 });
 export type EdgeRegistration = z.output<typeof edgeRegistrationSchema>;
 
@@ -54,6 +72,7 @@ export const edgeViewSchema = z.strictObject({
   zones: z.array(complianceZoneSchema),
   tags: z.record(z.string(), z.string()),
   endpoint: z.string().nullable(),
+  ...placementFacts,
   lifecycle: edgeLifecycleSchema,
   version: z.number().int().nonnegative(),
   registeredAt: z.string(),

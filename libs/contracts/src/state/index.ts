@@ -1,4 +1,5 @@
 export * from './edge.schemas';
+export * from './edge-lifecycle';
 export * from './edge.events';
 export * from './edge.requests';
 export * from './lease.contracts';

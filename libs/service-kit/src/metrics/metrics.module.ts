@@ -1,10 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { collectDefaultMetrics, register } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../config/tokens';
 import { MetricsController } from './metrics.controller';
 
-let defaultsCollected = false;
-
+/** One registry per application, so two instances in one process (tests) never share metrics. */
 @Global()
 @Module({
   controllers: [MetricsController],
@@ -12,10 +11,9 @@ let defaultsCollected = false;
     {
       provide: METRICS_REGISTRY,
       useFactory: () => {
-        // prom-client's default registry is process-wide; collect process metrics into it once.
-        if (!defaultsCollected) collectDefaultMetrics({ register });
-        defaultsCollected = true;
-        return register;
+        const registry = new Registry();
+        collectDefaultMetrics({ register: registry });
+        return registry;
       },
     },
   ],

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { EdgeLifecycle } from './edge.schemas';
+import { edgeFieldsSchema, edgeLifecycleSchema } from './edge.schemas';
+
+/**
+ * The lifecycle an edge may follow. Warming can be abandoned (back to initialized); a drain can be
+ * cancelled (back to active); an active edge never goes back to warming — a cold edge must drain
+ * and start over. Anything may be terminated, and terminated is final.
+ */
+export const EDGE_TRANSITIONS: Readonly<Record<EdgeLifecycle, readonly EdgeLifecycle[]>> = {
+  initialized: ['warming', 'terminated'],
+  warming: ['active', 'initialized', 'terminated'],
+  active: ['draining', 'terminated'],
+  draining: ['active', 'terminated'],
+  terminated: [],
+};
+
+export function canTransition(from: EdgeLifecycle, to: EdgeLifecycle): boolean {
+  return EDGE_TRANSITIONS[from].includes(to);
+}
+
+const actorSchema = z.string().trim().min(1).max(128);
+const reasonSchema = z.string().trim().min(1).max(512);
+
+export const edgeTransitionSchema = z.strictObject({
+  to: edgeLifecycleSchema,
+  reason: reasonSchema,
+  actor: actorSchema.optional(),
+});
+export type EdgeTransitionRequest = z.output<typeof edgeTransitionSchema>;
+
+export const edgeDeregistrationSchema = z.strictObject({
+  reason: reasonSchema,
+  actor: actorSchema.optional(),
+});
+
+/** Fields an update may change; at least one, and the id never. */
+export const edgeUpdateSchema = edgeFieldsSchema
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'an update must change at least one field');
+export type EdgeUpdate = z.output<typeof edgeUpdateSchema>;
+
+export const edgeTransitionRecordSchema = z.strictObject({
+  from: edgeLifecycleSchema,
+  to: edgeLifecycleSchema,
+  reason: z.string(),
+  actor: z.string(),
+  at: z.string(),
+  version: z.number().int(),
+});
+export type EdgeTransitionRecord = z.output<typeof edgeTransitionRecordSchema>;
