@@ -1,0 +1,208 @@
+import { DistanceQueue } from './distance-queue';
+import type { LatLon } from './geo';
+import { chordToKm, kmToChord, toUnitVector } from './geo';
+
+/** Points per leaf: small enough to prune well, large enough that leaves are scanned linearly. */
+const LEAF_SIZE = 16;
+
+export interface GeoHit<T> {
+  readonly item: T;
+  readonly km: number;
+}
+
+/** Called in order of increasing distance; return false to stop the search. */
+export type GeoVisitor<T> = (item: T, km: number) => boolean | void;
+
+/**
+ * A static kd-tree over points on the sphere, stored as 3-D unit vectors: straight-line (chord)
+ * distance is monotone in great-circle distance, so Euclidean box bounds prune exactly, with no
+ * special cases at the antimeridian or the poles. Written here rather than taken from geokdbush
+ * because that package is ESM-only (Jest 30 on Node 20 cannot require it) and its `around()` does
+ * not let a caller stop mid-search, which placement needs to end as soon as nothing can outrank
+ * its results. Build once, query many times; rebuild when the points change.
+ */
+export class GeoIndex<T extends LatLon> {
+  private items: T[] = [];
+  /** x, y, z per point, in tree order. */
+  private coords = new Float64Array(0);
+  /** Per node: [start, end) range of points, children (-1 for a leaf), bounding box min/max xyz. */
+  private nodeRange = new Uint32Array(0);
+  private nodeChildren = new Int32Array(0);
+  private nodeBox = new Float64Array(0);
+  private nodeCount = 0;
+  private readonly queue = new DistanceQueue();
+  private searching = false;
+
+  static of<T extends LatLon>(points: readonly T[]): GeoIndex<T> {
+    const index = new GeoIndex<T>();
+    index.build(points);
+    return index;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  build(points: readonly T[]): void {
+    const order = Array.from(points.keys());
+    const raw = new Float64Array(points.length * 3);
+    points.forEach((point, i) => raw.set(toUnitVector(point), i * 3));
+    const maxNodes = Math.max(1, 2 * Math.ceil(points.length / (LEAF_SIZE / 2)));
+    this.nodeRange = new Uint32Array(maxNodes * 2);
+    this.nodeChildren = new Int32Array(maxNodes * 2);
+    this.nodeBox = new Float64Array(maxNodes * 6);
+    this.nodeCount = 0;
+    if (points.length > 0) this.buildNode(order, raw, 0, points.length);
+    this.items = order.map((i) => points[i] as T);
+    this.coords = new Float64Array(points.length * 3);
+    order.forEach((source, target) => this.coords.set(raw.subarray(source * 3, source * 3 + 3), target * 3));
+  }
+
+  /** Up to k points nearest to a location, nearest first, optionally no further than maxKm. */
+  nearest(lat: number, lon: number, k: number, maxKm = Infinity): GeoHit<T>[] {
+    const hits: GeoHit<T>[] = [];
+    if (k <= 0) return hits;
+    this.visitByDistance({ lat, lon }, maxKm, (item, km) => {
+      hits.push({ item, km });
+      return hits.length < k;
+    });
+    return hits;
+  }
+
+  /** Every point within km of a location, nearest first. */
+  within(lat: number, lon: number, km: number): GeoHit<T>[] {
+    const hits: GeoHit<T>[] = [];
+    this.visitByDistance({ lat, lon }, km, (item, distance) => void hits.push({ item, km: distance }));
+    return hits;
+  }
+
+  /**
+   * Best-first search (Hjaltason & Samet): one queue holds tree nodes keyed by the squared distance
+   * to their box and points keyed by their own, so points come out in exact distance order.
+   */
+  visitByDistance(from: LatLon, maxKm: number, visit: GeoVisitor<T>): void {
+    if (this.items.length === 0 || maxKm < 0) return;
+    if (this.searching) throw new Error('GeoIndex searches do not nest: visit() must not search the same index');
+    this.searching = true;
+    try {
+      this.search(toUnitVector(from), maxKm, visit);
+    } finally {
+      this.queue.clear();
+      this.searching = false;
+    }
+  }
+
+  private search([qx, qy, qz]: [number, number, number], maxKm: number, visit: GeoVisitor<T>): void {
+    const limit = maxKm === Infinity ? Infinity : kmToChord(maxKm) ** 2;
+    const queue = this.queue;
+    queue.push(this.boxDistance(0, qx, qy, qz), -1);
+    while (queue.size > 0) {
+      if (queue.peekKey() > limit) return;
+      const key = queue.peekKey();
+      const entry = queue.pop();
+      if (entry >= 0) {
+        if (visit(this.items[entry] as T, chordToKm(Math.sqrt(key))) === false) return;
+        continue;
+      }
+      this.expand(-entry - 1, qx, qy, qz, limit);
+    }
+  }
+
+  /** Queues a node's children, or its points if it is a leaf; entries beyond the limit are never queued. */
+  private expand(node: number, qx: number, qy: number, qz: number, limit: number): void {
+    const left = this.nodeChildren[node * 2] as number;
+    if (left >= 0) {
+      const right = this.nodeChildren[node * 2 + 1] as number;
+      const toLeft = this.boxDistance(left, qx, qy, qz);
+      const toRight = this.boxDistance(right, qx, qy, qz);
+      if (toLeft <= limit) this.queue.push(toLeft, -left - 1);
+      if (toRight <= limit) this.queue.push(toRight, -right - 1);
+      return;
+    }
+    const end = this.nodeRange[node * 2 + 1] as number;
+    for (let i = this.nodeRange[node * 2] as number; i < end; i += 1) {
+      const dx = (this.coords[i * 3] as number) - qx;
+      const dy = (this.coords[i * 3 + 1] as number) - qy;
+      const dz = (this.coords[i * 3 + 2] as number) - qz;
+      const squared = dx * dx + dy * dy + dz * dz;
+      if (squared <= limit) this.queue.push(squared, i);
+    }
+  }
+
+  private boxDistance(node: number, qx: number, qy: number, qz: number): number {
+    const box = node * 6;
+    return (
+      gap(qx, this.nodeBox[box] as number, this.nodeBox[box + 3] as number) ** 2 +
+      gap(qy, this.nodeBox[box + 1] as number, this.nodeBox[box + 4] as number) ** 2 +
+      gap(qz, this.nodeBox[box + 2] as number, this.nodeBox[box + 5] as number) ** 2
+    );
+  }
+
+  /** Builds the node for order[start, end) and returns its number; splits at the median of the widest axis. */
+  private buildNode(order: number[], raw: Float64Array, start: number, end: number): number {
+    const node = this.nodeCount++;
+    this.nodeRange[node * 2] = start;
+    this.nodeRange[node * 2 + 1] = end;
+    const axis = this.fitBox(node, order, raw, start, end);
+    if (end - start <= LEAF_SIZE) {
+      this.nodeChildren[node * 2] = -1;
+      this.nodeChildren[node * 2 + 1] = -1;
+      return node;
+    }
+    const middle = (start + end) >> 1;
+    selectNth(order, raw, axis, start, end - 1, middle);
+    this.nodeChildren[node * 2] = this.buildNode(order, raw, start, middle);
+    this.nodeChildren[node * 2 + 1] = this.buildNode(order, raw, middle, end);
+    return node;
+  }
+
+  /** Stores the bounding box of the node's points and returns its widest axis. */
+  private fitBox(node: number, order: readonly number[], raw: Float64Array, start: number, end: number): number {
+    const box = node * 6;
+    for (let axis = 0; axis < 3; axis += 1) {
+      let low = Infinity;
+      let high = -Infinity;
+      for (let i = start; i < end; i += 1) {
+        const value = raw[(order[i] as number) * 3 + axis] as number;
+        if (value < low) low = value;
+        if (value > high) high = value;
+      }
+      this.nodeBox[box + axis] = low;
+      this.nodeBox[box + 3 + axis] = high;
+    }
+    const spreads = [0, 1, 2].map((axis) => (this.nodeBox[box + 3 + axis] as number) - (this.nodeBox[box + axis] as number));
+    return spreads.indexOf(Math.max(...spreads));
+  }
+}
+
+function gap(value: number, low: number, high: number): number {
+  return value < low ? low - value : value > high ? value - high : 0;
+}
+
+/** Hoare quickselect: afterwards order[nth] holds the point of rank nth on the axis, smaller ones before it. */
+function selectNth(order: number[], raw: Float64Array, axis: number, left: number, right: number, nth: number): void {
+  const at = (i: number) => raw[(order[i] as number) * 3 + axis] as number;
+  while (right > left) {
+    const pivot = at((left + right) >> 1);
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (at(i) < pivot) i += 1;
+      while (at(j) > pivot) j -= 1;
+      if (i <= j) {
+        swap(order, i, j);
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (nth <= j) right = j;
+    else if (nth >= i) left = i;
+    else return;
+  }
+}
+
+function swap(order: number[], i: number, j: number): void {
+  const held = order[i] as number;
+  order[i] = order[j] as number;
+  order[j] = held;
+}
