@@ -46,7 +46,12 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
     voters,
     network,
     snapshotEvery,
-    raft: { snapshotChunkSize: 32 + random.nextInt(256), maxInflightMsgs: 1 + random.nextInt(64) },
+    raft: {
+      snapshotChunkSize: 32 + random.nextInt(256),
+      maxInflightMsgs: 1 + random.nextInt(64),
+      // Sometimes one entry per append, so a new leader's old-term entries travel apart from its no-op.
+      maxSizePerMsg: random.chance(0.3) ? 1 : 64 * 1024,
+    },
     ...(options.createCore ? { createCore: options.createCore } : {}),
   });
   const clients = new KvClients(cluster, random.fork(), {
@@ -135,8 +140,9 @@ function heal(cluster: SimCluster): void {
 }
 
 /** How to replay one seed by hand (printed with every failure). */
-export function replayCommand(seed: number): string {
-  return `npm run soak:raft -- --from ${seed} --count 1 --verbose`;
+export function replayCommand(seed: number, options: RandomRunOptions = {}): string {
+  const variant = options.reads === 'local' ? ' --variant local-reads' : '';
+  return `npm run soak:raft -- --from ${seed} --count 1 --verbose${variant}`;
 }
 
 export interface SeedRangeOutcome {
@@ -151,7 +157,7 @@ export function runSeedRange(from: number, to: number, options: RandomRunOptions
   for (let seed = from; seed < to; seed++) {
     const result = runRandomFaultSeed(seed, options);
     operations += result.operations;
-    if (!result.ok) failures.push(`seed ${seed} (${result.description}): ${result.error}\n  replay: ${replayCommand(seed)}`);
+    if (!result.ok) failures.push(`seed ${seed} (${result.description}): ${result.error}\n  replay: ${replayCommand(seed, options)}`);
   }
   return { failures, operations };
 }

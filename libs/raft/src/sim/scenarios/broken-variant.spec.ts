@@ -3,6 +3,7 @@ import { SimCluster, type CoreFactory } from '../cluster';
 import { InvariantViolation } from '../invariants';
 import { one } from '../harness';
 import { RELIABLE } from '../network';
+import { runSeedRange } from '../random-fault-run';
 
 /** The bug Figure 8 warns about: counting replicas of an entry from an earlier term. */
 class CommitWithoutCurrentTermRule extends Raft {
@@ -85,5 +86,16 @@ describe('a deliberately broken variant is caught', () => {
   it('committing without the current-term rule is caught by the leader-completeness check', () => {
     expect(() => figure8(brokenCore)).toThrow(InvariantViolation);
     expect(() => figure8(brokenCore)).toThrow(/leader completeness|state-machine safety/);
+  });
+});
+
+describe('the randomised fault test has teeth', () => {
+  it('reads served from local state instead of ReadIndex are caught as non-linearizable, with a replay command', () => {
+    const { failures } = runSeedRange(1, 6, { reads: 'local' });
+    expect(failures.length).toBeGreaterThanOrEqual(4);
+    for (const failure of failures) {
+      expect(failure).toMatch(/not linearizable/);
+      expect(failure).toMatch(/replay: npm run soak:raft -- --from \d+ --count 1 --verbose --variant local-reads/);
+    }
   });
 });
