@@ -130,6 +130,11 @@ export class ProjectionRunner {
   private async becomeActive(): Promise<boolean> {
     try {
       if (await this.lock.tryAcquire()) {
+        // stop() may have been called while we waited for the lock: give it straight back.
+        if (this.state !== 'standby') {
+          await this.lock.release();
+          return false;
+        }
         this.state = 'active';
         return true;
       }

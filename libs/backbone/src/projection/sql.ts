@@ -19,7 +19,11 @@ export interface SqlDatabase {
 
 /** SqlDatabase over a node-postgres pool (TypeORM's Postgres driver exposes the same pool). */
 export class PgDatabase implements SqlDatabase {
-  constructor(private readonly pool: Pool) {}
+  constructor(private readonly pool: Pool) {
+    // An idle pooled connection the server drops (restart, failover) must not crash the process;
+    // the pool discards it and the next query opens a new one.
+    if (pool.listenerCount('error') === 0) pool.on('error', () => undefined);
+  }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     const result = await this.pool.query(sql, params as unknown[]);
@@ -43,6 +47,9 @@ export class PgDatabase implements SqlDatabase {
 
   async session(): Promise<SqlSession> {
     const client = await this.pool.connect();
+    // A held session that the server terminates shows up on its next query (the fence); until
+    // then the error event must not go unhandled.
+    client.on('error', () => undefined);
     const [row] = (await client.query('SELECT pg_backend_pid() AS pid')).rows as { pid: number }[];
     let released = false;
     return {
