@@ -1,13 +1,14 @@
 import { MemoryStorage } from '../storage/memory-storage';
 import { BackpressureError, ConfigError, InvalidMessageError, NotLeaderError } from './errors';
 import { SeededRandom } from './random';
+import type { RaftConfig } from './config';
 import { RawNode, type Ready } from './raw-node';
 import type { Message } from './types';
 
 /** A tiny hand-driven cluster for unit tests tied to specific rules. */
 const disks = new WeakMap<RawNode, MemoryStorage>();
 
-function makeCluster(size: number, options: { maxUncommittedEntriesSize?: number } = {}): Map<number, RawNode> {
+function makeCluster(size: number, options: Partial<RaftConfig> = {}): Map<number, RawNode> {
   const voters = Array.from({ length: size }, (_, i) => i + 1);
   const nodes = new Map<number, RawNode>();
   for (const id of voters) {
@@ -20,7 +21,11 @@ function makeCluster(size: number, options: { maxUncommittedEntriesSize?: number
 }
 
 /** Delivers messages until the cluster is quiet; storage is MemoryStorage persisted on each Ready. */
-function settle(nodes: Map<number, RawNode>, storages = new Map<number, Ready[]>()): void {
+function settle(
+  nodes: Map<number, RawNode>,
+  storages = new Map<number, Ready[]>(),
+  deliver: (m: Message) => boolean = () => true,
+): void {
   const queue: Message[] = [];
   const drain = (id: number): void => {
     const node = nodes.get(id) as RawNode;
@@ -39,6 +44,7 @@ function settle(nodes: Map<number, RawNode>, storages = new Map<number, Ready[]>
   for (const id of nodes.keys()) drain(id);
   while (queue.length > 0) {
     const message = queue.shift() as Message;
+    if (!deliver(message)) continue;
     nodes.get(message.to)?.step(message);
     drain(message.to);
   }
@@ -115,5 +121,34 @@ describe('RawNode', () => {
     expect(ready.softState?.role).toBe('leader');
     expect(ready.committedEntries.map((e) => e.index)).toContain(index);
     expect(ready.mustSync).toBe(true);
+  });
+
+  it('a new leader defers ReadIndex until an entry of its own term commits (thesis §6.4)', () => {
+    const nodes = makeCluster(3);
+    const leader = nodes.get(1) as RawNode;
+    leader.campaign();
+    // Votes and heartbeats flow (a quorum would confirm leadership), appends do not (the no-op cannot commit).
+    const noAppends = (m: Message): boolean => m.type !== 'app' && m.type !== 'app-resp';
+    settle(nodes, new Map(), noAppends);
+    expect(leader.status().role).toBe('leader');
+    const readies = new Map<number, Ready[]>();
+    leader.readIndex('early');
+    leader.tick(); // a heartbeat round with the read's context goes out and is acknowledged
+    settle(nodes, readies, noAppends);
+    expect((readies.get(1) ?? []).flatMap((r) => r.readStates)).toEqual([]);
+    leader.tick(); // now appends flow: the no-op commits and the deferred read is served
+    settle(nodes, readies);
+    expect((readies.get(1) ?? []).flatMap((r) => r.readStates)).toEqual([{ index: leader.status().commit, context: 'early' }]);
+  });
+
+  it('lease-based reads (opt-in) answer on the leader without a heartbeat round', () => {
+    const nodes = makeCluster(3, { readOnlyOption: 'lease-based' });
+    const leader = nodes.get(1) as RawNode;
+    leader.campaign();
+    settle(nodes);
+    leader.readIndex('lease');
+    const ready = leader.ready();
+    expect(ready.readStates).toEqual([{ index: leader.status().commit, context: 'lease' }]);
+    expect(ready.messages.filter((m) => m.type === 'heartbeat')).toEqual([]);
   });
 });
