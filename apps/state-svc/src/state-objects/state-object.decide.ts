@@ -1,0 +1,226 @@
+import type { EventDraft } from '@kailash/backbone';
+import type { EventDefinition, DataOf, StateFence, StateJsonValue } from '@kailash/contracts';
+import {
+  stateJsonBytes,
+  KailashError,
+  STATE_OBJECT_LIMITS,
+  StateKeyDeleted,
+  StateLockAcquired,
+  StateLockReleased,
+  StateObjectOwnerChanged,
+  StateValueAppended,
+  StateValueIncremented,
+  StateValueSet,
+  StateValuesUpdated,
+} from '@kailash/contracts';
+import { chooseOwner } from './owner-affinity';
+import type { StateObjectState } from './state-object';
+import { isExpired, own } from './state-object';
+
+// ── Commands ─────────────────────────────────────────────────────────────────
+
+export type StateObjectOperation =
+  | { readonly type: 'SetValue'; readonly key: string; readonly value: StateJsonValue }
+  | { readonly type: 'UpdateValues'; readonly expectedVersion: number; readonly values: Readonly<Record<string, StateJsonValue>> }
+  | { readonly type: 'DeleteKey'; readonly key: string }
+  | { readonly type: 'Increment'; readonly key: string; readonly by: number }
+  | { readonly type: 'Append'; readonly key: string; readonly item: StateJsonValue }
+  | { readonly type: 'Lock'; readonly lock: string; readonly holder: string; readonly ttlMs: number }
+  | { readonly type: 'Unlock'; readonly lock: string; readonly holder: string; readonly token: number }
+  | { readonly type: 'TransferOwnership'; readonly from: string | null; readonly reason: string };
+
+export type StateObjectCommand = StateObjectOperation & {
+  readonly objectId: string;
+  readonly now: string;
+  /** Edges that may own the object now; read by the service, so decide stays pure. */
+  readonly activeEdges: readonly string[];
+  readonly fence?: StateFence;
+  readonly correlationId?: string;
+};
+
+type Draft = EventDraft;
+
+// ── Decide ───────────────────────────────────────────────────────────────────
+
+/** At most one event per command: JetStream 2.9 has no atomic multi-message append. */
+export function decide(command: StateObjectCommand, state: StateObjectState): readonly Draft[] {
+  if (command.type === 'TransferOwnership') return transfer(command, state);
+  if (command.type === 'Unlock') return unlock(command, state);
+  if (command.type === 'Lock') return lock(command, state);
+  checkFence(command, state);
+  switch (command.type) {
+    case 'SetValue':
+      return [withinLimits(state, event(command, state, StateValueSet, { key: command.key, value: command.value }), { [command.key]: command.value })];
+    case 'UpdateValues':
+      return update(command, state);
+    case 'DeleteKey':
+      return deleteKey(command, state);
+    case 'Increment':
+      return increment(command, state);
+    case 'Append':
+      return append(command, state);
+  }
+}
+
+function update(command: StateObjectCommand & { type: 'UpdateValues' }, state: StateObjectState): Draft[] {
+  const actual = state.status === 'present' ? state.version : 0;
+  if (command.expectedVersion !== actual) {
+    throw new KailashError(
+      'PRECONDITION_FAILED',
+      `state object '${command.objectId}' is at version ${actual}, not ${command.expectedVersion}`,
+      { objectId: command.objectId, expectedVersion: command.expectedVersion, actualVersion: actual },
+    );
+  }
+  const data = { expectedVersion: command.expectedVersion, values: { ...command.values } };
+  return [withinLimits(state, event(command, state, StateValuesUpdated, data), command.values)];
+}
+
+function deleteKey(command: StateObjectCommand & { type: 'DeleteKey' }, state: StateObjectState): Draft[] {
+  if (state.status === 'absent' || own(state.body, command.key) === undefined) throw missingKey(command.objectId, command.key);
+  return [event(command, state, StateKeyDeleted, { key: command.key })];
+}
+
+function increment(command: StateObjectCommand & { type: 'Increment' }, state: StateObjectState): Draft[] {
+  const current = state.status === 'present' ? (own(state.body, command.key) ?? 0) : 0;
+  if (typeof current !== 'number') throw wrongType(command.objectId, command.key, current, 'a number', 'increment');
+  const value = current + command.by;
+  if (!Number.isFinite(value)) {
+    throw new KailashError('CONFLICT', `incrementing '${command.key}' of state object '${command.objectId}' overflows`, {
+      objectId: command.objectId,
+      key: command.key,
+    });
+  }
+  return [withinLimits(state, event(command, state, StateValueIncremented, { key: command.key, by: command.by, value }), { [command.key]: value })];
+}
+
+function append(command: StateObjectCommand & { type: 'Append' }, state: StateObjectState): Draft[] {
+  const current = state.status === 'present' ? (own(state.body, command.key) ?? []) : [];
+  if (!Array.isArray(current)) throw wrongType(command.objectId, command.key, current, 'a list', 'append to');
+  const list = [...current, command.item];
+  if (stateJsonBytes(list) > STATE_OBJECT_LIMITS.maxValueBytes) {
+    throw new KailashError(
+      'PAYLOAD_TOO_LARGE',
+      `appending to '${command.key}' would make it larger than ${STATE_OBJECT_LIMITS.maxValueBytes} bytes`,
+      { objectId: command.objectId, key: command.key, limit: STATE_OBJECT_LIMITS.maxValueBytes },
+    );
+  }
+  return [withinLimits(state, event(command, state, StateValueAppended, { key: command.key, item: command.item }), { [command.key]: list })];
+}
+
+// ── Locks ────────────────────────────────────────────────────────────────────
+
+function lock(command: StateObjectCommand & { type: 'Lock' }, state: StateObjectState): Draft[] {
+  const held = state.status === 'present' ? own(state.locks, command.lock) : undefined;
+  if (held && !isExpired(held, command.now)) {
+    throw new KailashError(
+      'CONFLICT',
+      `lock '${command.lock}' of state object '${command.objectId}' is held by '${held.holder}' until ${held.expiresAt}`,
+      { objectId: command.objectId, lock: command.lock, holder: held.holder, expiresAt: held.expiresAt },
+    );
+  }
+  const liveLocks = state.status === 'present' ? Object.values(state.locks).filter((l) => !isExpired(l, command.now)).length : 0;
+  if (liveLocks >= STATE_OBJECT_LIMITS.maxLocks) {
+    throw new KailashError('CONFLICT', `state object '${command.objectId}' already holds ${STATE_OBJECT_LIMITS.maxLocks} locks`, {
+      objectId: command.objectId,
+      limit: STATE_OBJECT_LIMITS.maxLocks,
+    });
+  }
+  const token = (state.status === 'present' ? state.lastToken : 0) + 1;
+  const expiresAt = new Date(Date.parse(command.now) + command.ttlMs).toISOString();
+  return [event(command, state, StateLockAcquired, { lock: command.lock, holder: command.holder, token, expiresAt })];
+}
+
+/** Only the grantee knows both holder and token; a lapsed grant may still be released if nobody took it since. */
+function unlock(command: StateObjectCommand & { type: 'Unlock' }, state: StateObjectState): Draft[] {
+  const held = state.status === 'present' ? own(state.locks, command.lock) : undefined;
+  if (!held) {
+    throw new KailashError('NOT_FOUND', `lock '${command.lock}' of state object '${command.objectId}' is not held`, {
+      objectId: command.objectId,
+      lock: command.lock,
+    });
+  }
+  if (held.holder !== command.holder || held.token !== command.token) {
+    throw new KailashError(
+      'CONFLICT',
+      `lock '${command.lock}' of state object '${command.objectId}' is held by '${held.holder}' under another grant`,
+      { objectId: command.objectId, lock: command.lock, holder: held.holder },
+    );
+  }
+  return [event(command, state, StateLockReleased, { lock: command.lock, holder: held.holder, token: held.token })];
+}
+
+/** A fenced write goes through only while its lock is held, unexpired, with exactly its token. */
+function checkFence(command: StateObjectCommand, state: StateObjectState): void {
+  if (!command.fence) return;
+  const held = state.status === 'present' ? own(state.locks, command.fence.lock) : undefined;
+  if (!held || held.token !== command.fence.token || isExpired(held, command.now)) {
+    throw new KailashError(
+      'CONFLICT',
+      `fencing token ${command.fence.token} of lock '${command.fence.lock}' is stale for state object '${command.objectId}'`,
+      { objectId: command.objectId, lock: command.fence.lock, token: command.fence.token, current: held?.token ?? null },
+    );
+  }
+}
+
+// ── Ownership ────────────────────────────────────────────────────────────────
+
+/**
+ * Re-homes an object whose owner (`from`) is gone or missing, onto its rendezvous choice among the
+ * active edges (which the caller gives without the departing one). A no-op (no event) when the
+ * owner changed meanwhile or is still active, so re-running a reassignment is harmless.
+ */
+function transfer(command: StateObjectCommand & { type: 'TransferOwnership' }, state: StateObjectState): Draft[] {
+  if (state.status === 'absent' || state.owner !== command.from) return [];
+  if (command.from !== null && command.activeEdges.includes(command.from)) return [];
+  const to = chooseOwner(command.objectId, command.activeEdges);
+  if (to === state.owner) return [];
+  return [event(command, state, StateObjectOwnerChanged, { from: state.owner, to, reason: command.reason })];
+}
+
+// ── Helpers ──────────────────────────────────────────────────────────────────
+
+type OwnData<D extends EventDefinition> = Omit<DataOf<D>, 'objectId' | 'at' | 'owner'>;
+
+/** An event draft; the first event of an object also records its owner, chosen among the active edges. */
+function event<D extends EventDefinition>(command: StateObjectCommand, state: StateObjectState, definition: D, data: OwnData<D>): Draft {
+  const owner = state.status === 'absent' ? { owner: chooseOwner(command.objectId, command.activeEdges) } : {};
+  return {
+    definition,
+    aggregateId: command.objectId,
+    data: { objectId: command.objectId, at: command.now, ...owner, ...data },
+    ...(command.correlationId ? { correlationId: command.correlationId } : {}),
+  };
+}
+
+/** Refuses a write that would leave the object with too many keys or too many bytes. */
+function withinLimits(state: StateObjectState, draft: Draft, changes: Readonly<Record<string, StateJsonValue>>): Draft {
+  const body = { ...(state.status === 'present' ? state.body : {}), ...changes };
+  const objectId = draft.aggregateId;
+  const keys = Object.keys(body).length;
+  if (keys > STATE_OBJECT_LIMITS.maxKeys) {
+    throw new KailashError('CONFLICT', `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxKeys} keys`, {
+      objectId,
+      limit: STATE_OBJECT_LIMITS.maxKeys,
+    });
+  }
+  if (stateJsonBytes(body) > STATE_OBJECT_LIMITS.maxObjectBytes) {
+    throw new KailashError('PAYLOAD_TOO_LARGE', `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxObjectBytes} bytes`, {
+      objectId,
+      limit: STATE_OBJECT_LIMITS.maxObjectBytes,
+    });
+  }
+  return draft;
+}
+
+function missingKey(objectId: string, key: string): KailashError {
+  return new KailashError('NOT_FOUND', `state object '${objectId}' has no key '${key}'`, { objectId, key });
+}
+
+function wrongType(objectId: string, key: string, current: StateJsonValue, expected: string, verb: string): KailashError {
+  const actual = current === null ? 'null' : Array.isArray(current) ? 'a list' : typeof current === 'object' ? 'an object' : `a ${typeof current}`;
+  return new KailashError('CONFLICT', `cannot ${verb} '${key}' of state object '${objectId}': it holds ${actual}, not ${expected}`, {
+    objectId,
+    key,
+    holds: actual,
+  });
+}
