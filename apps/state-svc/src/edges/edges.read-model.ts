@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '@kailash/backbone';
+import type { Snapshot, SqlExecutor } from '@kailash/backbone';
 import type { DiscoveredEdge, EdgeDiscoveryQuery, EdgeTransitionRecord, EdgeView } from '@kailash/contracts';
 import type { EdgeState } from './edge';
 
@@ -24,6 +24,11 @@ interface EdgeRow {
 export async function findEdge(db: SqlExecutor, edgeId: string): Promise<EdgeView | undefined> {
   const [row] = await db.query<EdgeRow>('SELECT * FROM edges WHERE edge_id = $1', [edgeId]);
   return row ? toView(row) : undefined;
+}
+
+export async function findEdgeSnapshot(db: SqlExecutor, edgeId: string): Promise<Snapshot<EdgeState> | undefined> {
+  const view = await findEdge(db, edgeId);
+  return view ? { state: toState(view), seq: view.version } : undefined;
 }
 
 export async function findEdgeState(db: SqlExecutor, edgeId: string): Promise<EdgeState> {

@@ -17,7 +17,7 @@ import { JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, SUBJECTS } from '@kailash/s
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { EdgeCommand, EdgeState } from './edge';
 import { decide, evolve, initialState } from './edge';
-import { discoverEdges, findEdge, findTransitions, stateToView } from './edges.read-model';
+import { discoverEdges, findEdge, findEdgeSnapshot, findTransitions, stateToView } from './edges.read-model';
 
 /** The edge use cases, shared by the REST controller, the NATS handlers and other slices. */
 @Injectable()
@@ -31,7 +31,10 @@ export class EdgesService {
     @Inject(JETSTREAM) js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
   ) {
-    this.reader = new AggregateReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog);
+    // The edges row is a fold of the same evolve: start there and replay only what it lacks.
+    this.reader = new AggregateReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog, {
+      snapshotOf: (subject) => findEdgeSnapshot(db, subject.slice(subject.lastIndexOf('.') + 1)),
+    });
   }
 
   register(registration: EdgeRegistration, correlationId?: string): Promise<EdgeView> {
