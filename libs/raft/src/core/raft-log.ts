@@ -41,9 +41,13 @@ export class RaftLog {
     return this.storage.term(index);
   }
 
+  /** Term at index, or 0 outside [firstIndex-1, lastIndex]. Hot path: checks bounds instead of throwing. */
   termOrZero(index: number): number {
+    const unstableTerm = this.unstable.maybeTerm(index);
+    if (unstableTerm !== undefined) return unstableTerm;
+    if (index + 1 < this.firstIndex() || index > this.lastIndex()) return 0;
     try {
-      return this.term(index);
+      return this.storage.term(index);
     } catch (error) {
       if (error instanceof CompactedError || error instanceof UnavailableError) return 0;
       throw error;
@@ -51,11 +55,8 @@ export class RaftLog {
   }
 
   matchTerm(index: number, term: number): boolean {
-    try {
-      return this.term(index) === term;
-    } catch {
-      return false;
-    }
+    if (index + 1 < this.firstIndex() || index > this.lastIndex()) return false;
+    return this.termOrZero(index) === term;
   }
 
   /** Raft §5.4.1: is a candidate's log at least as up to date as ours? */
