@@ -8,3 +8,5 @@ export { ZodPipe } from './http/zod-body.pipe';
 export { openApiSchema } from './http/openapi';
 export { bootstrapService } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';
+export { runProjectionRebuild } from './cli/rebuild-projection';
+export type { RebuildTarget } from './cli/rebuild-projection';

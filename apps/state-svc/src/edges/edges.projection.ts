@@ -14,6 +14,9 @@ export const edgesProjection: Projection<EdgeEvent> = {
     await saveEdge(tx, evolve(current, event), position.seq, event.hlc);
     await recordTransition(tx, event, position.seq);
   },
+  reset: async (tx) => {
+    await tx.query('TRUNCATE edges, edge_transitions');
+  },
 };
 
 async function recordTransition(tx: SqlExecutor, event: EdgeEvent, version: number): Promise<void> {

@@ -20,6 +20,11 @@ export interface Projection<E extends EventEnvelope = EventEnvelope> {
    * `apply` for each event in order; the runner falls back to `apply` one by one when it throws.
    */
   applyBatch?(events: readonly PositionedEvent<E>[], tx: SqlExecutor): Promise<void>;
+  /**
+   * Empties the projection's tables, for a rebuild from the stream. Absent on consumers with side
+   * effects (process managers): replaying those would repeat the effects.
+   */
+  reset?(tx: SqlExecutor): Promise<void>;
 }
 
 export interface PositionedEvent<E extends EventEnvelope = EventEnvelope> {

@@ -1,30 +1,48 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
+import { BackboneError } from '../errors';
 import { resetCheckpoint } from './checkpoints';
-import type { SqlDatabase, SqlExecutor } from './sql';
+import type { Projection } from './projection';
+import { ProjectorLock } from './projector-lock';
+import type { SqlDatabase } from './sql';
 
 export interface RebuildOptions {
   readonly jsm: JetStreamManager;
   readonly db: SqlDatabase;
   readonly stream: string;
-  readonly projection: string;
-  /** Empties the projection's tables; runs in the same transaction as the checkpoint reset. */
-  readonly truncate: (tx: SqlExecutor) => Promise<void>;
+  readonly projection: Projection;
 }
 
 /**
  * Rebuilds a projection from its stream: drops the durable consumer, empties the tables and the
- * checkpoint. The next runner start re-creates the consumer at the first event and replays all.
- * Run it while the service's projectors are stopped.
+ * checkpoint in one transaction. The next runner start re-creates the consumer at the first event
+ * and replays everything. It takes the projector lock first, so it refuses to run while any
+ * instance is projecting.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<void> {
+  const { projection } = options;
+  const reset = projection.reset?.bind(projection);
+  if (!reset) throw new BackboneError(`projection ${projection.name} has no reset: it cannot be rebuilt by replay`);
+  const lock = new ProjectorLock(options.db, projection.name);
+  if (!(await lock.tryAcquire())) {
+    throw new BackboneError(`projection ${projection.name} is being projected by a running instance; stop the service first`);
+  }
   try {
-    await options.jsm.consumers.delete(options.stream, options.projection);
+    await deleteConsumer(options.jsm, options.stream, projection.name);
+    await options.db.transaction(async (tx) => {
+      await lock.fence(tx);
+      await reset(tx);
+      await resetCheckpoint(tx, projection.name);
+    });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function deleteConsumer(jsm: JetStreamManager, stream: string, durable: string): Promise<void> {
+  try {
+    await jsm.consumers.delete(stream, durable);
   } catch (error) {
     if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
   }
-  await options.db.transaction(async (tx) => {
-    await options.truncate(tx);
-    await resetCheckpoint(tx, options.projection);
-  });
 }
