@@ -1,0 +1,109 @@
+import type { StreamingDetector } from '../types';
+import { ContextMemory } from './context-memory';
+import { rangeEncoder, type ValueRange } from './encoding';
+
+export interface CadOseOptions {
+  /**
+   * Value range used to quantise inputs. NAB's rules let a detector be told each file's minimum and
+   * maximum, and the published CAD OSE result uses them; without it the range is learned from the
+   * stream (see `rangeEncoder`).
+   */
+  readonly range?: ValueRange;
+  /** Bits per value: 2^bits levels over the range (default 3, as published). */
+  readonly valueBits?: number;
+  /** After a raw score at or above this, later scores are muted for `restPeriod` values (default 0.75). */
+  readonly baseThreshold?: number;
+  /** Values muted after a strong score, and at the start (default 150, NAB's 750-row probation / 5). */
+  readonly restPeriod?: number;
+  /** Longest partial left match turned into a new context (default 7). */
+  readonly maxLeftMatch?: number;
+  /** Contexts whose facts feed the next left side, the most often activated first (default 15). */
+  readonly maxActiveContexts?: number;
+  /** Learning stops at this many contexts: bounds memory and time per value (default 50,000). */
+  readonly maxContexts?: number;
+}
+
+/**
+ * Contextual Anomaly Detector, open-source edition (CAD OSE; Smirnov & Fedorov, NAB 2016),
+ * reimplemented in TypeScript from the published algorithm. Each value becomes a few binary
+ * facts; the detector learns which facts follow which (facts plus the contexts active one step
+ * earlier), predicts the next facts, and scores a value by how few of the contexts it expected
+ * were confirmed and how many new contexts it had to learn. It flags values of ordinary size that
+ * break a learned sequence, which size-based detectors cannot see.
+ *
+ * Streaming, no look-ahead (unless a range is supplied, which NAB permits), memory bounded by
+ * `maxContexts`; time per value is proportional to the contexts sharing a fact with the input.
+ */
+export function cadOseDetector(options: CadOseOptions = {}): StreamingDetector {
+  const {
+    valueBits = 3,
+    baseThreshold = 0.75,
+    restPeriod = 150,
+    maxLeftMatch = 7,
+    maxActiveContexts = 15,
+    maxContexts = 50_000,
+  } = options;
+  const encode = rangeEncoder(valueBits, options.range);
+  const learner = contextLearner(valueBits, maxLeftMatch, maxActiveContexts, maxContexts);
+  let predicted = new Set<number>();
+  // The detector starts muted, as if a strong score had just been seen: nothing is learned yet.
+  let sinceStrongScore = 0;
+  return {
+    name: 'cad-ose',
+    update(value: number): number {
+      if (!Number.isFinite(value)) return 0;
+      const facts = encode(value);
+      const surprised = facts.some((fact) => !predicted.has(fact));
+      const step = learner.step(facts);
+      predicted = step.predicted;
+      const raw = surprised ? (1 - step.confirmedShare + step.noveltyShare) / 2 : 0;
+      const score = sinceStrongScore >= restPeriod ? raw : 0;
+      sinceStrongScore = raw >= baseThreshold ? 0 : sinceStrongScore + 1;
+      return Math.min(1, Math.max(0, score));
+    },
+  };
+}
+
+interface LearnerStep {
+  /** Facts expected for the next value. */
+  readonly predicted: Set<number>;
+  /** Share of the contexts selected by the previous value that this value confirmed. */
+  readonly confirmedShare: number;
+  /** Share of the contexts this value could have created that were new. */
+  readonly noveltyShare: number;
+}
+
+/** One learning step of CAD OSE over the facts of one value. */
+function contextLearner(valueBits: number, maxLeftMatch: number, maxActive: number, maxContexts: number) {
+  const memory = new ContextMemory(maxLeftMatch, maxContexts);
+  // Facts of active contexts are numbered after the value facts (2 per bit), so the two never collide.
+  const contextFactBase = 2 * valueBits;
+  let leftFacts: number[] = [];
+  return {
+    memory,
+    step(facts: readonly number[]): LearnerStep {
+      const considered = new Set<string>();
+      let newZeroLevel = false;
+      if (leftFacts.length > 0) {
+        considered.add(`${leftFacts.join(',')}|${facts.join(',')}`);
+        newZeroLevel = memory.storeZeroLevel(leftFacts, facts);
+      }
+      memory.crossRight(facts);
+      const { active, selected, candidates } = memory.activate(newZeroLevel);
+      for (const c of candidates) considered.add(`${c.left.join(',')}|${c.right.join(',')}`);
+      const strongest = active
+        .sort((a, b) => b.activations - a.activations || a.id - b.id)
+        .slice(0, maxActive)
+        .map((a) => contextFactBase + a.id);
+      leftFacts = [...facts, ...strongest].sort((a, b) => a - b);
+      let added = candidates.length > 0 ? memory.storeCandidates(candidates) : 0;
+      memory.crossLeft(leftFacts);
+      if (newZeroLevel) added++;
+      return {
+        predicted: memory.predict(),
+        confirmedShare: selected > 0 ? active.length / selected : 0,
+        noveltyShare: newZeroLevel && considered.size > 0 ? added / considered.size : 0,
+      };
+    },
+  };
+}
