@@ -1,0 +1,119 @@
+import { STATE_DOMAIN } from '@kailash/contracts';
+import { eventually } from '@kailash/testing';
+import type { StateCluster, StateInstance } from '../../test/lease-instances';
+import { startStateCluster, storedEvents } from '../../test/lease-instances';
+import { authorized } from '../../test/state-app';
+
+// Bodies are checked field by field; their shape is what is under test.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (response: Response): Promise<any> => response.json();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const FAST_SWEEP = { LEASE_SWEEP_INTERVAL_MS: '100' };
+
+const post = (instance: StateInstance, path: string, body: unknown) =>
+  fetch(`${instance.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
+const get = (instance: StateInstance, path: string) => fetch(`${instance.url}${path}`);
+
+const leaseEventsOf = (cluster: StateCluster) =>
+  storedEvents(cluster.jsm, cluster.subjects.stream(STATE_DOMAIN), `${cluster.namespace}.state.evt.lease.*`);
+const expiriesOf = async (cluster: StateCluster, resource: string) =>
+  (await leaseEventsOf(cluster)).filter((event) => event.type === 'lease.expired' && event.data['resource'] === resource);
+
+async function activeEdge(instance: StateInstance, edgeId: string): Promise<void> {
+  const edge = { edgeId, name: edgeId, region: 'eu-north', location: { lat: 59.91, lon: 10.75 } };
+  expect((await post(instance, '/edges', edge)).status).toBe(201);
+  for (const to of ['warming', 'active']) {
+    expect((await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up', actor: 'ops' })).status).toBe(200);
+  }
+  await eventually(`${edgeId} projected active`, async () => (await json(await get(instance, `/edges/${edgeId}`))).lifecycle, (l) => l === 'active');
+}
+
+async function lifecycleChangesBy(instance: StateInstance, edgeId: string, actor: string) {
+  const history = await json(await get(instance, `/edges/${edgeId}/history`));
+  return (history.transitions as { actor: string; from: string; to: string }[]).filter((transition) => transition.actor === actor);
+}
+
+const counter = async (instance: StateInstance, name: string) =>
+  Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await get(instance, '/metrics')).text())?.[1] ?? NaN);
+
+describe('leases on two state-svc instances sharing one namespace and database', () => {
+  let cluster: StateCluster;
+  let a: StateInstance;
+  let b: StateInstance;
+  beforeAll(async () => {
+    cluster = await startStateCluster();
+    a = await cluster.start(FAST_SWEEP);
+    b = await cluster.start(FAST_SWEEP);
+  }, 90_000);
+  afterAll(() => cluster.close(), 60_000);
+
+  it('grants a contended lease to exactly one of several racing acquirers, with strictly increasing fencing tokens', async () => {
+    const rounds = 8;
+    const winners: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const contenders = [a, b, a, b, a, b].map((instance, i) => ({ instance, holder: `${instance.instanceId}-c${i}-r${round}` }));
+      const responses = await Promise.all(contenders.map(({ instance, holder }) => post(instance, '/leases/lock:race/acquire', { holder, ttlMs: 60_000 })));
+      const statuses = responses.map((response) => response.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+      expect(statuses.filter((status) => status === 409)).toHaveLength(contenders.length - 1);
+      const winner = await json(responses[statuses.indexOf(200)] as Response);
+      for (const loser of responses.filter((response) => response.status === 409)) {
+        expect((await json(loser)).error.details).toEqual({ resource: 'lock:race', holder: winner.holder, expiresAt: winner.expiresAt });
+      }
+      winners.push(winner.fencingToken);
+      expect((await post(b, '/leases/lock:race/release', { holder: winner.holder, fencingToken: winner.fencingToken })).status).toBe(200);
+    }
+    for (let i = 1; i < winners.length; i++) expect(winners[i]).toBeGreaterThan(winners[i - 1] as number);
+    const grants = (await leaseEventsOf(cluster)).filter((event) => event.type === 'lease.acquired' && event.data['resource'] === 'lock:race');
+    expect(grants.map((event) => event.data['fencingToken'])).toEqual(winners);
+  }, 60_000);
+
+  it('expires each lease exactly once while both instances sweep, and applies the edge policy once', async () => {
+    await activeEdge(a, 'oslo-1');
+    const resources = ['edge:oslo-1', ...Array.from({ length: 9 }, (_, i) => `job:sweep-${i}`)];
+    for (const [i, resource] of resources.entries()) {
+      expect((await post(i % 2 ? a : b, `/leases/${resource}/acquire`, { holder: `worker-${i}`, ttlMs: 1000 })).status).toBe(200);
+    }
+    for (const resource of resources) {
+      await eventually(`${resource} projected expired`, async () => (await json(await get(a, `/leases/${resource}`))).status, (s) => s === 'expired');
+    }
+    await eventually('oslo-1 drained', async () => (await json(await get(b, '/edges/oslo-1'))).lifecycle, (l) => l === 'draining');
+    await sleep(1000); // ten more sweeps on each instance: room for a double expiry to show up
+
+    for (const resource of resources) expect(await expiriesOf(cluster, resource)).toHaveLength(1);
+    expect(await lifecycleChangesBy(a, 'oslo-1', 'lease-expiry')).toEqual([expect.objectContaining({ from: 'active', to: 'draining' })]);
+    // Each instance counts the expiries it published; together they published each one once.
+    const expiries = (await counter(a, 'kailash_lease_expiries_total')) + (await counter(b, 'kailash_lease_expiries_total'));
+    expect(expiries).toBe(resources.length);
+  }, 60_000);
+});
+
+describe('lease expiry across a restart', () => {
+  let cluster: StateCluster;
+  beforeAll(async () => (cluster = await startStateCluster()), 60_000);
+  afterAll(() => cluster.close(), 60_000);
+
+  it('expires a lease that ran out while no instance was up, exactly once, and drains its edge', async () => {
+    const first = await cluster.start();
+    await activeEdge(first, 'bergen-1');
+    const grant = await json(await post(first, '/leases/edge:bergen-1/acquire', { holder: 'agent-bergen-1', ttlMs: 5000 }));
+    await eventually('the projected lease', async () => (await get(first, '/leases/edge:bergen-1')).status, (s) => s === 200);
+    await first.close();
+    // The precondition of this test: the instance was gone before the deadline.
+    expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]);
+
+    await sleep(Math.max(0, Date.parse(grant.expiresAt) - Date.now()) + 200);
+    expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]); // nobody was up to notice
+
+    const second = await cluster.start(FAST_SWEEP);
+    await eventually('the lease expired after the restart', async () => (await expiriesOf(cluster, 'edge:bergen-1')).length, (n) => n > 0);
+    await eventually('bergen-1 drained', async () => (await json(await get(second, '/edges/bergen-1'))).lifecycle, (l) => l === 'draining');
+    await sleep(1000);
+
+    const expiries = await expiriesOf(cluster, 'edge:bergen-1');
+    expect(expiries).toHaveLength(1);
+    expect(expiries[0]?.data).toEqual(expect.objectContaining({ holder: 'agent-bergen-1', fencingToken: 1, expiresAt: grant.expiresAt }));
+    expect(await lifecycleChangesBy(second, 'bergen-1', 'lease-expiry')).toEqual([expect.objectContaining({ from: 'active', to: 'draining' })]);
+    expect((await json(await get(second, '/leases/edge:bergen-1'))).status).toBe('expired');
+  }, 60_000);
+});
