@@ -16,3 +16,4 @@ export * from './aggregate/aggregate-reader';
 export * from './rpc/request-server';
 export * from './rpc/request-client';
 export * from './aggregate/command-handler';
+export { seedClockFromStream } from './streams/clock-seed';

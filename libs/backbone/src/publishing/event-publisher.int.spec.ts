@@ -1,7 +1,10 @@
 import type { Harness } from '../../test/harness';
 import { openHarness } from '../../test/harness';
-import { CounterIncremented, streamOf } from '../../test/fixtures';
+import { encodeHlc, HybridLogicalClock } from '@kailash/hlc';
+import { counterCatalog, CounterIncremented, streamOf } from '../../test/fixtures';
 import { ConcurrencyConflictError } from '../errors';
+import { seedClockFromStream } from '../streams/clock-seed';
+import { EventPublisher } from './event-publisher';
 
 describe('EventPublisher against JetStream', () => {
   let harness: Harness;
@@ -70,3 +73,22 @@ describe('EventPublisher against JetStream', () => {
     expect(after.state.messages).toBe(before.state.messages);
   });
 });
+
+describe('seedClockFromStream', () => {
+  let harness: Harness;
+  beforeAll(async () => (harness = await openHarness()));
+  afterAll(() => harness.close());
+
+  it('puts a fresh clock above the newest stamp in the stream, even one from a clock running ahead', async () => {
+    const ahead = new HybridLogicalClock({ nodeId: 'fast', physicalClock: () => Date.now() + 200 });
+    const publisher = new EventPublisher({ ...publisherOptions(harness), clock: ahead });
+    const published = await publisher.publish({ definition: CounterIncremented, aggregateId: 'seed', data: { by: 1 } });
+    const restarted = new HybridLogicalClock({ nodeId: 'restarted' });
+    await seedClockFromStream(harness.jsm, streamOf(harness.subjects), restarted);
+    expect(encodeHlc(restarted.now()) > published.event.hlc).toBe(true);
+  });
+});
+
+function publisherOptions(harness: Harness) {
+  return { js: harness.js, subjects: harness.subjects, domain: 'state', source: { service: 'test', instance: 'seed' }, catalog: counterCatalog, metrics: harness.metrics };
+}

@@ -11,6 +11,7 @@ import {
   PgDatabase,
   RequestClient,
   RequestServer,
+  seedClockFromStream,
   telemetryStreamSpec,
 } from '@kailash/backbone';
 import type { EventCatalog } from '@kailash/contracts';
@@ -95,14 +96,15 @@ export class MessagingModule {
         { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => jetstream(nc) },
         {
           provide: JETSTREAM_MANAGER,
-          inject: [NATS_CONNECTION, SUBJECTS],
-          useFactory: async (nc: NatsConnection, subjects: SubjectSpace) => {
+          inject: [NATS_CONNECTION, SUBJECTS, HLC_CLOCK],
+          useFactory: async (nc: NatsConnection, subjects: SubjectSpace, clock: HybridLogicalClock) => {
             const jsm = await jetstreamManager(nc);
             for (const domain of new Set([options.domain, ...(options.consumesDomains ?? [])])) {
               await ensureStream(jsm, domainStreamSpec(subjects, domain));
             }
             await ensureStream(jsm, deadLetterStreamSpec(subjects));
             await ensureStream(jsm, telemetryStreamSpec(subjects));
+            await seedClockFromStream(jsm, subjects.stream(options.domain), clock);
             return jsm;
           },
         },
