@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 const BENCHMARKS_FILE = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
@@ -11,7 +11,8 @@ export function machineLine(command: string): string {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
   const gib = (totalmem() / 2 ** 30).toFixed(0);
   const commit = tryExec('git rev-parse --short HEAD') ?? 'uncommitted';
-  return `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpu}, ${gib} GiB, Node ${process.version}, commit ${commit}. Command: \`${command}\`.`;
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  return `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpu}, ${gib} GiB, Node ${process.version}, commit ${commit}, load average at start ${load}. Command: \`${command}\`.`;
 }
 
 /**

@@ -13,9 +13,10 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
  * projection serialise here and the later one sees what the earlier one committed.
  */
 export async function lockCheckpoint(tx: SqlExecutor, projection: string): Promise<number> {
-  await tx.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [projection]);
+  // One round trip: the no-op update creates the row if missing and row-locks it either way.
   const [row] = await tx.query<{ position: string }>(
-    'SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
+    `INSERT INTO projection_checkpoints (name) VALUES ($1)
+     ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING position`,
     [projection],
   );
   return Number(row?.position ?? 0);
