@@ -1,0 +1,157 @@
+import type { ComplianceZone, FactorWeights, PlacementFilterReason, PlacementRequest, PlacementResult } from '@kailash/contracts';
+import { PLACEMENT_FILTER_REASONS } from '@kailash/contracts';
+import { estimateRttMs, greatCircleKm, kmWithinRtt } from '../geo/geo';
+import { requiredZones, zoneMask } from './compliance';
+import { explain } from './explain';
+import type { FilterContext } from './filters';
+import { rejectReason } from './filters';
+import type { Fleet, FleetEdge } from './fleet';
+import type { ScoredEdge } from './ranking';
+import { TopK } from './ranking';
+import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore } from './scores';
+import { requestWeights } from './weights';
+
+/** Slack on the pruning bound so floating-point rounding can never prune an edge that would rank. */
+const BOUND_SLACK = 1e-9;
+
+interface PlacementContext extends FilterContext {
+  readonly request: PlacementRequest;
+  readonly fleet: Fleet;
+  readonly weights: FactorWeights;
+  readonly zones: ComplianceZone[];
+}
+
+function contextFor(fleet: Fleet, request: PlacementRequest): PlacementContext {
+  const zones = requiredZones(request.compliance);
+  return {
+    request,
+    fleet,
+    zones,
+    weights: requestWeights(request),
+    requiredMask: zoneMask(zones),
+    resources: request.resources,
+    maxKm: request.latencyBudgetMs === undefined ? Infinity : kmWithinRtt(request.latencyBudgetMs),
+    maxCostPerHour: request.maxCostPerHour,
+  };
+}
+
+function score(edge: FleetEdge, km: number, context: PlacementContext): ScoredEdge {
+  const { request, weights, fleet } = context;
+  const scores = {
+    geographic: geographicScore(km),
+    dataLocality: dataLocalityScore(edge, request.dataSets),
+    load: loadScore(edge, request.resources),
+    capacity: capacityScore(edge, request.resources, fleet.stats),
+    cost: costScore(edge, fleet.stats),
+  };
+  const total =
+    weights.geographic * scores.geographic +
+    weights.dataLocality * scores.dataLocality +
+    weights.load * scores.load +
+    weights.capacity * scores.capacity +
+    weights.cost * scores.cost;
+  return { edge, km, total, scores };
+}
+
+/** Filters one edge, scores it if it passes, and keeps the tally of why edges were turned away. */
+function evaluate(edge: FleetEdge, km: number, context: PlacementContext, top: TopK, filtered: Record<PlacementFilterReason, number>): void {
+  const reason = rejectReason(edge, km, context);
+  if (reason) filtered[reason] += 1;
+  else top.offer(score(edge, km, context));
+}
+
+/**
+ * Ranks the fleet's edges for a request. Active edges come out of the kd-tree nearest first; every
+ * factor but geographic is at most 100, so an edge at distance d can total at most
+ * w_geo × geographic(d) + (1 − w_geo) × 100. Once the k-th best total reaches that bound, no edge
+ * further away can enter the result and the search stops (Fagin's threshold algorithm over one sorted
+ * list). The result is exactly what scoring every edge would give — `placeByFullScan` is that reference.
+ */
+export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
+  const context = contextFor(fleet, request);
+  const top = new TopK(request.maxResults);
+  const filtered = lifecycleTally(fleet);
+  const otherFactorsMax = 100 * (1 - context.weights.geographic);
+  let examined = 0;
+  let stoppedEarly = false;
+  fleet.active.visitByDistance(request.client, context.maxKm, (edge, km) => {
+    const bound = context.weights.geographic * geographicScore(km) + otherFactorsMax;
+    if (top.threshold > bound + BOUND_SLACK) {
+      stoppedEarly = true;
+      return false;
+    }
+    examined += 1;
+    evaluate(edge, km, context, top, filtered);
+    return true;
+  });
+  // A search that ran to its radius saw every active edge within the budget: the rest are beyond it.
+  const unseen = fleet.active.size - examined;
+  if (!stoppedEarly) filtered.latency_budget += unseen;
+  return result(context, top, filtered, { examined, pruned: stoppedEarly ? unseen : 0 });
+}
+
+/** The brute-force reference: every edge, haversine distance, every filter and score. Tests and the benchmark compare against it. */
+export function placeByFullScan(fleet: Fleet, request: PlacementRequest): PlacementResult {
+  const context = contextFor(fleet, request);
+  const top = new TopK(request.maxResults);
+  const filtered = zeroTally();
+  for (const edge of fleet.edges) evaluate(edge, greatCircleKm(request.client, edge), context, top, filtered);
+  return result(context, top, filtered, { examined: fleet.active.size, pruned: 0 });
+}
+
+function result(
+  context: PlacementContext,
+  top: TopK,
+  filtered: Record<PlacementFilterReason, number>,
+  counts: { examined: number; pruned: number },
+): PlacementResult {
+  const { request, weights, zones, fleet } = context;
+  return {
+    strategy: request.strategy,
+    weights,
+    requiredZones: zones,
+    candidates: top.best().map((candidate) => ({
+      edgeId: candidate.edge.edgeId,
+      name: candidate.edge.name,
+      region: candidate.edge.region,
+      location: { lat: candidate.edge.lat, lon: candidate.edge.lon },
+      zones: [...candidate.edge.zones],
+      score: round(candidate.total),
+      scores: roundAll(candidate.scores),
+      estimatedRttMs: round(estimateRttMs(candidate.km)),
+      distanceKm: round(candidate.km),
+      explanation: explain(candidate, weights, zones, request.dataSets),
+    })),
+    filtered,
+    ...counts,
+    fleetSize: fleet.edges.length,
+    fleetPosition: fleet.position,
+  };
+}
+
+function zeroTally(): Record<PlacementFilterReason, number> {
+  return Object.fromEntries(PLACEMENT_FILTER_REASONS.map((reason) => [reason, 0])) as Record<PlacementFilterReason, number>;
+}
+
+/** Inactive and draining edges are not in the index; their counts come from the fleet view. */
+function lifecycleTally(fleet: Fleet): Record<PlacementFilterReason, number> {
+  const tally = zeroTally();
+  const counts = fleet.lifecycleCounts;
+  tally.draining = counts.draining;
+  tally.inactive = counts.initialized + counts.warming + counts.terminated;
+  return tally;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function roundAll(scores: FactorWeights): FactorWeights {
+  return {
+    geographic: round(scores.geographic),
+    dataLocality: round(scores.dataLocality),
+    load: round(scores.load),
+    capacity: round(scores.capacity),
+    cost: round(scores.cost),
+  };
+}
