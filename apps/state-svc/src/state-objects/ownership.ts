@@ -17,17 +17,28 @@ export interface OwnerMove {
  * edge that stays active never move, even if a newcomer would now outweigh it: moving a live
  * object costs more than a slightly uneven spread.
  */
-export function planRehoming(objects: readonly OwnedObject[], activeEdges: readonly string[], departing: string | null): OwnerMove[] {
+export function planRehoming(
+  objects: readonly OwnedObject[],
+  activeEdges: readonly string[],
+  departing: string | null,
+): OwnerMove[] {
   const candidates = activeEdges.filter((edgeId) => edgeId !== departing);
   const staying = new Set(candidates);
   return objects
     .filter((object) => object.owner === null || !staying.has(object.owner))
-    .map((object) => ({ objectId: object.objectId, from: object.owner, to: chooseOwner(object.objectId, candidates) }))
+    .map((object) => ({
+      objectId: object.objectId,
+      from: object.owner,
+      to: chooseOwner(object.objectId, candidates),
+    }))
     .filter((move) => move.to !== move.from);
 }
 
 /** What an edge lifecycle event asks of state objects. */
-export type OwnershipReaction = { readonly kind: 'reassign'; readonly edgeId: string } | { readonly kind: 'assign-orphans' } | { readonly kind: 'none' };
+export type OwnershipReaction =
+  | { readonly kind: 'reassign'; readonly edgeId: string }
+  | { readonly kind: 'assign-orphans' }
+  | { readonly kind: 'none' };
 
 interface EdgeLifecycleFact {
   readonly type: string;
@@ -38,7 +49,8 @@ interface EdgeLifecycleFact {
 export function reactionTo(event: EdgeLifecycleFact): OwnershipReaction {
   if (event.type === 'edge.deregistered') return { kind: 'reassign', edgeId: event.data.edgeId };
   if (event.type !== 'edge.lifecycle-changed') return { kind: 'none' };
-  if (event.data.to === 'draining' || event.data.to === 'terminated') return { kind: 'reassign', edgeId: event.data.edgeId };
+  if (event.data.to === 'draining' || event.data.to === 'terminated')
+    return { kind: 'reassign', edgeId: event.data.edgeId };
   if (event.data.to === 'active') return { kind: 'assign-orphans' };
   return { kind: 'none' };
 }

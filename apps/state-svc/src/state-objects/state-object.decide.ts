@@ -21,7 +21,11 @@ import { isExpired, own } from './state-object';
 
 export type StateObjectOperation =
   | { readonly type: 'SetValue'; readonly key: string; readonly value: StateJsonValue }
-  | { readonly type: 'UpdateValues'; readonly expectedVersion: number; readonly values: Readonly<Record<string, StateJsonValue>> }
+  | {
+      readonly type: 'UpdateValues';
+      readonly expectedVersion: number;
+      readonly values: Readonly<Record<string, StateJsonValue>>;
+    }
   | { readonly type: 'DeleteKey'; readonly key: string }
   | { readonly type: 'Increment'; readonly key: string; readonly by: number }
   | { readonly type: 'Append'; readonly key: string; readonly item: StateJsonValue }
@@ -50,7 +54,13 @@ export function decide(command: StateObjectCommand, state: StateObjectState): re
   checkFence(command, state);
   switch (command.type) {
     case 'SetValue':
-      return [withinLimits(state, event(command, state, StateValueSet, { key: command.key, value: command.value }), { [command.key]: command.value })];
+      return [
+        withinLimits(
+          state,
+          event(command, state, StateValueSet, { key: command.key, value: command.value }),
+          { [command.key]: command.value },
+        ),
+      ];
     case 'UpdateValues':
       return update(command, state);
     case 'DeleteKey':
@@ -76,25 +86,38 @@ function update(command: StateObjectCommand & { type: 'UpdateValues' }, state: S
 }
 
 function deleteKey(command: StateObjectCommand & { type: 'DeleteKey' }, state: StateObjectState): Draft[] {
-  if (state.status === 'absent' || own(state.body, command.key) === undefined) throw missingKey(command.objectId, command.key);
+  if (state.status === 'absent' || own(state.body, command.key) === undefined)
+    throw missingKey(command.objectId, command.key);
   return [event(command, state, StateKeyDeleted, { key: command.key })];
 }
 
 function increment(command: StateObjectCommand & { type: 'Increment' }, state: StateObjectState): Draft[] {
-  const current = state.status === 'present' ? (own(state.body, command.key) ?? 0) : 0;
-  if (typeof current !== 'number') throw wrongType(command.objectId, command.key, current, 'a number', 'increment');
+  // A key holding null is not missing: only an absent key counts from 0.
+  const current = valueOr(state, command.key, 0);
+  if (typeof current !== 'number')
+    throw wrongType(command.objectId, command.key, current, 'a number', 'increment');
   const value = current + command.by;
   if (!Number.isFinite(value)) {
-    throw new KailashError('CONFLICT', `incrementing '${command.key}' of state object '${command.objectId}' overflows`, {
-      objectId: command.objectId,
-      key: command.key,
-    });
+    throw new KailashError(
+      'CONFLICT',
+      `incrementing '${command.key}' of state object '${command.objectId}' overflows`,
+      {
+        objectId: command.objectId,
+        key: command.key,
+      },
+    );
   }
-  return [withinLimits(state, event(command, state, StateValueIncremented, { key: command.key, by: command.by, value }), { [command.key]: value })];
+  return [
+    withinLimits(
+      state,
+      event(command, state, StateValueIncremented, { key: command.key, by: command.by, value }),
+      { [command.key]: value },
+    ),
+  ];
 }
 
 function append(command: StateObjectCommand & { type: 'Append' }, state: StateObjectState): Draft[] {
-  const current = state.status === 'present' ? (own(state.body, command.key) ?? []) : [];
+  const current = valueOr(state, command.key, []);
   if (!Array.isArray(current)) throw wrongType(command.objectId, command.key, current, 'a list', 'append to');
   const list = [...current, command.item];
   if (stateJsonBytes(list) > STATE_OBJECT_LIMITS.maxValueBytes) {
@@ -104,7 +127,11 @@ function append(command: StateObjectCommand & { type: 'Append' }, state: StateOb
       { objectId: command.objectId, key: command.key, limit: STATE_OBJECT_LIMITS.maxValueBytes },
     );
   }
-  return [withinLimits(state, event(command, state, StateValueAppended, { key: command.key, item: command.item }), { [command.key]: list })];
+  return [
+    withinLimits(state, event(command, state, StateValueAppended, { key: command.key, item: command.item }), {
+      [command.key]: list,
+    }),
+  ];
 }
 
 // ── Locks ────────────────────────────────────────────────────────────────────
@@ -118,26 +145,44 @@ function lock(command: StateObjectCommand & { type: 'Lock' }, state: StateObject
       { objectId: command.objectId, lock: command.lock, holder: held.holder, expiresAt: held.expiresAt },
     );
   }
-  const liveLocks = state.status === 'present' ? Object.values(state.locks).filter((l) => !isExpired(l, command.now)).length : 0;
+  const liveLocks =
+    state.status === 'present'
+      ? Object.values(state.locks).filter((l) => !isExpired(l, command.now)).length
+      : 0;
   if (liveLocks >= STATE_OBJECT_LIMITS.maxLocks) {
-    throw new KailashError('CONFLICT', `state object '${command.objectId}' already holds ${STATE_OBJECT_LIMITS.maxLocks} locks`, {
-      objectId: command.objectId,
-      limit: STATE_OBJECT_LIMITS.maxLocks,
-    });
+    throw new KailashError(
+      'CONFLICT',
+      `state object '${command.objectId}' already holds ${STATE_OBJECT_LIMITS.maxLocks} locks`,
+      {
+        objectId: command.objectId,
+        limit: STATE_OBJECT_LIMITS.maxLocks,
+      },
+    );
   }
   const token = (state.status === 'present' ? state.lastToken : 0) + 1;
   const expiresAt = new Date(Date.parse(command.now) + command.ttlMs).toISOString();
-  return [event(command, state, StateLockAcquired, { lock: command.lock, holder: command.holder, token, expiresAt })];
+  return [
+    event(command, state, StateLockAcquired, {
+      lock: command.lock,
+      holder: command.holder,
+      token,
+      expiresAt,
+    }),
+  ];
 }
 
 /** Only the grantee knows both holder and token; a lapsed grant may still be released if nobody took it since. */
 function unlock(command: StateObjectCommand & { type: 'Unlock' }, state: StateObjectState): Draft[] {
   const held = state.status === 'present' ? own(state.locks, command.lock) : undefined;
   if (!held) {
-    throw new KailashError('NOT_FOUND', `lock '${command.lock}' of state object '${command.objectId}' is not held`, {
-      objectId: command.objectId,
-      lock: command.lock,
-    });
+    throw new KailashError(
+      'NOT_FOUND',
+      `lock '${command.lock}' of state object '${command.objectId}' is not held`,
+      {
+        objectId: command.objectId,
+        lock: command.lock,
+      },
+    );
   }
   if (held.holder !== command.holder || held.token !== command.token) {
     throw new KailashError(
@@ -146,7 +191,9 @@ function unlock(command: StateObjectCommand & { type: 'Unlock' }, state: StateOb
       { objectId: command.objectId, lock: command.lock, holder: held.holder },
     );
   }
-  return [event(command, state, StateLockReleased, { lock: command.lock, holder: held.holder, token: held.token })];
+  return [
+    event(command, state, StateLockReleased, { lock: command.lock, holder: held.holder, token: held.token }),
+  ];
 }
 
 /** A fenced write goes through only while its lock is held, unexpired, with exactly its token. */
@@ -157,7 +204,12 @@ function checkFence(command: StateObjectCommand, state: StateObjectState): void 
     throw new KailashError(
       'CONFLICT',
       `fencing token ${command.fence.token} of lock '${command.fence.lock}' is stale for state object '${command.objectId}'`,
-      { objectId: command.objectId, lock: command.fence.lock, token: command.fence.token, current: held?.token ?? null },
+      {
+        objectId: command.objectId,
+        lock: command.fence.lock,
+        token: command.fence.token,
+        current: held?.token ?? null,
+      },
     );
   }
 }
@@ -169,7 +221,10 @@ function checkFence(command: StateObjectCommand, state: StateObjectState): void 
  * active edges (which the caller gives without the departing one). A no-op (no event) when the
  * owner changed meanwhile or is still active, so re-running a reassignment is harmless.
  */
-function transfer(command: StateObjectCommand & { type: 'TransferOwnership' }, state: StateObjectState): Draft[] {
+function transfer(
+  command: StateObjectCommand & { type: 'TransferOwnership' },
+  state: StateObjectState,
+): Draft[] {
   if (state.status === 'absent' || state.owner !== command.from) return [];
   if (command.from !== null && command.activeEdges.includes(command.from)) return [];
   const to = chooseOwner(command.objectId, command.activeEdges);
@@ -182,8 +237,14 @@ function transfer(command: StateObjectCommand & { type: 'TransferOwnership' }, s
 type OwnData<D extends EventDefinition> = Omit<DataOf<D>, 'objectId' | 'at' | 'owner'>;
 
 /** An event draft; the first event of an object also records its owner, chosen among the active edges. */
-function event<D extends EventDefinition>(command: StateObjectCommand, state: StateObjectState, definition: D, data: OwnData<D>): Draft {
-  const owner = state.status === 'absent' ? { owner: chooseOwner(command.objectId, command.activeEdges) } : {};
+function event<D extends EventDefinition>(
+  command: StateObjectCommand,
+  state: StateObjectState,
+  definition: D,
+  data: OwnData<D>,
+): Draft {
+  const owner =
+    state.status === 'absent' ? { owner: chooseOwner(command.objectId, command.activeEdges) } : {};
   return {
     definition,
     aggregateId: command.objectId,
@@ -193,34 +254,68 @@ function event<D extends EventDefinition>(command: StateObjectCommand, state: St
 }
 
 /** Refuses a write that would leave the object with too many keys or too many bytes. */
-function withinLimits(state: StateObjectState, draft: Draft, changes: Readonly<Record<string, StateJsonValue>>): Draft {
+function withinLimits(
+  state: StateObjectState,
+  draft: Draft,
+  changes: Readonly<Record<string, StateJsonValue>>,
+): Draft {
   const body = { ...(state.status === 'present' ? state.body : {}), ...changes };
   const objectId = draft.aggregateId;
   const keys = Object.keys(body).length;
   if (keys > STATE_OBJECT_LIMITS.maxKeys) {
-    throw new KailashError('CONFLICT', `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxKeys} keys`, {
-      objectId,
-      limit: STATE_OBJECT_LIMITS.maxKeys,
-    });
+    throw new KailashError(
+      'CONFLICT',
+      `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxKeys} keys`,
+      {
+        objectId,
+        limit: STATE_OBJECT_LIMITS.maxKeys,
+      },
+    );
   }
   if (stateJsonBytes(body) > STATE_OBJECT_LIMITS.maxObjectBytes) {
-    throw new KailashError('PAYLOAD_TOO_LARGE', `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxObjectBytes} bytes`, {
-      objectId,
-      limit: STATE_OBJECT_LIMITS.maxObjectBytes,
-    });
+    throw new KailashError(
+      'PAYLOAD_TOO_LARGE',
+      `state object '${objectId}' may hold at most ${STATE_OBJECT_LIMITS.maxObjectBytes} bytes`,
+      {
+        objectId,
+        limit: STATE_OBJECT_LIMITS.maxObjectBytes,
+      },
+    );
   }
   return draft;
+}
+
+function valueOr(state: StateObjectState, key: string, fallback: StateJsonValue): StateJsonValue {
+  const stored = state.status === 'present' ? own(state.body, key) : undefined;
+  return stored === undefined ? fallback : stored;
 }
 
 function missingKey(objectId: string, key: string): KailashError {
   return new KailashError('NOT_FOUND', `state object '${objectId}' has no key '${key}'`, { objectId, key });
 }
 
-function wrongType(objectId: string, key: string, current: StateJsonValue, expected: string, verb: string): KailashError {
-  const actual = current === null ? 'null' : Array.isArray(current) ? 'a list' : typeof current === 'object' ? 'an object' : `a ${typeof current}`;
-  return new KailashError('CONFLICT', `cannot ${verb} '${key}' of state object '${objectId}': it holds ${actual}, not ${expected}`, {
-    objectId,
-    key,
-    holds: actual,
-  });
+function wrongType(
+  objectId: string,
+  key: string,
+  current: StateJsonValue,
+  expected: string,
+  verb: string,
+): KailashError {
+  const actual =
+    current === null
+      ? 'null'
+      : Array.isArray(current)
+        ? 'a list'
+        : typeof current === 'object'
+          ? 'an object'
+          : `a ${typeof current}`;
+  return new KailashError(
+    'CONFLICT',
+    `cannot ${verb} '${key}' of state object '${objectId}': it holds ${actual}, not ${expected}`,
+    {
+      objectId,
+      key,
+      holds: actual,
+    },
+  );
 }

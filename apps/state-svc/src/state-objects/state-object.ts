@@ -37,7 +37,8 @@ export function without<T>(record: Readonly<Record<string, T>>, key: string): Re
   return copy;
 }
 
-export const isExpired = (lock: HeldLock, now: string): boolean => Date.parse(lock.expiresAt) <= Date.parse(now);
+export const isExpired = (lock: HeldLock, now: string): boolean =>
+  Date.parse(lock.expiresAt) <= Date.parse(now);
 
 // ── Evolve ───────────────────────────────────────────────────────────────────
 
@@ -61,7 +62,11 @@ export function evolve(state: StateObjectState, event: StateObjectEvent): StateO
       const { lock, holder, token, expiresAt, at } = event.data;
       // Expired locks are dropped on each grant (by the event's own time, so replay agrees),
       // keeping the lock table within its bound without a clock in evolve.
-      return { ...base, locks: { ...live(base.locks, at), [lock]: { holder, token, expiresAt } }, lastToken: token };
+      return {
+        ...base,
+        locks: { ...live(base.locks, at), [lock]: { holder, token, expiresAt } },
+        lastToken: token,
+      };
     }
     case 'stateobj.lock-released':
       return { ...base, locks: without(base.locks, event.data.lock) };
@@ -71,7 +76,10 @@ export function evolve(state: StateObjectState, event: StateObjectEvent): StateO
 }
 
 /** The object after any event: created on its first one, then one version more and modified now. */
-function touched(state: StateObjectState, data: { objectId: string; at: string; owner?: string | null | undefined }): StateObject {
+function touched(
+  state: StateObjectState,
+  data: { objectId: string; at: string; owner?: string | null | undefined },
+): StateObject {
   if (state.status === 'absent') {
     return {
       status: 'present',

@@ -1,5 +1,36 @@
+import type { OnModuleInit } from '@nestjs/common';
 import { Module } from '@nestjs/common';
+import { EDGE_AGGREGATE, STATE_DOMAIN, STATE_OBJECT_AGGREGATE } from '@kailash/contracts';
+import { ProjectionHost } from '@kailash/service-kit';
+import { OwnershipProcessManager } from './ownership.process-manager';
+import { StateObjectsController } from './state-objects.controller';
+import { StateObjectsHandlers } from './state-objects.handlers';
+import { StateObjectsMetrics } from './state-objects.metrics';
+import { stateObjectsProjection } from './state-objects.projection';
+import { StateObjectsService } from './state-objects.service';
 
-/** Issue 4 slice: filled in by the state-objects work. */
-@Module({})
-export class StateObjectsModule {}
+/** Durable state objects (issue 4, item 4): operations, their projection, and ownership that follows the edges. */
+@Module({
+  controllers: [StateObjectsController],
+  providers: [StateObjectsService, StateObjectsHandlers, StateObjectsMetrics, OwnershipProcessManager],
+  exports: [StateObjectsService],
+})
+export class StateObjectsModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionHost,
+    private readonly ownership: OwnershipProcessManager,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register({
+      projection: stateObjectsProjection,
+      domain: STATE_DOMAIN,
+      aggregateType: STATE_OBJECT_AGGREGATE,
+    });
+    this.projections.register({
+      projection: this.ownership.projection(),
+      domain: STATE_DOMAIN,
+      aggregateType: EDGE_AGGREGATE,
+    });
+  }
+}

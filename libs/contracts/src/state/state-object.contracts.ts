@@ -38,9 +38,11 @@ export const stateLockNameSchema = tokenSchema;
 export const stateLockHolderSchema = z.string().trim().min(1).max(128);
 export const stateFencingTokenSchema = z.number().int().positive();
 
-export type StateJsonValue = string | number | boolean | null | StateJsonValue[] | { [key: string]: StateJsonValue };
+export type StateJsonValue =
+  string | number | boolean | null | StateJsonValue[] | { [key: string]: StateJsonValue };
 
-export const stateJsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+export const stateJsonBytes = (value: unknown): number =>
+  Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 
 /** Any JSON value of at most maxValueBytes once serialised. */
 export const stateValueSchema = (z.json() as z.ZodType<StateJsonValue>).refine(
@@ -55,11 +57,17 @@ export type StateFence = z.output<typeof stateFenceSchema>;
 const stateValuesSchema = z
   .record(stateObjectKeySchema, stateValueSchema)
   .refine((values) => Object.keys(values).length >= 1, 'at least one key')
-  .refine((values) => Object.keys(values).length <= STATE_OBJECT_LIMITS.maxKeys, `at most ${STATE_OBJECT_LIMITS.maxKeys} keys`);
+  .refine(
+    (values) => Object.keys(values).length <= STATE_OBJECT_LIMITS.maxKeys,
+    `at most ${STATE_OBJECT_LIMITS.maxKeys} keys`,
+  );
 
 // ── Request bodies (REST bodies; NATS data adds objectId and, per route, key or lock) ──
 
-export const stateSetBodySchema = z.strictObject({ value: stateValueSchema, fence: stateFenceSchema.optional() });
+export const stateSetBodySchema = z.strictObject({
+  value: stateValueSchema,
+  fence: stateFenceSchema.optional(),
+});
 export const stateUpdateBodySchema = z.strictObject({
   /** Compare-and-set: the object's version as the caller last saw it; 0 = the object must not exist yet. */
   expectedVersion: z.number().int().nonnegative(),
@@ -68,15 +76,25 @@ export const stateUpdateBodySchema = z.strictObject({
 });
 export const stateDeleteBodySchema = z.strictObject({ fence: stateFenceSchema.optional() });
 export const stateIncrementBodySchema = z.strictObject({
-  by: z.number().finite().refine((by) => by !== 0, 'must not be 0').default(1),
+  by: z
+    .number()
+    .finite()
+    .refine((by) => by !== 0, 'must not be 0')
+    .default(1),
   fence: stateFenceSchema.optional(),
 });
-export const stateAppendBodySchema = z.strictObject({ item: stateValueSchema, fence: stateFenceSchema.optional() });
+export const stateAppendBodySchema = z.strictObject({
+  item: stateValueSchema,
+  fence: stateFenceSchema.optional(),
+});
 export const stateLockBodySchema = z.strictObject({
   holder: stateLockHolderSchema,
   ttlMs: z.number().int().min(STATE_OBJECT_LIMITS.minLockTtlMs).max(STATE_OBJECT_LIMITS.maxLockTtlMs),
 });
-export const stateUnlockBodySchema = z.strictObject({ holder: stateLockHolderSchema, token: stateFencingTokenSchema });
+export const stateUnlockBodySchema = z.strictObject({
+  holder: stateLockHolderSchema,
+  token: stateFencingTokenSchema,
+});
 
 export type StateSetBody = z.output<typeof stateSetBodySchema>;
 export type StateUpdateBody = z.output<typeof stateUpdateBodySchema>;
@@ -127,15 +145,49 @@ export const stateKeyViewSchema = z.strictObject({
 });
 export type StateKeyView = z.output<typeof stateKeyViewSchema>;
 
-const resultBase = { objectId: stateObjectIdSchema, owner: z.string().nullable(), version: z.number().int().positive() };
+const resultBase = {
+  objectId: stateObjectIdSchema,
+  owner: z.string().nullable(),
+  version: z.number().int().positive(),
+};
 
-export const stateSetResultSchema = z.strictObject({ ...resultBase, key: z.string(), previous: z.json(), value: z.json() });
-export const stateUpdateResultSchema = z.strictObject({ ...resultBase, previous: z.record(z.string(), z.json()), values: z.record(z.string(), z.json()) });
+export const stateSetResultSchema = z.strictObject({
+  ...resultBase,
+  key: z.string(),
+  previous: z.json(),
+  value: z.json(),
+});
+export const stateUpdateResultSchema = z.strictObject({
+  ...resultBase,
+  previous: z.record(z.string(), z.json()),
+  values: z.record(z.string(), z.json()),
+});
 export const stateDeleteResultSchema = z.strictObject({ ...resultBase, key: z.string(), previous: z.json() });
-export const stateIncrementResultSchema = z.strictObject({ ...resultBase, key: z.string(), previous: z.number(), value: z.number(), by: z.number() });
-export const stateAppendResultSchema = z.strictObject({ ...resultBase, key: z.string(), appended: z.json(), length: z.number().int() });
-export const stateLockResultSchema = z.strictObject({ ...resultBase, lock: z.string(), holder: z.string(), token: z.number().int(), expiresAt: z.string() });
-export const stateUnlockResultSchema = z.strictObject({ ...resultBase, lock: z.string(), released: z.literal(true) });
+export const stateIncrementResultSchema = z.strictObject({
+  ...resultBase,
+  key: z.string(),
+  previous: z.number(),
+  value: z.number(),
+  by: z.number(),
+});
+export const stateAppendResultSchema = z.strictObject({
+  ...resultBase,
+  key: z.string(),
+  appended: z.json(),
+  length: z.number().int(),
+});
+export const stateLockResultSchema = z.strictObject({
+  ...resultBase,
+  lock: z.string(),
+  holder: z.string(),
+  token: z.number().int(),
+  expiresAt: z.string(),
+});
+export const stateUnlockResultSchema = z.strictObject({
+  ...resultBase,
+  lock: z.string(),
+  released: z.literal(true),
+});
 
 export type StateSetResult = z.output<typeof stateSetResultSchema>;
 export type StateUpdateResult = z.output<typeof stateUpdateResultSchema>;
@@ -186,7 +238,11 @@ export const UnlockStateObject = defineCommand(DOMAIN, 'stateobj.unlock', {
  * Common to every event. `owner` is present only on the event that creates the object: the
  * owner edge chosen when it first came to exist (null when no edge was active then).
  */
-const eventBase = { objectId: stateObjectIdSchema, at: z.iso.datetime(), owner: z.string().nullable().optional() };
+const eventBase = {
+  objectId: stateObjectIdSchema,
+  at: z.iso.datetime(),
+  owner: z.string().nullable().optional(),
+};
 
 export const StateValueSet = defineEvent('stateobj.value-set', {
   aggregateType: STATE_OBJECT_AGGREGATE,
@@ -194,7 +250,11 @@ export const StateValueSet = defineEvent('stateobj.value-set', {
 });
 export const StateValuesUpdated = defineEvent('stateobj.values-updated', {
   aggregateType: STATE_OBJECT_AGGREGATE,
-  data: z.strictObject({ ...eventBase, expectedVersion: z.number().int().nonnegative(), values: stateValuesSchema }),
+  data: z.strictObject({
+    ...eventBase,
+    expectedVersion: z.number().int().nonnegative(),
+    values: stateValuesSchema,
+  }),
 });
 export const StateKeyDeleted = defineEvent('stateobj.key-deleted', {
   aggregateType: STATE_OBJECT_AGGREGATE,
@@ -203,7 +263,12 @@ export const StateKeyDeleted = defineEvent('stateobj.key-deleted', {
 /** Carries the resulting value as well as the step, so replay never re-does float arithmetic differently. */
 export const StateValueIncremented = defineEvent('stateobj.value-incremented', {
   aggregateType: STATE_OBJECT_AGGREGATE,
-  data: z.strictObject({ ...eventBase, key: stateObjectKeySchema, by: z.number().finite(), value: z.number().finite() }),
+  data: z.strictObject({
+    ...eventBase,
+    key: stateObjectKeySchema,
+    by: z.number().finite(),
+    value: z.number().finite(),
+  }),
 });
 export const StateValueAppended = defineEvent('stateobj.value-appended', {
   aggregateType: STATE_OBJECT_AGGREGATE,
@@ -221,7 +286,12 @@ export const StateLockAcquired = defineEvent('stateobj.lock-acquired', {
 });
 export const StateLockReleased = defineEvent('stateobj.lock-released', {
   aggregateType: STATE_OBJECT_AGGREGATE,
-  data: z.strictObject({ ...eventBase, lock: stateLockNameSchema, holder: stateLockHolderSchema, token: stateFencingTokenSchema }),
+  data: z.strictObject({
+    ...eventBase,
+    lock: stateLockNameSchema,
+    holder: stateLockHolderSchema,
+    token: stateFencingTokenSchema,
+  }),
 });
 export const StateObjectOwnerChanged = defineEvent('stateobj.owner-changed', {
   aggregateType: STATE_OBJECT_AGGREGATE,
