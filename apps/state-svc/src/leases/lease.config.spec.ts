@@ -22,10 +22,16 @@ describe('lease configuration', () => {
     ['LEASE_SWEEP_BATCH', { LEASE_SWEEP_BATCH: '0' }],
     ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'active>sleeping' }],
     ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'active>active' }],
+    ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'active>warming' }],
+    ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'terminated>active' }],
     ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'active>draining,active>terminated' }],
     ['LEASE_EDGE_EXPIRY_POLICY', { LEASE_EDGE_EXPIRY_POLICY: 'active>draining>terminated' }],
   ])('stops with a message naming %s', (variable, env) => {
     expect(() => loadLeaseConfig(env)).toThrow(ConfigError);
     expect(() => loadLeaseConfig(env)).toThrow(new RegExp(`${variable}: `));
+  });
+
+  it('refuses at boot a policy the edge lifecycle would refuse at every expiry', () => {
+    expect(() => loadLeaseConfig({ LEASE_EDGE_EXPIRY_POLICY: 'active>warming' })).toThrow("LEASE_EDGE_EXPIRY_POLICY: 'active>warming': an edge cannot go from active to warming");
   });
 });

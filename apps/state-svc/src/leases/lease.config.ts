@@ -1,5 +1,5 @@
 import type { EdgeLifecycle } from '@kailash/contracts';
-import { EDGE_LIFECYCLE_STATES } from '@kailash/contracts';
+import { canTransition, EDGE_LIFECYCLE_STATES } from '@kailash/contracts';
 import { ConfigError } from '@kailash/service-kit';
 import { z } from 'zod';
 
@@ -14,8 +14,13 @@ const policySchema = z.string().transform((text, ctx): EdgeExpiryPolicy => {
   if (text.trim() === 'none') return policy;
   for (const pair of text.split(',').map((item) => item.trim())) {
     const [from = '', to = '', ...rest] = pair.split('>');
-    if (rest.length > 0 || !lifecycle(from) || !lifecycle(to) || from === to || policy.has(from)) {
-      ctx.addIssue({ code: 'custom', message: `'${pair}' is not <from>><to> with two different states of ${EDGE_LIFECYCLE_STATES.join(', ')}, one per <from>` });
+    if (rest.length > 0 || !lifecycle(from) || !lifecycle(to) || policy.has(from)) {
+      ctx.addIssue({ code: 'custom', message: `'${pair}' is not <from>><to> with states of ${EDGE_LIFECYCLE_STATES.join(', ')}, one pair per <from>` });
+      return z.NEVER;
+    }
+    // Caught at boot rather than as a refused transition at the first expiry.
+    if (!canTransition(from, to)) {
+      ctx.addIssue({ code: 'custom', message: `'${pair}': an edge cannot go from ${from} to ${to}` });
       return z.NEVER;
     }
     policy.set(from, to);
