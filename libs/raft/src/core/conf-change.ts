@@ -1,5 +1,5 @@
 import { InvalidConfChangeError } from './errors';
-import type { ConfChange } from './types';
+import type { ConfChange, Entry } from './types';
 
 const TYPES: ReadonlySet<string> = new Set(['add-voter', 'add-learner', 'remove-node']);
 
@@ -22,4 +22,17 @@ export function decodeConfChange(data: Uint8Array): ConfChange {
     throw new InvalidConfChangeError('conf change nodeId must be a positive integer');
   }
   return { type: candidate.type as ConfChange['type'], nodeId: candidate.nodeId };
+}
+
+/**
+ * The initial membership as committed conf-change entries (indexes 1..n, term 1), as etcd bootstraps.
+ * A node that joins later with an empty log replays them, so it learns the whole configuration
+ * instead of only the changes made after the cluster started.
+ */
+export function bootstrapEntries(confState: { voters: readonly number[]; learners: readonly number[] }): Entry[] {
+  const changes: ConfChange[] = [
+    ...confState.voters.map((nodeId) => ({ type: 'add-voter' as const, nodeId })),
+    ...confState.learners.map((nodeId) => ({ type: 'add-learner' as const, nodeId })),
+  ];
+  return changes.map((change, i) => ({ term: 1, index: i + 1, type: 'conf-change', data: encodeConfChange(change) }));
 }

@@ -17,6 +17,8 @@ function makeCluster(size: number, options: Partial<RaftConfig> = {}): Map<numbe
     disks.set(node, storage);
     nodes.set(id, node);
   }
+  // Like an application starting up: handle the first Ready (the bootstrap membership entries).
+  settle(nodes);
   return nodes;
 }
 

@@ -1,3 +1,4 @@
+import { RaftError } from '../core/errors';
 import { SeededRandom } from '../core/random';
 import { checkLinearizable } from '../linearizability/checker';
 import { kvModel } from '../linearizability/kv-model';
@@ -12,6 +13,8 @@ export interface RandomRunOptions {
   readonly createCore?: CoreFactory;
   /** Deliberately unsafe reads, to show the linearizability check catches them. */
   readonly reads?: 'read-index' | 'local';
+  /** Called with the cluster when the run fails, to dump state while debugging a seed. */
+  readonly onFailure?: (cluster: SimCluster) => void;
 }
 
 export interface RandomRunResult {
@@ -40,7 +43,8 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
   const voters = random.chance(0.5) ? 3 : 5;
   const network = random.pick(NETWORKS);
   const snapshotEvery = random.pick([0, 8, 40]);
-  const description = `voters=${voters} dropRate=${network.dropRate} snapshotEvery=${snapshotEvery}`;
+  const membership = random.chance(0.3);
+  const description = `voters=${voters} dropRate=${network.dropRate} snapshotEvery=${snapshotEvery}${membership ? ' membership' : ''}`;
   const cluster = new SimCluster({
     seed: random.nextUint32(),
     voters,
@@ -64,12 +68,12 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
   });
   try {
     clients.start();
-    runNemesis(cluster, random.fork(), options.faultMs ?? 1200);
+    runNemesis(cluster, random.fork(), options.faultMs ?? 1200, membership);
     heal(cluster);
     cluster.runFor(600);
     clients.stop();
     cluster.runFor(650); // let the last operations finish or time out (client timeout is 600 ms)
-    one(cluster, 'final', voters, 5000);
+    one(cluster, 'final', cluster.confState().voters.length, 5000);
     const check = checkLinearizable(kvModel, clients.history);
     if (check.linearizable === 'unknown') throw new Error(`linearizability undecided: ${check.reason}`);
     if (!check.linearizable) {
@@ -79,14 +83,17 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
     return { seed, ok: true, operations: clients.completed(), events: cluster.events, description };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    options.onFailure?.(cluster);
     return { seed, ok: false, error: message, operations: clients.completed(), events: cluster.events, description };
   }
 }
 
-function runNemesis(cluster: SimCluster, random: SeededRandom, faultMs: number): void {
+function runNemesis(cluster: SimCluster, random: SeededRandom, faultMs: number, membership: boolean): void {
   const end = cluster.now + faultMs;
+  let nextId = cluster.ids().length + 1;
   while (cluster.now < end) {
-    injectFault(cluster, random);
+    if (membership && random.chance(0.3)) nextId = changeMembership(cluster, random, nextId);
+    else injectFault(cluster, random);
     cluster.runFor(30 + random.nextInt(250));
   }
 }
@@ -128,6 +135,31 @@ function injectFault(cluster: SimCluster, random: SeededRandom): void {
     default:
       cluster.network = random.pick(NETWORKS);
   }
+}
+
+/**
+ * One single-server change proposed on the current leader: promote a learner, remove a voter (never
+ * below 3), or start a brand-new node and add it as a learner. Ids are never reused, as etcd requires.
+ * Refusals (no leader, change in progress, learner behind) are part of the game.
+ */
+function changeMembership(cluster: SimCluster, random: SeededRandom, nextId: number): number {
+  const leader = cluster.leader();
+  if (leader === undefined) return nextId;
+  const { voters, learners } = cluster.confState();
+  try {
+    if (learners.length > 0 && random.chance(0.6)) {
+      cluster.proposeConfChange(leader, { type: 'add-voter', nodeId: random.pick(learners) });
+    } else if (voters.length > 3 && random.chance(0.5)) {
+      cluster.proposeConfChange(leader, { type: 'remove-node', nodeId: random.pick(voters) });
+    } else if (voters.length + learners.length < 6) {
+      cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: nextId });
+      cluster.addNode(nextId);
+      return nextId + 1;
+    }
+  } catch (error) {
+    if (!(error instanceof RaftError)) throw error;
+  }
+  return nextId;
 }
 
 function heal(cluster: SimCluster): void {

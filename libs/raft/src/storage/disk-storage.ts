@@ -69,9 +69,15 @@ export class DiskStorage implements RaftStorage {
 
   private static bootstrap(directory: string, confState: ConfState): DiskStorage {
     writeSnapshotFile(directory, { metadata: { index: 0, term: 0, confState }, data: new Uint8Array(0) });
+    const memory = MemoryStorage.bootstrap(confState);
+    const records: WalRecord[] = [{ kind: 'snapshot', index: 0, term: 0 }];
+    if (memory.lastIndex() > 0) {
+      for (const entry of memory.entries(1, memory.lastIndex() + 1, Number.MAX_SAFE_INTEGER)) records.push({ kind: 'entry', entry });
+    }
+    records.push({ kind: 'hard-state', hardState: memory.initialState().hardState });
     const segment = join(directory, segmentName(1));
-    writeSegmentAtomically(segment, [{ kind: 'snapshot', index: 0, term: 0 }], directory);
-    return new DiskStorage(directory, MemoryStorage.bootstrap(confState), 1, { segment, records: 1, truncatedBytes: 0 });
+    writeSegmentAtomically(segment, records, directory);
+    return new DiskStorage(directory, memory, 1, { segment, records: records.length, truncatedBytes: 0 });
   }
 
   /** Persists one Ready's worth of state with a single write and (if mustSync) a single fdatasync. */

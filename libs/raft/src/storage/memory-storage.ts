@@ -1,3 +1,4 @@
+import { bootstrapEntries } from '../core/conf-change';
 import { CompactedError, RaftError, UnavailableError } from '../core/errors';
 import type { ConfState, Entry, HardState, Snapshot } from '../core/types';
 import { EMPTY_HARD_STATE, limitSize, type InitialState, type RaftStorage } from './storage';
@@ -16,10 +17,16 @@ export class MemoryStorage implements RaftStorage {
   private snap: Snapshot = EMPTY_SNAPSHOT;
   private ents: Entry[] = [{ term: 0, index: 0, type: 'normal', data: new Uint8Array(0) }];
 
-  /** A fresh cluster member: voters known up front, as etcd's bootstrap does. */
+  /**
+   * A founding cluster member: the membership is known at once (snapshot confState) and also sits in
+   * the log as committed conf-change entries, which is how later joiners learn it.
+   */
   static bootstrap(confState: ConfState): MemoryStorage {
     const storage = new MemoryStorage();
     storage.snap = { metadata: { index: 0, term: 0, confState }, data: new Uint8Array(0) };
+    const entries = bootstrapEntries(confState);
+    storage.append(entries);
+    storage.hardState = { term: entries.length > 0 ? 1 : 0, vote: 0, commit: entries.length };
     return storage;
   }
 

@@ -69,6 +69,23 @@ describe('membership changes (one server at a time, with learners)', () => {
     expect(() => cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: 5 })).toThrow(ConfChangeInProgressError);
   });
 
+  it('a joiner replaying the log from index 1 learns the founding members, not just later changes', () => {
+    // Regression: founding membership used to live only in the bootstrap snapshot, so a joiner that
+    // replayed the log believed it was alone after its own promotion and elected itself.
+    const cluster = new SimCluster({ seed: 67, voters: 3 });
+    one(cluster, 'before', 3);
+    cluster.addNode(4);
+    let leader = checkOneLeader(cluster, [1, 2, 3]);
+    const add = cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: 4 });
+    waitApplied(cluster, add.index, 4);
+    expect(cluster.rawNode(4)?.status().confState).toEqual({ voters: [1, 2, 3], learners: [4] });
+    cluster.runFor(200);
+    leader = checkOneLeader(cluster, [1, 2, 3]);
+    const promote = cluster.proposeConfChange(leader, { type: 'add-voter', nodeId: 4 });
+    waitApplied(cluster, promote.index, 4);
+    expect(cluster.rawNode(4)?.status().confState).toEqual({ voters: [1, 2, 3, 4], learners: [] });
+  });
+
   it('a new voter added directly (not as a learner) still gets the whole log', () => {
     const cluster = new SimCluster({ seed: 63, voters: 3, snapshotEvery: 10 });
     for (let i = 0; i < 25; i++) one(cluster, `pre${i}`, 3);
