@@ -47,6 +47,12 @@ import {
   toView,
 } from './state-objects.read-model';
 
+/**
+ * A hot object (a shared counter, a contended lock) sees many writers at once; each conflict
+ * costs one reload, so allow more rounds than the backbone default before answering CONFLICT.
+ */
+const MAX_ATTEMPTS = 32;
+
 interface Options {
   readonly fence?: StateFence;
   readonly correlationId?: string;
@@ -243,7 +249,12 @@ export class StateObjectsService {
       // handleCommand may decide several times (conflicts); the state of the last decision is the one that won.
       let before: StateObjectState = initialState();
       const result = await handleCommand<StateObjectState, StateObjectCommand, StateObjectEvent>(
-        { reader: this.reader, publisher: this.publisher, subject: this.subjectOf(objectId) },
+        {
+          reader: this.reader,
+          publisher: this.publisher,
+          subject: this.subjectOf(objectId),
+          maxAttempts: MAX_ATTEMPTS,
+        },
         { initialState, evolve, decide: (c, state) => decide(c, (before = state)) },
         command,
       );
