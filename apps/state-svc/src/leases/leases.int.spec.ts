@@ -49,6 +49,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     expect(renewal).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1, ttlMs: 60_000 }));
     expect(Date.parse(renewal.expiresAt) - Date.parse(renewal.renewedAt)).toBe(60_000);
     expect(await projected('edge:paris-1', (lease) => lease.version === renewal.version)).toEqual(renewal);
+    expect(await json(await get('/leases/edge%3Aparis-1'))).toEqual(renewal); // clients may escape the colon
 
     const released = await post('/leases/edge:paris-1/release', { holder: 'agent-paris-1', fencingToken: 1 });
     expect(released.status).toBe(200);
