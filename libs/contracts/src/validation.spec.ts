@@ -33,3 +33,9 @@ describe('parseWith', () => {
     expect(() => parseWith(schema, 'nope')).toThrow(/\(root\)/);
   });
 });
+
+describe('parseWith on a single value', () => {
+  it('names the value by the given root field', () => {
+    expect(() => parseWith(z.string().regex(/^[a-z]+$/), 'A.B', 'path', 'edgeId')).toThrow(/invalid path: edgeId: /);
+  });
+});

@@ -73,6 +73,9 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.details.issues[0].field).toBe('to');
     expect((await post('/edges/ghost/transitions', { to: 'warming', reason: 'x' })).status).toBe(404);
+    const badId = await get('/edges/has.dot');
+    expect(badId.status).toBe(400);
+    expect((await json(badId)).error.details.issues[0].field).toBe('edgeId');
   });
 
   it('transitions over NATS too, with the same error codes', async () => {

@@ -2,7 +2,10 @@ import type { PipeTransform } from '@nestjs/common';
 import { parseWith } from '@kailash/contracts';
 import type { z } from 'zod';
 
-/** Validates a body, param or query with the message's own schema; 400 names the field. */
+/**
+ * Validates a body, param or query with the message's own schema; 400 names the field. For a
+ * single value (a path parameter) `what` is its name, and errors name it rather than `(root)`.
+ */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(
     private readonly schema: S,
@@ -10,6 +13,6 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.ou
   ) {}
 
   transform(value: unknown): z.output<S> {
-    return parseWith(this.schema, value, this.what);
+    return parseWith(this.schema, value, this.what, this.what === 'body' ? '(root)' : this.what);
   }
 }
