@@ -141,12 +141,14 @@ export class Raft {
     if (this.leadTransferee !== NONE) {
       throw new ProposalDroppedError(`leadership transfer to ${this.leadTransferee} in progress`);
     }
-    for (const [i, proposal] of proposals.entries()) {
-      if (proposal.type !== 'conf-change') continue;
-      this.validateConfChange(decodeConfChange(proposal.data));
-      this.pendingConfIndex = this.log.lastIndex() + i + 1;
+    for (const proposal of proposals) {
+      if (proposal.type === 'conf-change') this.validateConfChange(decodeConfChange(proposal.data));
     }
-    const last = this.appendEntries(proposals);
+    const first = this.log.lastIndex() + 1;
+    const last = this.appendEntries(proposals); // may refuse with BackpressureError: nothing is pending then
+    proposals.forEach((proposal, i) => {
+      if (proposal.type === 'conf-change') this.pendingConfIndex = first + i;
+    });
     this.bcastAppend();
     return { index: last, term: this.term };
   }
