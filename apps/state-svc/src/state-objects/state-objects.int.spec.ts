@@ -18,6 +18,9 @@ import { authorized, startStateApp } from '../../test/state-app';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (response: Response): Promise<any> => response.json();
 
+// Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
+jest.setTimeout(60_000);
+
 describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
   let state: StateApp;
   beforeAll(async () => (state = await startStateApp()), 60_000);

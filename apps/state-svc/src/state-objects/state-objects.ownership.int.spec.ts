@@ -11,6 +11,9 @@ const json = (response: Response): Promise<any> => response.json();
 const EDGES = ['own-a', 'own-b', 'own-c', 'own-d'];
 const OBJECTS = Array.from({ length: 24 }, (_, i) => `shard-${i}`);
 
+// Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
+jest.setTimeout(60_000);
+
 /** Ownership follows the edges: objects leave draining, terminated and deregistered edges; orphans find one. */
 describe('state object ownership as edges come and go (real NATS + PostgreSQL)', () => {
   let state: StateApp;

@@ -7,6 +7,9 @@ import { authorized } from '../../test/state-app';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = (response: Response): Promise<any> => response.json();
 
+// Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
+jest.setTimeout(60_000);
+
 /**
  * Two state-svc instances on one namespace and one database, racing on the same objects over
  * REST (each instance directly) and NATS (the queue group spreads requests over both).
