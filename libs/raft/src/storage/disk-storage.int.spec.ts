@@ -149,7 +149,7 @@ describe('DiskStorage (WAL + snapshot files)', () => {
       storage.close();
     }
     expect(maxSynced).toBeGreaterThan(100);
-  }, 60_000);
+  }, 120_000);
 });
 
 /** Starts the appending child, lets it sync for a while, SIGKILLs it; returns the last index it reported synced. */
