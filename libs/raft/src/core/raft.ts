@@ -12,6 +12,7 @@ import {
 } from './errors';
 import { payloadSize, RaftLog } from './raft-log';
 import { ReadOnly } from './read-only';
+import { SnapshotAssembler, snapshotChunk } from './snapshot-stream';
 import { decodeConfChange } from './conf-change';
 import type { Progress } from './progress';
 import { ProgressTracker } from './tracker';
@@ -33,13 +34,6 @@ import {
 
 type CampaignType = 'pre-election' | 'election' | 'transfer';
 type OutgoingMessage = Omit<Message, 'from' | 'term'> & { from?: NodeId; term?: number };
-
-interface IncomingSnapshot {
-  readonly index: number;
-  readonly term: number;
-  readonly parts: Uint8Array[];
-  received: number;
-}
 
 export interface ProposedEntry {
   readonly type: EntryType;
@@ -72,7 +66,7 @@ export class Raft {
   private readOnly = new ReadOnly();
   private pendingReadIndexMessages: Message[] = [];
   private readonly snapshotsInFlight = new Map<NodeId, Snapshot>();
-  private incomingSnapshot: IncomingSnapshot | undefined;
+  private readonly incomingSnapshot = new SnapshotAssembler();
 
   constructor(
     readonly config: ResolvedConfig,
@@ -462,29 +456,18 @@ export class Raft {
   private handleSnapshotChunk(m: Message): void {
     const chunk = m.chunk;
     if (!chunk) return;
-    const { index, term } = chunk.metadata;
-    if (index <= this.log.committed) {
-      this.incomingSnapshot = undefined;
+    if (chunk.metadata.index <= this.log.committed) {
+      this.incomingSnapshot.reset();
       this.send({ type: 'app-resp', to: m.from, index: this.log.committed });
       return;
     }
-    let incoming = this.incomingSnapshot;
-    if (!incoming || incoming.index !== index || incoming.term !== term) {
-      incoming = { index, term, parts: [], received: 0 };
-      this.incomingSnapshot = incoming;
-    }
-    if (chunk.offset === incoming.received) {
-      incoming.parts.push(chunk.data);
-      incoming.received += chunk.data.length;
-    }
-    if (incoming.received < chunk.totalSize) {
-      this.send({ type: 'snap-resp', to: m.from, index, offset: incoming.received });
+    const assembled = this.incomingSnapshot.accept(chunk);
+    if (typeof assembled === 'number') {
+      this.send({ type: 'snap-resp', to: m.from, index: chunk.metadata.index, offset: assembled });
       return;
     }
-    this.incomingSnapshot = undefined;
-    const snapshot: Snapshot = { metadata: chunk.metadata, data: concatBytes(incoming.parts, incoming.received) };
     // After a fast-forward our tail beyond the snapshot may diverge, so only claim the commit index.
-    const matched = this.restore(snapshot) ? this.log.lastIndex() : this.log.committed;
+    const matched = this.restore(assembled) ? this.log.lastIndex() : this.log.committed;
     this.send({ type: 'app-resp', to: m.from, index: matched });
   }
 
@@ -744,10 +727,8 @@ export class Raft {
   }
 
   private sendSnapshotChunk(to: NodeId, progress: Progress, snapshot: Snapshot): void {
-    const offset = progress.snapshotOffset;
-    const data = snapshot.data.subarray(offset, offset + this.config.snapshotChunkSize);
     progress.snapshotTicks = 0;
-    this.send({ type: 'snap', to, chunk: { metadata: snapshot.metadata, offset, totalSize: snapshot.data.length, data } });
+    this.send({ type: 'snap', to, chunk: snapshotChunk(snapshot, progress.snapshotOffset, this.config.snapshotChunkSize) });
   }
 
   /** A lost chunk (or ack) would stall the stream: resend the wanted chunk after a quiet while. */
@@ -783,14 +764,4 @@ export class Raft {
     this.term = hardState.term;
     this.vote = hardState.vote;
   }
-}
-
-function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
