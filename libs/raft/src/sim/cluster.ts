@@ -10,6 +10,7 @@ import { EventQueue } from './event-queue';
 import { InvariantViolation, SafetyChecker, type DurableLogView } from './invariants';
 import { encodeKvCommand, KvStateMachine, type KvCommand, type KvResult } from './kv-state-machine';
 import { Links, RELIABLE, type NetworkFaults } from './network';
+import { durableView, SimNode, type ReadWaiter } from './sim-node';
 
 export type CoreFactory = (config: ResolvedConfig, storage: MemoryStorage) => Raft;
 
@@ -31,31 +32,6 @@ type Event =
   | { readonly kind: 'deliver'; readonly message: Message; readonly senderIncarnation: number }
   | { readonly kind: 'tick' }
   | { readonly kind: 'call'; readonly run: () => void };
-
-type ReadWaiter = (value: string | null) => void;
-
-/** One simulated server: durable storage survives crash(); everything else is rebuilt on restart. */
-class SimNode {
-  raw: RawNode | undefined;
-  machine = new KvStateMachine();
-  incarnation = 0;
-  soft: SoftState = { lead: 0, role: 'follower' };
-  term = 0;
-  /** Extra latency of every fsync on this node (slow disk). */
-  diskLatencyMs = 0;
-  readonly proposalWaiters = new Map<string, (result: KvResult) => void>();
-  readonly readWaiters = new Map<string, { key: string; done: ReadWaiter }>();
-  readonly readyReads: { index: number; context: string }[] = [];
-
-  constructor(
-    readonly id: NodeId,
-    readonly storage: MemoryStorage,
-  ) {}
-
-  get alive(): boolean {
-    return this.raw !== undefined;
-  }
-}
 
 export interface ProposeOutcome {
   readonly index: number;
@@ -499,16 +475,6 @@ export class SimCluster {
 
 function quorumOf(conf: ConfState): number {
   return Math.floor(conf.voters.length / 2) + 1;
-}
-
-function durableView(storage: MemoryStorage): DurableLogView {
-  return {
-    snapshotIndex: () => storage.snapshot().metadata.index,
-    termAt: (index) => {
-      if (index < storage.firstIndex() - 1 || index > storage.lastIndex()) return undefined;
-      return storage.term(index);
-    },
-  };
 }
 
 export { InvariantViolation };

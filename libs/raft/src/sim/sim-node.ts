@@ -1,0 +1,41 @@
+import type { RawNode } from '../core/raw-node';
+import type { NodeId, SoftState } from '../core/types';
+import type { MemoryStorage } from '../storage/memory-storage';
+import type { DurableLogView } from './invariants';
+import { KvStateMachine, type KvResult } from './kv-state-machine';
+
+export type ReadWaiter = (value: string | null) => void;
+
+/** One simulated server: durable storage survives crash(); everything else is rebuilt on restart. */
+export class SimNode {
+  raw: RawNode | undefined;
+  machine = new KvStateMachine();
+  incarnation = 0;
+  soft: SoftState = { lead: 0, role: 'follower' };
+  term = 0;
+  /** Extra latency of every fsync on this node (slow disk). */
+  diskLatencyMs = 0;
+  readonly proposalWaiters = new Map<string, (result: KvResult) => void>();
+  readonly readWaiters = new Map<string, { key: string; done: ReadWaiter }>();
+  readonly readyReads: { index: number; context: string }[] = [];
+
+  constructor(
+    readonly id: NodeId,
+    readonly storage: MemoryStorage,
+  ) {}
+
+  get alive(): boolean {
+    return this.raw !== undefined;
+  }
+}
+
+/** The checker's read-only view of what a node has on "disk". */
+export function durableView(storage: MemoryStorage): DurableLogView {
+  return {
+    snapshotIndex: () => storage.snapshot().metadata.index,
+    termAt: (index) => {
+      if (index < storage.firstIndex() - 1 || index > storage.lastIndex()) return undefined;
+      return storage.term(index);
+    },
+  };
+}
