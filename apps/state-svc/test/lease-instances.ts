@@ -57,9 +57,9 @@ export async function startStateCluster(): Promise<StateCluster> {
       DATABASE_URL: testPostgresUrl(databaseName),
       API_KEYS: TEST_API_KEY,
       HTTP_BODY_LIMIT_BYTES: '16384',
+      ...leaseEnv,
     });
-    // The leases slice reads LEASE_* from the environment at boot; set them only while this one boots.
-    const app = await withEnv(leaseEnv, () => bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' }));
+    const app = await bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' });
     const instance: StateInstance = {
       app,
       instanceId,
@@ -91,19 +91,6 @@ export async function startStateCluster(): Promise<StateCluster> {
       await admin.end();
     },
   };
-}
-
-async function withEnv<T>(vars: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, vars);
-  try {
-    return await work();
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
 }
 
 /** Every event stored under a subject filter, in stream order (small test streams only). */

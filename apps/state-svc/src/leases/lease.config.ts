@@ -42,7 +42,7 @@ export type LeaseConfig = z.output<typeof leaseEnvSchema>;
 export const LEASE_CONFIG = Symbol('LEASE_CONFIG');
 
 /** Reads the lease variables; a bad value stops the service with a message naming the variable. */
-export function loadLeaseConfig(env: NodeJS.ProcessEnv = process.env): LeaseConfig {
+export function loadLeaseConfig(env: Readonly<Record<string, string | undefined>>): LeaseConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('LEASE_') && value));
   const result = leaseEnvSchema.safeParse(present);
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

@@ -1,7 +1,8 @@
 import type { OnModuleInit } from '@nestjs/common';
 import { Inject, Logger, Module } from '@nestjs/common';
 import { LEASE_AGGREGATE, STATE_DOMAIN } from '@kailash/contracts';
-import { ProjectionHost } from '@kailash/service-kit';
+import type { ServiceConfig } from '@kailash/service-kit';
+import { ProjectionHost, SERVICE_CONFIG } from '@kailash/service-kit';
 import { EdgesModule } from '../edges/edges.module';
 import { EdgesService } from '../edges/edges.service';
 import type { LeaseConfig } from './lease.config';
@@ -21,7 +22,7 @@ import { LeasesService } from './leases.service';
   controllers: [LeasesController],
   providers: [
     // Read at boot: a bad LEASE_* variable stops the service naming it.
-    { provide: LEASE_CONFIG, useFactory: () => loadLeaseConfig() },
+    { provide: LEASE_CONFIG, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => loadLeaseConfig(config.env) },
     LeaseClock,
     LeaseMetrics,
     LeasesService,

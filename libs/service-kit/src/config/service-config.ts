@@ -32,6 +32,8 @@ export const baseEnvSchema = z.object({
 export type ServiceConfig = z.output<typeof baseEnvSchema> & {
   readonly service: string;
   readonly instanceId: string;
+  /** The environment it was read from, for a slice to validate its own variables from (tests pass their own). */
+  readonly env: Readonly<Record<string, string>>;
 };
 
 export class ConfigError extends Error {
@@ -61,7 +63,7 @@ export function loadServiceConfig(service: string, defaults: ConfigDefaults, env
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
   }
   const instanceId = result.data.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
-  return { ...result.data, service, instanceId };
+  return { ...result.data, service, instanceId, env: stripEmpty(env) };
 }
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
