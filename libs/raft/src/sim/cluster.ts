@@ -5,14 +5,17 @@ import { SeededRandom } from '../core/random';
 import { Raft } from '../core/raft';
 import { RawNode, type Ready } from '../core/raw-node';
 import type { ConfChange, ConfState, Entry, Message, NodeId, SoftState } from '../core/types';
+import { join } from 'node:path';
 import { MemoryStorage } from '../storage/memory-storage';
+import type { RaftStorage } from '../storage/storage';
 import { EventQueue } from './event-queue';
 import { InvariantViolation, SafetyChecker, type DurableLogView } from './invariants';
 import { encodeKvCommand, KvStateMachine, type KvCommand, type KvResult } from './kv-state-machine';
 import { Links, RELIABLE, type NetworkFaults } from './network';
+import { memoryDisk, realDisk, type SimDisk } from './sim-disk';
 import { durableView, SimNode, type ReadWaiter } from './sim-node';
 
-export type CoreFactory = (config: ResolvedConfig, storage: MemoryStorage) => Raft;
+export type CoreFactory = (config: ResolvedConfig, storage: RaftStorage) => Raft;
 
 export interface ClusterOptions {
   readonly seed: number;
@@ -26,6 +29,8 @@ export interface ClusterOptions {
   /** Substitute core, for tests that prove a broken rule gets caught. */
   readonly createCore?: CoreFactory;
   readonly checkInvariants?: boolean;
+  /** Keep each node's state in a real DiskStorage under this directory (default: in memory). */
+  readonly diskDirectory?: string;
 }
 
 type Event =
@@ -76,7 +81,7 @@ export class SimCluster {
     const conf: ConfState = { voters, learners: [] };
     this.latestConf = { index: 0, conf };
     this.minQuorumSeen = quorumOf(conf);
-    for (const id of voters) this.addNode(id, MemoryStorage.bootstrap(conf));
+    for (const id of voters) this.addNode(id, this.newDisk(id, conf));
     this.queue.push(this.tickMs, { kind: 'tick' });
   }
 
@@ -91,9 +96,9 @@ export class SimCluster {
   }
 
   /** Starts a brand-new, empty server (not in any configuration until a conf change adds it). */
-  addNode(id: NodeId, storage = new MemoryStorage()): void {
+  addNode(id: NodeId, disk: SimDisk = this.newDisk(id)): void {
     if (this.nodes.has(id)) throw new RaftError(`node ${id} exists`);
-    const node = new SimNode(id, storage);
+    const node = new SimNode(id, disk);
     this.nodes.set(id, node);
     this.start(node);
   }
@@ -111,7 +116,19 @@ export class SimCluster {
   restart(id: NodeId): void {
     const node = this.node(id);
     if (node.alive) return;
+    node.disk = node.disk.reopen(); // on a real disk this runs WAL recovery
     this.start(node);
+  }
+
+  /** Releases file handles of on-disk nodes. */
+  close(): void {
+    for (const node of this.nodes.values()) node.disk.close();
+  }
+
+  private newDisk(id: NodeId, founders?: ConfState): SimDisk {
+    const directory = this.options.diskDirectory;
+    if (directory !== undefined) return realDisk(join(directory, `node-${id}`), founders);
+    return memoryDisk(founders ? MemoryStorage.bootstrap(founders) : new MemoryStorage());
   }
 
   disconnect(id: NodeId): void {
@@ -393,22 +410,14 @@ export class SimCluster {
   }
 
   private persist(node: SimNode, ready: Ready): void {
-    const storage = node.storage;
-    if (ready.snapshot) storage.applySnapshot(ready.snapshot);
     if (ready.entries.length > 0) {
-      this.checker.beforePersist(
-        node.id,
-        node.soft.role === 'leader',
-        ready.entries,
-        durableView(storage),
-        storage.lastIndex(),
-      );
-      storage.append(ready.entries);
+      // Entries that follow a snapshot in the same Ready sit on top of that snapshot, not the old log.
+      const base = ready.snapshot ? snapshotView(ready.snapshot.metadata) : durableView(node.storage);
+      const baseLast = ready.snapshot ? ready.snapshot.metadata.index : node.storage.lastIndex();
+      this.checker.beforePersist(node.id, node.soft.role === 'leader', ready.entries, base, baseLast);
     }
-    if (ready.hardState) {
-      this.checker.onPersistHardState(node.id, ready.hardState);
-      storage.setHardState(ready.hardState);
-    }
+    if (ready.hardState) this.checker.onPersistHardState(node.id, ready.hardState);
+    node.disk.save(ready);
     node.term = Math.max(node.term, ready.hardState?.term ?? 0);
   }
 
@@ -461,9 +470,8 @@ export class SimCluster {
     if (every <= 0) return;
     const applied = node.machine.appliedIndex;
     if (applied - node.storage.firstIndex() + 1 < every) return;
-    node.storage.createSnapshot(applied, raw.status().confState, node.machine.snapshot());
     // Keep a short tail, as etcd does, so a follower one message behind needs no InstallSnapshot.
-    node.storage.compact(applied - Math.floor(every / 2));
+    node.disk.snapshot(applied, raw.status().confState, node.machine.snapshot(), applied - Math.floor(every / 2));
   }
 
   private checkGlobalInvariants(): void {
@@ -471,6 +479,13 @@ export class SimCluster {
     for (const node of this.nodes.values()) views.push(durableView(node.storage));
     this.checker.checkDurability(views, this.minQuorumSeen);
   }
+}
+
+function snapshotView(metadata: { index: number; term: number }): DurableLogView {
+  return {
+    snapshotIndex: () => metadata.index,
+    termAt: (index) => (index === metadata.index ? metadata.term : undefined),
+  };
 }
 
 function quorumOf(conf: ConfState): number {

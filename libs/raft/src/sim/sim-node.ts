@@ -1,6 +1,7 @@
 import type { RawNode } from '../core/raw-node';
 import type { NodeId, SoftState } from '../core/types';
-import type { MemoryStorage } from '../storage/memory-storage';
+import type { RaftStorage } from '../storage/storage';
+import type { SimDisk } from './sim-disk';
 import type { DurableLogView } from './invariants';
 import { KvStateMachine, type KvResult } from './kv-state-machine';
 
@@ -21,8 +22,12 @@ export class SimNode {
 
   constructor(
     readonly id: NodeId,
-    readonly storage: MemoryStorage,
+    public disk: SimDisk,
   ) {}
+
+  get storage(): RaftStorage {
+    return this.disk.storage;
+  }
 
   get alive(): boolean {
     return this.raw !== undefined;
@@ -30,7 +35,7 @@ export class SimNode {
 }
 
 /** The checker's read-only view of what a node has on "disk". */
-export function durableView(storage: MemoryStorage): DurableLogView {
+export function durableView(storage: RaftStorage): DurableLogView {
   return {
     snapshotIndex: () => storage.snapshot().metadata.index,
     termAt: (index) => {
