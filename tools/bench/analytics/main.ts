@@ -1,5 +1,6 @@
 import {
   arima,
+  cadOseDetector,
   combinedDetector,
   cusumDetector,
   ewmaBandsDetector,
@@ -21,6 +22,7 @@ import { machineLine, writeBenchSection } from '../report';
 
 const COMMAND = 'npm run bench:analytics';
 const POINTS = 200_000;
+const CAD_POINTS = 20_000;
 
 /** A daily-seasonal 5-minute series with noise, generated from a fixed seed so every run measures the same input. */
 function syntheticSeries(length: number, seed: number): Float64Array {
@@ -68,6 +70,22 @@ function main(): void {
     ['combined', () => combinedDetector()],
   ];
   const detectorRows = detectors.map(([name, create]) => detectorThroughput(name, create, stream));
+  // CAD OSE costs time in proportion to the contexts it has learned, which grow with the stream
+  // (up to maxContexts), so it is measured on the first CAD_POINTS values of the same series.
+  const cadStream = stream.subarray(0, CAD_POINTS);
+  const cadRange = { min: Math.min(...cadStream), max: Math.max(...cadStream) };
+  detectorRows.push(
+    detectorThroughput(
+      `cad-ose, range told (${CAD_POINTS.toLocaleString('en-US')} points)`,
+      () => cadOseDetector({ range: cadRange }),
+      cadStream,
+    ),
+    detectorThroughput(
+      `cad-ose, range learned (${CAD_POINTS.toLocaleString('en-US')} points)`,
+      () => cadOseDetector(),
+      cadStream,
+    ),
+  );
   const hourly = Array.from({ length: 20 }, (_, k) => {
     const noise = seededNormal(100 + k);
     return Float64Array.from(

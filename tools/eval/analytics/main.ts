@@ -5,15 +5,39 @@ import { hasFile, resolveDataDir } from './data';
 import { m4SingleModels, selectorPool, selectors } from './forecasters';
 import { evaluateM4, M4_HORIZON } from './m4';
 import { fixed, table } from './markdown';
-import { nabSection } from './nab-report';
+import { nabSection, type DetectorSummary } from './nab-report';
 import { evaluateGeneratedPatterns, findingsOnVms } from './patterns';
 import { DAY, evaluateVm } from './vm';
 
 const REPORT = join(__dirname, '..', '..', '..', 'docs', 'analytics-quality.md');
 const COMMAND = 'npm run eval:analytics [dataDir]';
 
+const SECTIONS = ['m4', 'vm', 'nab', 'patterns'] as const;
+
+/** `[dataDir] [--only <section>]`: with --only, that section is printed and the report is left alone. */
+function parseArguments(argv: readonly string[]): { dataDir: string; only?: string } {
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  if (onlyAt >= 0 && !SECTIONS.includes(only as (typeof SECTIONS)[number]))
+    throw new Error(`--only expects one of ${SECTIONS.join(', ')}`);
+  const positional = argv.filter((a, i) => !a.startsWith('--') && (onlyAt < 0 || i !== onlyAt + 1));
+  return { dataDir: resolveDataDir(positional[0]), only };
+}
+
+/** Runs one section for a quick look (CPU is shared); the report is only ever written whole. */
+function printOneSection(dataDir: string, only: string): void {
+  const run: Record<string, () => string> = {
+    m4: () => m4Section(dataDir),
+    vm: () => vmSection(dataDir),
+    nab: () => nabReport(dataDir),
+    patterns: () => patternSection(dataDir),
+  };
+  console.log((run[only] as () => string)());
+}
+
 function main(): void {
-  const dataDir = resolveDataDir(process.argv[2]);
+  const { dataDir, only } = parseArguments(process.argv.slice(2));
+  if (only) return printOneSection(dataDir, only);
   const needed = [
     ['m4-hourly', 'Hourly-train.csv'],
     ['azure-vm-cpu-2017', 'azure_vm_cpu_avg_5min_100vms.csv'],
@@ -123,20 +147,19 @@ function vmSection(dataDir: string): string {
 }
 
 function nabReport(dataDir: string): string {
-  const { markdown, combinedStandard, missedWindows, windows, falsePositiveRows } = nabSection(dataDir);
-  const verdict = combinedStandard >= 60 ? 'met' : `MISSED by ${fixed(60 - combinedStandard, 1)} points`;
-  const cause =
-    combinedStandard >= 60
-      ? ''
-      : `Cause of the gap: at its best threshold the combined detector misses ${missedWindows} of ${windows} windows (−1 each) and raises ${falsePositiveRows} false-positive rows (up to −0.11 each). Its parts are statistical — they react to the size of a deviation from a running level or seasonal profile, or to an accumulated shift. The detectors that score 60–67 on these files (HTM, CAD OSE, ARTime) learn temporal sequences and also flag values that are normal in size but abnormal in context; the files at the top of the per-file table (disk-write bursts, nyc_taxi holidays, ambient temperature) are of that kind. Tuning stopped short of fitting the 24 shared files, since other NAB categories are held back for independent evaluation; closing the gap needs a context/sequence model, not different thresholds.`;
+  const { markdown, primary, causal } = nabSection(dataDir);
+  const verdict = (d: DetectorSummary) =>
+    d.standard >= 60 ? 'met' : `MISSED by ${fixed(60 - d.standard, 1)} points`;
+  const tally = (d: DetectorSummary) =>
+    `misses ${d.missedWindows} of ${d.windows} windows (−1 each) and raises ${d.falsePositiveRows} false-positive rows (up to −0.11 each)`;
   return [
     '## Anomaly detection: NAB subset',
     '',
     markdown,
     '',
-    `Target: standard score ≥ 60 with one parameter set — combined detector ${fixed(combinedStandard, 1)}: ${verdict}.`,
+    `Target: standard score ≥ 60 with one parameter set — ${primary.name} ${fixed(primary.standard, 1)}: ${verdict(primary)}. At its best threshold it ${tally(primary)}.`,
     '',
-    cause,
+    `Without being told each file's range — ${causal.name} ${fixed(causal.standard, 1)}: ${verdict(causal)}. At its best threshold it ${tally(causal)}. CAD OSE quantises each value to 8 levels of the range; with the file's final range the ordinary values share a few levels and the extremes (often the anomalies) get levels of their own, while a range fixed from the first values puts later ordinary drift on new or edge levels, which the context memory sees as broken sequences. NAB permits the file range (HTM uses it too), so the first figure is the comparable one; the second is what a live stream without a known range gets.`,
   ].join('\n');
 }
 

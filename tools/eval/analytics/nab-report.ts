@@ -1,18 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  combinedDetector,
-  cusumDetector,
-  ewmaBandsDetector,
-  pageHinkleyDetector,
-  parseNabCsv,
-  robustZDetector,
-  seasonalResidualDetector,
-  seededRandom,
-} from '@kailash/analytics';
+import { parseNabCsv, seededRandom } from '@kailash/analytics';
 import { readFileSync } from 'node:fs';
 import { fixed, table } from './markdown';
 import { loadNabCorpus, runNabDetector, type DetectorOutcome, type NabFile } from './nab';
+import { CAD_OSE_CAUSAL, runNabLineup } from './nab-lineup';
 
 const RANDOM_SEEDS = [1, 2, 3, 4, 5];
 
@@ -31,23 +23,25 @@ function htmScores(dataDir: string): ((file: NabFile) => Float64Array) | undefin
   };
 }
 
-export function nabSection(dataDir: string): {
-  markdown: string;
-  combinedStandard: number;
-  missedWindows: number;
-  windows: number;
-  falsePositiveRows: number;
-} {
+export interface NabSectionResult {
+  readonly markdown: string;
+  /** The detector judged against the target (first of the line-up). */
+  readonly primary: DetectorSummary;
+  /** The same detector without being told each file's range: strictly no look-ahead. */
+  readonly causal: DetectorSummary;
+}
+
+export interface DetectorSummary {
+  readonly name: string;
+  readonly standard: number;
+  readonly missedWindows: number;
+  readonly windows: number;
+  readonly falsePositiveRows: number;
+}
+
+export function nabSection(dataDir: string): NabSectionResult {
   const files = loadNabCorpus(dataDir);
-  const detectors = [
-    runNabDetector('combined (CUSUM + seasonal residual, suppressed)', files, () => combinedDetector()),
-    runNabDetector('cusum', files, () => cusumDetector()),
-    runNabDetector('seasonal-residual', files, () => seasonalResidualDetector()),
-    runNabDetector('ewma-bands', files, () => ewmaBandsDetector()),
-    runNabDetector('robust-z (MAD)', files, () => robustZDetector()),
-    runNabDetector('page-hinkley', files, () => pageHinkleyDetector()),
-    runNabDetector('null (never fires)', files, (file: NabFile) => new Float64Array(file.values.length)),
-  ];
+  const detectors = runNabLineup(files);
   const randomRuns = RANDOM_SEEDS.map((seed) =>
     runNabDetector(`random seed ${seed}`, files, (file: NabFile) =>
       Float64Array.from(file.values, seededRandom(seed * 1000 + file.values.length)),
@@ -66,7 +60,6 @@ export function nabSection(dataDir: string): {
   ]);
   const points = files.reduce((sum, f) => sum + f.values.length, 0);
   const windows = files.reduce((sum, f) => sum + f.windows.length, 0);
-  const combinedStandard = detectors[0]?.profiles[0]?.score ?? Number.NaN;
   const comparison = reference[0] && detectors[0] ? perFileComparison(detectors[0], reference[0]) : '';
   const markdown = [
     `${files.length} files, ${points} rows, ${windows} windows. Each detector streams every file from a fresh state with one parameter set; the threshold is optimised per profile over the whole corpus (NAB's rule). Delay = rows from window start to the first detection (detected windows only); FP/1k = false-positive rows per 1,000 scored rows; both at the standard-profile threshold.`,
@@ -85,19 +78,23 @@ export function nabSection(dataDir: string): {
       rows,
     ),
     '',
-    'Published subset figures (ops-anchors A6, same 24 files): HTM 66.5, CAD OSE 60.0, KNN CAD 54.7, Random Cut Forest 51.9, Twitter ADVec 33.9, Windowed Gaussian 24.3.',
+    "Published subset figures (ops-anchors A6, same 24 files): HTM 66.5, CAD OSE 60.0, KNN CAD 54.7, Random Cut Forest 51.9, Twitter ADVec 33.9, Windowed Gaussian 24.3. NAB lets a detector be told each file's minimum and maximum before it starts; HTM's encoder and the published CAD OSE run use them, and so does the first row. The second row is the same detector without that knowledge (range fixed from the first 150 values with a 25 % margin), the figure for a live stream where the range is not known in advance.",
     comparison,
   ].join('\n');
-  const combinedFiles = detectors[0]?.profiles[0]?.files ?? [];
-  const scorable = combinedFiles.reduce((sum, f) => sum + f.perfectScore, 0);
-  const detected = combinedFiles.reduce((sum, f) => sum + f.detectionDelays.length, 0);
-  const falsePositiveRows = combinedFiles.reduce((sum, f) => sum + f.falsePositives, 0);
+  const causal = detectors.find((d) => d.detector === CAD_OSE_CAUSAL);
+  return { markdown, primary: summarise(detectors[0]), causal: summarise(causal) };
+}
+
+function summarise(outcome: DetectorOutcome | undefined): DetectorSummary {
+  const files = outcome?.profiles[0]?.files ?? [];
+  const windows = files.reduce((sum, f) => sum + f.perfectScore, 0);
+  const detected = files.reduce((sum, f) => sum + f.detectionDelays.length, 0);
   return {
-    markdown,
-    combinedStandard,
-    missedWindows: scorable - detected,
-    windows: scorable,
-    falsePositiveRows,
+    name: outcome?.detector ?? 'none',
+    standard: outcome?.profiles[0]?.score ?? Number.NaN,
+    missedWindows: windows - detected,
+    windows,
+    falsePositiveRows: files.reduce((sum, f) => sum + f.falsePositives, 0),
   };
 }
 
@@ -117,10 +114,10 @@ function perFileComparison(ours: DetectorOutcome, htm: DetectorOutcome): string 
     .sort((a, b) => a.ours - a.htm - (b.ours - b.htm));
   return [
     '',
-    'Per file, standard profile, raw score (−1 per missed window, up to +1 per detected window, −0.11 per false positive), combined detector vs HTM at their own thresholds:',
+    `Per file, standard profile, raw score (−1 per missed window, up to +1 per detected window, −0.11 per false positive), ${ours.detector} vs HTM at their own thresholds:`,
     '',
     table(
-      ['file', 'combined', 'HTM', 'windows', 'detected', 'FP rows'],
+      ['file', 'ours', 'HTM', 'windows', 'detected', 'FP rows'],
       rows.map((r) => [r.name, fixed(r.ours, 2), fixed(r.htm, 2), r.windows, r.detected, r.fp]),
     ),
   ].join('\n');

@@ -29,14 +29,24 @@ describe('rangeEncoder', () => {
 
   it('maps every value of a constant range to level 0', () => {
     expect(rangeEncoder(3, { min: 4, max: 4 })(4)).toEqual([0, 2, 4]);
-    const learned = rangeEncoder(3);
-    expect(learned(4)).toEqual([0, 2, 4]);
-    expect(learned(4)).toEqual([0, 2, 4]);
+    const learned = rangeEncoder(3, { warmup: 10, margin: 0.25 });
+    for (let i = 0; i < 20; i++) expect(learned(4)).toEqual([0, 2, 4]);
+  });
+
+  it('learns the range during the warm-up, then freezes it with a margin on each side', () => {
+    const encode = rangeEncoder(3, { warmup: 2, margin: 0.5 });
+    encode(10);
+    encode(20);
+    // Frozen range [5, 25]: step 20/7, so 10 is level 1 and 25 the top level.
+    expect(encode(10)).toEqual([1, 2, 4]);
+    expect(encode(25)).toEqual([1, 3, 5]);
+    expect(encode(1000)).toEqual([1, 3, 5]);
+    expect(encode(-1000)).toEqual([0, 2, 4]);
   });
 
   it('rejects a bit count it cannot encode', () => {
-    expect(() => rangeEncoder(0)).toThrow(RangeError);
-    expect(() => rangeEncoder(2.5)).toThrow(RangeError);
+    expect(() => rangeEncoder(0, { min: 0, max: 1 })).toThrow(RangeError);
+    expect(() => rangeEncoder(2.5, { min: 0, max: 1 })).toThrow(RangeError);
   });
 });
 
@@ -83,13 +93,18 @@ describe('cadOseDetector', () => {
     expect(scores[606]).toBeGreaterThan(0.5);
     expect(scores[620]).toBe(0);
     // With a rest period shorter than the gap, the second break is reported.
-    expect(run(values, { range: { min: 0, max: 7 }, restPeriod: 10, baseThreshold: 0.5 })[620]).toBeGreaterThan(0);
+    expect(
+      run(values, { range: { min: 0, max: 7 }, restPeriod: 10, baseThreshold: 0.5 })[620],
+    ).toBeGreaterThan(0);
   });
 
   it('stays silent during the first rest period', () => {
     const noise = seededNormal(3);
     // A base threshold above 1 never mutes, so only the initial rest period is silent.
-    const scores = run(Array.from({ length: 200 }, () => noise()), { restPeriod: 100, baseThreshold: 1.1 });
+    const scores = run(
+      Array.from({ length: 200 }, () => noise()),
+      { restPeriod: 100, baseThreshold: 1.1 },
+    );
     expect(Math.max(...scores.slice(0, 100))).toBe(0);
     expect(Math.max(...scores.slice(100))).toBeGreaterThan(0);
   });
@@ -97,13 +112,21 @@ describe('cadOseDetector', () => {
   it('keeps scores in [0, 1] on noise, with and without a known range', () => {
     const noise = seededNormal(7);
     const values = Array.from({ length: 1500 }, () => 10 + noise());
-    for (const scores of [run(values, { restPeriod: 5 }), run(values, { range: { min: 5, max: 15 }, restPeriod: 5 })])
+    for (const scores of [
+      run(values, { restPeriod: 5 }),
+      run(values, { range: { min: 5, max: 15 }, restPeriod: 5 }),
+    ])
       expect(scores.every((s) => Number.isFinite(s) && s >= 0 && s <= 1)).toBe(true);
   });
 
   it('ignores NaN and Infinity (score 0) without changing what it learned', () => {
     const clean = sawtooth(600);
-    const gappy: number[] = [...clean.slice(0, 300), Number.NaN, Number.POSITIVE_INFINITY, ...clean.slice(300)];
+    const gappy: number[] = [
+      ...clean.slice(0, 300),
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      ...clean.slice(300),
+    ];
     const a = run(clean, { range: { min: 0, max: 7 }, restPeriod: 10 });
     const b = run(gappy, { range: { min: 0, max: 7 }, restPeriod: 10 });
     expect(b[300]).toBe(0);

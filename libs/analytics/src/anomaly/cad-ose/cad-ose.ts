@@ -1,14 +1,14 @@
 import type { StreamingDetector } from '../types';
 import { ContextMemory } from './context-memory';
-import { rangeEncoder, type ValueRange } from './encoding';
+import { rangeEncoder, type LearnedRange, type ValueRange } from './encoding';
 
 export interface CadOseOptions {
   /**
    * Value range used to quantise inputs. NAB's rules let a detector be told each file's minimum and
    * maximum, and the published CAD OSE result uses them; without it the range is learned from the
-   * stream (see `rangeEncoder`).
+   * stream (see `rangeEncoder`; default: warm-up 150 values, margin 0.25).
    */
-  readonly range?: ValueRange;
+  readonly range?: ValueRange | LearnedRange;
   /** Bits per value: 2^bits levels over the range (default 3, as published). */
   readonly valueBits?: number;
   /** After a raw score at or above this, later scores are muted for `restPeriod` values (default 0.75). */
@@ -43,7 +43,7 @@ export function cadOseDetector(options: CadOseOptions = {}): StreamingDetector {
     maxActiveContexts = 15,
     maxContexts = 50_000,
   } = options;
-  const encode = rangeEncoder(valueBits, options.range);
+  const encode = rangeEncoder(valueBits, options.range ?? { warmup: 150, margin: 0.25 });
   const learner = contextLearner(valueBits, maxLeftMatch, maxActiveContexts, maxContexts);
   let predicted = new Set<number>();
   // The detector starts muted, as if a strong score had just been seen: nothing is learned yet.

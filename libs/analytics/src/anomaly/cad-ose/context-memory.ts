@@ -114,7 +114,8 @@ export class ContextMemory {
         const context = this.contexts[contextId] as Context;
         const right = this.rights[rightId] as SemiContext;
         const hits = right.matched.length;
-        const mayGeneralise = learn && context.zeroLevel && hits > 0 && left.matched.length <= this.maxLeftMatch;
+        const mayGeneralise =
+          learn && context.zeroLevel && hits > 0 && left.matched.length <= this.maxLeftMatch;
         if (leftComplete) {
           selected++;
           context.predictedFacts += right.facts.length;
@@ -193,7 +194,9 @@ export class ContextMemory {
     const known = idByKey.get(k);
     if (known !== undefined) return known;
     if (this.contexts.length >= this.maxContexts) return -1;
-    const semi = (isLeft ? { facts, matched: [], contexts: new Map() } : { facts, matched: [] }) as unknown as T;
+    const semi = (isLeft
+      ? { facts, matched: [], contexts: new Map() }
+      : { facts, matched: [] }) as unknown as T;
     const id = all.length;
     all.push(semi);
     idByKey.set(k, id);

@@ -4,22 +4,38 @@ export interface ValueRange {
   readonly max: number;
 }
 
+/** How a range is learned from the stream when none is given. */
+export interface LearnedRange {
+  /** Values whose minimum and maximum fix the range (until then the running range is used). */
+  readonly warmup: number;
+  /** Share of the warm-up span added on each side, so later excursions still have levels of their own. */
+  readonly margin: number;
+}
+
 /**
  * Turns a value into one fact per bit of its quantised level: fact 2·bit + (0 | 1). Levels are
- * 0 … 2^bits − 1 over the range. With a known range (NAB allows a detector to be told each file's
- * minimum and maximum) the levels are fixed; without one, the range is the running minimum and
- * maximum seen so far, so a value beyond every earlier one lands on an edge level and the levels of
- * later values shift — which the context memory then sees as a broken sequence, as it should.
+ * 0 … 2^bits − 1 over the range; values outside it take the edge level. With a known range (NAB
+ * allows a detector to be told each file's minimum and maximum) the levels are fixed from the
+ * start. Otherwise the running minimum and maximum are used for the first `warmup` values, then the
+ * range is frozen with a margin: re-scaling later would change the meaning of every learned fact.
  */
-export function rangeEncoder(bits: number, known?: ValueRange): (value: number) => number[] {
-  if (!Number.isInteger(bits) || bits < 1 || bits > 16) throw new RangeError(`valueBits must be 1..16, got ${bits}`);
+export function rangeEncoder(bits: number, range: ValueRange | LearnedRange): (value: number) => number[] {
+  if (!Number.isInteger(bits) || bits < 1 || bits > 16)
+    throw new RangeError(`valueBits must be 1..16, got ${bits}`);
   const top = 2 ** bits - 1;
-  let min = known?.min ?? Number.POSITIVE_INFINITY;
-  let max = known?.max ?? Number.NEGATIVE_INFINITY;
+  const known = 'min' in range;
+  let min = known ? range.min : Number.POSITIVE_INFINITY;
+  let max = known ? range.max : Number.NEGATIVE_INFINITY;
+  let seen = 0;
   return (value) => {
-    if (!known) {
+    if (!known && seen < range.warmup) {
       min = Math.min(min, value);
       max = Math.max(max, value);
+      if (++seen === range.warmup) {
+        const pad = (max - min) * range.margin;
+        min -= pad;
+        max += pad;
+      }
     }
     const span = max - min;
     // A constant series (or a single value so far) has no spread: every value is level 0.
