@@ -153,4 +153,23 @@ describe('RawNode', () => {
     expect(ready.readStates).toEqual([{ index: leader.status().commit, context: 'lease' }]);
     expect(ready.messages.filter((m) => m.type === 'heartbeat')).toEqual([]);
   });
+
+  it('pipelining stops at maxInflightMsgs appends to a follower that does not answer', () => {
+    const nodes = makeCluster(3, { maxInflightMsgs: 2 });
+    const leader = nodes.get(1) as RawNode;
+    leader.campaign();
+    settle(nodes);
+    expect(leader.progress()?.get(2)?.state).toBe('replicate');
+    const toFollower2: Message[] = [];
+    // Node 2 goes silent; node 3 keeps acknowledging, so entries still commit.
+    for (let i = 0; i < 10; i++) {
+      leader.propose(new Uint8Array([i]));
+      settle(nodes, new Map(), (m) => {
+        if (m.to === 2 && m.type === 'app') toFollower2.push(m);
+        return m.to !== 2 && m.from !== 2;
+      });
+    }
+    expect(toFollower2.filter((m) => (m.entries?.length ?? 0) > 0)).toHaveLength(2);
+    expect(leader.status().commit).toBe(leader.status().lastIndex);
+  });
 });
