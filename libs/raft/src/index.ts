@@ -19,4 +19,4 @@ export { checkLinearizable, type CheckResult } from './linearizability/checker';
 export type { Model, HistoryOperation } from './linearizability/model';
 export { kvModel } from './linearizability/kv-model';
 export type { KvInput, KvOutput, Operation } from './sim/kv-clients';
-export { runRandomFaultSeed, runSeedRange, replayCommand, type RandomRunResult } from './sim/random-fault-run';
+export { runRandomFaultSeed, runSeedRange, replayCommand, type RandomRunOptions, type RandomRunResult } from './sim/random-fault-run';

@@ -2,7 +2,7 @@
  * Soak runner for the randomised fault test: `npm run soak:raft -- --from 1 --count 100000`.
  * Stops at the first failing seed and prints it with the command that replays it.
  */
-import { replayCommand, runRandomFaultSeed, type RandomRunOptions } from './random-fault-run';
+import { replayCommand, runRandomFaultSeed, type RandomRunOptions } from '@kailash/raft';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
