@@ -5,8 +5,8 @@ import { ProjectionFencedError } from '../errors';
 import type { BackboneLogger } from '../logger';
 import { silentLogger } from '../logger';
 import { BackboneMetrics } from '../metrics/backbone-metrics';
-import { ensureDurableConsumer } from '../streams/stream-setup';
-import { advanceCheckpoint, lockCheckpoint } from './checkpoints';
+import { resetDurableConsumer } from '../streams/stream-setup';
+import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints';
 import { DeadLetterPublisher } from './dead-letter';
 import type { Decoded } from './decode';
 import { decode } from './decode';
@@ -79,14 +79,6 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     if (this.loop) return;
-    await ensureDurableConsumer(this.options.jsm, {
-      stream: this.options.stream,
-      durable: this.name,
-      filterSubject: this.options.filterSubject,
-      // Two batches: one being applied while the next is already on its way.
-      maxAckPending: this.batchSize * 2,
-      ackWaitMs: this.options.ackWaitMs ?? 30_000,
-    });
     this.state = 'standby';
     this.loop = this.run().catch((error) => {
       this.state = 'failed';
@@ -135,6 +127,8 @@ export class ProjectionRunner {
           await this.lock.release();
           return false;
         }
+        await this.positionConsumer();
+        if (this.state !== 'standby') return false; // stopped meanwhile; stop() releases the lock
         this.state = 'active';
         return true;
       }
@@ -143,6 +137,19 @@ export class ProjectionRunner {
     }
     await sleep(this.options.standbyPollMs ?? 1000);
     return false;
+  }
+
+  /** Only the lock holder touches the consumer: it starts right after the committed checkpoint. */
+  private async positionConsumer(): Promise<void> {
+    await resetDurableConsumer(this.options.jsm, {
+      stream: this.options.stream,
+      durable: this.name,
+      filterSubject: this.options.filterSubject,
+      // Two batches: one being applied while the next is already on its way.
+      maxAckPending: this.batchSize * 2,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      startAfter: await readCheckpoint(this.options.db, this.name),
+    });
   }
 
   private async consume(): Promise<void> {
@@ -169,7 +176,8 @@ export class ProjectionRunner {
   }
 
   private async processBatch(batch: JsMsg[]): Promise<void> {
-    const decoded = batch.map((msg) => decode(msg, this.options.projection));
+    // Redeliveries (ack wait ran out) can sit behind newer messages; apply in stream order.
+    const decoded = batch.map((msg) => decode(msg, this.options.projection)).sort((a, b) => a.msg.seq - b.msg.seq);
     const stopTimer = this.metrics.handlerSeconds.startTimer({ consumer: this.name });
     try {
       await this.options.db.transaction((tx) => this.applyAll(tx, decoded));
@@ -200,8 +208,8 @@ export class ProjectionRunner {
       if (item.kind === 'apply') toApply.push(this.positioned(item));
     }
     await this.applyEvents(tx, toApply);
-    const last = batch[batch.length - 1];
-    if (last) await advanceCheckpoint(tx, this.name, last.msg.seq);
+    const highest = Math.max(...batch.map((item) => item.msg.seq));
+    if (highest > checkpoint) await advanceCheckpoint(tx, this.name, highest);
   }
 
   private async applyEvents(tx: SqlExecutor, events: readonly PositionedEvent[]): Promise<void> {

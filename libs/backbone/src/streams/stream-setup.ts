@@ -1,5 +1,5 @@
 import type { SubjectSpace } from '@kailash/contracts';
-import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
@@ -69,31 +69,35 @@ export interface DurableConsumerSpec {
   /** Upper bound of unacknowledged messages the server hands out: the backpressure limit. */
   readonly maxAckPending: number;
   readonly ackWaitMs: number;
+  /** Deliver from the first event after this stream sequence (0: from the start). */
+  readonly startAfter: number;
 }
 
-export async function ensureDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<void> {
-  const config: Partial<ConsumerConfig> = {
+/**
+ * (Re)creates a durable pull consumer positioned just after `startAfter`. First deliveries of a
+ * pull consumer come in stream order, but redeliveries of what a crashed instance held come later,
+ * behind newer events; a projector that skips "at or below its checkpoint" would then lose them.
+ * Re-positioning the consumer at the checkpoint whenever a projector takes over drops that stale
+ * pending state, so each active projector sees the stream in order from where the database says.
+ */
+export async function resetDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<void> {
+  try {
+    await jsm.consumers.delete(spec.stream, spec.durable);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  await jsm.consumers.add(spec.stream, {
     durable_name: spec.durable,
     ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
+    ...(spec.startAfter > 0
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: spec.startAfter + 1 }
+      : { deliver_policy: DeliverPolicy.All }),
     filter_subject: spec.filterSubject,
     max_ack_pending: spec.maxAckPending,
     ack_wait: nanos(spec.ackWaitMs),
     // The runner counts deliveries and dead-letters itself; a server-side cap would strand messages.
     max_deliver: -1,
-  };
-  try {
-    const info = await jsm.consumers.info(spec.stream, spec.durable);
-    if (info.config.max_ack_pending !== spec.maxAckPending || info.config.ack_wait !== config.ack_wait) {
-      await jsm.consumers.update(spec.stream, spec.durable, {
-        max_ack_pending: spec.maxAckPending,
-        ack_wait: config.ack_wait,
-      });
-    }
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await jsm.consumers.add(spec.stream, config);
-  }
+  });
 }
 
 function isNotFound(error: unknown): boolean {
