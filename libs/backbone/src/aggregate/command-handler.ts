@@ -40,8 +40,8 @@ export async function handleCommand<State, Command, E extends EventEnvelope>(
       return { state, version: published.at(-1)?.seq ?? current.version, published };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError)) throw error;
-      // Jitter, so racing writers do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, randomInt(0, 5 * attempt + 1)));
+      // Exponential backoff with full jitter, so racing writers spread out instead of colliding again.
+      await new Promise((resolve) => setTimeout(resolve, randomInt(0, Math.min(2 ** attempt, 200) + 1)));
     }
   }
   throw new KailashError('CONFLICT', `${deps.subject} kept changing; gave up after ${attempts} attempts`);
