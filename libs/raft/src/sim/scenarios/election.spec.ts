@@ -1,5 +1,6 @@
 import { SimCluster } from '../cluster';
 import { checkNoLeader, checkOneLeader, leaderAmong, one } from '../harness';
+import { RELIABLE } from '../network';
 
 /** Election scenarios after the 6.824 lab 2A tests and etcd's prevote/checkquorum scripts. */
 describe('leader election', () => {
@@ -118,5 +119,43 @@ describe('leader election', () => {
     const next = checkOneLeader(cluster, others);
     expect(others).toContain(next);
     one(cluster, 'after-asymmetric', 2);
+  });
+
+  it('dueling candidates (etcd): two candidates of one term, the shared voter decides, the loser follows', () => {
+    const cluster = new SimCluster({
+      seed: 18,
+      voters: 3,
+      network: { ...RELIABLE, minDelayMs: 2, maxDelayMs: 2 },
+      raft: { preVote: false, checkQuorum: false, electionTick: 1000 },
+    });
+    cluster.runFor(20); // apply the bootstrap entries
+    cluster.links.cutBothWays(1, 3);
+    cluster.withNode(1, (raw) => raw.campaign());
+    cluster.withNode(3, (raw) => raw.campaign());
+    cluster.runFor(50);
+    expect(cluster.termOf(1)).toBe(cluster.termOf(3)); // same term: node 2 can vote only once
+    expect([cluster.role(1), cluster.role(3)].sort()).toEqual(['candidate', 'leader']);
+    cluster.links.healAll();
+    one(cluster, 'after-duel', 3);
+    expect(cluster.leaders()).toHaveLength(1);
+  });
+
+  it('a stuck candidate is freed (etcd FreeStuckCandidateWithCheckQuorum): its higher term is adopted', () => {
+    const cluster = new SimCluster({ seed: 19, voters: 3, raft: { preVote: false, checkQuorum: true } });
+    const leader = checkOneLeader(cluster);
+    const loner = cluster.ids().find((id) => id !== leader) as number;
+    cluster.disconnect(loner);
+    cluster.runFor(2000);
+    expect(cluster.role(loner)).toBe('candidate');
+    const stuckTerm = cluster.termOf(loner);
+    expect(stuckTerm).toBeGreaterThan(cluster.termOf(leader));
+    cluster.connect(loner);
+    // Its votes are ignored (the others are in their leader lease), but its reply to the leader's
+    // next heartbeat carries the higher term, the leader steps down, and a new election follows.
+    cluster.runFor(1000);
+    expect(cluster.role(loner)).not.toBe('candidate');
+    const next = checkOneLeader(cluster, cluster.ids(), 3000);
+    expect(cluster.termOf(next)).toBeGreaterThanOrEqual(stuckTerm);
+    one(cluster, 'freed', 3);
   });
 });
