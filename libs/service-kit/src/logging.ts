@@ -17,7 +17,8 @@ export function loggerParams(config: ServiceConfig): Params {
         response.setHeader(CORRELATION_HEADER, id);
         return id;
       },
-      customAttributeKeys: { reqId: 'correlationId' },
+      // Every line logged while serving a request names it, so one request's lines can be found together.
+      customProps: (request) => ({ correlationId: request.id }),
       redact: ['req.headers.authorization'],
       autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
     },

@@ -2,3 +2,4 @@ export * from './environment';
 export * from './unique-name';
 export * from './test-database';
 export * from './test-nats';
+export * from './free-port';

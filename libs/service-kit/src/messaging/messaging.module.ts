@@ -45,6 +45,8 @@ export const backboneLogger = (logger: Logger): BackboneLogger => ({
 
 @Injectable()
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Messaging');
+
   constructor(
     private readonly projections: ProjectionHost,
     private readonly requests: RequestServer,
@@ -56,10 +58,12 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Runs before TypeORM closes its pool: stop taking work, finish what is in hand, then drain NATS. */
-  async beforeApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log({ msg: 'draining: requests, projections, NATS', signal });
     await this.requests.drain();
     await this.projections.stopAll();
     if (!this.nc.isClosed()) await this.nc.drain();
+    this.logger.log({ msg: 'drained' });
   }
 }
 

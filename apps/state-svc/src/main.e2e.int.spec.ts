@@ -1,0 +1,83 @@
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { connectTestNats, deleteStreamsWithPrefix, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Client } from 'pg';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'dist', 'apps', 'state-svc', 'apps', 'state-svc', 'src', 'main.js');
+const KEY = 'e2e-key-0123456789abcdef';
+
+/** The built service as a real process: how users and containers run it. */
+describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
+  const namespace = uniqueName('e2e');
+  const database = uniqueName('state_e2e');
+  let port = 0;
+  let url = '';
+  let proc: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-app.mjs'), 'state-svc'], { cwd: ROOT });
+  });
+  afterAll(async () => {
+    proc?.kill('SIGKILL');
+    const nc = await connectTestNats('e2e-cleanup');
+    await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
+    await nc.close();
+    const admin = new Client({ connectionString: testPostgresUrl('postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  const start = (env: Record<string, string>) => {
+    output = '';
+    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return child;
+  };
+  const exitOf = (child: ChildProcess) =>
+    new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  it('refuses to start on a bad environment, naming each variable, and exits 1', async () => {
+    const child = start({ PORT: 'eighty', NATS_URL: testNatsUrl() });
+    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+    expect(output).toMatch(/PORT: /);
+    expect(output).toMatch(/API_KEYS: /);
+  });
+
+  it('starts, serves, and on SIGTERM drains before it exits', async () => {
+    proc = start({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      API_KEYS: KEY,
+      KAILASH_NAMESPACE: namespace,
+      NATS_URL: testNatsUrl(),
+      DATABASE_URL: testPostgresUrl(database),
+      LOG_LEVEL: 'info',
+    });
+    await eventually('ready', () => fetch(`${url}/health/ready`).then((r) => r.status).catch(() => 0), (status) => status === 200, 60_000);
+    const created = await fetch(`${url}/edges`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ edgeId: 'e2e-1', name: 'E2E', region: 'eu-west', location: { lat: 1, lon: 2 } }),
+    });
+    expect(created.status).toBe(201);
+    await eventually('projected', () => fetch(`${url}/edges/e2e-1`).then((r) => r.status), (status) => status === 200);
+    expect(output).toMatch(/"correlationId":"[0-9a-f-]{36}"/); // pino JSON request logs carry a correlation id
+    expect(output).not.toContain(KEY); // the API key is redacted from logs
+
+    const exited = exitOf(proc);
+    proc.kill('SIGTERM');
+    // NestJS closes the app, then re-raises the signal so a supervisor sees why the process ended.
+    expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(output).toMatch(/"msg":"draining: requests, projections, NATS","signal":"SIGTERM"/);
+    expect(output).toMatch(/"msg":"drained"/);
+    expect(output).not.toMatch(/"level":(50|60)/); // no error or fatal line on the way down
+  }, 90_000);
+});
