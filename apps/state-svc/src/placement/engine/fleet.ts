@@ -2,6 +2,7 @@ import type { ComplianceZone, EdgeLifecycle } from '@kailash/contracts';
 import { EDGE_LIFECYCLE_STATES } from '@kailash/contracts';
 import { GeoIndex } from '../geo/geo-index';
 import { zoneMask } from './compliance';
+import { NodeSummaries } from './node-summaries';
 
 /** What placement knows of one edge, shaped for fast filtering (zone bit mask, data-set lookup). */
 export interface FleetEdge {
@@ -42,6 +43,8 @@ export interface Fleet {
   readonly edges: readonly FleetEdge[];
   /** Only active edges are placeable, so only they are indexed. */
   readonly active: GeoIndex<FleetEdge>;
+  /** Per kd-tree node: what the best edge below it could offer, for branch and bound. */
+  readonly summaries: NodeSummaries;
   readonly lifecycleCounts: Readonly<Record<EdgeLifecycle, number>>;
   readonly stats: FleetStats;
   /** Stream position of the edges projection this view reflects. */
@@ -56,7 +59,9 @@ export function buildFleet(edges: readonly FleetEdge[], position = 0): Fleet {
   const active = edges.filter((edge) => edge.lifecycle === 'active');
   const lifecycleCounts = Object.fromEntries(EDGE_LIFECYCLE_STATES.map((state) => [state, 0])) as Record<EdgeLifecycle, number>;
   for (const edge of edges) lifecycleCounts[edge.lifecycle] += 1;
-  return { edges, active: GeoIndex.of(active), lifecycleCounts, stats: fleetStats(active), position };
+  const index = GeoIndex.of(active);
+  const stats = fleetStats(active);
+  return { edges, active: index, summaries: new NodeSummaries(index, stats), lifecycleCounts, stats, position };
 }
 
 function fleetStats(active: readonly FleetEdge[]): FleetStats {

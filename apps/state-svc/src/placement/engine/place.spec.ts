@@ -85,7 +85,16 @@ describe('place(): hard filters and their tally', () => {
   it('returns no candidates, not an error, when nothing passes', () => {
     const result = run([testEdge('tokyo', { ...TOKYO })], { client: PARIS, latencyBudgetMs: 10 });
     expect(result.candidates).toEqual([]);
-    expect(result.filtered.latency_budget).toBe(1);
+    // The only edge lies beyond the budget's radius, so its tree node is never opened: pruned, not examined.
+    expect(result).toEqual(expect.objectContaining({ examined: 0, pruned: 1 }));
+  });
+
+  it('prunes whole subtrees that cannot pass a filter: a gdpr request over a fleet without gdpr examines nothing', () => {
+    const fleet = buildFleet(syntheticFleet(2_000, 5).map((edge) => ({ ...edge, zoneMask: edge.zoneMask & ~1 })));
+    const result = place(fleet, parseRequest({ client: PARIS, compliance: { classifications: ['eu_personal'] } }));
+    expect(result.candidates).toEqual([]);
+    expect(result.examined).toBe(0);
+    expect(result.pruned).toBe(fleet.active.size);
   });
 });
 

@@ -5,13 +5,14 @@ import { requiredZones, zoneMask } from './compliance';
 import { explain } from './explain';
 import type { FilterContext } from './filters';
 import { rejectReason } from './filters';
+import { nodeBound, requestBounds } from './bounds';
 import type { Fleet, FleetEdge } from './fleet';
 import type { ScoredEdge } from './ranking';
 import { TopK } from './ranking';
 import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore } from './scores';
 import { requestWeights } from './weights';
 
-/** Slack on the pruning bound so floating-point rounding can never prune an edge that would rank. */
+/** Slack on the bound so floating-point rounding can never stop the search before an edge that would rank. */
 const BOUND_SLACK = 1e-9;
 
 interface PlacementContext extends FilterContext {
@@ -61,33 +62,33 @@ function evaluate(edge: FleetEdge, km: number, context: PlacementContext, top: T
 }
 
 /**
- * Ranks the fleet's edges for a request. Active edges come out of the kd-tree nearest first; every
- * factor but geographic is at most 100, so an edge at distance d can total at most
- * w_geo × geographic(d) + (1 − w_geo) × 100. Once the k-th best total reaches that bound, no edge
- * further away can enter the result and the search stops (Fagin's threshold algorithm over one sorted
- * list). The result is exactly what scoring every edge would give — `placeByFullScan` is that reference.
+ * Ranks the fleet's edges for a request by branch and bound over the kd-tree of active edges. Every
+ * tree node carries summaries of the edges below it (zones held, cheapest rate, most free capacity,
+ * data sets held, best cost score), so a node whose edges cannot pass the hard filters is skipped whole,
+ * and the others are opened in order of the highest total any of their edges could reach. An edge is
+ * accepted only when nothing still queued could beat it, so the first k accepted are exactly the k best —
+ * the same answer as scoring every edge, which `placeByFullScan` does and the tests compare against.
  */
 export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
   const context = contextFor(fleet, request);
+  const bounds = requestBounds({ ...context, dataSets: request.dataSets }, fleet.summaries, fleet.stats);
   const top = new TopK(request.maxResults);
   const filtered = lifecycleTally(fleet);
-  const otherFactorsMax = 100 * (1 - context.weights.geographic);
   let examined = 0;
-  let stoppedEarly = false;
-  fleet.active.visitByDistance(request.client, context.maxKm, (edge, km) => {
-    const bound = context.weights.geographic * geographicScore(km) + otherFactorsMax;
-    if (top.threshold > bound + BOUND_SLACK) {
-      stoppedEarly = true;
-      return false;
-    }
-    examined += 1;
-    evaluate(edge, km, context, top, filtered);
-    return true;
+  fleet.active.searchByBound(request.client, context.maxKm, {
+    nodeBound: (node, minKm) => nodeBound(fleet.summaries, node, minKm, bounds),
+    itemValue: (edge, km) => {
+      examined += 1;
+      const reason = rejectReason(edge, km, context);
+      if (!reason) return score(edge, km, context).total;
+      filtered[reason] += 1;
+      return -Infinity;
+    },
+    // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
+    proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
+    accept: (edge, km) => top.offer(score(edge, km, context)),
   });
-  // A search that ran to its radius saw every active edge within the budget: the rest are beyond it.
-  const unseen = fleet.active.size - examined;
-  if (!stoppedEarly) filtered.latency_budget += unseen;
-  return result(context, top, filtered, { examined, pruned: stoppedEarly ? unseen : 0 });
+  return result(context, top, filtered, { examined, pruned: fleet.active.size - examined });
 }
 
 /** The brute-force reference: every edge, haversine distance, every filter and score. Tests and the benchmark compare against it. */

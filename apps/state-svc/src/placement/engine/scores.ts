@@ -5,7 +5,7 @@ import { freeOf } from './fleet';
 /** Score given when the fleet holds no fact to judge by (no cost rate, no capacity): neither reward nor penalty. */
 export const UNKNOWN_SCORE = 50;
 /** Resource types load and capacity look at when a request names none. */
-const DEFAULT_RESOURCES = ['cpu', 'memory'];
+export const DEFAULT_RESOURCES: readonly string[] = ['cpu', 'memory'];
 
 /**
  * Distance at which the geographic score halves: 1,000 km ≈ 15 ms estimated RTT. The curve

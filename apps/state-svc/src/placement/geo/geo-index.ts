@@ -14,6 +14,33 @@ export interface GeoHit<T> {
 export type GeoVisitor<T> = (item: T, km: number) => boolean | void;
 
 /**
+ * A best-first search by value rather than distance (branch and bound). The caller keeps per-node
+ * summaries (see `forEachNodeBottomUp`) to bound what any item below a node could be worth.
+ */
+export interface BoundedSearch<T> {
+  /** Upper bound on `itemValue` of every item under the node, whose nearest point is `minKm` away; -Infinity prunes it. */
+  nodeBound(node: number, minKm: number): number;
+  /**
+   * The exact value of an item; -Infinity drops it. Called for every item of an opened leaf, also those
+   * beyond maxKm (nodes wholly beyond it are never opened), so the caller can count why it dropped them.
+   */
+  itemValue(item: T, km: number): number;
+  /** Called with the best remaining bound before each step; return false to stop. */
+  proceed(bestRemaining: number): boolean;
+  /** Items arrive in decreasing value. */
+  accept(item: T, km: number, value: number): void;
+}
+
+/** One node of the tree: its items are positions [start, end) of `itemAt`; a leaf has no children (-1). */
+export interface GeoNode {
+  readonly node: number;
+  readonly start: number;
+  readonly end: number;
+  readonly left: number;
+  readonly right: number;
+}
+
+/**
  * A static kd-tree over points on the sphere, stored as 3-D unit vectors: straight-line (chord)
  * distance is monotone in great-circle distance, so Euclidean box bounds prune exactly, with no
  * special cases at the antimeridian or the poles. Written here rather than taken from geokdbush
@@ -29,7 +56,7 @@ export class GeoIndex<T extends LatLon> {
   private nodeRange = new Uint32Array(0);
   private nodeChildren = new Int32Array(0);
   private nodeBox = new Float64Array(0);
-  private nodeCount = 0;
+  private nodesBuilt = 0;
   private readonly queue = new DistanceQueue();
   private searching = false;
 
@@ -51,7 +78,7 @@ export class GeoIndex<T extends LatLon> {
     this.nodeRange = new Uint32Array(maxNodes * 2);
     this.nodeChildren = new Int32Array(maxNodes * 2);
     this.nodeBox = new Float64Array(maxNodes * 6);
-    this.nodeCount = 0;
+    this.nodesBuilt = 0;
     if (points.length > 0) this.buildNode(order, raw, 0, points.length);
     this.items = order.map((i) => points[i] as T);
     this.coords = new Float64Array(points.length * 3);
@@ -76,20 +103,102 @@ export class GeoIndex<T extends LatLon> {
     return hits;
   }
 
+  get nodeCount(): number {
+    return this.nodesBuilt;
+  }
+
+  /** The item at a position of the tree order (positions are what `GeoNode` ranges refer to). */
+  itemAt(position: number): T {
+    return this.items[position] as T;
+  }
+
+  /** Every node, children before their parent, so per-node summaries can be folded upwards in one pass. */
+  forEachNodeBottomUp(summarise: (node: GeoNode) => void): void {
+    for (let node = this.nodesBuilt - 1; node >= 0; node -= 1) {
+      summarise({
+        node,
+        start: this.nodeRange[node * 2] as number,
+        end: this.nodeRange[node * 2 + 1] as number,
+        left: this.nodeChildren[node * 2] as number,
+        right: this.nodeChildren[node * 2 + 1] as number,
+      });
+    }
+  }
+
+  /**
+   * Branch and bound: one queue holds nodes keyed by their bound and items by their exact value, highest
+   * first, so an item leaves the queue only when nothing still queued can beat it. Nodes wholly beyond
+   * maxKm are never opened.
+   */
+  searchByBound(from: LatLon, maxKm: number, search: BoundedSearch<T>): void {
+    if (this.items.length === 0 || maxKm < 0) return;
+    this.exclusive(() => {
+      const [qx, qy, qz] = toUnitVector(from);
+      const limit = maxKm === Infinity ? Infinity : kmToChord(maxKm) ** 2;
+      const queue = this.queue;
+      const rootDistance = this.boxDistance(0, qx, qy, qz);
+      if (rootDistance <= limit) this.queueNode(0, rootDistance, search);
+      while (queue.size > 0 && search.proceed(-queue.peekKey())) {
+        const value = -queue.peekKey();
+        const entry = queue.pop();
+        if (entry >= 0) search.accept(this.items[entry] as T, this.kmTo(entry, qx, qy, qz), value);
+        else this.expandByBound(-entry - 1, qx, qy, qz, limit, search);
+      }
+    });
+  }
+
+  private queueNode(node: number, squaredChord: number, search: BoundedSearch<T>): void {
+    const bound = search.nodeBound(node, chordToKm(Math.sqrt(squaredChord)));
+    if (bound > -Infinity) this.queue.push(-bound, -node - 1);
+  }
+
+  private expandByBound(node: number, qx: number, qy: number, qz: number, limit: number, search: BoundedSearch<T>): void {
+    // Leaves' items go to itemValue whatever their distance; the caller's filter owns the budget.
+    const left = this.nodeChildren[node * 2] as number;
+    if (left >= 0) {
+      for (const child of [left, this.nodeChildren[node * 2 + 1] as number]) {
+        const squared = this.boxDistance(child, qx, qy, qz);
+        if (squared <= limit) this.queueNode(child, squared, search);
+      }
+      return;
+    }
+    const end = this.nodeRange[node * 2 + 1] as number;
+    for (let i = this.nodeRange[node * 2] as number; i < end; i += 1) {
+      const value = search.itemValue(this.items[i] as T, chordToKm(Math.sqrt(this.squaredChordTo(i, qx, qy, qz))));
+      if (value > -Infinity) this.queue.push(-value, i);
+    }
+  }
+
+  private kmTo(position: number, qx: number, qy: number, qz: number): number {
+    return chordToKm(Math.sqrt(this.squaredChordTo(position, qx, qy, qz)));
+  }
+
+  private squaredChordTo(position: number, qx: number, qy: number, qz: number): number {
+    const dx = (this.coords[position * 3] as number) - qx;
+    const dy = (this.coords[position * 3 + 1] as number) - qy;
+    const dz = (this.coords[position * 3 + 2] as number) - qz;
+    return dx * dx + dy * dy + dz * dz;
+  }
+
+  /** One search at a time: the queue is shared, and a visitor searching the same index would corrupt it. */
+  private exclusive(search: () => void): void {
+    if (this.searching) throw new Error('GeoIndex searches do not nest: visit() must not search the same index');
+    this.searching = true;
+    try {
+      search();
+    } finally {
+      this.queue.clear();
+      this.searching = false;
+    }
+  }
+
   /**
    * Best-first search (Hjaltason & Samet): one queue holds tree nodes keyed by the squared distance
    * to their box and points keyed by their own, so points come out in exact distance order.
    */
   visitByDistance(from: LatLon, maxKm: number, visit: GeoVisitor<T>): void {
     if (this.items.length === 0 || maxKm < 0) return;
-    if (this.searching) throw new Error('GeoIndex searches do not nest: visit() must not search the same index');
-    this.searching = true;
-    try {
-      this.search(toUnitVector(from), maxKm, visit);
-    } finally {
-      this.queue.clear();
-      this.searching = false;
-    }
+    this.exclusive(() => this.search(toUnitVector(from), maxKm, visit));
   }
 
   private search([qx, qy, qz]: [number, number, number], maxKm: number, visit: GeoVisitor<T>): void {
@@ -121,10 +230,7 @@ export class GeoIndex<T extends LatLon> {
     }
     const end = this.nodeRange[node * 2 + 1] as number;
     for (let i = this.nodeRange[node * 2] as number; i < end; i += 1) {
-      const dx = (this.coords[i * 3] as number) - qx;
-      const dy = (this.coords[i * 3 + 1] as number) - qy;
-      const dz = (this.coords[i * 3 + 2] as number) - qz;
-      const squared = dx * dx + dy * dy + dz * dz;
+      const squared = this.squaredChordTo(i, qx, qy, qz);
       if (squared <= limit) this.queue.push(squared, i);
     }
   }
@@ -140,7 +246,7 @@ export class GeoIndex<T extends LatLon> {
 
   /** Builds the node for order[start, end) and returns its number; splits at the median of the widest axis. */
   private buildNode(order: number[], raw: Float64Array, start: number, end: number): number {
-    const node = this.nodeCount++;
+    const node = this.nodesBuilt++;
     this.nodeRange[node * 2] = start;
     this.nodeRange[node * 2 + 1] = end;
     const axis = this.fitBox(node, order, raw, start, end);
