@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { DiskStorage, type Entry } from '@kailash/raft';
 import { percentile } from '../report';
 
+/** Latencies (µs per batch) and elapsed time of one measured stretch. */
+export interface WalSample {
+  readonly batchSize: number;
+  readonly latencies: number[];
+  readonly seconds: number;
+}
+
 export interface WalFigure {
   readonly label: string;
   readonly batchSize: number;
@@ -17,8 +24,7 @@ export interface WalFigure {
 const ENTRY_BYTES = 256;
 
 /** Appends `batches` batches of `batchSize` 256-byte entries, each followed by one fdatasync. */
-export function measureWal(directory: string, batchSize: number, batches: number): WalFigure {
-  const storage = DiskStorage.open(directory, { voters: [1], learners: [] });
+export function sampleWal(storage: DiskStorage, batchSize: number, batches: number): WalSample {
   const data = new Uint8Array(ENTRY_BYTES).fill(7);
   let index = storage.lastIndex();
   const latencies: number[] = [];
@@ -29,41 +35,40 @@ export function measureWal(directory: string, batchSize: number, batches: number
     storage.save({ entries, hardState: { term: 1, vote: 1, commit: index - batchSize }, mustSync: true });
     latencies.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  storage.close();
-  return {
-    label: `WAL append+fsync, batch ${batchSize}`,
-    batchSize,
-    batches,
-    entriesPerSecond: (batches * batchSize) / seconds,
-    batchesPerSecond: batches / seconds,
-    p50Micros: percentile(latencies, 50),
-    p99Micros: percentile(latencies, 99),
-  };
+  return { batchSize, latencies, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
-/** Baseline: write 256 bytes + fdatasync on the very WAL segment file the runs above used. */
-export function measureRawFdatasync(directory: string, iterations: number): WalFigure {
+/** Baseline: write 256 bytes + fdatasync on the very WAL segment file the WAL runs use. */
+export function sampleRawFdatasync(directory: string, iterations: number): WalSample {
   const segment = readdirSync(directory).find((name) => name.startsWith('wal-') && name.endsWith('.log'));
   if (!segment) throw new Error('no WAL segment to measure');
   const fd = openSync(join(directory, segment), 'a');
   const bytes = Buffer.alloc(ENTRY_BYTES, 1);
   const latencies: number[] = [];
   const start = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) {
-    const t0 = process.hrtime.bigint();
-    writeSync(fd, bytes);
-    fdatasyncSync(fd);
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1000);
+  try {
+    for (let i = 0; i < iterations; i++) {
+      const t0 = process.hrtime.bigint();
+      writeSync(fd, bytes);
+      fdatasyncSync(fd);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+  } finally {
+    closeSync(fd);
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  closeSync(fd);
+  return { batchSize: 1, latencies, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+export function summarize(label: string, samples: readonly WalSample[]): WalFigure {
+  const latencies = samples.flatMap((s) => s.latencies);
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const batchSize = samples[0]?.batchSize ?? 1;
   return {
-    label: 'raw write(256 B) + fdatasync, same file',
-    batchSize: 1,
-    batches: iterations,
-    entriesPerSecond: iterations / seconds,
-    batchesPerSecond: iterations / seconds,
+    label,
+    batchSize,
+    batches: latencies.length,
+    entriesPerSecond: (latencies.length * batchSize) / seconds,
+    batchesPerSecond: latencies.length / seconds,
     p50Micros: percentile(latencies, 50),
     p99Micros: percentile(latencies, 99),
   };
