@@ -15,6 +15,7 @@ export { InvariantViolation, SafetyChecker } from './sim/invariants';
 export { Links, RELIABLE, UNRELIABLE, type NetworkFaults } from './sim/network';
 export { KvStateMachine, encodeKvCommand, type KvCommand, type KvResult } from './sim/kv-state-machine';
 export { DiskStorage, type SaveBatch, type RecoveryReport } from './storage/disk-storage';
+export type { WalStats } from './storage/wal/segment-file';
 export { checkLinearizable, type CheckResult } from './linearizability/checker';
 export type { Model, HistoryOperation } from './linearizability/model';
 export { kvModel } from './linearizability/kv-model';

@@ -37,6 +37,16 @@ describe('DiskStorage (WAL + snapshot files)', () => {
     storage.close();
   });
 
+  it('one save() is one write and exactly one fdatasync, however many records it holds', () => {
+    const storage = DiskStorage.open(dir, CONF);
+    const entries = Array.from({ length: 100 }, (_, i) => entry(i + 2));
+    storage.save({ entries, hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
+    expect(storage.stats()).toMatchObject({ appends: 1, writeCalls: 1, syncs: 1 });
+    storage.save({ entries: [], hardState: { term: 1, vote: 1, commit: 50 }, mustSync: false });
+    expect(storage.stats()).toMatchObject({ appends: 2, syncs: 1 }); // a commit-only change needs no sync
+    storage.close();
+  });
+
   it('a later batch that overwrites a conflicting suffix wins after recovery', () => {
     let storage = DiskStorage.open(dir, CONF);
     storage.save({ entries: [entry(1), entry(2), entry(3)], mustSync: true });

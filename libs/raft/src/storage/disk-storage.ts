@@ -5,7 +5,7 @@ import type { ConfState, Entry, HardState, Snapshot } from '../core/types';
 import { MemoryStorage } from './memory-storage';
 import type { InitialState, RaftStorage } from './storage';
 import type { WalRecord } from './wal/records';
-import { recoverSegment, SegmentWriter, syncDirectory, writeSegmentAtomically } from './wal/segment-file';
+import { recoverSegment, SegmentWriter, syncDirectory, writeSegmentAtomically, type WalStats } from './wal/segment-file';
 import { pruneSnapshotFiles, readSnapshotFile, writeSnapshotFile } from './wal/snapshot-file';
 
 const SEGMENT = /^wal-(\d{16})\.log$/;
@@ -42,6 +42,7 @@ export class DiskStorage implements RaftStorage {
   private writer: SegmentWriter;
   private sequence: number;
   private hardState: HardState;
+  private readonly walStats: WalStats = { appends: 0, writeCalls: 0, syncs: 0, bytes: 0 };
 
   private constructor(
     readonly directory: string,
@@ -52,7 +53,7 @@ export class DiskStorage implements RaftStorage {
     this.memory = memory;
     this.sequence = sequence;
     this.hardState = memory.initialState().hardState;
-    this.writer = new SegmentWriter(join(directory, segmentName(sequence)));
+    this.writer = new SegmentWriter(join(directory, segmentName(sequence)), this.walStats);
   }
 
   /** Opens (recovering) the storage in `directory`; a new directory is bootstrapped with `confState`. */
@@ -117,6 +118,11 @@ export class DiskStorage implements RaftStorage {
     this.writer.close();
   }
 
+  /** WAL appends, write() calls, fdatasyncs and bytes since this storage was opened. */
+  stats(): Readonly<WalStats> {
+    return { ...this.walStats };
+  }
+
   initialState(): InitialState {
     return this.memory.initialState();
   }
@@ -154,7 +160,7 @@ export class DiskStorage implements RaftStorage {
     this.writer.close();
     unlinkSync(join(this.directory, segmentName(this.sequence)));
     this.sequence = next;
-    this.writer = new SegmentWriter(join(this.directory, segmentName(next)));
+    this.writer = new SegmentWriter(join(this.directory, segmentName(next)), this.walStats);
   }
 }
 

@@ -50,11 +50,22 @@ function truncateFile(path: string, length: number): void {
   }
 }
 
+/** Counters of WAL I/O (e.g. for metrics: fsyncs per second). */
+export interface WalStats {
+  appends: number;
+  writeCalls: number;
+  syncs: number;
+  bytes: number;
+}
+
 /** An open, append-only segment. One append = one write() and at most one fdatasync. */
 export class SegmentWriter {
   private fd: number | undefined;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly stats: WalStats = { appends: 0, writeCalls: 0, syncs: 0, bytes: 0 },
+  ) {
     this.fd = openSync(path, 'a');
   }
 
@@ -62,8 +73,16 @@ export class SegmentWriter {
     const fd = this.requireOpen();
     const bytes = encodeRecords(records);
     let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-    if (sync) fdatasyncSync(fd);
+    while (written < bytes.length) {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+      this.stats.writeCalls++;
+    }
+    this.stats.appends++;
+    this.stats.bytes += bytes.length;
+    if (sync) {
+      fdatasyncSync(fd);
+      this.stats.syncs++;
+    }
   }
 
   close(): void {
