@@ -13,7 +13,13 @@ import { parseRequest, syntheticFleet, syntheticRequests } from '../../../apps/s
 import { machineLine, percentile, writeBenchSection } from '../report';
 
 const COMMAND = 'npm run bench:placement';
-const SIZES = [1_000, 10_000, 100_000];
+/** Residency zones follow location in real fleets; the last run draws every zone at random, the index's worst case. */
+const RUNS: readonly { size: number; zones: 'geographic' | 'random' }[] = [
+  { size: 1_000, zones: 'geographic' },
+  { size: 10_000, zones: 'geographic' },
+  { size: 100_000, zones: 'geographic' },
+  { size: 100_000, zones: 'random' },
+];
 const REQUESTS = 1_000;
 /** The scan at 100,000 edges takes tens of ms per request; fewer requests keep the run short. */
 const SCAN_REQUESTS = 100;
@@ -47,8 +53,8 @@ function sameAnswers(fleet: Fleet, requests: readonly PlacementRequest[]): boole
 const fmt = (ms: number) => (ms < 0.1 ? ms.toFixed(3) : ms.toFixed(2));
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
-function bySizeRow(size: number, buildMs: number, indexed: Timing, scan: Timing, same: boolean): string {
-  return `| ${size.toLocaleString('en-US')} | ${buildMs.toFixed(0)} | ${fmt(percentile(indexed.ms, 50))} | ${fmt(percentile(indexed.ms, 99))} | ${Math.round(mean(indexed.examined)).toLocaleString('en-US')} | ${fmt(percentile(scan.ms, 50))} | ${fmt(percentile(scan.ms, 99))} | ${(percentile(scan.ms, 50) / percentile(indexed.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} |`;
+function bySizeRow({ size, zones }: (typeof RUNS)[number], buildMs: number, indexed: Timing, scan: Timing, same: boolean): string {
+  return `| ${size.toLocaleString('en-US')} | ${zones} | ${buildMs.toFixed(0)} | ${fmt(percentile(indexed.ms, 50))} | ${fmt(percentile(indexed.ms, 99))} | ${Math.round(mean(indexed.examined)).toLocaleString('en-US')} | ${fmt(percentile(scan.ms, 50))} | ${fmt(percentile(scan.ms, 99))} | ${(percentile(scan.ms, 50) / percentile(indexed.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} |`;
 }
 
 function byStrategyRows(fleet: Fleet, requests: readonly PlacementRequest[]): string[] {
@@ -62,17 +68,17 @@ function main(): void {
   const requests = syntheticRequests(REQUESTS, 2).map(parseRequest);
   const sizeRows: string[] = [];
   let largest: Fleet | undefined;
-  for (const size of SIZES) {
-    const edges = syntheticFleet(size, 1);
+  for (const run of RUNS) {
+    const edges = syntheticFleet(run.size, 1, run.zones);
     const buildStart = process.hrtime.bigint();
     const fleet = buildFleet(edges);
     const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
     const indexed = time(place, fleet, requests);
     const scanSample = requests.slice(0, SCAN_REQUESTS);
     const scan = time(placeByFullScan, fleet, scanSample);
-    sizeRows.push(bySizeRow(size, buildMs, indexed, scan, sameAnswers(fleet, scanSample)));
+    sizeRows.push(bySizeRow(run, buildMs, indexed, scan, sameAnswers(fleet, scanSample)));
     console.log(sizeRows[sizeRows.length - 1]);
-    largest = fleet;
+    if (run.zones === 'geographic') largest = fleet;
   }
   const strategyRows = largest ? byStrategyRows(largest, requests.slice(0, 300)) : [];
   strategyRows.forEach((row) => console.log(row));
@@ -83,8 +89,9 @@ function main(): void {
 
 ${machineLine(COMMAND)}
 
-Seeded synthetic fleets (70 % active, 10 % draining, the rest warming/terminated; random zones, capacity,
-data sets, prices) and ${REQUESTS.toLocaleString('en-US')} seeded requests mixing all eight strategies,
+Seeded synthetic fleets, uniform over the sphere (70 % active, 10 % draining, the rest warming/terminated;
+residency zones by location — gdpr in Europe, ccpa in California, pipeda in Canada, lgpd in Brazil — and
+certifications, capacity, allocation, data sets and prices at random; the "random" row draws every zone at random) and ${REQUESTS.toLocaleString('en-US')} seeded requests mixing all eight strategies,
 compliance needs, resource needs, latency budgets (80 %) and cost caps (20 %). "Engine" is \`place()\`:
 kd-tree over active edges, nearest first, stopped once no further edge can outrank the k-th result.
 "Scan" is \`placeByFullScan()\`: haversine, filters and scores for every edge (baseline, same run,
@@ -92,11 +99,11 @@ first ${SCAN_REQUESTS} requests). "Same answers" compares the ranked edge ids of
 Wall time per request in one process, after ${WARM_UP} warm-up requests; in-memory only (the service
 adds HTTP/NATS and JSON on top).
 
-| edges | index build ms | engine p50 ms | engine p99 ms | edges examined (mean) | scan p50 ms | scan p99 ms | speed-up p50 | same answers |
-|---|---|---|---|---|---|---|---|---|
+| edges | zones | index build ms | engine p50 ms | engine p99 ms | edges examined (mean) | scan p50 ms | scan p99 ms | speed-up p50 | same answers |
+|---|---|---|---|---|---|---|---|---|---|
 ${sizeRows.join('\n')}
 
-Per strategy at ${SIZES[SIZES.length - 1]?.toLocaleString('en-US')} edges (the same 300 requests forced to each strategy):
+Per strategy at 100,000 edges with geographic zones (the same 300 requests forced to each strategy):
 
 | strategy | p50 ms | p99 ms | edges examined (mean) |
 |---|---|---|---|

@@ -4,6 +4,16 @@ import type { FleetStats } from './fleet';
 import { dataSetBit, type NodeSummaries } from './node-summaries';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 
+/** One resource type the load and capacity scores average over, with the node summaries that bound it. */
+interface ConsideredResource {
+  readonly need: number;
+  readonly maxFree: Float64Array;
+  readonly maxFreeShare: Float64Array;
+  readonly maxCapacity: Float64Array;
+  /** The roomiest active edge's free amount: the capacity score's denominator. */
+  readonly roomiest: number;
+}
+
 /** A request worked out once for bounding: which summaries to read and against what. */
 export interface RequestBounds {
   readonly weights: FactorWeights;
@@ -11,9 +21,12 @@ export interface RequestBounds {
   readonly maxCostPerHour: number;
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
   readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
-  /** Resource types the load and capacity scores average over, with their per-node summaries. */
-  readonly shares: readonly Float64Array[];
-  readonly headroom: readonly { readonly maxFree: Float64Array; readonly roomiest: number }[];
+  readonly considered: readonly ConsideredResource[];
+  /**
+   * Whether an edge passing the filters may still lack every considered resource and so score
+   * UNKNOWN_SCORE; not when each considered resource has a positive need, which the filters enforce.
+   */
+  readonly unknownPossible: boolean;
   readonly dataSetBits: readonly number[];
 }
 
@@ -23,17 +36,23 @@ export function requestBounds(
   stats: FleetStats,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
-  const considered = requested.length > 0 ? requested : DEFAULT_RESOURCES;
-  const tracked = considered.filter((resource) => summaries.maxFree.has(resource));
+  const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
+  const need = (resource: string) => context.resources[resource] ?? 0;
   return {
     weights: context.weights,
     requiredMask: context.requiredMask,
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
-    needs: requested
-      .filter((resource) => (context.resources[resource] ?? 0) > 0)
-      .map((resource) => ({ need: context.resources[resource] ?? 0, maxFree: summaries.maxFree.get(resource) })),
-    shares: tracked.map((resource) => summaries.maxFreeShare.get(resource) as Float64Array),
-    headroom: tracked.map((resource) => ({ maxFree: summaries.maxFree.get(resource) as Float64Array, roomiest: stats.maxFree[resource] ?? 0 })),
+    needs: requested.filter((resource) => need(resource) > 0).map((resource) => ({ need: need(resource), maxFree: summaries.maxFree.get(resource) })),
+    considered: names
+      .filter((resource) => summaries.maxFree.has(resource))
+      .map((resource) => ({
+        need: need(resource),
+        maxFree: summaries.maxFree.get(resource) as Float64Array,
+        maxFreeShare: summaries.maxFreeShare.get(resource) as Float64Array,
+        maxCapacity: summaries.maxCapacity.get(resource) as Float64Array,
+        roomiest: stats.maxFree[resource] ?? 0,
+      })),
+    unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetBits: context.dataSets.map(dataSetBit),
   };
 }
@@ -42,17 +61,19 @@ export function requestBounds(
  * The most any edge under a node could total for this request, or -Infinity when none can pass the
  * hard filters (zones, cost cap, capacity). Each factor's ceiling is at least its score for every edge
  * below: geographic from the nearest point of the node's box, the others from the node's summaries.
+ * A mean over resource types never exceeds its largest term, so load and capacity take the largest.
  */
 export function nodeBound(summaries: NodeSummaries, node: number, minKm: number, bounds: RequestBounds): number {
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
   if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
   for (const { need, maxFree } of bounds.needs) if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
+  const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
     weights.geographic * geographicScore(minKm) +
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds.dataSetBits) +
-    weights.load * Math.max(UNKNOWN_SCORE, 100 * maxOver(bounds.shares, node)) +
-    weights.capacity * capacityCeiling(node, bounds.headroom) +
+    weights.load * Math.max(floor, loadCeiling(node, bounds.considered)) +
+    weights.capacity * Math.max(floor, capacityCeiling(node, bounds.considered)) +
     weights.cost * (summaries.maxCostScore[node] as number)
   );
 }
@@ -67,14 +88,24 @@ function dataLocalityCeiling(summaries: NodeSummaries, node: number, bits: reado
   return (100 * held) / bits.length;
 }
 
-function capacityCeiling(node: number, headroom: RequestBounds['headroom']): number {
-  let best = UNKNOWN_SCORE;
-  for (const { maxFree, roomiest } of headroom) best = Math.max(best, roomiest > 0 ? Math.min(100, (100 * (maxFree[node] as number)) / roomiest) : 100);
-  return best;
+/** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */
+function loadCeiling(node: number, considered: readonly ConsideredResource[]): number {
+  let best = 0;
+  for (const resource of considered) {
+    const largest = resource.maxCapacity[node] as number;
+    if (largest <= 0) continue;
+    best = Math.max(best, Math.min(resource.maxFreeShare[node] as number, 1 - resource.need / largest));
+  }
+  return 100 * best;
 }
 
-function maxOver(arrays: readonly Float64Array[], node: number): number {
+/** (free − need) / roomiest is at most (most free below − need) / roomiest, and at most 1. */
+function capacityCeiling(node: number, considered: readonly ConsideredResource[]): number {
   let best = 0;
-  for (const values of arrays) best = Math.max(best, values[node] as number);
-  return best;
+  for (const resource of considered) {
+    if ((resource.maxCapacity[node] as number) <= 0) continue;
+    const share = resource.roomiest > 0 ? ((resource.maxFree[node] as number) - resource.need) / resource.roomiest : 1;
+    best = Math.max(best, Math.min(1, share));
+  }
+  return 100 * best;
 }

@@ -1,6 +1,7 @@
 import type { EdgeLifecycle, PlacementFilterReason, PlacementRequest } from '@kailash/contracts';
 import type { FleetEdge } from './fleet';
 import { freeOf } from './fleet';
+import { consideredNames } from './scores';
 
 /** What the hard filters need from a request, worked out once per request. */
 export interface FilterContext {
@@ -22,8 +23,9 @@ export function meetsCompliance(edge: FleetEdge, requiredMask: number): boolean 
 
 /** Free = capacity − allocated for every requested resource type; a type the edge lacks has none free. */
 export function hasCapacity(edge: FleetEdge, resources: PlacementRequest['resources']): boolean {
-  for (const resource in resources) {
-    if (freeOf(edge, resource) < (resources[resource] ?? 0)) return false;
+  for (const resource of consideredNames(resources)) {
+    const need = resources[resource] ?? 0;
+    if (need > 0 && freeOf(edge, resource) < need) return false;
   }
   return true;
 }

@@ -21,9 +21,10 @@ export class NodeSummaries {
   /** Data sets held anywhere under the node, as two 32-bit words of the 64-bit filter. */
   readonly dataSetsLow: Int32Array;
   readonly dataSetsHigh: Int32Array;
-  /** Per resource type held by some active edge: most free, and highest free share, under each node. */
+  /** Per resource type held by some active edge: most free, highest free share and largest capacity under each node. */
   readonly maxFree = new Map<string, Float64Array>();
   readonly maxFreeShare = new Map<string, Float64Array>();
+  readonly maxCapacity = new Map<string, Float64Array>();
 
   constructor(index: GeoIndex<FleetEdge>, stats: FleetStats) {
     const count = index.nodeCount;
@@ -35,6 +36,7 @@ export class NodeSummaries {
     for (const resource of Object.keys(stats.maxFree)) {
       this.maxFree.set(resource, new Float64Array(count));
       this.maxFreeShare.set(resource, new Float64Array(count));
+      this.maxCapacity.set(resource, new Float64Array(count));
     }
     index.forEachNodeBottomUp((node) => (node.left < 0 ? this.summariseLeaf(node, index, stats) : this.summariseParent(node)));
   }
@@ -57,6 +59,8 @@ export class NodeSummaries {
         maxFree[node] = Math.max(maxFree[node] as number, free);
         const shares = this.maxFreeShare.get(resource) as Float64Array;
         shares[node] = Math.max(shares[node] as number, free / capacity);
+        const capacities = this.maxCapacity.get(resource) as Float64Array;
+        capacities[node] = Math.max(capacities[node] as number, capacity);
       }
     }
   }
@@ -67,7 +71,7 @@ export class NodeSummaries {
     this.maxCostScore[node] = Math.max(this.maxCostScore[left] as number, this.maxCostScore[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
-    for (const values of [...this.maxFree.values(), ...this.maxFreeShare.values()]) {
+    for (const values of [...this.maxFree.values(), ...this.maxFreeShare.values(), ...this.maxCapacity.values()]) {
       values[node] = Math.max(values[left] as number, values[right] as number);
     }
   }

@@ -7,9 +7,9 @@ import { FRANKFURT, NEW_YORK, PARIS, testEdge, TOKYO } from './test-edges';
 const ids = (result: PlacementResult) => result.candidates.map((candidate) => candidate.edgeId);
 const run = (edges: Parameters<typeof buildFleet>[0], input: PlacementRequestInput) => place(buildFleet(edges), parseRequest(input));
 
-describe('place(): the indexed search gives exactly what scoring every edge gives', () => {
-  const fleet = buildFleet(syntheticFleet(3_000, 11), 42);
-  const requests = syntheticRequests(300, 12).map(parseRequest);
+describe.each(['geographic', 'random'] as const)('place() with %s zones: exactly what scoring every edge gives', (zones) => {
+  const fleet = buildFleet(syntheticFleet(3_000, 11, zones), 42);
+  const requests = syntheticRequests(150, zones === 'geographic' ? 12 : 13).map(parseRequest);
 
   it.each(requests.map((request, i) => [i, request.strategy, request] as const))('request %i (%s) matches the full scan', (_i, _strategy, request) => {
     const indexed = place(fleet, request);

@@ -36,8 +36,20 @@ function contextFor(fleet: Fleet, request: PlacementRequest): PlacementContext {
   };
 }
 
-function score(edge: FleetEdge, km: number, context: PlacementContext): ScoredEdge {
+/** The weighted total without building the per-factor record: the search computes it for every edge it opens. */
+function total(edge: FleetEdge, km: number, context: PlacementContext): number {
   const { request, weights, fleet } = context;
+  return (
+    weights.geographic * geographicScore(km) +
+    weights.dataLocality * dataLocalityScore(edge, request.dataSets) +
+    weights.load * loadScore(edge, request.resources) +
+    weights.capacity * capacityScore(edge, request.resources, fleet.stats) +
+    weights.cost * costScore(edge, fleet.stats)
+  );
+}
+
+function score(edge: FleetEdge, km: number, context: PlacementContext): ScoredEdge {
+  const { request, fleet } = context;
   const scores = {
     geographic: geographicScore(km),
     dataLocality: dataLocalityScore(edge, request.dataSets),
@@ -45,13 +57,7 @@ function score(edge: FleetEdge, km: number, context: PlacementContext): ScoredEd
     capacity: capacityScore(edge, request.resources, fleet.stats),
     cost: costScore(edge, fleet.stats),
   };
-  const total =
-    weights.geographic * scores.geographic +
-    weights.dataLocality * scores.dataLocality +
-    weights.load * scores.load +
-    weights.capacity * scores.capacity +
-    weights.cost * scores.cost;
-  return { edge, km, total, scores };
+  return { edge, km, total: total(edge, km, context), scores };
 }
 
 /** Filters one edge, scores it if it passes, and keeps the tally of why edges were turned away. */
@@ -80,7 +86,7 @@ export function place(fleet: Fleet, request: PlacementRequest): PlacementResult 
     itemValue: (edge, km) => {
       examined += 1;
       const reason = rejectReason(edge, km, context);
-      if (!reason) return score(edge, km, context).total;
+      if (!reason) return total(edge, km, context);
       filtered[reason] += 1;
       return -Infinity;
     },

@@ -32,7 +32,15 @@ export function dataLocalityScore(edge: FleetEdge, dataSets: readonly string[]):
  * so busy edges score low and load spreads. Unknown when the edge declares none of the resources.
  */
 export function loadScore(edge: FleetEdge, resources: PlacementRequest['resources']): number {
-  return meanOver(considered(edge, resources), (resource) => (freeOf(edge, resource) - need(resources, resource)) / (edge.capacity[resource] ?? 0));
+  let sum = 0;
+  let count = 0;
+  for (const resource of consideredNames(resources)) {
+    const capacity = edge.capacity[resource] ?? 0;
+    if (capacity <= 0) continue;
+    sum += clamp((100 * (freeOf(edge, resource) - (resources[resource] ?? 0))) / capacity);
+    count += 1;
+  }
+  return count === 0 ? UNKNOWN_SCORE : sum / count;
 }
 
 /**
@@ -40,10 +48,15 @@ export function loadScore(edge: FleetEdge, resources: PlacementRequest['resource
  * Unlike load, this prefers big edges (room to scale up) over small idle ones.
  */
 export function capacityScore(edge: FleetEdge, resources: PlacementRequest['resources'], stats: FleetStats): number {
-  return meanOver(considered(edge, resources), (resource) => {
+  let sum = 0;
+  let count = 0;
+  for (const resource of consideredNames(resources)) {
+    if ((edge.capacity[resource] ?? 0) <= 0) continue;
     const roomiest = stats.maxFree[resource] ?? 0;
-    return roomiest > 0 ? Math.min(1, (freeOf(edge, resource) - need(resources, resource)) / roomiest) : 1;
-  });
+    sum += roomiest > 0 ? clamp((100 * (freeOf(edge, resource) - (resources[resource] ?? 0))) / roomiest) : 100;
+    count += 1;
+  }
+  return count === 0 ? UNKNOWN_SCORE : sum / count;
 }
 
 /** Min–max over the active fleet's hourly rates: the cheapest edge scores 100, the dearest 0. */
@@ -54,20 +67,20 @@ export function costScore(edge: FleetEdge, stats: FleetStats): number {
   return clamp((100 * (stats.maxCostPerHour - edge.costPerHour)) / spread);
 }
 
-function considered(edge: FleetEdge, resources: PlacementRequest['resources']): string[] {
-  const requested = Object.keys(resources);
-  return (requested.length > 0 ? requested : DEFAULT_RESOURCES).filter((resource) => (edge.capacity[resource] ?? 0) > 0);
-}
+const NAMES = new WeakMap<PlacementRequest['resources'], readonly string[]>();
 
-function need(resources: PlacementRequest['resources'], resource: string): number {
-  return resources[resource] ?? 0;
-}
-
-function meanOver(resources: readonly string[], share: (resource: string) => number): number {
-  if (resources.length === 0) return UNKNOWN_SCORE;
-  let sum = 0;
-  for (const resource of resources) sum += clamp(100 * share(resource));
-  return sum / resources.length;
+/**
+ * The resource types load and capacity average over, worked out once per request rather than once per
+ * edge (the search scores tens of thousands of edges per request in the worst case).
+ */
+export function consideredNames(resources: PlacementRequest['resources']): readonly string[] {
+  let names = NAMES.get(resources);
+  if (!names) {
+    const requested = Object.keys(resources);
+    names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
+    NAMES.set(resources, names);
+  }
+  return names;
 }
 
 function clamp(score: number): number {
