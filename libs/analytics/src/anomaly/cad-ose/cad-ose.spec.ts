@@ -1,5 +1,5 @@
 import { seededNormal } from '../../core/random';
-import { cadOseDetector } from './cad-ose';
+import { cadOseDetector, mostActivated } from './cad-ose';
 import { ContextMemory } from './context-memory';
 import { rangeEncoder } from './encoding';
 
@@ -47,6 +47,21 @@ describe('rangeEncoder', () => {
   it('rejects a bit count it cannot encode', () => {
     expect(() => rangeEncoder(0, { min: 0, max: 1 })).toThrow(RangeError);
     expect(() => rangeEncoder(2.5, { min: 0, max: 1 })).toThrow(RangeError);
+  });
+});
+
+describe('mostActivated', () => {
+  it('keeps the k most activated contexts in order, the older first on ties', () => {
+    const active = [
+      { id: 5, activations: 2 },
+      { id: 1, activations: 9 },
+      { id: 7, activations: 4 },
+      { id: 3, activations: 4 },
+      { id: 0, activations: 1 },
+    ];
+    expect(mostActivated(active, 3).map((a) => a.id)).toEqual([1, 3, 7]);
+    expect(mostActivated(active, 10)).toHaveLength(5);
+    expect(mostActivated(active, 0)).toEqual([]);
   });
 });
 
@@ -145,5 +160,6 @@ describe('cadOseDetector', () => {
     const detector = cadOseDetector({ maxContexts: 300, restPeriod: 0 });
     const scores = Array.from({ length: 3000 }, () => detector.update(noise()));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
+    expect(detector.contextCount).toBe(300);
   });
 });

@@ -1,5 +1,5 @@
 import type { StreamingDetector } from '../types';
-import { ContextMemory } from './context-memory';
+import { ContextMemory, key } from './context-memory';
 import { rangeEncoder, type LearnedRange, type ValueRange } from './encoding';
 
 export interface CadOseOptions {
@@ -34,7 +34,12 @@ export interface CadOseOptions {
  * Streaming, no look-ahead (unless a range is supplied, which NAB permits), memory bounded by
  * `maxContexts`; time per value is proportional to the contexts sharing a fact with the input.
  */
-export function cadOseDetector(options: CadOseOptions = {}): StreamingDetector {
+export interface CadOseDetector extends StreamingDetector {
+  /** Contexts learned so far (at most `maxContexts`): memory use and time per value grow with it. */
+  readonly contextCount: number;
+}
+
+export function cadOseDetector(options: CadOseOptions = {}): CadOseDetector {
   const {
     valueBits = 3,
     baseThreshold = 0.75,
@@ -50,6 +55,9 @@ export function cadOseDetector(options: CadOseOptions = {}): StreamingDetector {
   let sinceStrongScore = 0;
   return {
     name: 'cad-ose',
+    get contextCount() {
+      return learner.memory.size;
+    },
     update(value: number): number {
       if (!Number.isFinite(value)) return 0;
       const facts = encode(value);
@@ -85,16 +93,13 @@ function contextLearner(valueBits: number, maxLeftMatch: number, maxActive: numb
       const considered = new Set<string>();
       let newZeroLevel = false;
       if (leftFacts.length > 0) {
-        considered.add(`${leftFacts.join(',')}|${facts.join(',')}`);
+        considered.add(`${key(leftFacts)}|${key(facts)}`);
         newZeroLevel = memory.storeZeroLevel(leftFacts, facts);
       }
       memory.crossRight(facts);
       const { active, selected, candidates } = memory.activate(newZeroLevel);
-      for (const c of candidates) considered.add(`${c.left.join(',')}|${c.right.join(',')}`);
-      const strongest = active
-        .sort((a, b) => b.activations - a.activations || a.id - b.id)
-        .slice(0, maxActive)
-        .map((a) => contextFactBase + a.id);
+      for (const c of candidates) considered.add(c.key);
+      const strongest = mostActivated(active, maxActive).map((a) => contextFactBase + a.id);
       leftFacts = [...facts, ...strongest].sort((a, b) => a - b);
       let added = candidates.length > 0 ? memory.storeCandidates(candidates) : 0;
       memory.crossLeft(leftFacts);
@@ -106,4 +111,23 @@ function contextLearner(valueBits: number, maxLeftMatch: number, maxActive: numb
       };
     },
   };
+}
+
+type Activation = { readonly id: number; readonly activations: number };
+
+const ranksBefore = (a: Activation, b: Activation) =>
+  a.activations > b.activations || (a.activations === b.activations && a.id < b.id);
+
+/** The `k` most activated contexts (ties: the older first), without sorting all of them. */
+export function mostActivated(active: readonly Activation[], k: number): Activation[] {
+  const top: Activation[] = [];
+  if (k <= 0) return top;
+  for (const candidate of active) {
+    if (top.length === k && !ranksBefore(candidate, top[k - 1] as Activation)) continue;
+    let at = top.length;
+    while (at > 0 && ranksBefore(candidate, top[at - 1] as Activation)) at--;
+    top.splice(at, 0, candidate);
+    if (top.length > k) top.pop();
+  }
+  return top;
 }

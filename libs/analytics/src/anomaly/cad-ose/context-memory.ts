@@ -16,6 +16,9 @@ interface SemiContext {
 interface LeftSemiContext extends SemiContext {
   /** Right semi-context id → context id of every context with this left side. */
   readonly contexts: Map<number, number>;
+  /** The same pairs as arrays, for the per-step scans (faster to walk than the map). */
+  readonly rightIds: number[];
+  readonly contextIds: number[];
 }
 
 interface Context {
@@ -34,6 +37,8 @@ interface Context {
 
 /** A pair of fact sets that may become a new context. */
 export interface CandidateContext {
+  /** `left|right` facts, comma-separated: equal keys are the same candidate. */
+  readonly key: string;
   readonly left: readonly number[];
   readonly right: readonly number[];
 }
@@ -44,11 +49,11 @@ export interface ActivationResult {
   readonly active: { readonly id: number; readonly activations: number }[];
   /** Contexts whose left side matched the previous input completely. */
   readonly selected: number;
-  /** Partial matches that may be stored as new, more general contexts. */
+  /** Partial matches that may be stored as new, more general contexts, each once. */
   readonly candidates: CandidateContext[];
 }
 
-const key = (facts: readonly number[]): string => facts.join(',');
+export const key = (facts: readonly number[]): string => facts.join(',');
 
 export class ContextMemory {
   private readonly lefts: LeftSemiContext[] = [];
@@ -105,12 +110,17 @@ export class ContextMemory {
    */
   activate(learn: boolean): ActivationResult {
     const active: { id: number; activations: number }[] = [];
-    const candidates: CandidateContext[] = [];
+    const candidates = new Map<string, CandidateContext>();
+    // Keys are built once per semi-context and step: many contexts share each side.
+    const rightKeys = new Map<SemiContext, string>();
     let selected = 0;
     for (const left of this.crossedLefts) {
       const leftComplete = left.matched.length === left.facts.length;
-      for (const [rightId, contextId] of left.contexts) {
+      let leftKey: string | undefined;
+      for (let k = 0; k < left.contextIds.length; k++) {
+        const contextId = left.contextIds[k] as number;
         if (contextId === this.justStored) continue;
+        const rightId = left.rightIds[k] as number;
         const context = this.contexts[contextId] as Context;
         const right = this.rights[rightId] as SemiContext;
         const hits = right.matched.length;
@@ -126,11 +136,21 @@ export class ContextMemory {
             continue;
           }
         }
-        if (mayGeneralise) candidates.push({ left: [...left.matched], right: [...right.matched] });
+        if (!mayGeneralise) continue;
+        leftKey ??= key(left.matched);
+        let rightKey = rightKeys.get(right);
+        if (rightKey === undefined) rightKeys.set(right, (rightKey = key(right.matched)));
+        const candidateKey = `${leftKey}|${rightKey}`;
+        if (!candidates.has(candidateKey))
+          candidates.set(candidateKey, {
+            key: candidateKey,
+            left: [...left.matched],
+            right: [...right.matched],
+          });
       }
     }
     this.justStored = -1;
-    return { active, selected, candidates };
+    return { active, selected, candidates: [...candidates.values()] };
   }
 
   /**
@@ -142,7 +162,7 @@ export class ContextMemory {
     let winners: Context[] = [];
     for (const left of this.crossedLefts) {
       if (left.matched.length !== left.facts.length) continue;
-      for (const contextId of left.contexts.values()) {
+      for (const contextId of left.contextIds) {
         const context = this.contexts[contextId] as Context;
         const weight = context.predictedFacts > 0 ? context.confirmedFacts / context.predictedFacts : 0;
         if (weight > best) {
@@ -179,6 +199,8 @@ export class ContextMemory {
       zeroLevel,
     });
     leftSemi.contexts.set(rightId, id);
+    leftSemi.rightIds.push(rightId);
+    leftSemi.contextIds.push(id);
     return { id, created: true };
   }
 
@@ -195,7 +217,7 @@ export class ContextMemory {
     if (known !== undefined) return known;
     if (this.contexts.length >= this.maxContexts) return -1;
     const semi = (isLeft
-      ? { facts, matched: [], contexts: new Map() }
+      ? { facts, matched: [], contexts: new Map(), rightIds: [], contextIds: [] }
       : { facts, matched: [] }) as unknown as T;
     const id = all.length;
     all.push(semi);
@@ -215,7 +237,8 @@ function cross<T extends SemiContext>(
   byFact: ReadonlyMap<number, T[]>,
   previouslyCrossed: readonly T[],
 ): T[] {
-  for (const semi of previouslyCrossed) semi.matched = [];
+  // Emptied in place: the arrays are reused every step instead of reallocated.
+  for (const semi of previouslyCrossed) semi.matched.length = 0;
   const crossed: T[] = [];
   for (const fact of facts) {
     for (const semi of byFact.get(fact) ?? []) {
