@@ -188,6 +188,8 @@ function patternSection(dataDir: string): string {
           .map(([k, v]) => `${k} × ${v}`)
           .join(', ') || 'none'
       }. Across VMs: ${vm.imbalance}.`,
+      '',
+      `Why so few periodic VMs: ${vm.dailyAutocorrelation.high} VMs have a lag-24 h autocorrelation ≥ 0.5, but only ${vm.dailyAutocorrelation.peaked} of them have a peak there (above lags 23 and 25, 0.1 above the lowest of lags 12–23). The others are high at every lag up to a day, the signature of slow multi-day variation (level changes) rather than a daily cycle, and the periodic detector, which requires a peak, does not call them periodic. It is not too strict for those; a weak daily component riding on such variation would only show after removing the slow part, which the detector does not do.`,
     );
   }
   return lines.join('\n');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import {
+  autocorrelation,
   detectImbalance,
   findPatterns,
   seededNormal,
@@ -70,6 +71,26 @@ export interface VmFindings {
   readonly counts: Record<string, number>;
   readonly periods: Record<string, number>;
   readonly imbalance: string;
+  /** VMs whose lag-24 h autocorrelation is ≥ 0.5, and how many of them have a peak there. */
+  readonly dailyAutocorrelation: { readonly high: number; readonly peaked: number };
+}
+
+/**
+ * Separates a daily cycle from slow multi-day variation: both give a high autocorrelation at 24 h,
+ * but only a cycle makes it a peak (above lags 23 and 25, and 0.1 above the lowest of lags 12–23).
+ */
+function dailyAutocorrelation(hourly: readonly Float64Array[]): { high: number; peaked: number } {
+  let high = 0;
+  let peaked = 0;
+  for (const values of hourly) {
+    const acf = autocorrelation(values, 25);
+    const at = (lag: number) => acf[lag] as number;
+    if (at(24) < 0.5) continue;
+    high++;
+    const trough = Math.min(...Array.from({ length: 12 }, (_, i) => at(12 + i)));
+    if (at(24) >= at(23) && at(24) >= at(25) && at(24) - trough >= 0.1) peaked++;
+  }
+  return { high, peaked };
 }
 
 /** What the pattern detectors report on the VM average-CPU traces (hourly means, 28 days). */
@@ -98,5 +119,6 @@ export function findingsOnVms(dataDir: string): VmFindings {
     counts,
     periods,
     imbalance: imbalance ? imbalance.description : 'no imbalance above CV 0.5',
+    dailyAutocorrelation: dailyAutocorrelation(hourly),
   };
 }
