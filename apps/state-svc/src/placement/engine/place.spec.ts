@@ -1,4 +1,5 @@
 import type { PlacementRequestInput, PlacementResult } from '@kailash/contracts';
+import { placementResultSchema } from '@kailash/contracts';
 import { buildFleet } from './fleet';
 import { place, placeByFullScan } from './place';
 import { parseRequest, syntheticFleet, syntheticRequests } from './synthetic-fleet';
@@ -20,7 +21,8 @@ describe.each(['geographic', 'random'] as const)('place() with %s zones: exactly
     for (const [reason, count] of Object.entries(indexed.filtered)) {
       expect(count).toBeLessThanOrEqual(scanned.filtered[reason as keyof PlacementResult['filtered']]);
     }
-    expect(indexed.examined + indexed.pruned).toBeLessThanOrEqual(fleet.active.size);
+    expect(indexed.examined + indexed.pruned).toBe(fleet.active.size);
+    expect(placementResultSchema.safeParse(indexed).success).toBe(true);
   });
 
   it('prunes: a latency-led request examines a small part of the fleet', () => {
