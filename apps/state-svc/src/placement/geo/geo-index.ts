@@ -31,6 +31,15 @@ export interface BoundedSearch<T> {
   accept(item: T, km: number, value: number): void;
 }
 
+/**
+ * Extra coordinates for the tree to split on, each best scaled to about [0, 1] or [0, 2]: positions
+ * span [-1, 1], so a larger range makes the tree split on the extra before position.
+ */
+export interface SplitAlso<T> {
+  readonly dimensions: number;
+  values(item: T): readonly number[];
+}
+
 /** One node of the tree: its items are positions [start, end) of `itemAt`; a leaf has no children (-1). */
 export interface GeoNode {
   readonly node: number;
@@ -57,12 +66,14 @@ export class GeoIndex<T extends LatLon> {
   private nodeChildren = new Int32Array(0);
   private nodeBox = new Float64Array(0);
   private nodesBuilt = 0;
+  /** Values per item while building: x, y, z and any `splitAlso` coordinates. */
+  private stride = 3;
   private readonly queue = new DistanceQueue();
   private searching = false;
 
-  static of<T extends LatLon>(points: readonly T[]): GeoIndex<T> {
+  static of<T extends LatLon>(points: readonly T[], splitAlso?: SplitAlso<T>): GeoIndex<T> {
     const index = new GeoIndex<T>();
-    index.build(points);
+    index.build(points, splitAlso);
     return index;
   }
 
@@ -70,10 +81,20 @@ export class GeoIndex<T extends LatLon> {
     return this.items.length;
   }
 
-  build(points: readonly T[]): void {
+  /**
+   * Builds the tree. `splitAlso` adds coordinates the tree may split on besides position, so items alike
+   * in them share subtrees and a caller's per-node summaries of them get tight. Distances stay exact either
+   * way: node boxes are fitted to the positions of the items actually below them.
+   */
+  build(points: readonly T[], splitAlso?: SplitAlso<T>): void {
     const order = Array.from(points.keys());
-    const raw = new Float64Array(points.length * 3);
-    points.forEach((point, i) => raw.set(toUnitVector(point), i * 3));
+    const extra = splitAlso?.dimensions ?? 0;
+    this.stride = 3 + extra;
+    const raw = new Float64Array(points.length * this.stride);
+    points.forEach((point, i) => {
+      raw.set(toUnitVector(point), i * this.stride);
+      if (splitAlso) raw.set(splitAlso.values(point).slice(0, extra), i * this.stride + 3);
+    });
     const maxNodes = Math.max(1, 2 * Math.ceil(points.length / (LEAF_SIZE / 2)));
     this.nodeRange = new Uint32Array(maxNodes * 2);
     this.nodeChildren = new Int32Array(maxNodes * 2);
@@ -82,7 +103,7 @@ export class GeoIndex<T extends LatLon> {
     if (points.length > 0) this.buildNode(order, raw, 0, points.length);
     this.items = order.map((i) => points[i] as T);
     this.coords = new Float64Array(points.length * 3);
-    order.forEach((source, target) => this.coords.set(raw.subarray(source * 3, source * 3 + 3), target * 3));
+    order.forEach((source, target) => this.coords.set(raw.subarray(source * this.stride, source * this.stride + 3), target * 3));
   }
 
   /** Up to k points nearest to a location, nearest first, optionally no further than maxKm. */
@@ -256,28 +277,35 @@ export class GeoIndex<T extends LatLon> {
       return node;
     }
     const middle = (start + end) >> 1;
-    selectNth(order, raw, axis, start, end - 1, middle);
+    selectNth(order, raw, this.stride, axis, start, end - 1, middle);
     this.nodeChildren[node * 2] = this.buildNode(order, raw, start, middle);
     this.nodeChildren[node * 2 + 1] = this.buildNode(order, raw, middle, end);
     return node;
   }
 
-  /** Stores the bounding box of the node's points and returns its widest axis. */
+  /** Stores the position box of the node's points and returns the axis (position or extra) of widest spread. */
   private fitBox(node: number, order: readonly number[], raw: Float64Array, start: number, end: number): number {
     const box = node * 6;
-    for (let axis = 0; axis < 3; axis += 1) {
+    let widest = 0;
+    let widestSpread = -1;
+    for (let axis = 0; axis < this.stride; axis += 1) {
       let low = Infinity;
       let high = -Infinity;
       for (let i = start; i < end; i += 1) {
-        const value = raw[(order[i] as number) * 3 + axis] as number;
+        const value = raw[(order[i] as number) * this.stride + axis] as number;
         if (value < low) low = value;
         if (value > high) high = value;
       }
-      this.nodeBox[box + axis] = low;
-      this.nodeBox[box + 3 + axis] = high;
+      if (axis < 3) {
+        this.nodeBox[box + axis] = low;
+        this.nodeBox[box + 3 + axis] = high;
+      }
+      if (high - low > widestSpread) {
+        widest = axis;
+        widestSpread = high - low;
+      }
     }
-    const spreads = [0, 1, 2].map((axis) => (this.nodeBox[box + 3 + axis] as number) - (this.nodeBox[box + axis] as number));
-    return spreads.indexOf(Math.max(...spreads));
+    return widest;
   }
 }
 
@@ -286,8 +314,8 @@ function gap(value: number, low: number, high: number): number {
 }
 
 /** Hoare quickselect: afterwards order[nth] holds the point of rank nth on the axis, smaller ones before it. */
-function selectNth(order: number[], raw: Float64Array, axis: number, left: number, right: number, nth: number): void {
-  const at = (i: number) => raw[(order[i] as number) * 3 + axis] as number;
+function selectNth(order: number[], raw: Float64Array, stride: number, axis: number, left: number, right: number, nth: number): void {
+  const at = (i: number) => raw[(order[i] as number) * stride + axis] as number;
   while (right > left) {
     const pivot = at((left + right) >> 1);
     let i = left;
