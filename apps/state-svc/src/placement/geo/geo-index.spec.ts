@@ -79,6 +79,15 @@ describe('GeoIndex (kd-tree over unit vectors) against a brute-force haversine s
     expect(same.within(1, 1, 0.001)).toHaveLength(100);
   });
 
+  it('stays exact when also splitting on extra coordinates', () => {
+    const random = seededRandom(3);
+    const extras = new Map(points.map((point) => [point.id, [random(), random() * 0.5]]));
+    const mixed = GeoIndex.of(points, { dimensions: 2, values: (point) => extras.get(point.id) ?? [] });
+    for (const query of queries) {
+      expect(mixed.nearest(query.lat, query.lon, 10).map((hit) => hit.item.id)).toEqual(bruteForce(points, query).slice(0, 10).map((hit) => hit.id));
+    }
+  });
+
   it('can be rebuilt with other points', () => {
     const rebuilt = GeoIndex.of(points);
     rebuilt.build([{ id: -1, lat: -45, lon: 170 }]);
