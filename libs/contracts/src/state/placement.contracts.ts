@@ -122,7 +122,10 @@ export const placementResultSchema = z.strictObject({
   candidates: z.array(placementCandidateSchema),
   /** Edges turned away, per reason. Lifecycle counts cover the fleet; the others the edges examined. */
   filtered: keyed(PLACEMENT_FILTER_REASONS, z.number().int().nonnegative()),
-  /** Active edges looked at, and those never examined because they could not outrank the result. */
+  /**
+   * Active edges looked at, and those never looked at: their whole subtree of the spatial index could
+   * not pass a hard filter, lay beyond the latency budget, or could not outrank the result.
+   */
   examined: z.number().int().nonnegative(),
   pruned: z.number().int().nonnegative(),
   fleetSize: z.number().int().nonnegative(),
