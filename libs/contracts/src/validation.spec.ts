@@ -39,3 +39,25 @@ describe('parseWith on a single value', () => {
     expect(() => parseWith(z.string().regex(/^[a-z]+$/), 'A.B', 'path', 'edgeId')).toThrow(/invalid path: edgeId: /);
   });
 });
+
+describe('parseWith refuses what no store can hold', () => {
+  const anything = z.unknown();
+
+  it('refuses a NUL character anywhere, naming the field', () => {
+    expect(() => parseWith(anything, { reason: 'bad\u0000' })).toThrow(/reason: must not contain the NUL character/);
+    expect(() => parseWith(anything, { tags: { a: ['ok', 'x\u0000'] } })).toThrow(/tags\.a\.1: /);
+    expect(() => parseWith(anything, { ['k\u0000']: 1 })).toThrow(/NUL/);
+    expect(() => parseWith(anything, 'a\u0000', 'path', 'edgeId')).toThrow(/edgeId: /);
+  });
+
+  it('refuses absurd nesting with a 400-style error instead of overflowing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = { a: deep };
+    expect(() => parseWith(anything, deep)).toThrow(KailashError);
+    expect(() => parseWith(anything, deep)).toThrow(/nested more than 32 levels/);
+  });
+
+  it('still accepts ordinary nested values', () => {
+    expect(parseWith(anything, { a: { b: [1, 'two', { c: null }] } })).toEqual({ a: { b: [1, 'two', { c: null }] } });
+  });
+});

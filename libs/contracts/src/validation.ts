@@ -11,6 +11,11 @@ export interface FieldIssue {
  * (dotted path, `(root)` for the value itself), so a 400 or an error reply says what to fix.
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what = 'input', rootField = '(root)'): z.output<S> {
+  const unsafe = findUnsafeValue(input, '', 0);
+  if (unsafe) {
+    const field = unsafe.field || rootField;
+    throw new KailashError('VALIDATION_FAILED', `invalid ${what}: ${field}: ${unsafe.message}`, { issues: [{ field, message: unsafe.message }] });
+  }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => toFieldIssue(issue, rootField));
@@ -26,4 +31,26 @@ function toFieldIssue(issue: z.core.$ZodIssue, rootField: string): FieldIssue {
     return { field: fields.join(', '), message: 'unknown field' };
   }
   return { field: path || rootField, message: issue.message };
+}
+
+/** Deeper than any message of ours; deeper input would only exhaust the validator's stack. */
+const MAX_DEPTH = 32;
+
+/**
+ * What no schema should have to think about: PostgreSQL cannot store U+0000 in text or jsonb (one
+ * such string would wedge a projection), and absurd nesting overflows recursive validators.
+ */
+function findUnsafeValue(value: unknown, path: string, depth: number): FieldIssue | undefined {
+  if (typeof value === 'string') {
+    return value.includes('\u0000') ? { field: path, message: 'must not contain the NUL character (U+0000)' } : undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth >= MAX_DEPTH) return { field: path, message: `nested more than ${MAX_DEPTH} levels deep` };
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return { field: childPath, message: 'must not contain the NUL character (U+0000)' };
+    const found = findUnsafeValue(child, childPath, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }

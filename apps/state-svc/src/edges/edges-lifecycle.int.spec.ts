@@ -68,6 +68,14 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     expect(await lifecycleOf('par-1')).toBe('active');
   });
 
+  it('refuses a NUL character before it can reach the stream or wedge the projection', async () => {
+    const bad = await post('/edges/nyc-1/transitions', { to: 'warming', reason: 'bad\u0000' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.details.issues[0].field).toBe('reason');
+    expect((await post('/edges', { ...edge('nul-1', 'eu-west', 1, 1, []), name: 'x\u0000' })).status).toBe(400);
+    expect((await get('/health/ready')).status).toBe(200);
+  });
+
   it('answers 400 naming the field for a bad transition body, 404 for an unknown edge', async () => {
     const bad = await post('/edges/par-1/transitions', { to: 'flying', reason: 'x' });
     expect(bad.status).toBe(400);

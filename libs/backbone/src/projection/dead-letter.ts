@@ -10,6 +10,7 @@ export const DEAD_LETTER_HEADERS = {
   subject: 'Kailash-Dlq-Subject',
   consumer: 'Kailash-Dlq-Consumer',
   deliveries: 'Kailash-Dlq-Deliveries',
+  originalPrefix: 'Kailash-Dlq-Orig-',
 } as const;
 
 export type DeadLetterReason = 'invalid-json' | 'invalid-envelope' | 'invalid-data' | 'handler-failed';
@@ -26,7 +27,10 @@ export class DeadLetterPublisher {
   async publish(msg: JsMsg, reason: DeadLetterReason, detail: string): Promise<void> {
     const h = headers();
     for (const key of msg.headers?.keys() ?? []) {
-      for (const value of msg.headers?.values(key) ?? []) h.append(key, value);
+      // Nats-* headers are instructions to JetStream (expected sequence, message id): kept, renamed,
+      // so they describe the original instead of being checked against the DLQ stream.
+      const name = key.toLowerCase().startsWith('nats-') ? `${DEAD_LETTER_HEADERS.originalPrefix}${key}` : key;
+      for (const value of msg.headers?.values(key) ?? []) h.append(name, value);
     }
     h.set(DEAD_LETTER_HEADERS.reason, reason);
     h.set(DEAD_LETTER_HEADERS.detail, detail.replace(/[\r\n]+/g, ' ').slice(0, 1024));

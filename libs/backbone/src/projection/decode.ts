@@ -24,16 +24,17 @@ export function decode(msg: JsMsg, projection: Projection): Decoded {
   try {
     parseWith(eventEnvelopeSchema, raw, 'event');
   } catch (error) {
-    return poisonOrThrow(msg, 'invalid-envelope', error);
+    return toPoison(msg, 'invalid-envelope', error);
   }
   try {
     return { kind: 'apply', msg, event: projection.catalog.parse(raw) };
   } catch (error) {
-    return poisonOrThrow(msg, 'invalid-data', error);
+    return toPoison(msg, 'invalid-data', error);
   }
 }
 
-function poisonOrThrow(msg: JsMsg, reason: DeadLetterReason, error: unknown): Decoded {
-  if (!isKailashError(error)) throw error;
-  return { kind: 'poison', msg, reason, detail: error.message };
+/** Whatever a message makes the parser throw (even a RangeError from absurd nesting), it is poison. */
+function toPoison(msg: JsMsg, reason: DeadLetterReason, error: unknown): Decoded {
+  const detail = isKailashError(error) ? error.message : `${(error as Error)?.name ?? 'Error'}: ${String((error as Error)?.message ?? error)}`;
+  return { kind: 'poison', msg, reason, detail };
 }

@@ -92,7 +92,11 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
   it('retries a throwing handler maxDeliver times, then dead-letters it and moves on', async () => {
     const dlqBefore = await dlqMessages();
     const appliedBefore = await appliedCount();
-    const poison = await publish('poisoned', { by: 1, poison: true });
+    // As a command handler publishes: with an expected last subject sequence (a JetStream header).
+    const poison = await harness.publisher().publish(
+      { definition: CounterIncremented, aggregateId: 'poisoned', data: { by: 1, poison: true } },
+      { expectedLastSubjectSequence: 0 },
+    );
     await publish('poisoned', { by: 2 });
 
     await eventually('the event after the poison applied', appliedCount, (n) => n === appliedBefore + 1);
@@ -102,6 +106,8 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     expect(dead?.header.get('Kailash-Dlq-Reason')).toBe('handler-failed');
     expect(dead?.header.get('Kailash-Dlq-Detail')).toMatch(/handler refuses poison/);
     expect(Number(dead?.header.get('Kailash-Dlq-Sequence'))).toBe(poison.seq);
+    expect(dead?.header.get('Kailash-Dlq-Orig-Nats-Expected-Last-Subject-Sequence')).toBe('0');
+    expect(dead?.header.get('Kailash-Dlq-Orig-Nats-Msg-Id')).toBe(poison.event.id);
     const rows = await harness.database.pool.query('SELECT amount FROM applied WHERE counter = $1', ['poisoned']);
     expect(rows.rows).toEqual([{ amount: 2 }]);
   });

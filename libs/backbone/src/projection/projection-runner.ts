@@ -102,19 +102,28 @@ export class ProjectionRunner {
     return this.state === 'standby' || this.state === 'active';
   }
 
+  /**
+   * Never gives up: any failure (fenced, database or NATS trouble, a DLQ that cannot be written)
+   * hands the lock back, waits with a growing pause, and competes for it again, so a transient
+   * fault never leaves a projection stopped until someone restarts the process.
+   */
   private async run(): Promise<void> {
+    let failures = 0;
     while (this.running) {
       if (!(await this.becomeActive())) continue;
       try {
         await this.consume();
+        failures = 0;
       } catch (error) {
-        if (!(error instanceof ProjectionFencedError)) throw error;
-        this.logger.warn('projection paused; back to standby', { projection: this.name, reason: error.message });
-        await sleep(this.options.standbyPollMs ?? 1000);
+        failures++;
+        const log = error instanceof ProjectionFencedError ? this.logger.warn : this.logger.error;
+        log.call(this.logger, 'projection paused; back to standby', { projection: this.name, reason: String(error), failures });
+        await this.lock.release().catch(() => undefined);
       }
       this.releaseQueue();
-      await this.messages?.close();
+      await this.messages?.close().catch(() => undefined);
       if (this.running) this.state = 'standby';
+      if (failures > 0 && this.running) await sleep(Math.min((this.options.standbyPollMs ?? 1000) * 2 ** (failures - 1), 30_000));
     }
     this.releaseQueue();
   }
