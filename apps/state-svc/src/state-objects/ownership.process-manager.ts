@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Projection, SqlDatabase } from '@kailash/backbone';
+import { findProjectionConsumer } from '@kailash/backbone';
 import type { EdgeEvent } from '@kailash/contracts';
 import {
   EdgeDeregistered,
@@ -69,11 +70,11 @@ export class OwnershipProcessManager {
     const stream = this.subjects.stream(STATE_DOMAIN);
     const stored = (await this.jsm.streams.info(stream)).state.last_seq;
     await until(`the state-objects projection to apply events up to ${stored}`, async () => {
-      const consumer = await this.jsm.consumers.info(stream, STATE_OBJECTS_PROJECTION);
+      const consumer = await findProjectionConsumer(this.jsm, stream, STATE_OBJECTS_PROJECTION);
       // Acknowledged only after its transaction committed, so the ack floor is what the table holds.
       return (
-        consumer.ack_floor.stream_seq >= stored ||
-        (consumer.num_pending === 0 && consumer.num_ack_pending === 0)
+        consumer !== undefined &&
+        (consumer.ack_floor.stream_seq >= stored || (consumer.num_pending === 0 && consumer.num_ack_pending === 0))
       );
     });
   }

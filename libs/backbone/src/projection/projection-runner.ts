@@ -5,7 +5,7 @@ import { ProjectionFencedError } from '../errors';
 import type { BackboneLogger } from '../logger';
 import { silentLogger } from '../logger';
 import { BackboneMetrics } from '../metrics/backbone-metrics';
-import { resetDurableConsumer } from '../streams/stream-setup';
+import { takeOverDurableConsumer } from '../streams/stream-setup';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints';
 import { DeadLetterPublisher } from './dead-letter';
 import type { Decoded } from './decode';
@@ -39,6 +39,9 @@ export interface ProjectionRunnerOptions {
 
 export type RunnerStatus = 'idle' | 'standby' | 'active' | 'stopping' | 'stopped' | 'failed';
 
+/** How often an idle active projector re-checks that it still holds its lock. */
+const IDLE_FENCE_CHECK_MS = 5_000;
+
 const defaultRetryDelay = (attempt: number) => Math.min(50 * 2 ** attempt, 2000);
 
 /**
@@ -58,6 +61,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly maxDeliver: number;
   private readonly name: string;
+  private consumerName = '';
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.name = options.projection.name;
@@ -148,9 +152,9 @@ export class ProjectionRunner {
     return false;
   }
 
-  /** Only the lock holder touches the consumer: it starts right after the committed checkpoint. */
+  /** Only the lock holder touches the consumer: a fresh one, right after the committed checkpoint. */
   private async positionConsumer(): Promise<void> {
-    await resetDurableConsumer(this.options.jsm, {
+    this.consumerName = await takeOverDurableConsumer(this.options.jsm, {
       stream: this.options.stream,
       durable: this.name,
       filterSubject: this.options.filterSubject,
@@ -162,8 +166,9 @@ export class ProjectionRunner {
   }
 
   private async consume(): Promise<void> {
-    const consumer = await this.options.js.consumers.get(this.options.stream, this.name);
-    const messages = await consumer.consume({ max_messages: this.batchSize * 2 });
+    const consumer = await this.options.js.consumers.get(this.options.stream, this.consumerName);
+    // If a newer holder deletes our consumer, our pull loop must end rather than wait for it to return.
+    const messages = await consumer.consume({ max_messages: this.batchSize * 2, abort_on_missing_resource: true });
     this.messages = messages;
     let pumping = true;
     const pump = (async () => {
@@ -176,12 +181,29 @@ export class ProjectionRunner {
       this.wake?.();
     });
     while (this.state === 'active' && (pumping || this.queue.length > 0)) {
-      if (this.queue.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
+      if (this.queue.length === 0 && !(await this.nextArrival())) await this.checkStillHolder();
       const batch = this.queue.splice(0, this.batchSize);
       if (batch.length > 0) await this.processBatch(batch);
     }
     await messages.close();
-    await pump;
+    await pump.catch(() => undefined);
+    if (this.state === 'active') throw new ProjectionFencedError(`consumer ${this.consumerName} ended`);
+  }
+
+  /** Waits for a message or a wake-up; false when it came to nothing within the idle check period. */
+  private nextArrival(): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), IDLE_FENCE_CHECK_MS);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** While idle, make sure we still hold the projection; a silent loser must not stay "active". */
+  private async checkStillHolder(): Promise<void> {
+    await this.options.db.transaction((tx) => this.lock.fence(tx));
   }
 
   private async processBatch(batch: JsMsg[]): Promise<void> {

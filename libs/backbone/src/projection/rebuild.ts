@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { BackboneError } from '../errors';
+import { deleteProjectionConsumers } from '../streams/stream-setup';
 import { resetCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 import { ProjectorLock } from './projector-lock';
@@ -28,7 +28,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<void> 
     throw new BackboneError(`projection ${projection.name} is being projected by a running instance; stop the service first`);
   }
   try {
-    await deleteConsumer(options.jsm, options.stream, projection.name);
+    await deleteProjectionConsumers(options.jsm, options.stream, projection.name);
     await options.db.transaction(async (tx) => {
       await lock.fence(tx);
       await reset(tx);
@@ -36,13 +36,5 @@ export async function rebuildProjection(options: RebuildOptions): Promise<void> 
     });
   } finally {
     await lock.release();
-  }
-}
-
-async function deleteConsumer(jsm: JetStreamManager, stream: string, durable: string): Promise<void> {
-  try {
-    await jsm.consumers.delete(stream, durable);
-  } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
   }
 }

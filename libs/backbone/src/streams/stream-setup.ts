@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import type { SubjectSpace } from '@kailash/contracts';
-import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import type { ConsumerInfo, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
@@ -64,6 +65,7 @@ export function telemetryStreamSpec(subjects: SubjectSpace): StreamSpec {
 
 export interface DurableConsumerSpec {
   readonly stream: string;
+  /** The projection's name; each takeover gets its own consumer named `<durable>__<generation>`. */
   readonly durable: string;
   readonly filterSubject: string;
   /** Upper bound of unacknowledged messages the server hands out: the backpressure limit. */
@@ -73,21 +75,23 @@ export interface DurableConsumerSpec {
   readonly startAfter: number;
 }
 
+const GENERATION_SEPARATOR = '__';
+
 /**
- * (Re)creates a durable pull consumer positioned just after `startAfter`. First deliveries of a
- * pull consumer come in stream order, but redeliveries of what a crashed instance held come later,
- * behind newer events; a projector that skips "at or below its checkpoint" would then lose them.
- * Re-positioning the consumer at the checkpoint whenever a projector takes over drops that stale
- * pending state, so each active projector sees the stream in order from where the database says.
+ * Creates a fresh durable pull consumer for a projector that just took over, positioned right after
+ * its committed checkpoint, and deletes the consumers of earlier holders. Two reasons:
+ * - redeliveries of what a crashed holder had in hand would otherwise arrive behind newer events,
+ *   and a projector that skips "at or below its checkpoint" would lose them;
+ * - an earlier holder that lost its lock but not its NATS connection keeps pulling from its consumer;
+ *   a new name means it can never take (and then drop) messages meant for the new holder, and
+ *   deleting its consumer ends its pull loop.
+ * Returns the new consumer's name.
  */
-export async function resetDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<void> {
-  try {
-    await jsm.consumers.delete(spec.stream, spec.durable);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
+export async function takeOverDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<string> {
+  await deleteProjectionConsumers(jsm, spec.stream, spec.durable);
+  const name = `${spec.durable}${GENERATION_SEPARATOR}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   await jsm.consumers.add(spec.stream, {
-    durable_name: spec.durable,
+    durable_name: name,
     ack_policy: AckPolicy.Explicit,
     ...(spec.startAfter > 0
       ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: spec.startAfter + 1 }
@@ -98,6 +102,32 @@ export async function resetDurableConsumer(jsm: JetStreamManager, spec: DurableC
     // The runner counts deliveries and dead-letters itself; a server-side cap would strand messages.
     max_deliver: -1,
   });
+  return name;
+}
+
+/** The consumer of the projection's current holder, if one is projecting (newest generation). */
+export async function findProjectionConsumer(jsm: JetStreamManager, stream: string, projection: string): Promise<ConsumerInfo | undefined> {
+  let newest: ConsumerInfo | undefined;
+  for await (const info of jsm.consumers.list(stream)) {
+    if (!info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`)) continue;
+    if (!newest || info.created > newest.created) newest = info;
+  }
+  return newest;
+}
+
+/** Deletes every consumer a projection ever used on a stream (any generation). */
+export async function deleteProjectionConsumers(jsm: JetStreamManager, stream: string, projection: string): Promise<void> {
+  const names: string[] = [];
+  for await (const info of jsm.consumers.list(stream)) {
+    if (info.name === projection || info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`)) names.push(info.name);
+  }
+  for (const name of names) {
+    try {
+      await jsm.consumers.delete(stream, name);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
 }
 
 function isNotFound(error: unknown): boolean {
