@@ -64,6 +64,27 @@ describe('EventPublisher against JetStream', () => {
     ).rejects.toBeInstanceOf(ConcurrencyConflictError);
   });
 
+  it('settles a publish whose ack was lost by sending the same message again: stored once, no false failure', async () => {
+    let loseNextAck = true;
+    const lossy = {
+      ...harness.js,
+      publish: async (...args: Parameters<typeof harness.js.publish>) => {
+        const ack = await harness.js.publish(...args); // really stored on the server
+        if (loseNextAck) {
+          loseNextAck = false;
+          throw new Error('TIMEOUT: the ack never arrived');
+        }
+        return ack;
+      },
+    } as typeof harness.js;
+    const publisher = new EventPublisher({ ...publisherOptions(harness), js: lossy, clock: new HybridLogicalClock({ nodeId: 'lossy' }) });
+    const published = await publisher.publish({ definition: CounterIncremented, aggregateId: 'lost-ack', data: { by: 1 } }, { expectedLastSubjectSequence: 0 });
+    expect(published.duplicate).toBe(true);
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: published.subject });
+    expect(info.state.subjects?.[published.subject]).toBe(1);
+    expect(loseNextAck).toBe(false);
+  });
+
   it('refuses invalid data before anything reaches the stream', async () => {
     const before = await harness.jsm.streams.info(streamOf(harness.subjects));
     await expect(

@@ -61,15 +61,7 @@ export class EventPublisher {
     const event = this.envelope(draft);
     const subject = this.options.subjects.event(this.options.domain, event.aggregate.type, event.aggregate.id);
     try {
-      const ack = await this.options.js.publish(subject, JSON.stringify(event), {
-        msgID: event.id,
-        headers: this.headersOf(event),
-        timeout: this.options.timeoutMs ?? 5000,
-        expect:
-          options.expectedLastSubjectSequence === undefined
-            ? {}
-            : { lastSubjectSequence: options.expectedLastSubjectSequence },
-      });
+      const ack = await this.appendOnce(subject, event, options);
       if (ack.duplicate) this.metrics.duplicates.inc({ stream: this.stream });
       else this.metrics.published.inc({ stream: this.stream, type: event.type });
       return { event, subject, seq: ack.seq, duplicate: ack.duplicate };
@@ -79,6 +71,30 @@ export class EventPublisher {
         throw new ConcurrencyConflictError(subject, options.expectedLastSubjectSequence ?? -1, { cause: error });
       }
       throw new PublishError(`publishing ${event.type} to ${subject} failed`, { cause: error });
+    }
+  }
+
+  /**
+   * A publish that times out may still have been stored. Sending the very same message again (same
+   * Nats-Msg-Id, same expectation) inside the dedup window settles it: JetStream answers with the
+   * stored sequence and `duplicate`, so a retry never appends twice and a caller never sees a false failure.
+   */
+  private async appendOnce(subject: string, event: EventEnvelope, options: PublishOptions) {
+    const payload = JSON.stringify(event);
+    const publishOptions = {
+      msgID: event.id,
+      headers: this.headersOf(event),
+      timeout: this.options.timeoutMs ?? 5000,
+      expect: options.expectedLastSubjectSequence === undefined ? {} : { lastSubjectSequence: options.expectedLastSubjectSequence },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.options.js.publish(subject, payload, publishOptions);
+      } catch (error) {
+        // Answers from JetStream (e.g. wrong last sequence) are final; only transport failures are retried.
+        if (error instanceof JetStreamApiError || attempt >= PUBLISH_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
     }
   }
 
@@ -120,6 +136,8 @@ export class EventPublisher {
     return h;
   }
 }
+
+const PUBLISH_ATTEMPTS = 3;
 
 function isWrongLastSequence(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamWrongLastSequence;

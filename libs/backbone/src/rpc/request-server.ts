@@ -42,7 +42,10 @@ export class RequestServer {
       queue: this.options.queue,
       callback: (error, msg) => {
         if (error) return this.logger.error('request subscription failed', { subject, error: String(error) });
-        const work = this.serve(definition, handler, msg).finally(() => this.inFlight.delete(work));
+        // A reply can fail (connection closing mid-request); that must never become an unhandled rejection.
+        const work = this.serve(definition, handler, msg)
+          .catch((failure: unknown) => this.logger.warn('could not reply', { subject, error: String(failure) }))
+          .finally(() => this.inFlight.delete(work));
         this.inFlight.add(work);
       },
     });

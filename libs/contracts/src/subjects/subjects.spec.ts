@@ -2,16 +2,16 @@ import { KailashError } from '../errors';
 import { SubjectSpace } from './subjects';
 
 describe('SubjectSpace', () => {
-  const subjects = new SubjectSpace('t-ns_1');
+  const subjects = new SubjectSpace('t_ns_1');
 
   it('builds every kind of subject under the namespace', () => {
-    expect(subjects.event('state', 'edge', 'edge-1')).toBe('t-ns_1.state.evt.edge.edge-1');
-    expect(subjects.events('state')).toBe('t-ns_1.state.evt.>');
-    expect(subjects.events('state', 'edge')).toBe('t-ns_1.state.evt.edge.*');
-    expect(subjects.command('state', 'edge.register')).toBe('t-ns_1.state.cmd.edge.register');
-    expect(subjects.query('state', 'edge.get')).toBe('t-ns_1.state.qry.edge.get');
-    expect(subjects.telemetry('heartbeat', 'edge-1')).toBe('t-ns_1.telemetry.heartbeat.edge-1');
-    expect(subjects.deadLetter('state', 'edges')).toBe('t-ns_1.dlq.state.edges');
+    expect(subjects.event('state', 'edge', 'edge-1')).toBe('t_ns_1.state.evt.edge.edge-1');
+    expect(subjects.events('state')).toBe('t_ns_1.state.evt.>');
+    expect(subjects.events('state', 'edge')).toBe('t_ns_1.state.evt.edge.*');
+    expect(subjects.command('state', 'edge.register')).toBe('t_ns_1.state.cmd.edge.register');
+    expect(subjects.query('state', 'edge.get')).toBe('t_ns_1.state.qry.edge.get');
+    expect(subjects.telemetry('heartbeat', 'edge-1')).toBe('t_ns_1.telemetry.heartbeat.edge-1');
+    expect(subjects.deadLetter('state', 'edges')).toBe('t_ns_1.dlq.state.edges');
   });
 
   it('names streams without dots, upper case, per namespace', () => {
@@ -31,6 +31,8 @@ describe('SubjectSpace', () => {
 
   it('refuses a bad namespace, domain or request name', () => {
     expect(() => new SubjectSpace('Bad.NS')).toThrow(/namespace/);
+    // 'a-b' would share the streams of 'a_b' (stream names turn '-' into '_'), so '-' is refused.
+    expect(() => new SubjectSpace('a-b')).toThrow(/namespace/);
     expect(() => subjects.stream('st.ate')).toThrow(/domain/);
     expect(() => subjects.command('state', 'edge..register')).toThrow(/name/);
     expect(() => subjects.query('state', 'edge.>')).toThrow(/name/);

@@ -6,7 +6,8 @@ import { KailashError } from '../errors';
  */
 
 const TOKEN = /^[A-Za-z0-9_-]{1,128}$/;
-const NAMESPACE = /^[a-z][a-z0-9_-]{0,31}$/;
+// No '-': stream names map it to '_', so 'a-b' and 'a_b' would share streams.
+const NAMESPACE = /^[a-z][a-z0-9_]{0,31}$/;
 const DOMAIN = /^[a-z][a-z0-9-]{0,31}$/;
 const DOTTED_NAME = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
@@ -33,7 +34,7 @@ function checked(value: string, pattern: RegExp, field: string, rule: string): s
   return value;
 }
 
-const namespaceOf = (ns: string) => checked(ns, NAMESPACE, 'namespace', 'must match [a-z][a-z0-9_-]{0,31}');
+const namespaceOf = (ns: string) => checked(ns, NAMESPACE, 'namespace', 'must match [a-z][a-z0-9_]{0,31}');
 const domainOf = (domain: string) => checked(domain, DOMAIN, 'domain', 'must match [a-z][a-z0-9-]{0,31}');
 const nameOf = (name: string) => checked(name, DOTTED_NAME, 'name', 'must be dotted lower-case words');
 
@@ -95,6 +96,6 @@ export class SubjectSpace {
   }
 
   private streamPrefix(): string {
-    return this.namespace.replace(/-/g, '_').toUpperCase();
+    return this.namespace.toUpperCase();
   }
 }

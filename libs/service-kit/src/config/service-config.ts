@@ -16,7 +16,7 @@ export const baseEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KAILASH_NAMESPACE: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).default('kailash'),
+  KAILASH_NAMESPACE: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must match [a-z][a-z0-9_]{0,31}').default('kailash'),
   INSTANCE_ID: z.string().regex(token, 'must be 1-64 of A-Z a-z 0-9 _ -').optional(),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().min(1).optional(),

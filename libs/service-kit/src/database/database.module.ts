@@ -33,7 +33,8 @@ export class DatabaseModule {
               migrationsRun: true,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
-              extra: { max: 10 },
+              // keepAlive: a projector cut off from PostgreSQL must lose its advisory lock in minutes, not hours.
+              extra: { max: 10, keepAlive: true },
             };
           },
         }),
