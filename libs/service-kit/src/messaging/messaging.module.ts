@@ -1,4 +1,4 @@
-import type { DynamicModule, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import type { BackboneLogger, SqlDatabase } from '@kailash/backbone';
 import {
@@ -44,26 +44,47 @@ export const backboneLogger = (logger: Logger): BackboneLogger => ({
 });
 
 @Injectable()
-class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
 
   constructor(
     private readonly projections: ProjectionHost,
     private readonly requests: RequestServer,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.projections.startAll();
   }
 
-  /** Runs before TypeORM closes its pool: stop taking work, finish what is in hand, then drain NATS. */
+  /**
+   * First phase, while HTTP still serves the requests in flight: stop taking NATS requests and
+   * finish those in hand, and stop the projections after their current batch. Bounded by
+   * SHUTDOWN_GRACE_MS so an unreachable broker cannot hold the process until it is killed.
+   */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log({ msg: 'draining: requests, projections, NATS', signal });
-    await this.requests.drain();
-    await this.projections.stopAll();
-    if (!this.nc.isClosed()) await this.nc.drain();
+    await this.withinGrace('requests and projections', async () => {
+      await this.requests.drain();
+      await this.projections.stopAll();
+    });
+  }
+
+  /** Last phase, after Nest closed the HTTP server: nothing can publish any more, so drain NATS. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.withinGrace('NATS', async () => {
+      if (!this.nc.isClosed()) await this.nc.drain();
+    });
     this.logger.log({ msg: 'drained' });
+  }
+
+  private async withinGrace(what: string, work: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), this.config.SHUTDOWN_GRACE_MS)));
+    const outcome = await Promise.race([work().then(() => 'done' as const), expired]);
+    clearTimeout(timer);
+    if (outcome === 'expired') this.logger.warn({ msg: `shutdown grace of ${this.config.SHUTDOWN_GRACE_MS} ms ran out draining ${what}` });
   }
 }
 
