@@ -12,7 +12,8 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<void
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created by a concurrent instance
+        // Created by a replica booting at the same moment: duplicate_database, or the catalog's unique index.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {

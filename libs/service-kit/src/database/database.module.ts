@@ -1,7 +1,8 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { MixedList } from 'typeorm';
+import type { DataSourceOptions, MixedList } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SERVICE_CONFIG } from '../config/tokens';
 import type { ServiceConfig } from '../config/service-config';
 import { CreateProjectionCheckpoints1764100000000 } from './checkpoints.migration';
@@ -30,12 +31,19 @@ export class DatabaseModule {
               url: config.DATABASE_URL,
               entities: options.entities ?? [],
               migrations: [CreateProjectionCheckpoints1764100000000, ...toArray(options.migrations)],
-              migrationsRun: true,
+              // Run below, under a lock: TypeORM itself does not stop two replicas migrating at once.
+              migrationsRun: false,
               migrationsTransactionMode: 'each' as const,
               synchronize: false,
               // keepAlive: a projector cut off from PostgreSQL must lose its advisory lock in minutes, not hours.
               extra: { max: 10, keepAlive: true },
             };
+          },
+          dataSourceFactory: async (dataSourceOptions?: DataSourceOptions) => {
+            if (!dataSourceOptions) throw new Error('TypeORM options missing');
+            const dataSource = await new DataSource(dataSourceOptions).initialize();
+            await migrateUnderLock(dataSource);
+            return dataSource;
           },
         }),
       ],
@@ -45,4 +53,20 @@ export class DatabaseModule {
 
 function toArray<T>(list: MixedList<T>): T[] {
   return Array.isArray(list) ? list : Object.values(list as Record<string, T>);
+}
+
+// Advisory lock key (class, object) reserved for schema migrations of a service's database.
+const MIGRATION_LOCK = [7412, 0] as const;
+
+/** Replicas booting together take turns: the first migrates, the others then find nothing to do. */
+async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1, $2)', [...MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1, $2)', [...MIGRATION_LOCK]).catch(() => undefined);
+    await runner.release();
+  }
 }
