@@ -5,6 +5,7 @@ import { KailashError } from '@kailash/contracts';
 import { Registry } from 'prom-client';
 import type { EdgeLifecyclePort } from './lease-expiry-policy';
 import { leaseExpiryPolicy } from './lease-expiry-policy';
+import type { Lease, LeaseState } from './lease';
 import type { LeaseClock } from './lease.clock';
 import { LeaseMetrics } from './lease.metrics';
 
@@ -45,10 +46,14 @@ class FakeEdges implements EdgeLifecyclePort {
   }
 }
 
-async function run(edges: FakeEdges, resource = 'edge:paris-1') {
+/** The lease as its stream holds it now: by default still the expired grant (token 4). */
+const stillExpired: LeaseState = { status: 'expired', lease: { fencingToken: 4 } as Lease, endedAt: '2026-11-26T10:00:05.100Z' };
+
+async function run(edges: FakeEdges, resource = 'edge:paris-1', current: LeaseState = stillExpired) {
   const registry = new Registry();
   const metrics = new LeaseMetrics(registry, {} as SqlDatabase, { nowMs: () => 0 } as LeaseClock);
-  const policy = leaseExpiryPolicy({ edges, policy: new Map([['active', 'draining']]), metrics, logger: new Logger('test') });
+  const leases = { current: async () => current };
+  const policy = leaseExpiryPolicy({ edges, leases, policy: new Map([['active', 'draining']]), metrics, logger: new Logger('test') });
   await policy.apply(expired(resource), { query: async () => [] }, { stream: 'S', seq: 1, subject: 's' });
   const counts = (await metrics.policy.get()).values.map((value) => [value.labels['outcome'], value.value]);
   return Object.fromEntries(counts);
@@ -80,6 +85,13 @@ describe('edge expiry policy', () => {
 
   it('rethrows any other failure, so the runner retries and then dead-letters', async () => {
     await expect(run(new FakeEdges('active', new Error('nats down')))).rejects.toThrow('nats down');
+  });
+
+  it('leaves the edge alone when the lease was granted again after the expiry (agent re-acquired)', async () => {
+    const edges = new FakeEdges('active');
+    const regranted: LeaseState = { status: 'held', lease: { fencingToken: 5 } as Lease };
+    expect(await run(edges, 'edge:paris-1', regranted)).toEqual({ superseded: 1 });
+    expect(edges.transitions).toEqual([]);
   });
 
   it('ignores leases on resources that are not edges', async () => {

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Projection } from '@kailash/backbone';
 import type { EdgeLifecycle, EdgeView, LeaseExpired } from '@kailash/contracts';
 import { edgeIdOfLeaseResource, isKailashError, stateEventCatalog } from '@kailash/contracts';
+import type { LeaseState } from './lease';
 import type { EdgeExpiryPolicy } from './lease.config';
 import type { LeaseMetrics, PolicyOutcome } from './lease.metrics';
 
@@ -11,10 +12,16 @@ export interface EdgeLifecyclePort {
   transition(edgeId: string, to: EdgeLifecycle, reason: string, actor: string): Promise<EdgeView>;
 }
 
+/** What the policy needs of the leases slice: the lease as its stream holds it now. */
+export interface LeaseStatePort {
+  current(resource: string): Promise<LeaseState>;
+}
+
 export const LEASE_EXPIRY_ACTOR = 'lease-expiry';
 
 export interface ExpiryPolicyDeps {
   readonly edges: EdgeLifecyclePort;
+  readonly leases: LeaseStatePort;
   readonly policy: EdgeExpiryPolicy;
   readonly metrics: LeaseMetrics;
   readonly logger: Logger;
@@ -45,6 +52,9 @@ export function leaseExpiryPolicy(deps: ExpiryPolicyDeps): Projection<LeaseExpir
 
 async function applyPolicy(deps: ExpiryPolicyDeps, edgeId: string, event: LeaseExpired): Promise<PolicyOutcome> {
   const { holder, fencingToken, resource, expiresAt } = event.data;
+  // Re-granted since (an agent that renewed a moment too late and acquired again): the edge is alive.
+  const now = await deps.leases.current(resource);
+  if (now.status === 'held' && now.lease.fencingToken > fencingToken) return 'superseded';
   try {
     const edge = await deps.edges.get(edgeId);
     const to = deps.policy.get(edge.lifecycle);

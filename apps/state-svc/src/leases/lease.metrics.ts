@@ -6,7 +6,7 @@ import { Counter, Gauge } from 'prom-client';
 import { LeaseClock } from './lease.clock';
 import { countLiveLeases } from './leases.read-model';
 
-export type PolicyOutcome = 'applied' | 'not-applicable' | 'edge-not-found' | 'refused';
+export type PolicyOutcome = 'applied' | 'not-applicable' | 'edge-not-found' | 'refused' | 'superseded';
 
 /**
  * Counters count what this instance published (sum them over instances); the live-leases gauge is

@@ -34,6 +34,7 @@ export class LeasesModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionHost,
     private readonly edges: EdgesService,
+    private readonly leases: LeasesService,
     private readonly metrics: LeaseMetrics,
     @Inject(LEASE_CONFIG) private readonly config: LeaseConfig,
   ) {}
@@ -43,6 +44,7 @@ export class LeasesModule implements OnModuleInit {
     this.projections.register({ projection: leasesProjection, ...source });
     const policy = leaseExpiryPolicy({
       edges: this.edges,
+      leases: this.leases,
       policy: this.config.LEASE_EDGE_EXPIRY_POLICY,
       metrics: this.metrics,
       logger: new Logger('LeaseExpiryPolicy'),

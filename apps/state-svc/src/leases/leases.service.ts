@@ -50,6 +50,12 @@ export class LeasesService {
     return result.published.some(({ event }) => event.type === 'lease.expired');
   }
 
+  /** The lease as its stream holds it now (authoritative, unlike the projection). */
+  async current(resource: string): Promise<LeaseState> {
+    const subject = this.subjects.event(STATE_DOMAIN, LEASE_AGGREGATE, leaseAggregateId(resource));
+    return (await this.reader.load(subject, initialState, evolve)).state;
+  }
+
   /** The lease as the projection holds it (it may trail the last command by a moment). */
   async get(resource: string): Promise<LeaseView> {
     const lease = await findLease(this.db, resource);
