@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const command = 'npm run bench:pipeline';
   const catchUp = await openBenchEnv();
   const rows: string[] = [];
+  const verdicts: string[] = [];
   try {
     console.log(`publishing a backlog of ${BACKLOG} events`);
     const publishStart = performance.now();
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
       const projected = await projectionRate(catchUp, count, firstSeq + count - 1, batch);
       console.log(`batch ${batch}: projected ${fmt(projected)}/s, raw ${fmt(raw)}/s`);
       rows.push(`| ${batch} | ${fmt(count)} | ${fmt(projected)} | ${fmt(raw)} | ${((100 * projected) / raw).toFixed(0)} % |`);
+      const met = projected >= 10_000 && projected >= 0.4 * raw;
+      verdicts.push(`batch ${batch}: ${met ? 'met' : 'not met'}`);
     }
     rows.push('', `Backlog published at ${fmt(publishRate)} events/s (1,000 acks outstanding).`);
   } finally {
@@ -79,7 +82,12 @@ over ${fmt(latencies.length)} events.
 
 HLC: ${fmt(stamps)} stamps/s (\`now()\` + \`encodeHlc\`, one core).
 
-Targets (issue 2): ≥ 10,000 events/s projected and ≥ 40 % of raw; p99 ≤ 25 ms at 1,000 events/s.`,
+Targets (issue 2): ≥ 10,000 events/s projected and ≥ 40 % of raw; p99 ≤ 25 ms at 1,000 events/s.
+Throughput target — ${verdicts.join('; ')}. Latency target — ${percentile(latencies, 99) <= 25 ? 'met' : 'not met'}.
+Batch 1 is one PostgreSQL transaction (six round trips) per event, so it cannot approach a consumer
+that only acks; it is the worst case of a live stream trickling one event at a time, where latency, not
+throughput, is what matters. Figures on this shared 2-core machine move with the load average above
+(at load ~7 the same run gave about half the throughput and a p99 of 56 ms).`,
   );
 }
 
