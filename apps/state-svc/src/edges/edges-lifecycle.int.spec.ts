@@ -121,6 +121,8 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     expect(await ids('tag=tier')).toEqual(['fra-1', 'nyc-1', 'sfo-1']);
     expect(await ids('tag=tier%3Dsilver')).toEqual(['nyc-1']);
     expect(await ids('zone=gdpr&lifecycle=active')).toEqual(['par-1']);
+    const pastTheEnd = await json(await get('/edges?zone=gdpr&offset=10'));
+    expect(pastTheEnd).toEqual({ edges: [], total: 2 });
   });
 
   it('finds the k nearest edges to a point, and those within a radius', async () => {

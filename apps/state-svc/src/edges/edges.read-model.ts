@@ -152,13 +152,18 @@ export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery):
      LIMIT ${bind(query.limit)} OFFSET ${bind(query.offset)}`,
     params,
   );
-  return {
-    edges: rows.map((row) => ({ ...toView(row), distanceKm: row.distance_km === null ? null : Number(row.distance_km) })),
-    total: Number(rows[0]?.total ?? 0),
-  };
+  const edges = rows.map((row) => ({ ...toView(row), distanceKm: row.distance_km === null ? null : Number(row.distance_km) }));
+  // The window count rides on the rows; a page past the end has none, so count on its own then.
+  const total = rows[0] ? Number(rows[0].total) : query.offset > 0 ? await countEdges(db, query) : 0;
+  return { edges, total };
 }
 
 function splitTag(tag: string): [string, string | undefined] {
   const at = tag.indexOf('=');
   return at < 0 ? [tag, undefined] : [tag.slice(0, at), tag.slice(at + 1)];
+}
+
+async function countEdges(db: SqlExecutor, query: EdgeDiscoveryQuery): Promise<number> {
+  const { total } = await discoverEdges(db, { ...query, offset: 0, limit: 1 });
+  return total;
 }

@@ -1,4 +1,5 @@
 import type { EventCatalog, EventEnvelope } from '@kailash/contracts';
+import { EVENT_HEADERS } from '@kailash/contracts';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { BackboneError } from '../errors';
@@ -9,6 +10,8 @@ export interface LoadedAggregate<State> {
   readonly version: number;
   /** Events read from the stream to rebuild it (0 when a snapshot was current). */
   readonly events: number;
+  /** HLC stamp of the last event, so the writer's clock can move past what it decided on. */
+  readonly lastHlc?: string;
 }
 
 /** A state folded by the same `evolve` up to stream sequence `seq` (e.g. a projection row). */
@@ -47,6 +50,7 @@ export class AggregateReader {
   ): Promise<LoadedAggregate<State>> {
     const last = await this.jsm.streams.getMessage(this.stream, { last_by_subj: subject });
     if (!last) return { state: initialState(), version: 0, events: 0 };
+    const lastHlc = last.header.get(EVENT_HEADERS.hlc) || undefined;
     const snapshot = await this.options.snapshotOf?.(subject);
     const usable = snapshot !== undefined && snapshot.seq <= last.seq;
     let state = usable ? (snapshot.state as State) : initialState();
@@ -62,7 +66,7 @@ export class AggregateReader {
       }
       if (position === before) throw new BackboneError(`${subject}: events up to ${last.seq} could not be read (stuck at ${position})`);
     }
-    return { state, version: last.seq, events };
+    return { state, version: last.seq, events, ...(lastHlc ? { lastHlc } : {}) };
   }
 
   private async fetchAfter(subject: string, position: number, lastSeq: number) {

@@ -33,6 +33,8 @@ export async function handleCommand<State, Command, E extends EventEnvelope>(
   const attempts = deps.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const current = await deps.reader.load(deps.subject, decider.initialState, decider.evolve);
+    // What we append must stamp after what we decided on, even if our clock runs behind the last writer's.
+    if (current.lastHlc) deps.publisher.observe(current.lastHlc);
     const drafts = decider.decide(command, current.state);
     try {
       const published = await deps.publisher.publishAll(drafts, { expectedLastSubjectSequence: current.version });

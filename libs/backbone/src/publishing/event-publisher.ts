@@ -98,6 +98,15 @@ export class EventPublisher {
     }
   }
 
+  /** Merges a stamp the caller read (e.g. an aggregate's last event) into the clock that stamps our events. */
+  observe(hlc: string): void {
+    try {
+      this.options.clock.receive(hlc);
+    } catch {
+      // Beyond the max offset: the guard counted it and kept it out of our clock.
+    }
+  }
+
   /** Appends several events of one aggregate in order, each expecting the one before it. */
   async publishAll(drafts: readonly EventDraft[], options: PublishOptions = {}): Promise<PublishedEvent[]> {
     const published: PublishedEvent[] = [];
