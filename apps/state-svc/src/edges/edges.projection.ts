@@ -8,6 +8,8 @@ import { findEdgeState, saveEdge, saveTransition } from './edges.read-model';
 export const edgesProjection: Projection<EdgeEvent> = {
   name: 'edges',
   catalog: stateEventCatalog,
+  // The write side starts from these rows (snapshots): never skip an event it would then miss.
+  stallInsteadOfDeadLetter: true,
   handles: EDGE_EVENTS.map((definition) => definition.type),
   apply: async (event, tx, position) => {
     const current = await findEdgeState(tx, event.aggregate.id);

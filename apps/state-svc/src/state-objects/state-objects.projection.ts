@@ -10,6 +10,8 @@ export const STATE_OBJECTS_PROJECTION = 'state-objects';
 export const stateObjectsProjection: Projection<StateObjectEvent> = {
   name: STATE_OBJECTS_PROJECTION,
   catalog: stateEventCatalog,
+  // The write side starts from these rows (snapshots): never skip an event it would then miss.
+  stallInsteadOfDeadLetter: true,
   handles: STATE_OBJECT_EVENTS.map((definition) => definition.type),
   apply: async (event, tx, position) => {
     const current = (await findSnapshot(tx, event.aggregate.id))?.state ?? initialState();

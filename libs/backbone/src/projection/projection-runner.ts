@@ -276,7 +276,7 @@ export class ProjectionRunner {
         if (error instanceof ProjectionFencedError) throw error;
         this.metrics.failed.inc({ consumer: this.name });
         if (!(await this.databaseAnswers())) throw new ProjectionFencedError('database unavailable', { cause: error });
-        if (attempt >= this.maxDeliver) {
+        if (attempt >= this.maxDeliver && !this.options.projection.stallInsteadOfDeadLetter) {
           await this.deadLetterInPlace(item, error);
           return;
         }
@@ -287,7 +287,7 @@ export class ProjectionRunner {
           error: String(error),
         });
         item.msg.working();
-        await sleep((this.options.retryDelayMs ?? defaultRetryDelay)(attempt));
+        await sleep(Math.min((this.options.retryDelayMs ?? defaultRetryDelay)(attempt), 30_000));
       }
     }
   }

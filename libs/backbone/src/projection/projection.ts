@@ -21,6 +21,12 @@ export interface Projection<E extends EventEnvelope = EventEnvelope> {
    */
   applyBatch?(events: readonly PositionedEvent<E>[], tx: SqlExecutor): Promise<void>;
   /**
+   * When the write side loads aggregates from this projection's rows (snapshots), skipping a valid
+   * event would silently drop it from the aggregate for good. Such a projection stalls and keeps
+   * retrying (visible in logs, the failed counter and consumer lag) instead of dead-lettering.
+   */
+  readonly stallInsteadOfDeadLetter?: boolean;
+  /**
    * Empties the projection's tables, for a rebuild from the stream. Absent on consumers with side
    * effects (process managers): replaying those would repeat the effects.
    */
