@@ -2,12 +2,16 @@ import { TransitionEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
+import { json } from '../../test/http';
 
-// Bodies are checked field by field; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
-
-const edge = (edgeId: string, region: string, lat: number, lon: number, zones: string[], extra: object = {}) => ({
+const edge = (
+  edgeId: string,
+  region: string,
+  lat: number,
+  lon: number,
+  zones: string[],
+  extra: object = {},
+) => ({
   edgeId,
   name: edgeId,
   region,
@@ -22,14 +26,21 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
   beforeAll(async () => {
     state = await startStateApp();
     for (const body of [
-      edge('fra-1', 'eu-central', 50.11, 8.68, ['gdpr'], { capacity: { cpu: 8, gpu: 2 }, tags: { tier: 'gold' } }),
+      edge('fra-1', 'eu-central', 50.11, 8.68, ['gdpr'], {
+        capacity: { cpu: 8, gpu: 2 },
+        tags: { tier: 'gold' },
+      }),
       edge('par-1', 'eu-west', 48.86, 2.35, ['gdpr', 'public']),
       edge('nyc-1', 'us-east', 40.71, -74.0, ['public', 'hipaa'], { tags: { tier: 'silver' } }),
       edge('sfo-1', 'us-west', 37.77, -122.42, ['ccpa']),
     ]) {
       expect((await post('/edges', body)).status).toBe(201);
     }
-    await eventually('4 projected edges', async () => (await json(await get('/edges'))).total, (n) => n === 4);
+    await eventually(
+      '4 projected edges',
+      async () => (await json(await get('/edges'))).total,
+      (n) => n === 4,
+    );
   }, 60_000);
   afterAll(() => state.close());
 
@@ -47,7 +58,11 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
       expect(response.status).toBe(200);
       expect((await json(response)).lifecycle).toBe(to);
     }
-    const history = await eventually('five history entries', async () => json(await get('/edges/par-1/history')), (h) => h.transitions.length === 5);
+    const history = await eventually(
+      'five history entries',
+      async () => json(await get('/edges/par-1/history')),
+      (h) => h.transitions.length === 5,
+    );
     expect(history.transitions.map((t: { from: string; to: string }) => `${t.from}>${t.to}`)).toEqual([
       'initialized>initialized',
       'initialized>warming',
@@ -55,11 +70,17 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
       'active>draining',
       'draining>active',
     ]);
-    expect(history.transitions[3]).toEqual(expect.objectContaining({ reason: 'go draining', actor: 'alice' }));
+    expect(history.transitions[3]).toEqual(
+      expect.objectContaining({ reason: 'go draining', actor: 'alice' }),
+    );
   });
 
   it('refuses an invalid transition with 409 naming the allowed ones, and changes nothing', async () => {
-    await eventually('projected active', () => lifecycleOf('par-1'), (lifecycle) => lifecycle === 'active');
+    await eventually(
+      'projected active',
+      () => lifecycleOf('par-1'),
+      (lifecycle) => lifecycle === 'active',
+    );
     const response = await post('/edges/par-1/transitions', { to: 'warming', reason: 'nope' });
     expect(response.status).toBe(409);
     const { error } = await json(response);
@@ -72,7 +93,9 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     const bad = await post('/edges/nyc-1/transitions', { to: 'warming', reason: 'bad\u0000' });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.details.issues[0].field).toBe('reason');
-    expect((await post('/edges', { ...edge('nul-1', 'eu-west', 1, 1, []), name: 'x\u0000' })).status).toBe(400);
+    expect((await post('/edges', { ...edge('nul-1', 'eu-west', 1, 1, []), name: 'x\u0000' })).status).toBe(
+      400,
+    );
     expect((await get('/health/ready')).status).toBe(200);
   });
 
@@ -87,34 +110,80 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
   });
 
   it('transitions over NATS too, with the same error codes', async () => {
-    const view = await state.client.send(TransitionEdge, { edgeId: 'nyc-1', to: 'warming', reason: 'over nats' });
+    const view = await state.client.send(TransitionEdge, {
+      edgeId: 'nyc-1',
+      to: 'warming',
+      reason: 'over nats',
+    });
     expect(view.lifecycle).toBe('warming');
-    await expect(state.client.send(TransitionEdge, { edgeId: 'nyc-1', to: 'draining', reason: 'skip' })).rejects.toMatchObject({
+    await expect(
+      state.client.send(TransitionEdge, { edgeId: 'nyc-1', to: 'draining', reason: 'skip' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
     });
   });
 
   it('never loses an update when two writers race on one edge', async () => {
-    const patch = (body: object) => fetch(`${state.url}/edges/sfo-1`, { method: 'PATCH', headers: authorized, body: JSON.stringify(body) });
-    const results = await Promise.all([patch({ name: 'San Francisco' }), patch({ tags: { tier: 'bronze' } }), post('/edges/sfo-1/transitions', { to: 'warming', reason: 'race' })]);
+    const patch = (body: object) =>
+      fetch(`${state.url}/edges/sfo-1`, { method: 'PATCH', headers: authorized, body: JSON.stringify(body) });
+    const results = await Promise.all([
+      patch({ name: 'San Francisco' }),
+      patch({ tags: { tier: 'bronze' } }),
+      post('/edges/sfo-1/transitions', { to: 'warming', reason: 'race' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    const final = await eventually('all three projected', async () => json(await get('/edges/sfo-1')), (edge) => edge.version > 0 && edge.lifecycle === 'warming' && edge.name === 'San Francisco' && edge.tags.tier === 'bronze');
-    expect(final).toEqual(expect.objectContaining({ name: 'San Francisco', tags: { tier: 'bronze' }, lifecycle: 'warming', zones: ['ccpa'] }));
+    const final = await eventually(
+      'all three projected',
+      async () => json(await get('/edges/sfo-1')),
+      (edge) =>
+        edge.version > 0 &&
+        edge.lifecycle === 'warming' &&
+        edge.name === 'San Francisco' &&
+        edge.tags.tier === 'bronze',
+    );
+    expect(final).toEqual(
+      expect.objectContaining({
+        name: 'San Francisco',
+        tags: { tier: 'bronze' },
+        lifecycle: 'warming',
+        zones: ['ccpa'],
+      }),
+    );
   });
 
   it('updates an edge and deregisters it into terminated, keeping its history', async () => {
-    const patched = await fetch(`${state.url}/edges/fra-1`, { method: 'PATCH', headers: authorized, body: JSON.stringify({ name: 'Frankfurt', costPerHour: 0.42 }) });
+    const patched = await fetch(`${state.url}/edges/fra-1`, {
+      method: 'PATCH',
+      headers: authorized,
+      body: JSON.stringify({ name: 'Frankfurt', costPerHour: 0.42 }),
+    });
     expect(patched.status).toBe(200);
-    expect(await json(patched)).toEqual(expect.objectContaining({ name: 'Frankfurt', costPerHour: 0.42, zones: ['gdpr'], capacity: { cpu: 8, gpu: 2 } }));
-    const unknownField = await fetch(`${state.url}/edges/fra-1`, { method: 'PATCH', headers: authorized, body: JSON.stringify({ edgeId: 'other' }) });
+    expect(await json(patched)).toEqual(
+      expect.objectContaining({
+        name: 'Frankfurt',
+        costPerHour: 0.42,
+        zones: ['gdpr'],
+        capacity: { cpu: 8, gpu: 2 },
+      }),
+    );
+    const unknownField = await fetch(`${state.url}/edges/fra-1`, {
+      method: 'PATCH',
+      headers: authorized,
+      body: JSON.stringify({ edgeId: 'other' }),
+    });
     expect(unknownField.status).toBe(400);
     expect((await post('/edges/fra-1/deregistration', { reason: 'retired' })).status).toBe(200);
-    await eventually('projected terminated', () => lifecycleOf('fra-1'), (lifecycle) => lifecycle === 'terminated');
+    await eventually(
+      'projected terminated',
+      () => lifecycleOf('fra-1'),
+      (lifecycle) => lifecycle === 'terminated',
+    );
     expect((await post('/edges/fra-1/transitions', { to: 'active', reason: 'revive' })).status).toBe(409);
   });
 
   it('discovers by region, zone, capability, tag and lifecycle', async () => {
-    const ids = async (query: string) => (await json(await get(`/edges?${query}`))).edges.map((e: { edgeId: string }) => e.edgeId);
+    const ids = async (query: string) =>
+      (await json(await get(`/edges?${query}`))).edges.map((e: { edgeId: string }) => e.edgeId);
     expect(await ids('region=us-east')).toEqual(['nyc-1']);
     expect(await ids('zone=gdpr')).toEqual(['fra-1', 'par-1']);
     expect(await ids('capability=gpu')).toEqual(['fra-1']);

@@ -3,6 +3,7 @@ import { eventually } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
+import { json } from '../../test/http';
 
 const paris = {
   edgeId: 'paris-1',
@@ -14,34 +15,46 @@ const paris = {
   tags: { tier: 'gold' },
 };
 
-// Response bodies are checked field by field below; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
-
 describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
   let state: StateApp;
   beforeAll(async () => (state = await startStateApp()), 60_000);
   afterAll(() => state.close());
 
   const post = (body: unknown, headers: Record<string, string> = authorized) =>
-    fetch(`${state.url}/edges`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${state.url}/edges`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const getEdge = (id: string) => fetch(`${state.url}/edges/${id}`);
-  const storedEvents = async () => (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
+  const storedEvents = async () =>
+    (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
 
   it('registers an edge over REST and serves it from the projection', async () => {
     const response = await post(paris);
     expect(response.status).toBe(201);
     expect(response.headers.get('location')).toBe('/edges/paris-1');
     const created = await json(response);
-    expect(created).toEqual(expect.objectContaining({ edgeId: 'paris-1', lifecycle: 'initialized', version: 1 }));
+    expect(created).toEqual(
+      expect.objectContaining({ edgeId: 'paris-1', lifecycle: 'initialized', version: 1 }),
+    );
 
-    const fetched = await eventually('the projected edge', async () => (await getEdge('paris-1')).status, (s) => s === 200);
+    const fetched = await eventually(
+      'the projected edge',
+      async () => (await getEdge('paris-1')).status,
+      (s) => s === 200,
+    );
     expect(fetched).toBe(200);
     expect(await json(await getEdge('paris-1'))).toEqual(created);
   });
 
   it('registers and reads over NATS request/reply', async () => {
-    const created = await state.client.send(RegisterEdge, { ...paris, edgeId: 'tokyo-1', region: 'ap-northeast', location: { lat: 35.68, lon: 139.69 } });
+    const created = await state.client.send(RegisterEdge, {
+      ...paris,
+      edgeId: 'tokyo-1',
+      region: 'ap-northeast',
+      location: { lat: 35.68, lon: 139.69 },
+    });
     expect(created.edgeId).toBe('tokyo-1');
     const read = await eventually(
       'the edge over NATS',
@@ -77,17 +90,32 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
   it('answers an error reply naming the field over NATS and changes nothing', async () => {
     const before = await storedEvents();
     const subject = state.client.subjectOf(RegisterEdge);
-    await expect(state.client.sendRaw(subject, { data: { ...paris, edgeId: 'bad-nats', location: { lat: 'north', lon: 0 } } })).rejects.toThrow(
-      /location\.lat/,
+    await expect(
+      state.client.sendRaw(subject, {
+        data: { ...paris, edgeId: 'bad-nats', location: { lat: 'north', lon: 0 } },
+      }),
+    ).rejects.toThrow(/location\.lat/);
+    await expect(state.client.sendRaw(subject, 'not json')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(state.client.sendRaw(subject, { data: paris, extra: 1 })).rejects.toThrow(
+      /extra: unknown field/,
     );
-    await expect(state.client.sendRaw(subject, 'not json')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(state.client.sendRaw(subject, { data: paris, extra: 1 })).rejects.toThrow(/extra: unknown field/);
     expect(await storedEvents()).toBe(before);
   });
 
   it('refuses changes without a valid API key and malformed or oversized bodies', async () => {
-    expect((await post({ ...paris, edgeId: 'anon' }, { 'content-type': 'application/json' })).status).toBe(401);
-    expect((await post({ ...paris, edgeId: 'anon' }, { ...authorized, authorization: 'Bearer wrong-key-0123456789' })).status).toBe(401);
+    expect((await post({ ...paris, edgeId: 'anon' }, { 'content-type': 'application/json' })).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await post(
+          { ...paris, edgeId: 'anon' },
+          { ...authorized, authorization: 'Bearer wrong-key-0123456789' },
+        )
+      ).status,
+    ).toBe(401);
     expect((await post('{"broken', authorized)).status).toBe(400);
     const huge = await post({ ...paris, edgeId: 'huge', tags: { note: 'x'.repeat(20_000) } });
     expect(huge.status).toBe(413);
@@ -95,7 +123,10 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
   });
 
   it('lets exactly one of two racing registrations of one id win; the other gets 409', async () => {
-    const racing = await Promise.all([post({ ...paris, edgeId: 'race-1' }), post({ ...paris, edgeId: 'race-1', name: 'other' })]);
+    const racing = await Promise.all([
+      post({ ...paris, edgeId: 'race-1' }),
+      post({ ...paris, edgeId: 'race-1', name: 'other' }),
+    ]);
     expect(racing.map((response) => response.status).sort()).toEqual([201, 409]);
     expect((await post({ ...paris, edgeId: 'race-1' })).status).toBe(409);
   });
@@ -110,12 +141,19 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
     const ready = await fetch(`${state.url}/health/ready`);
     expect(ready.status).toBe(200);
     expect((await json(ready)).details).toEqual(
-      expect.objectContaining({ nats: expect.objectContaining({ status: 'up' }), consumers: expect.objectContaining({ edges: 'active' }) }),
+      expect.objectContaining({
+        nats: expect.objectContaining({ status: 'up' }),
+        consumers: expect.objectContaining({ edges: 'active' }),
+      }),
     );
     const metrics = await (await fetch(`${state.url}/metrics`)).text();
-    expect(metrics).toMatch(/kailash_events_published_total\{stream="[A-Z0-9_]+_STATE",type="edge.registered"\} \d+/);
+    expect(metrics).toMatch(
+      /kailash_events_published_total\{stream="[A-Z0-9_]+_STATE",type="edge.registered"\} \d+/,
+    );
     expect(metrics).toMatch(/process_cpu_user_seconds_total/);
     const docs = await json(await fetch(`${state.url}/docs-json`));
-    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/edges', '/edges/{edgeId}', '/health/ready']));
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining(['/edges', '/edges/{edgeId}', '/health/ready']),
+    );
   });
 });

@@ -3,10 +3,8 @@ import { eventually } from '@kailash/testing';
 import type { StateCluster, StateInstance } from '../../test/lease-instances';
 import { startStateCluster, storedEvents } from '../../test/lease-instances';
 import { authorized } from '../../test/state-app';
+import { json } from '../../test/http';
 
-// Bodies are checked field by field; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const FAST_SWEEP = { LEASE_SWEEP_INTERVAL_MS: '100' };
 
@@ -17,24 +15,36 @@ const get = (instance: StateInstance, path: string) => fetch(`${instance.url}${p
 const leaseEventsOf = (cluster: StateCluster) =>
   storedEvents(cluster.jsm, cluster.subjects.stream(STATE_DOMAIN), `${cluster.namespace}.state.evt.lease.*`);
 const expiriesOf = async (cluster: StateCluster, resource: string) =>
-  (await leaseEventsOf(cluster)).filter((event) => event.type === 'lease.expired' && event.data['resource'] === resource);
+  (await leaseEventsOf(cluster)).filter(
+    (event) => event.type === 'lease.expired' && event.data['resource'] === resource,
+  );
 
 async function activeEdge(instance: StateInstance, edgeId: string): Promise<void> {
   const edge = { edgeId, name: edgeId, region: 'eu-north', location: { lat: 59.91, lon: 10.75 } };
   expect((await post(instance, '/edges', edge)).status).toBe(201);
   for (const to of ['warming', 'active']) {
-    expect((await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up', actor: 'ops' })).status).toBe(200);
+    expect(
+      (await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up', actor: 'ops' })).status,
+    ).toBe(200);
   }
-  await eventually(`${edgeId} projected active`, async () => (await json(await get(instance, `/edges/${edgeId}`))).lifecycle, (l) => l === 'active');
+  await eventually(
+    `${edgeId} projected active`,
+    async () => (await json(await get(instance, `/edges/${edgeId}`))).lifecycle,
+    (l) => l === 'active',
+  );
 }
 
 async function lifecycleChangesBy(instance: StateInstance, edgeId: string, actor: string) {
   const history = await json(await get(instance, `/edges/${edgeId}/history`));
-  return (history.transitions as { actor: string; from: string; to: string }[]).filter((transition) => transition.actor === actor);
+  return (history.transitions as { actor: string; from: string; to: string }[]).filter(
+    (transition) => transition.actor === actor,
+  );
 }
 
 const counter = async (instance: StateInstance, name: string) =>
-  Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await get(instance, '/metrics')).text())?.[1] ?? NaN);
+  Number(
+    new RegExp(`^${name} (\\d+)$`, 'm').exec(await (await get(instance, '/metrics')).text())?.[1] ?? NaN,
+  );
 
 describe('leases on two state-svc instances sharing one namespace and database', () => {
   let cluster: StateCluster;
@@ -51,55 +61,96 @@ describe('leases on two state-svc instances sharing one namespace and database',
     const rounds = 8;
     const winners: number[] = [];
     for (let round = 1; round <= rounds; round++) {
-      const contenders = [a, b, a, b, a, b].map((instance, i) => ({ instance, holder: `${instance.instanceId}-c${i}-r${round}` }));
-      const responses = await Promise.all(contenders.map(({ instance, holder }) => post(instance, '/leases/lock:race/acquire', { holder, ttlMs: 60_000 })));
+      const contenders = [a, b, a, b, a, b].map((instance, i) => ({
+        instance,
+        holder: `${instance.instanceId}-c${i}-r${round}`,
+      }));
+      const responses = await Promise.all(
+        contenders.map(({ instance, holder }) =>
+          post(instance, '/leases/lock:race/acquire', { holder, ttlMs: 60_000 }),
+        ),
+      );
       const statuses = responses.map((response) => response.status);
       expect(statuses.filter((status) => status === 200)).toHaveLength(1);
       expect(statuses.filter((status) => status === 409)).toHaveLength(contenders.length - 1);
       const winner = await json(responses[statuses.indexOf(200)] as Response);
       for (const loser of responses.filter((response) => response.status === 409)) {
-        expect((await json(loser)).error.details).toEqual({ resource: 'lock:race', holder: winner.holder, expiresAt: winner.expiresAt });
+        expect((await json(loser)).error.details).toEqual({
+          resource: 'lock:race',
+          holder: winner.holder,
+          expiresAt: winner.expiresAt,
+        });
       }
       winners.push(winner.fencingToken);
-      expect((await post(b, '/leases/lock:race/release', { holder: winner.holder, fencingToken: winner.fencingToken })).status).toBe(200);
+      expect(
+        (
+          await post(b, '/leases/lock:race/release', {
+            holder: winner.holder,
+            fencingToken: winner.fencingToken,
+          })
+        ).status,
+      ).toBe(200);
     }
     for (let i = 1; i < winners.length; i++) expect(winners[i]).toBeGreaterThan(winners[i - 1] as number);
-    const grants = (await leaseEventsOf(cluster)).filter((event) => event.type === 'lease.acquired' && event.data['resource'] === 'lock:race');
+    const grants = (await leaseEventsOf(cluster)).filter(
+      (event) => event.type === 'lease.acquired' && event.data['resource'] === 'lock:race',
+    );
     expect(grants.map((event) => event.data['fencingToken'])).toEqual(winners);
   }, 60_000);
 
   it('never expires a lease its holder keeps renewing, through either instance, past its first deadline', async () => {
-    const grant = await json(await post(a, '/leases/job:keepalive/acquire', { holder: 'agent-k', ttlMs: 3000 }));
+    const grant = await json(
+      await post(a, '/leases/job:keepalive/acquire', { holder: 'agent-k', ttlMs: 3000 }),
+    );
     const firstDeadline = Date.parse(grant.expiresAt);
     // Renewing every 500 ms leaves a 2.5 s margin: the sweepers (every 100 ms) see a due lease only
     // if the projection lags that far behind, and then the decider refuses the expiry.
     for (let i = 0; Date.now() < firstDeadline + 1500; i++) {
       await sleep(500);
-      expect((await post(i % 2 ? a : b, '/leases/job:keepalive/renew', { holder: 'agent-k', fencingToken: 1 })).status).toBe(200);
+      expect(
+        (await post(i % 2 ? a : b, '/leases/job:keepalive/renew', { holder: 'agent-k', fencingToken: 1 }))
+          .status,
+      ).toBe(200);
     }
     expect(await expiriesOf(cluster, 'job:keepalive')).toEqual([]);
     const lease = await json(await get(b, '/leases/job:keepalive'));
     expect(lease).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1 }));
     expect(Date.parse(lease.expiresAt)).toBeGreaterThan(firstDeadline);
-    expect((await post(a, '/leases/job:keepalive/release', { holder: 'agent-k', fencingToken: 1 })).status).toBe(200);
+    expect(
+      (await post(a, '/leases/job:keepalive/release', { holder: 'agent-k', fencingToken: 1 })).status,
+    ).toBe(200);
   }, 60_000);
 
   it('expires each lease exactly once while both instances sweep, and applies the edge policy once', async () => {
-    const expiriesCounted = async () => (await counter(a, 'kailash_lease_expiries_total')) + (await counter(b, 'kailash_lease_expiries_total'));
+    const expiriesCounted = async () =>
+      (await counter(a, 'kailash_lease_expiries_total')) + (await counter(b, 'kailash_lease_expiries_total'));
     const countedBefore = await expiriesCounted();
     await activeEdge(a, 'oslo-1');
     const resources = ['edge:oslo-1', ...Array.from({ length: 9 }, (_, i) => `job:sweep-${i}`)];
     for (const [i, resource] of resources.entries()) {
-      expect((await post(i % 2 ? a : b, `/leases/${resource}/acquire`, { holder: `worker-${i}`, ttlMs: 1000 })).status).toBe(200);
+      expect(
+        (await post(i % 2 ? a : b, `/leases/${resource}/acquire`, { holder: `worker-${i}`, ttlMs: 1000 }))
+          .status,
+      ).toBe(200);
     }
     for (const resource of resources) {
-      await eventually(`${resource} projected expired`, async () => (await json(await get(a, `/leases/${resource}`))).status, (s) => s === 'expired');
+      await eventually(
+        `${resource} projected expired`,
+        async () => (await json(await get(a, `/leases/${resource}`))).status,
+        (s) => s === 'expired',
+      );
     }
-    await eventually('oslo-1 drained', async () => (await json(await get(b, '/edges/oslo-1'))).lifecycle, (l) => l === 'draining');
+    await eventually(
+      'oslo-1 drained',
+      async () => (await json(await get(b, '/edges/oslo-1'))).lifecycle,
+      (l) => l === 'draining',
+    );
     await sleep(1000); // ten more sweeps on each instance: room for a double expiry to show up
 
     for (const resource of resources) expect(await expiriesOf(cluster, resource)).toHaveLength(1);
-    expect(await lifecycleChangesBy(a, 'oslo-1', 'lease-expiry')).toEqual([expect.objectContaining({ from: 'active', to: 'draining' })]);
+    expect(await lifecycleChangesBy(a, 'oslo-1', 'lease-expiry')).toEqual([
+      expect.objectContaining({ from: 'active', to: 'draining' }),
+    ]);
     // Each instance counts the expiries it published; together they published each one once.
     expect((await expiriesCounted()) - countedBefore).toBe(resources.length);
   }, 60_000);
@@ -113,8 +164,14 @@ describe('lease expiry across a restart', () => {
   it('expires a lease that ran out while no instance was up, exactly once, and drains its edge', async () => {
     const first = await cluster.start();
     await activeEdge(first, 'bergen-1');
-    const grant = await json(await post(first, '/leases/edge:bergen-1/acquire', { holder: 'agent-bergen-1', ttlMs: 5000 }));
-    await eventually('the projected lease', async () => (await get(first, '/leases/edge:bergen-1')).status, (s) => s === 200);
+    const grant = await json(
+      await post(first, '/leases/edge:bergen-1/acquire', { holder: 'agent-bergen-1', ttlMs: 5000 }),
+    );
+    await eventually(
+      'the projected lease',
+      async () => (await get(first, '/leases/edge:bergen-1')).status,
+      (s) => s === 200,
+    );
     await first.close();
     // The precondition of this test: the instance was gone before the deadline.
     expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]);
@@ -123,14 +180,26 @@ describe('lease expiry across a restart', () => {
     expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]); // nobody was up to notice
 
     const second = await cluster.start(FAST_SWEEP);
-    await eventually('the lease expired after the restart', async () => (await expiriesOf(cluster, 'edge:bergen-1')).length, (n) => n > 0);
-    await eventually('bergen-1 drained', async () => (await json(await get(second, '/edges/bergen-1'))).lifecycle, (l) => l === 'draining');
+    await eventually(
+      'the lease expired after the restart',
+      async () => (await expiriesOf(cluster, 'edge:bergen-1')).length,
+      (n) => n > 0,
+    );
+    await eventually(
+      'bergen-1 drained',
+      async () => (await json(await get(second, '/edges/bergen-1'))).lifecycle,
+      (l) => l === 'draining',
+    );
     await sleep(1000);
 
     const expiries = await expiriesOf(cluster, 'edge:bergen-1');
     expect(expiries).toHaveLength(1);
-    expect(expiries[0]?.data).toEqual(expect.objectContaining({ holder: 'agent-bergen-1', fencingToken: 1, expiresAt: grant.expiresAt }));
-    expect(await lifecycleChangesBy(second, 'bergen-1', 'lease-expiry')).toEqual([expect.objectContaining({ from: 'active', to: 'draining' })]);
+    expect(expiries[0]?.data).toEqual(
+      expect.objectContaining({ holder: 'agent-bergen-1', fencingToken: 1, expiresAt: grant.expiresAt }),
+    );
+    expect(await lifecycleChangesBy(second, 'bergen-1', 'lease-expiry')).toEqual([
+      expect.objectContaining({ from: 'active', to: 'draining' }),
+    ]);
     expect((await json(await get(second, '/leases/edge:bergen-1'))).status).toBe('expired');
   }, 60_000);
 });

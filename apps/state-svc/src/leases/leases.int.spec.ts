@@ -1,15 +1,19 @@
 import type { LeaseView } from '@kailash/contracts';
-import { AcquireLease, GetLease, KailashError, ReleaseLease, RenewLease, STATE_DOMAIN } from '@kailash/contracts';
+import {
+  AcquireLease,
+  GetLease,
+  KailashError,
+  ReleaseLease,
+  RenewLease,
+  STATE_DOMAIN,
+} from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { storedEvents } from '../../test/lease-instances';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
-
-// Bodies are checked field by field; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
+import { json } from '../../test/http';
 
 describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
   let state: StateApp;
@@ -21,11 +25,16 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
   afterAll(() => state.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = authorized) =>
-    fetch(`${state.url}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${state.url}${path}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const get = (path: string) => fetch(`${state.url}${path}`);
   const stream = () => state.subjects.stream(STATE_DOMAIN);
   const storedCount = async () => (await jsm.streams.info(stream())).state.messages;
-  const leaseEvents = (aggregateId = '*') => storedEvents(jsm, stream(), `${state.subjects.namespace}.state.evt.lease.${aggregateId}`);
+  const leaseEvents = (aggregateId = '*') =>
+    storedEvents(jsm, stream(), `${state.subjects.namespace}.state.evt.lease.${aggregateId}`);
   const projected = (resource: string, done: (lease: LeaseView) => boolean) =>
     eventually(
       `the projected lease on ${resource}`,
@@ -40,10 +49,23 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     const acquired = await post('/leases/edge:paris-1/acquire', { holder: 'agent-paris-1', ttlMs: 30_000 });
     expect(acquired.status).toBe(200);
     const grant = await json(acquired);
-    expect(grant).toEqual(expect.objectContaining({ resource: 'edge:paris-1', status: 'held', holder: 'agent-paris-1', fencingToken: 1, ttlMs: 30_000, renewedAt: null }));
+    expect(grant).toEqual(
+      expect.objectContaining({
+        resource: 'edge:paris-1',
+        status: 'held',
+        holder: 'agent-paris-1',
+        fencingToken: 1,
+        ttlMs: 30_000,
+        renewedAt: null,
+      }),
+    );
     expect(Date.parse(grant.expiresAt) - Date.parse(grant.acquiredAt)).toBe(30_000);
 
-    const renewed = await post('/leases/edge:paris-1/renew', { holder: 'agent-paris-1', fencingToken: 1, ttlMs: 60_000 });
+    const renewed = await post('/leases/edge:paris-1/renew', {
+      holder: 'agent-paris-1',
+      fencingToken: 1,
+      ttlMs: 60_000,
+    });
     expect(renewed.status).toBe(200);
     const renewal = await json(renewed);
     expect(renewal).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1, ttlMs: 60_000 }));
@@ -53,13 +75,21 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
 
     const released = await post('/leases/edge:paris-1/release', { holder: 'agent-paris-1', fencingToken: 1 });
     expect(released.status).toBe(200);
-    expect(await json(released)).toEqual(expect.objectContaining({ status: 'released', endedAt: expect.any(String) }));
+    expect(await json(released)).toEqual(
+      expect.objectContaining({ status: 'released', endedAt: expect.any(String) }),
+    );
     expect((await projected('edge:paris-1', (lease) => lease.status === 'released')).fencingToken).toBe(1);
-    expect((await leaseEvents('edge_-paris-1')).map((event) => event.type)).toEqual(['lease.acquired', 'lease.renewed', 'lease.released']);
+    expect((await leaseEvents('edge_-paris-1')).map((event) => event.type)).toEqual([
+      'lease.acquired',
+      'lease.renewed',
+      'lease.released',
+    ]);
   });
 
   it('answers 409 naming the holder and the deadline when someone else holds the lease, and changes nothing', async () => {
-    const grant = await json(await post('/leases/build-cache/acquire', { holder: 'ci-runner-1', ttlMs: 60_000 }));
+    const grant = await json(
+      await post('/leases/build-cache/acquire', { holder: 'ci-runner-1', ttlMs: 60_000 }),
+    );
     const before = await storedCount();
     const refused = await post('/leases/build-cache/acquire', { holder: 'ci-runner-2', ttlMs: 60_000 });
     expect(refused.status).toBe(409);
@@ -72,7 +102,9 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     const wrongToken = await post('/leases/build-cache/renew', { holder: 'ci-runner-1', fencingToken: 2 });
     expect(wrongToken.status).toBe(409);
     expect((await json(wrongToken)).error.message).toMatch(/token 2 .* stale; the current grant is 1/);
-    expect((await post('/leases/build-cache/release', { holder: 'ci-runner-2', fencingToken: 1 })).status).toBe(409);
+    expect(
+      (await post('/leases/build-cache/release', { holder: 'ci-runner-2', fencingToken: 1 })).status,
+    ).toBe(409);
     expect(await storedCount()).toBe(before);
   });
 
@@ -81,30 +113,51 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     for (const holder of ['a', 'b', 'b', 'c']) {
       const grant = await json(await post('/leases/job:reindex/acquire', { holder, ttlMs: 60_000 }));
       tokens.push(grant.fencingToken);
-      expect((await post('/leases/job:reindex/release', { holder, fencingToken: grant.fencingToken })).status).toBe(200);
+      expect(
+        (await post('/leases/job:reindex/release', { holder, fencingToken: grant.fencingToken })).status,
+      ).toBe(200);
     }
     expect(tokens).toEqual([1, 2, 3, 4]);
   });
 
   it('serves acquire, renew, release and get over NATS request/reply', async () => {
-    const grant = await state.client.send(AcquireLease, { resource: 'edge:tokyo-1', holder: 'agent-tokyo-1', ttlMs: 20_000 });
-    expect(grant).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1, holder: 'agent-tokyo-1' }));
-    const renewal = await state.client.send(RenewLease, { resource: 'edge:tokyo-1', holder: 'agent-tokyo-1', fencingToken: 1 });
+    const grant = await state.client.send(AcquireLease, {
+      resource: 'edge:tokyo-1',
+      holder: 'agent-tokyo-1',
+      ttlMs: 20_000,
+    });
+    expect(grant).toEqual(
+      expect.objectContaining({ status: 'held', fencingToken: 1, holder: 'agent-tokyo-1' }),
+    );
+    const renewal = await state.client.send(RenewLease, {
+      resource: 'edge:tokyo-1',
+      holder: 'agent-tokyo-1',
+      fencingToken: 1,
+    });
     expect(renewal.ttlMs).toBe(20_000);
     expect(Date.parse(renewal.expiresAt)).toBeGreaterThan(Date.parse(grant.expiresAt) - 1);
-    await expect(state.client.send(AcquireLease, { resource: 'edge:tokyo-1', holder: 'intruder', ttlMs: 20_000 })).rejects.toMatchObject({
+    await expect(
+      state.client.send(AcquireLease, { resource: 'edge:tokyo-1', holder: 'intruder', ttlMs: 20_000 }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       details: { holder: 'agent-tokyo-1' },
     });
     const read = await eventually(
       'the lease over NATS',
-      () => state.client.send(GetLease, { resource: 'edge:tokyo-1' }).catch((error: KailashError) => error.code),
+      () =>
+        state.client.send(GetLease, { resource: 'edge:tokyo-1' }).catch((error: KailashError) => error.code),
       (value) => typeof value !== 'string' && value.version === renewal.version,
     );
     expect(read).toEqual(renewal);
-    const released = await state.client.send(ReleaseLease, { resource: 'edge:tokyo-1', holder: 'agent-tokyo-1', fencingToken: 1 });
+    const released = await state.client.send(ReleaseLease, {
+      resource: 'edge:tokyo-1',
+      holder: 'agent-tokyo-1',
+      fencingToken: 1,
+    });
     expect(released.status).toBe('released');
-    await expect(state.client.send(GetLease, { resource: 'never-leased' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(state.client.send(GetLease, { resource: 'never-leased' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it.each([
@@ -131,19 +184,35 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
   it('answers error replies naming the field over NATS and changes nothing', async () => {
     const before = await storedCount();
     const acquire = state.client.subjectOf(AcquireLease);
-    await expect(state.client.sendRaw(acquire, { data: { resource: 'r2', holder: 'h', ttlMs: 10 } })).rejects.toThrow(/ttlMs: /);
-    await expect(state.client.sendRaw(acquire, { data: { resource: 'r2', holder: 'h', ttlMs: 5000, extra: 1 } })).rejects.toThrow(/extra: unknown field/);
-    await expect(state.client.sendRaw(acquire, { data: { resource: 'r.2', holder: 'h', ttlMs: 5000 } })).rejects.toThrow(/resource: /);
-    await expect(state.client.sendRaw(state.client.subjectOf(RenewLease), { data: { resource: 'r2', holder: 'h', fencingToken: 1.5 } })).rejects.toMatchObject({
+    await expect(
+      state.client.sendRaw(acquire, { data: { resource: 'r2', holder: 'h', ttlMs: 10 } }),
+    ).rejects.toThrow(/ttlMs: /);
+    await expect(
+      state.client.sendRaw(acquire, { data: { resource: 'r2', holder: 'h', ttlMs: 5000, extra: 1 } }),
+    ).rejects.toThrow(/extra: unknown field/);
+    await expect(
+      state.client.sendRaw(acquire, { data: { resource: 'r.2', holder: 'h', ttlMs: 5000 } }),
+    ).rejects.toThrow(/resource: /);
+    await expect(
+      state.client.sendRaw(state.client.subjectOf(RenewLease), {
+        data: { resource: 'r2', holder: 'h', fencingToken: 1.5 },
+      }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: { issues: [expect.objectContaining({ field: 'fencingToken' })] },
     });
-    await expect(state.client.sendRaw(acquire, 'not json')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(state.client.sendRaw(acquire, 'not json')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     expect(await storedCount()).toBe(before);
   });
 
   it('refuses lease changes without a valid API key, and 404s a lease never granted', async () => {
-    const anonymous = await post('/leases/r3/acquire', { holder: 'h', ttlMs: 5000 }, { 'content-type': 'application/json' });
+    const anonymous = await post(
+      '/leases/r3/acquire',
+      { holder: 'h', ttlMs: 5000 },
+      { 'content-type': 'application/json' },
+    );
     expect(anonymous.status).toBe(401);
     const unknown = await get('/leases/never-granted');
     expect(unknown.status).toBe(404);
@@ -151,30 +220,67 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
   });
 
   it('expires a lease its holder stopped renewing: one lease.expired, renewal refused, the next grant fenced higher', async () => {
-    const grant = await json(await post('/leases/job:compaction/acquire', { holder: 'worker-1', ttlMs: 1000 }));
+    const grant = await json(
+      await post('/leases/job:compaction/acquire', { holder: 'worker-1', ttlMs: 1000 }),
+    );
     const expired = await projected('job:compaction', (lease) => lease.status === 'expired');
-    expect(expired).toEqual(expect.objectContaining({ holder: 'worker-1', fencingToken: 1, expiresAt: grant.expiresAt }));
+    expect(expired).toEqual(
+      expect.objectContaining({ holder: 'worker-1', fencingToken: 1, expiresAt: grant.expiresAt }),
+    );
     expect(Date.parse(expired.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(grant.expiresAt));
     const late = await post('/leases/job:compaction/renew', { holder: 'worker-1', fencingToken: 1 });
     expect(late.status).toBe(409);
     expect((await json(late)).error.message).toMatch(/not held \(expired\)/);
-    expect((await leaseEvents('job_-compaction')).map((event) => event.type)).toEqual(['lease.acquired', 'lease.expired']);
-    expect((await json(await post('/leases/job:compaction/acquire', { holder: 'worker-2', ttlMs: 5000 }))).fencingToken).toBe(2);
+    expect((await leaseEvents('job_-compaction')).map((event) => event.type)).toEqual([
+      'lease.acquired',
+      'lease.expired',
+    ]);
+    expect(
+      (await json(await post('/leases/job:compaction/acquire', { holder: 'worker-2', ttlMs: 5000 })))
+        .fencingToken,
+    ).toBe(2);
   });
 
   it('applies the edge policy when an edge lease expires: the active edge is drained, with reason and actor', async () => {
-    const edge = { edgeId: 'lyon-1', name: 'Lyon 1', region: 'eu-west', location: { lat: 45.76, lon: 4.84 }, zones: ['gdpr'] };
+    const edge = {
+      edgeId: 'lyon-1',
+      name: 'Lyon 1',
+      region: 'eu-west',
+      location: { lat: 45.76, lon: 4.84 },
+      zones: ['gdpr'],
+    };
     expect((await post('/edges', edge)).status).toBe(201);
     for (const to of ['warming', 'active']) {
-      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up', actor: 'ops' })).status).toBe(200);
+      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up', actor: 'ops' })).status).toBe(
+        200,
+      );
     }
-    await eventually('the projected active edge', async () => (await json(await get('/edges/lyon-1'))).lifecycle, (lifecycle) => lifecycle === 'active');
+    await eventually(
+      'the projected active edge',
+      async () => (await json(await get('/edges/lyon-1'))).lifecycle,
+      (lifecycle) => lifecycle === 'active',
+    );
 
-    expect((await post('/leases/edge:lyon-1/acquire', { holder: 'agent-lyon-1', ttlMs: 1000 })).status).toBe(200);
-    await eventually('the drained edge', async () => (await json(await get('/edges/lyon-1'))).lifecycle, (lifecycle) => lifecycle === 'draining');
-    const history = await eventually('the drain in the history', async () => json(await get('/edges/lyon-1/history')), (h) => h.transitions.length === 4);
+    expect((await post('/leases/edge:lyon-1/acquire', { holder: 'agent-lyon-1', ttlMs: 1000 })).status).toBe(
+      200,
+    );
+    await eventually(
+      'the drained edge',
+      async () => (await json(await get('/edges/lyon-1'))).lifecycle,
+      (lifecycle) => lifecycle === 'draining',
+    );
+    const history = await eventually(
+      'the drain in the history',
+      async () => json(await get('/edges/lyon-1/history')),
+      (h) => h.transitions.length === 4,
+    );
     expect(history.transitions.at(-1)).toEqual(
-      expect.objectContaining({ from: 'active', to: 'draining', actor: 'lease-expiry', reason: expect.stringMatching(/^lease edge:lyon-1 of agent-lyon-1 \(fencing token 1\) expired at /) }),
+      expect.objectContaining({
+        from: 'active',
+        to: 'draining',
+        actor: 'lease-expiry',
+        reason: expect.stringMatching(/^lease edge:lyon-1 of agent-lyon-1 \(fencing token 1\) expired at /),
+      }),
     );
   });
 
@@ -187,7 +293,12 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     expect(metrics).toMatch(/^kailash_lease_expiry_policy_total\{outcome="applied"\} 1$/m);
     const docs = await json(await get('/docs-json'));
     expect(Object.keys(docs.paths)).toEqual(
-      expect.arrayContaining(['/leases/{resource}/acquire', '/leases/{resource}/renew', '/leases/{resource}/release', '/leases/{resource}']),
+      expect.arrayContaining([
+        '/leases/{resource}/acquire',
+        '/leases/{resource}/renew',
+        '/leases/{resource}/release',
+        '/leases/{resource}',
+      ]),
     );
   });
 });

@@ -2,15 +2,21 @@ import { KailashError, PlaceWorkload } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
-
-// Bodies are checked field by field; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
+import { json } from '../../test/http';
 
 const PARIS = { lat: 48.8566, lon: 2.3522 };
-const gdprNearParis = { client: PARIS, compliance: { classifications: ['pii'], subjectCountry: 'FR' }, strategy: 'latency_optimal' };
+const gdprNearParis = {
+  client: PARIS,
+  compliance: { classifications: ['pii'], subjectCountry: 'FR' },
+  strategy: 'latency_optimal',
+};
 
-const edge = (edgeId: string, location: { lat: number; lon: number }, zones: string[], extra: object = {}) => ({
+const edge = (
+  edgeId: string,
+  location: { lat: number; lon: number },
+  zones: string[],
+  extra: object = {},
+) => ({
   edgeId,
   name: edgeId,
   region: 'eu-west',
@@ -30,9 +36,13 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     expect(response.status).toBe(200);
     return json(response);
   };
-  const edgeIds = (result: { candidates: { edgeId: string }[] }) => result.candidates.map((candidate) => candidate.edgeId);
+  const edgeIds = (result: { candidates: { edgeId: string }[] }) =>
+    result.candidates.map((candidate) => candidate.edgeId);
   async function activate(edgeId: string, to: readonly string[] = ['warming', 'active']) {
-    for (const next of to) expect((await post(`/edges/${edgeId}/transitions`, { to: next, reason: 'placement test' })).status).toBe(200);
+    for (const next of to)
+      expect(
+        (await post(`/edges/${edgeId}/transitions`, { to: next, reason: 'placement test' })).status,
+      ).toBe(200);
   }
 
   beforeAll(async () => {
@@ -40,7 +50,10 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     const fleet = [
       edge('paris-public', PARIS, ['public'], { costPerHour: 0.2 }),
       edge('paris-gdpr-draining', { lat: 48.86, lon: 2.34 }, ['gdpr']),
-      edge('frankfurt-gdpr', { lat: 50.1109, lon: 8.6821 }, ['gdpr', 'public'], { costPerHour: 2, dataSets: ['orders'] }),
+      edge('frankfurt-gdpr', { lat: 50.1109, lon: 8.6821 }, ['gdpr', 'public'], {
+        costPerHour: 2,
+        dataSets: ['orders'],
+      }),
       edge('newyork-hipaa', { lat: 40.7128, lon: -74.006 }, ['hipaa'], { region: 'us-east' }),
       edge('lyon-initialized', { lat: 45.764, lon: 4.8357 }, ['gdpr']),
     ];
@@ -53,14 +66,27 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
   afterAll(() => state.close());
 
   it('places French personal data on a gdpr edge only, even when a non-gdpr edge is closer and cheaper', async () => {
-    const result = await eventually('the fleet view projected', () => placeOverRest(gdprNearParis), (r) => r.filtered.draining === 1 && r.filtered.compliance === 2);
+    const result = await eventually(
+      'the fleet view projected',
+      () => placeOverRest(gdprNearParis),
+      (r) => r.filtered.draining === 1 && r.filtered.compliance === 2,
+    );
     expect(edgeIds(result)).toEqual(['frankfurt-gdpr']);
     expect(result.requiredZones).toEqual(['gdpr']);
-    expect(result.filtered).toEqual({ inactive: 1, draining: 1, compliance: 2, capacity: 0, latency_budget: 0, cost: 0 });
+    expect(result.filtered).toEqual({
+      inactive: 1,
+      draining: 1,
+      compliance: 2,
+      capacity: 0,
+      latency_budget: 0,
+      cost: 0,
+    });
     const [top] = result.candidates;
     expect(top.distanceKm).toBeGreaterThan(470);
     expect(top.estimatedRttMs).toBeCloseTo((2 * 1.3 * top.distanceKm) / 200 + 2, 1);
-    expect(top.explanation).toMatch(/^frankfurt-gdpr \(eu-west\): 47\d km from the client .*holds the required zones gdpr/);
+    expect(top.explanation).toMatch(
+      /^frankfurt-gdpr \(eu-west\): 47\d km from the client .*holds the required zones gdpr/,
+    );
     for (const strategy of ['cost_optimal', 'balanced', 'compliance_first', 'data_locality']) {
       expect(edgeIds(await placeOverRest({ ...gdprNearParis, strategy }))).toEqual(['frankfurt-gdpr']);
     }
@@ -84,12 +110,22 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
   });
 
   it('sees fleet changes: a new gdpr edge in Paris wins once active, and drops out when it drains', async () => {
-    expect((await post('/edges', edge('paris-gdpr-new', { lat: 48.85, lon: 2.36 }, ['gdpr']))).status).toBe(201);
+    expect((await post('/edges', edge('paris-gdpr-new', { lat: 48.85, lon: 2.36 }, ['gdpr']))).status).toBe(
+      201,
+    );
     await activate('paris-gdpr-new');
-    const withNew = await eventually('the new edge placed', () => placeOverRest(gdprNearParis), (r) => edgeIds(r)[0] === 'paris-gdpr-new');
+    const withNew = await eventually(
+      'the new edge placed',
+      () => placeOverRest(gdprNearParis),
+      (r) => edgeIds(r)[0] === 'paris-gdpr-new',
+    );
     expect(edgeIds(withNew)).toEqual(['paris-gdpr-new', 'frankfurt-gdpr']);
     await activate('paris-gdpr-new', ['draining']);
-    const drained = await eventually('the drained edge gone', () => placeOverRest(gdprNearParis), (r) => r.filtered.draining === 2);
+    const drained = await eventually(
+      'the drained edge gone',
+      () => placeOverRest(gdprNearParis),
+      (r) => r.filtered.draining === 2,
+    );
     expect(edgeIds(drained)).toEqual(['frankfurt-gdpr']);
   });
 
@@ -105,7 +141,10 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     ['resources.cpus', { client: PARIS, resources: { cpus: 2 } }],
     ['weights.speed', { client: PARIS, weights: { speed: 1 } }],
     ['weights.cost', { client: PARIS, weights: { cost: -1 } }],
-    ['weights', { client: PARIS, strategy: 'data_locality', weights: { geographic: 0, dataLocality: 0, load: 0 } }],
+    [
+      'weights',
+      { client: PARIS, strategy: 'data_locality', weights: { geographic: 0, dataLocality: 0, load: 0 } },
+    ],
     ['client', {}],
   ])('answers 400 naming %s', async (field, body) => {
     const response = await post('/placement', body);
@@ -117,14 +156,22 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
 
   it('answers an error reply naming the field over NATS', async () => {
     const subject = state.client.subjectOf(PlaceWorkload);
-    await expect(state.client.sendRaw(subject, { data: { client: PARIS, strategy: 'fastest' } })).rejects.toThrow(/strategy/);
-    await expect(state.client.sendRaw(subject, { data: { client: { lat: 'north', lon: 0 } } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    const error = await state.client.sendRaw(subject, { data: { client: PARIS, extra: 1 } }).catch((caught: KailashError) => caught);
+    await expect(
+      state.client.sendRaw(subject, { data: { client: PARIS, strategy: 'fastest' } }),
+    ).rejects.toThrow(/strategy/);
+    await expect(
+      state.client.sendRaw(subject, { data: { client: { lat: 'north', lon: 0 } } }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const error = await state.client
+      .sendRaw(subject, { data: { client: PARIS, extra: 1 } })
+      .catch((caught: KailashError) => caught);
     expect(String((error as KailashError).message)).toMatch(/extra: unknown field/);
   });
 
   it('needs the API key, records the latency histogram and documents the route', async () => {
-    expect((await post('/placement', { client: PARIS }, { 'content-type': 'application/json' })).status).toBe(401);
+    expect((await post('/placement', { client: PARIS }, { 'content-type': 'application/json' })).status).toBe(
+      401,
+    );
     const metrics = await (await fetch(`${state.url}/metrics`)).text();
     expect(metrics).toMatch(/kailash_placement_seconds_count\{strategy="latency_optimal"\} [1-9]\d*/);
     expect(metrics).toMatch(/kailash_placement_seconds_bucket\{le="0.002",strategy="latency_optimal"\}/);

@@ -3,10 +3,7 @@ import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
 import { chooseOwner } from './owner-affinity';
 import { StateObjectsService } from './state-objects.service';
-
-// Response bodies are checked field by field below; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
+import { json } from '../../test/http';
 
 const EDGES = ['own-a', 'own-b', 'own-c', 'own-d'];
 const OBJECTS = Array.from({ length: 24 }, (_, i) => `shard-${i}`);

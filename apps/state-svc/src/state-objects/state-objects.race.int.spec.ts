@@ -2,10 +2,7 @@ import { IncrementStateValue, LockStateObject } from '@kailash/contracts';
 import type { StateAppPair } from '../../test/state-object-pair';
 import { startStateAppPair } from '../../test/state-object-pair';
 import { authorized } from '../../test/state-app';
-
-// Response bodies are checked field by field below; their shape is what is under test.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = (response: Response): Promise<any> => response.json();
+import { json } from '../../test/http';
 
 // Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
 jest.setTimeout(60_000);
