@@ -6,8 +6,9 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
-import { BackboneMetrics, deadLetterStreamSpec, domainStreamSpec, ensureStream, EventPublisher, PgDatabase } from '../src';
-import { counterCatalog, createSchema, TEST_DOMAIN } from './fixtures';
+import type { Projection, ProjectionRunnerOptions } from '../src';
+import { BackboneMetrics, deadLetterStreamSpec, domainStreamSpec, ensureStream, EventPublisher, PgDatabase, ProjectionRunner } from '../src';
+import { counterCatalog, createSchema, streamOf, TEST_DOMAIN } from './fixtures';
 
 /** Everything a backbone integration test needs, in its own namespace and database. */
 export interface Harness {
@@ -20,6 +21,8 @@ export interface Harness {
   readonly metrics: BackboneMetrics;
   readonly registry: Registry;
   publisher(instance?: string): EventPublisher;
+  /** A runner of `projection` over the test domain's events, as every backbone test builds it. */
+  runner(projection: Projection, overrides?: Partial<ProjectionRunnerOptions>): ProjectionRunner;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,19 @@ export async function openHarness(): Promise<Harness> {
         source: { service: 'test', instance },
         catalog: counterCatalog,
         metrics,
+      }),
+    runner: (projection, overrides = {}) =>
+      new ProjectionRunner({
+        js,
+        jsm,
+        subjects,
+        service: 'test',
+        stream: streamOf(subjects),
+        filterSubject: subjects.events(TEST_DOMAIN),
+        db: new PgDatabase(database.pool),
+        metrics,
+        projection,
+        ...overrides,
       }),
     close: async () => {
       await deleteStreamsWithPrefix(jsm, namespace.toUpperCase());

@@ -6,7 +6,6 @@ import { counterCatalog, CounterIncremented, insertApplied, streamOf } from '../
 import { BackboneError } from '../errors';
 import { readCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
-import { ProjectionRunner } from './projection-runner';
 import { rebuildProjection } from './rebuild';
 
 describe('rebuildProjection', () => {
@@ -22,18 +21,7 @@ describe('rebuildProjection', () => {
       await tx.query('TRUNCATE applied');
     },
   };
-  const runner = () =>
-    new ProjectionRunner({
-      js: harness.js,
-      jsm: harness.jsm,
-      subjects: harness.subjects,
-      service: 'test',
-      stream: streamOf(harness.subjects),
-      filterSubject: harness.subjects.events('state'),
-      db: harness.db,
-      metrics: harness.metrics,
-      projection,
-    });
+  const runner = () => harness.runner(projection);
   const rows = async () => (await harness.database.pool.query('SELECT seq, amount FROM applied ORDER BY seq')).rows;
   const options = () => ({ jsm: harness.jsm, db: harness.db, stream: streamOf(harness.subjects), projection });
 

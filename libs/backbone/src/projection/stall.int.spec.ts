@@ -2,8 +2,7 @@ import { eventually } from '@kailash/testing';
 import type { Harness } from '../../test/harness';
 import { openHarness } from '../../test/harness';
 import type { CounterEvent } from '../../test/fixtures';
-import { counterCatalog, CounterIncremented, insertApplied, streamOf } from '../../test/fixtures';
-import { ProjectionRunner } from './projection-runner';
+import { counterCatalog, CounterIncremented, insertApplied } from '../../test/fixtures';
 
 /** A projection the write side reads snapshots from must never skip an event: it stalls and retries. */
 describe('a projection that stalls instead of dead-lettering', () => {
@@ -13,18 +12,8 @@ describe('a projection that stalls instead of dead-lettering', () => {
 
   it('keeps retrying past maxDeliver, then applies the event and the ones after it, in order', async () => {
     let failuresLeft = 6;
-    const runner = new ProjectionRunner({
-      js: harness.js,
-      jsm: harness.jsm,
-      subjects: harness.subjects,
-      service: 'test',
-      stream: streamOf(harness.subjects),
-      filterSubject: harness.subjects.events('state'),
-      db: harness.db,
-      metrics: harness.metrics,
-      maxDeliver: 3,
-      retryDelayMs: () => 20,
-      projection: {
+    const runner = harness.runner(
+      {
         name: 'stalling',
         catalog: counterCatalog,
         stallInsteadOfDeadLetter: true,
@@ -33,7 +22,8 @@ describe('a projection that stalls instead of dead-lettering', () => {
           await insertApplied(tx, event as CounterEvent, position.seq);
         },
       },
-    });
+      { maxDeliver: 3, retryDelayMs: () => 20 },
+    );
     const publisher = harness.publisher();
     const hard = await publisher.publish({ definition: CounterIncremented, aggregateId: 's', data: { by: 1, poison: true } });
     const next = await publisher.publish({ definition: CounterIncremented, aggregateId: 's', data: { by: 2 } });

@@ -2,9 +2,8 @@ import { eventually } from '@kailash/testing';
 import type { Harness } from '../../test/harness';
 import { openHarness } from '../../test/harness';
 import type { CounterEvent } from '../../test/fixtures';
-import { counterCatalog, CounterIncremented, insertApplied, streamOf } from '../../test/fixtures';
+import { counterCatalog, CounterIncremented, insertApplied } from '../../test/fixtures';
 import { readCheckpoint } from './checkpoints';
-import { ProjectionRunner } from './projection-runner';
 
 /**
  * The holder loses its database session (restart, network, pg_terminate_backend) but keeps NATS:
@@ -16,19 +15,10 @@ describe('projection takeover after the holder loses its database session', () =
   afterAll(() => harness.close());
 
   const runner = () =>
-    new ProjectionRunner({
-      js: harness.js,
-      jsm: harness.jsm,
-      subjects: harness.subjects,
-      service: 'test',
-      stream: streamOf(harness.subjects),
-      filterSubject: harness.subjects.events('state'),
-      db: harness.db,
-      metrics: harness.metrics,
-      batchSize: 20,
-      standbyPollMs: 100,
-      projection: { name: 'takeover', catalog: counterCatalog, apply: (event, tx, position) => insertApplied(tx, event as CounterEvent, position.seq) },
-    });
+    harness.runner(
+      { name: 'takeover', catalog: counterCatalog, apply: (event, tx, position) => insertApplied(tx, event as CounterEvent, position.seq) },
+      { batchSize: 20, standbyPollMs: 100 },
+    );
 
   it('applies every event exactly once across the takeover', async () => {
     const first = runner();
