@@ -16,6 +16,8 @@ export interface RequestServerOptions {
   /** Queue group: instances of one service share the requests. */
   readonly queue: string;
   readonly maxPayloadBytes?: number;
+  /** Requests served at once per instance; beyond it a request is answered UNAVAILABLE at once. */
+  readonly maxInFlight?: number;
   readonly logger?: BackboneLogger;
 }
 
@@ -64,6 +66,10 @@ export class RequestServer {
   }
 
   private async replyFor<D extends RequestDefinition>(definition: D, handler: RequestHandler<D>, msg: Msg): Promise<Reply> {
+    // Runs before this request joins inFlight: shed load rather than queue without bound.
+    if (this.inFlight.size >= (this.options.maxInFlight ?? 256)) {
+      return { ok: false, error: { code: 'UNAVAILABLE', message: 'too many requests in flight; retry shortly' } };
+    }
     try {
       const request = this.parseRequest(msg);
       const data = parseWith<D['data']>(definition.data, request.data, `${definition.name} data`);
