@@ -210,6 +210,10 @@ export class ProjectionRunner {
     // Redeliveries (ack wait ran out) can sit behind newer messages; apply in stream order.
     const decoded = batch.map((msg) => decode(msg, this.options.projection)).sort((a, b) => a.msg.seq - b.msg.seq);
     const stopTimer = this.metrics.handlerSeconds.startTimer({ consumer: this.name });
+    // A slow batch (a process manager's long reaction, a loaded database) must not outlive the ack
+    // wait and come back as a redelivery while it is still being applied.
+    const ackWaitMs = this.options.ackWaitMs ?? 30_000;
+    const keepAlive = setInterval(() => decoded.forEach((item) => item.msg.working()), Math.max(ackWaitMs / 3, 100));
     try {
       await this.options.db.transaction((tx) => this.applyAll(tx, decoded));
       this.acknowledge(decoded);
@@ -218,6 +222,7 @@ export class ProjectionRunner {
       this.metrics.failed.inc({ consumer: this.name });
       await this.applyOneByOne(decoded);
     } finally {
+      clearInterval(keepAlive);
       stopTimer();
       // Whatever was not applied (fenced, stopping) goes back now rather than after the ack wait;
       // messages already acknowledged ignore this.
