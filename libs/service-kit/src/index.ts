@@ -10,3 +10,4 @@ export { bootstrapService } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
+export { ServiceClock } from './messaging/service-clock';

@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import type { EdgeLifecyclePort } from './lease-expiry-policy';
 import { leaseExpiryPolicy } from './lease-expiry-policy';
 import type { Lease, LeaseState } from './lease';
-import type { LeaseClock } from './lease.clock';
+import type { ServiceClock } from '@kailash/service-kit';
 import { LeaseMetrics } from './lease.metrics';
 
 const expired = (resource: string): LeaseExpired =>
@@ -51,7 +51,7 @@ const stillExpired: LeaseState = { status: 'expired', lease: { fencingToken: 4 }
 
 async function run(edges: FakeEdges, resource = 'edge:paris-1', current: LeaseState = stillExpired) {
   const registry = new Registry();
-  const metrics = new LeaseMetrics(registry, {} as SqlDatabase, { nowMs: () => 0 } as LeaseClock);
+  const metrics = new LeaseMetrics(registry, {} as SqlDatabase, { nowMs: () => 0 } as ServiceClock);
   const leases = { current: async () => current };
   const policy = leaseExpiryPolicy({ edges, leases, policy: new Map([['active', 'draining']]), metrics, logger: new Logger('test') });
   await policy.apply(expired(resource), { query: async () => [] }, { stream: 'S', seq: 1, subject: 's' });

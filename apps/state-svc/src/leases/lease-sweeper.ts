@@ -4,7 +4,7 @@ import type { SqlDatabase } from '@kailash/backbone';
 import { SQL_DATABASE } from '@kailash/service-kit';
 import type { LeaseConfig } from './lease.config';
 import { LEASE_CONFIG } from './lease.config';
-import { LeaseClock } from './lease.clock';
+import { ServiceClock } from '@kailash/service-kit';
 import { findDueLeases } from './leases.read-model';
 import { LeasesService } from './leases.service';
 
@@ -25,7 +25,7 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly leases: LeasesService,
-    private readonly clock: LeaseClock,
+    private readonly clock: ServiceClock,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(LEASE_CONFIG) private readonly config: LeaseConfig,
   ) {}

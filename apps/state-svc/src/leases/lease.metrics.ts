@@ -3,7 +3,7 @@ import type { PublishedEvent, SqlDatabase } from '@kailash/backbone';
 import { METRICS_REGISTRY, SQL_DATABASE } from '@kailash/service-kit';
 import type { Registry } from 'prom-client';
 import { Counter, Gauge } from 'prom-client';
-import { LeaseClock } from './lease.clock';
+import { ServiceClock } from '@kailash/service-kit';
 import { countLiveLeases } from './leases.read-model';
 
 export type PolicyOutcome = 'applied' | 'not-applicable' | 'edge-not-found' | 'refused' | 'superseded';
@@ -17,7 +17,7 @@ export class LeaseMetrics {
   private readonly byEventType: ReadonlyMap<string, Counter>;
   readonly policy: Counter<'outcome'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, @Inject(SQL_DATABASE) db: SqlDatabase, clock: LeaseClock) {
+  constructor(@Inject(METRICS_REGISTRY) registry: Registry, @Inject(SQL_DATABASE) db: SqlDatabase, clock: ServiceClock) {
     const registers = [registry];
     const counter = (name: string, help: string) => new Counter({ name, help, registers });
     this.byEventType = new Map([

@@ -7,7 +7,6 @@ import { EdgesModule } from '../edges/edges.module';
 import { EdgesService } from '../edges/edges.service';
 import type { LeaseConfig } from './lease.config';
 import { LEASE_CONFIG, loadLeaseConfig } from './lease.config';
-import { LeaseClock } from './lease.clock';
 import { leaseExpiryPolicy } from './lease-expiry-policy';
 import { LeaseMetrics } from './lease.metrics';
 import { LeaseSweeper } from './lease-sweeper';
@@ -23,7 +22,6 @@ import { LeasesService } from './leases.service';
   providers: [
     // Read at boot: a bad LEASE_* variable stops the service naming it.
     { provide: LEASE_CONFIG, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => loadLeaseConfig(config.env) },
-    LeaseClock,
     LeaseMetrics,
     LeasesService,
     LeasesHandlers,

@@ -8,7 +8,7 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { LeaseCommand, LeaseState } from './lease';
 import { decide, evolve, initialState } from './lease';
 import { LastEventReader } from './lease-reader';
-import { LeaseClock } from './lease.clock';
+import { ServiceClock } from '@kailash/service-kit';
 import { LeaseMetrics } from './lease.metrics';
 import { findLease, stateToView } from './leases.read-model';
 
@@ -25,7 +25,7 @@ export class LeasesService {
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(JETSTREAM) js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
-    private readonly clock: LeaseClock,
+    private readonly clock: ServiceClock,
     private readonly metrics: LeaseMetrics,
   ) {
     this.reader = new LastEventReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog);

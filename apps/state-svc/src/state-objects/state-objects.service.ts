@@ -29,7 +29,7 @@ import {
   stateEventCatalog,
   SubjectSpace,
 } from '@kailash/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, SUBJECTS } from '@kailash/service-kit';
+import { JETSTREAM, JETSTREAM_MANAGER, ServiceClock, SQL_DATABASE, SUBJECTS } from '@kailash/service-kit';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { OwnerMove } from './ownership';
 import { planRehoming } from './ownership';
@@ -78,6 +78,7 @@ export class StateObjectsService {
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(JETSTREAM) js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
+    private readonly clock: ServiceClock,
   ) {
     // The projection row is the snapshot: a counter incremented a million times loads in one row and a short tail.
     this.reader = new AggregateReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog, {
@@ -90,7 +91,7 @@ export class StateObjectsService {
     return this.counted('get', async () => {
       const { state } = await this.reader.load(this.subjectOf(objectId), initialState, evolve);
       if (state.status !== 'present') throw notFound('state object', objectId);
-      const now = new Date().toISOString();
+      const now = this.clock.nowIso();
       const access = await countAccess(this.db, objectId, now);
       return key === undefined ? toView(state, access, now) : toKeyView(state, key, access);
     });
@@ -241,7 +242,7 @@ export class StateObjectsService {
       const command: StateObjectCommand = {
         ...operation,
         objectId,
-        now: new Date().toISOString(),
+        now: this.clock.nowIso(),
         activeEdges,
         ...(options.fence ? { fence: options.fence } : {}),
         ...(options.correlationId ? { correlationId: options.correlationId } : {}),

@@ -27,6 +27,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SQL_DATABASE, SUBJECTS } from '../config/tokens';
 import { ProjectionHost } from './projection-host';
+import { ServiceClock } from './service-clock';
 
 export interface MessagingOptions {
   /** The domain whose stream this service writes. */
@@ -178,8 +179,9 @@ export class MessagingModule {
             new ProjectionHost({ js, jsm, subjects, db, clock, service: config.service, logger: backboneLogger(logger), metrics: BackboneMetrics.for(registry) }),
         },
         MessagingLifecycle,
+        ServiceClock,
       ],
-      exports: [SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost],
     };
   }
 }
