@@ -19,7 +19,8 @@ export async function bootstrapService(
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
-  app.enableShutdownHooks();
+  // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
+  app.enableShutdownHooks([], { useProcessExit: true });
   app.disable('x-powered-by');
   const document = SwaggerModule.createDocument(
     app,

@@ -80,10 +80,18 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.log({ msg: 'drained' });
   }
 
+  /** Shutdown goes on whatever happens here: a failure or a timeout is logged, never thrown. */
   private async withinGrace(what: string, work: () => Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), this.config.SHUTDOWN_GRACE_MS)));
-    const outcome = await Promise.race([work().then(() => 'done' as const), expired]);
+    const finished = work().then(
+      () => 'done' as const,
+      (error: unknown) => {
+        this.logger.warn({ msg: `draining ${what} failed`, error: String(error) });
+        return 'failed' as const;
+      },
+    );
+    const outcome = await Promise.race([finished, expired]);
     clearTimeout(timer);
     if (outcome === 'expired') this.logger.warn({ msg: `shutdown grace of ${this.config.SHUTDOWN_GRACE_MS} ms ran out draining ${what}` });
   }
