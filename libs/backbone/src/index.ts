@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './logger';
+export * from './context/request-context';
 export { BackboneMetrics } from './metrics/backbone-metrics';
 export { connectToNats } from './nats/connect';
 export type { NatsSettings } from './nats/connect';
