@@ -20,8 +20,9 @@ export interface AsyncRaftDriverOptions {
  * loop steps while the application holds a Ready) and their output waits for the next Ready, so
  * nothing they produce is sent before it is durable either.
  *
- * A failed save (or a throwing transport or application) stops the driver: `idle()` rejects, every
- * later input throws DriverFailedError, and `onFailure` is told. Nothing of that Ready was sent.
+ * A failed save stops the driver before any message of its Ready is sent; so does a throwing transport
+ * or application. Then `idle()` rejects, every later input throws DriverFailedError, and `onFailure`
+ * is told once.
  */
 export class AsyncRaftDriver extends NodeInputs {
   private readonly steps: ReadySteps;
@@ -41,7 +42,7 @@ export class AsyncRaftDriver extends NodeInputs {
     this.drain();
   }
 
-  /** Stops ticking and waits for the Ready in flight. Inputs are still accepted until dropped. */
+  /** Stops ticking and waits for the Ready in flight (rejects as idle() does). Other inputs still work. */
   async stop(): Promise<void> {
     this.stopTicks?.();
     this.stopTicks = undefined;
