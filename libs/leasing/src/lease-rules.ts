@@ -64,9 +64,9 @@ export function renew(
   request: RenewRequest,
   now: EpochMs,
 ): Decision<{ readonly state: LeaseState; readonly renewed: Grant }> {
-  checkTtl(request.ttlMs, now);
   const held = heldBy(state, request, now);
   if (!held.ok) return held;
+  checkTtl(request.ttlMs, now);
   const renewed: Grant = { ...held.grant, expiresAt: now + request.ttlMs };
   return { ok: true, state: { status: 'held', lastToken: state.lastToken, grant: renewed }, renewed };
 }
