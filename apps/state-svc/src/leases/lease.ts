@@ -94,13 +94,8 @@ export function decide(command: LeaseCommand, state: LeaseState): readonly Event
   }
 }
 
-/** Whether the lease is recorded as held but past its deadline at `now`. */
-export function isPastDeadline(lease: Lease, now: EpochMs): boolean {
-  return rules.isPastDeadline(grantOf(lease), now);
-}
-
 /** The lease as the shared rules see it: its grant with its deadline in epoch ms. */
-export function toRules(state: LeaseState): Rules {
+function toRules(state: LeaseState): Rules {
   if (state.status === 'vacant') return rules.vacant();
   const grant = grantOf(state.lease);
   if (state.status === 'held') return { status: 'held', lastToken: grant.token, grant };

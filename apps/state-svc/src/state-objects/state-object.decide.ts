@@ -146,9 +146,10 @@ function lock(command: StateObjectCommand & { type: 'Lock' }, state: StateObject
     lockTarget(command),
   );
   // A lapsed grant needs no event of its own: evolve drops lapsed locks on every grant.
-  const others =
-    state.status === 'present' ? Object.entries(state.locks).filter(([name]) => name !== command.lock) : [];
-  if (others.filter(([, other]) => !isExpired(other, command.now)).length >= STATE_OBJECT_LIMITS.maxLocks) {
+  const liveOthers = Object.entries(state.status === 'present' ? state.locks : {}).filter(
+    ([name, other]) => name !== command.lock && !isExpired(other, command.now),
+  );
+  if (liveOthers.length >= STATE_OBJECT_LIMITS.maxLocks) {
     throw new KailashError(
       'CONFLICT',
       `state object '${command.objectId}' already holds ${STATE_OBJECT_LIMITS.maxLocks} locks`,
