@@ -15,6 +15,9 @@ import { startStateCluster, storedEvents } from '../../test/lease-instances';
 import { authorized } from '../../test/state-app';
 import { json } from '../../test/http';
 
+// Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
+jest.setTimeout(60_000);
+
 /** The default sweep interval: advancing the clock by it runs one sweep. */
 const SWEEP_INTERVAL_MS = 1000;
 

@@ -3,6 +3,9 @@ import { startStateCluster } from '../../test/lease-instances';
 import { authorized } from '../../test/state-app';
 import { json } from '../../test/http';
 
+// Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
+jest.setTimeout(60_000);
+
 /**
  * Lock deadlines on two instances sharing one clock that only the test moves: a lock is live up
  * to the millisecond before its deadline and lapsed from it, whichever instance judges.
