@@ -16,7 +16,9 @@ type Op =
   | { readonly kind: 'renew'; readonly holder: string; readonly token: TokenPick; readonly ttlMs: number }
   | { readonly kind: 'release'; readonly holder: string; readonly token: TokenPick }
   | { readonly kind: 'expire' }
-  | { readonly kind: 'fence'; readonly token: TokenPick };
+  | { readonly kind: 'fence'; readonly token: TokenPick }
+  /** Another resource sharing this one's token counter was granted (all locks of one state object). */
+  | { readonly kind: 'shared-grant' };
 type Step = { readonly advanceMs: number; readonly op: Op };
 
 const holderArb = fc.constantFrom('a', 'b', 'c');
@@ -32,6 +34,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('release' as const), holder: holderArb, token: tokenArb }),
   fc.record({ kind: fc.constant('expire' as const) }),
   fc.record({ kind: fc.constant('fence' as const), token: tokenArb }),
+  fc.record({ kind: fc.constant('shared-grant' as const) }),
 );
 // Time never goes back within one caller (the HLC wall time does not); often it stands still.
 const stepsArb = fc.array(
@@ -81,6 +84,8 @@ function applyRules(state: LeaseState, op: Op, now: EpochMs): { state: LeaseStat
       const decision = checkFence(state, tokenOf(op.token, state), now);
       return { state, outcome: decision.ok ? { ok: true, grant: decision.grant } : decision };
     }
+    case 'shared-grant':
+      return { state: { ...state, lastToken: state.lastToken + 1 }, outcome: { ok: true } };
   }
 }
 
@@ -96,9 +101,14 @@ interface LoggedGrant {
 
 class ReferenceModel {
   readonly log: LoggedGrant[] = [];
+  private sharedGrants = 0;
 
-  /** Tokens are simply "how many grants so far": one more per grant, whatever ended the last. */
+  /** Tokens are simply "how many grants so far", here or on the resources sharing the counter. */
   step(op: Op, now: number, tokenPicked: number): Outcome {
+    if (op.kind === 'shared-grant') {
+      this.sharedGrants++;
+      return { ok: true };
+    }
     const open = this.log.find((g) => !g.ended);
     const lapsed = open !== undefined && open.expiresAt <= now;
     if (op.kind === 'expire') {
@@ -116,7 +126,7 @@ class ReferenceModel {
       }
       const grant = {
         holder: op.holder,
-        token: this.log.length + 1,
+        token: this.log.length + this.sharedGrants + 1,
         grantedAt: now,
         expiresAt: now + op.ttlMs,
       };
@@ -185,12 +195,17 @@ describe('lease rules (property-based, fixed seed)', () => {
   it('hand out strictly increasing tokens, never one twice, across releases, expiries and re-acquires', () => {
     fc.assert(
       fc.property(stepsArb, (steps) => {
-        const granted = run(steps).trace.flatMap((t) =>
-          t.op.kind === 'acquire' && t.outcome.ok && t.outcome.grant ? [t.outcome.grant.token] : [],
+        const { trace, state } = run(steps);
+        const grants = trace.flatMap((t) =>
+          t.op.kind === 'acquire' && t.outcome.ok && t.outcome.grant
+            ? [{ before: t.before, token: t.outcome.grant.token }]
+            : [],
         );
-        for (let i = 1; i < granted.length; i++) expect(granted[i]).toBeGreaterThan(granted[i - 1] as number);
-        const { state } = run(steps);
-        expect(state.lastToken).toBe(granted.at(-1) ?? 0);
+        // Greater than every token given out before on the counter, this resource's or a sharer's.
+        for (const { before, token } of grants) expect(token).toBeGreaterThan(before.lastToken);
+        for (let i = 1; i < grants.length; i++)
+          expect(grants[i]?.token).toBeGreaterThan(grants[i - 1]?.token as number);
+        expect(state.lastToken).toBeGreaterThanOrEqual(grants.at(-1)?.token ?? 0);
       }),
       { seed: SEED, numRuns: 500 },
     );
