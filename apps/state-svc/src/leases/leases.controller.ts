@@ -1,41 +1,17 @@
 import type { PipeTransform } from '@nestjs/common';
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConflictResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
-import type {
-  LeaseAcquireRequest,
-  LeaseReleaseRequest,
-  LeaseRenewRequest,
-  LeaseView,
-} from '@kailash/contracts';
-import {
-  leaseAcquireSchema,
-  leaseReleaseSchema,
-  leaseRenewSchema,
-  leaseResourceSchema,
-  leaseViewSchema,
-  parseWith,
-} from '@kailash/contracts';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { LeaseAcquireRequest, LeaseReleaseRequest, LeaseRenewRequest, LeaseView } from '@kailash/contracts';
+import { leaseAcquireSchema, leaseReleaseSchema, leaseRenewSchema, leaseResourceSchema, leaseViewSchema, parseWith } from '@kailash/contracts';
 import { openApiSchema, ZodPipe } from '@kailash/service-kit';
 import { z } from 'zod';
 import { LeasesService } from './leases.service';
 
 /** Parses the path parameter as a named field, so a 400 names `resource` rather than `(root)`. */
 const resourceParam: PipeTransform<unknown, string> = {
-  transform: (resource) =>
-    parseWith(z.strictObject({ resource: leaseResourceSchema }), { resource }, 'path').resource,
+  transform: (resource) => parseWith(z.strictObject({ resource: leaseResourceSchema }), { resource }, 'path').resource,
 };
-const RESOURCE_DOC = {
-  name: 'resource',
-  description: "`<name>` or `<kind>:<name>`, e.g. `edge:paris-1` for an edge agent's liveness lease",
-};
+const RESOURCE_DOC = { name: 'resource', description: '`<name>` or `<kind>:<name>`, e.g. `edge:paris-1` for an edge agent\'s liveness lease' };
 
 /** Leases are actions on a resource, so they are POSTs on `/leases/:resource/<action>`. */
 @ApiTags('leases')
@@ -46,16 +22,11 @@ export class LeasesController {
   @Post(':resource/acquire')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({
-    summary:
-      'Acquire a lease; each grant carries a fencing token greater than every earlier one on this resource',
-  })
+  @ApiOperation({ summary: 'Acquire a lease; each grant carries a fencing token greater than every earlier one on this resource' })
   @ApiParam(RESOURCE_DOC)
   @ApiBody({ schema: openApiSchema(leaseAcquireSchema) })
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })
-  @ApiConflictResponse({
-    description: 'CONFLICT: held by someone else; details name the holder and expiresAt',
-  })
+  @ApiConflictResponse({ description: 'CONFLICT: held by someone else; details name the holder and expiresAt' })
   acquire(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseAcquireSchema)) body: LeaseAcquireRequest,
@@ -67,15 +38,11 @@ export class LeasesController {
   @Post(':resource/renew')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({
-    summary: 'Move the deadline of a live lease; only its holder with the current fencing token may',
-  })
+  @ApiOperation({ summary: 'Move the deadline of a live lease; only its holder with the current fencing token may' })
   @ApiParam(RESOURCE_DOC)
   @ApiBody({ schema: openApiSchema(leaseRenewSchema) })
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })
-  @ApiConflictResponse({
-    description: 'CONFLICT: not held, past its deadline, another holder, or a stale fencing token',
-  })
+  @ApiConflictResponse({ description: 'CONFLICT: not held, past its deadline, another holder, or a stale fencing token' })
   renew(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseRenewSchema)) body: LeaseRenewRequest,
@@ -91,9 +58,7 @@ export class LeasesController {
   @ApiParam(RESOURCE_DOC)
   @ApiBody({ schema: openApiSchema(leaseReleaseSchema) })
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })
-  @ApiConflictResponse({
-    description: 'CONFLICT: not held, past its deadline, another holder, or a stale fencing token',
-  })
+  @ApiConflictResponse({ description: 'CONFLICT: not held, past its deadline, another holder, or a stale fencing token' })
   release(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseReleaseSchema)) body: LeaseReleaseRequest,
@@ -103,9 +68,7 @@ export class LeasesController {
   }
 
   @Get(':resource')
-  @ApiOperation({
-    summary: 'The lease on a resource as the projection holds it; 404 if it was never granted',
-  })
+  @ApiOperation({ summary: 'The lease on a resource as the projection holds it; 404 if it was never granted' })
   @ApiParam(RESOURCE_DOC)
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })
   get(@Param('resource', resourceParam) resource: string): Promise<LeaseView> {

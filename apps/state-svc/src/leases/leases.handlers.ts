@@ -13,15 +13,9 @@ export class LeasesHandlers implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.requests.handle(AcquireLease, ({ resource, ...request }, envelope) =>
-      this.leases.acquire(resource, request, envelope.correlationId),
-    );
-    this.requests.handle(RenewLease, ({ resource, ...request }, envelope) =>
-      this.leases.renew(resource, request, envelope.correlationId),
-    );
-    this.requests.handle(ReleaseLease, ({ resource, ...request }, envelope) =>
-      this.leases.release(resource, request, envelope.correlationId),
-    );
+    this.requests.handle(AcquireLease, ({ resource, ...request }, envelope) => this.leases.acquire(resource, request, envelope.correlationId));
+    this.requests.handle(RenewLease, ({ resource, ...request }, envelope) => this.leases.renew(resource, request, envelope.correlationId));
+    this.requests.handle(ReleaseLease, ({ resource, ...request }, envelope) => this.leases.release(resource, request, envelope.correlationId));
     this.requests.handle(GetLease, ({ resource }) => this.leases.get(resource));
   }
 }

@@ -1,21 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { CommandResult, SqlDatabase } from '@kailash/backbone';
 import { EventPublisher, handleCommand } from '@kailash/backbone';
-import type {
-  LeaseAcquireRequest,
-  LeaseEvent,
-  LeaseReleaseRequest,
-  LeaseRenewRequest,
-  LeaseView,
-} from '@kailash/contracts';
-import {
-  LEASE_AGGREGATE,
-  leaseAggregateId,
-  notFound,
-  stateEventCatalog,
-  STATE_DOMAIN,
-  SubjectSpace,
-} from '@kailash/contracts';
+import type { LeaseAcquireRequest, LeaseEvent, LeaseReleaseRequest, LeaseRenewRequest, LeaseView } from '@kailash/contracts';
+import { LEASE_AGGREGATE, leaseAggregateId, notFound, stateEventCatalog, STATE_DOMAIN, SubjectSpace } from '@kailash/contracts';
 import { JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, SUBJECTS } from '@kailash/service-kit';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { LeaseCommand, LeaseState } from './lease';
@@ -25,10 +12,7 @@ import { ServiceClock } from '@kailash/service-kit';
 import { LeaseMetrics } from './lease.metrics';
 import { findLease, stateToView } from './leases.read-model';
 
-type CommandInput<T extends LeaseCommand['type']> = Omit<
-  Extract<LeaseCommand, { type: T }>,
-  'type' | 'now' | 'resource'
->;
+type CommandInput<T extends LeaseCommand['type']> = Omit<Extract<LeaseCommand, { type: T }>, 'type' | 'now' | 'resource'>;
 
 /** The lease use cases, shared by the REST controller, the NATS handlers and the sweeper. */
 @Injectable()
@@ -48,26 +32,16 @@ export class LeasesService {
   }
 
   async acquire(resource: string, request: LeaseAcquireRequest, correlationId?: string): Promise<LeaseView> {
-    return this.viewOf(
-      await this.execute(resource, 'AcquireLease', { ...request, ...traced(correlationId) }),
-    );
+    return this.viewOf(await this.execute(resource, 'AcquireLease', { ...request, ...traced(correlationId) }));
   }
 
   async renew(resource: string, request: LeaseRenewRequest, correlationId?: string): Promise<LeaseView> {
     const { ttlMs, ...rest } = request;
-    return this.viewOf(
-      await this.execute(resource, 'RenewLease', {
-        ...rest,
-        ...(ttlMs ? { ttlMs } : {}),
-        ...traced(correlationId),
-      }),
-    );
+    return this.viewOf(await this.execute(resource, 'RenewLease', { ...rest, ...(ttlMs ? { ttlMs } : {}), ...traced(correlationId) }));
   }
 
   async release(resource: string, request: LeaseReleaseRequest, correlationId?: string): Promise<LeaseView> {
-    return this.viewOf(
-      await this.execute(resource, 'ReleaseLease', { ...request, ...traced(correlationId) }),
-    );
+    return this.viewOf(await this.execute(resource, 'ReleaseLease', { ...request, ...traced(correlationId) }));
   }
 
   /** Expires the lease if it is still held past its deadline; true if this call published the expiry. */
@@ -89,11 +63,7 @@ export class LeasesService {
     return lease;
   }
 
-  private async execute<T extends LeaseCommand['type']>(
-    resource: string,
-    type: T,
-    input: CommandInput<T>,
-  ): Promise<CommandResult<LeaseState>> {
+  private async execute<T extends LeaseCommand['type']>(resource: string, type: T, input: CommandInput<T>): Promise<CommandResult<LeaseState>> {
     // Each attempt of handleCommand re-decides with this `now`: a retry after a conflict judges
     // deadlines as of when the request arrived, never later.
     const command = { ...input, type, resource, now: this.clock.nowMs() } as LeaseCommand;
