@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ServiceConfig } from './config/service-config';
+import { requestContextMiddleware } from './context/request-context.middleware';
+import { NatsEnvelopeServer } from './transport/nats-envelope.server';
 
 export interface BootstrapOptions {
   readonly title: string;
@@ -19,6 +21,8 @@ export async function bootstrapService(
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  // After the body parser: its stream callbacks would otherwise run outside the request's scope.
+  app.use(requestContextMiddleware);
   // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
   app.enableShutdownHooks([], { useProcessExit: true });
   app.disable('x-powered-by');
@@ -32,6 +36,10 @@ export async function bootstrapService(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  // A hybrid app: NATS handlers share the HTTP app's guards, pipes, filters, interceptors and its one
+  // NATS connection (the server is the MessagingModule's, drained before HTTP closes).
+  app.connectMicroservice({ strategy: app.get(NatsEnvelopeServer) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
   await app.listen(config.PORT, config.HOST);
   return app;
 }

@@ -11,3 +11,8 @@ export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
+export * from './transport';
+export { ApiKeyGuard } from './http/api-key.guard';
+export { ErrorFilter, toErrorResponse } from './http/error.filter';
+export { CorrelationId, Principal } from './context/request-scope.decorators';
+export type { ApiKey } from './config/api-keys';

@@ -30,7 +30,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const get = (path: string) => fetch(`${state.url}${path}`);
+  const get = (path: string) => fetch(`${state.url}${path}`, { headers: authorized });
   const stream = () => state.subjects.stream(STATE_DOMAIN);
   const storedCount = async () => (await jsm.streams.info(stream())).state.messages;
   const leaseEvents = (aggregateId = '*') =>
@@ -251,7 +251,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     };
     expect((await post('/edges', edge)).status).toBe(201);
     for (const to of ['warming', 'active']) {
-      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up', actor: 'ops' })).status).toBe(
+      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up' })).status).toBe(
         200,
       );
     }

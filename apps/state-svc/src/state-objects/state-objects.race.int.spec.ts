@@ -42,7 +42,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       Array.from({ length: 24 }, (_, i) => i + 1),
     );
     for (const instance of [0, 1] as const) {
-      const read = await json(await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`));
+      const read = await json(await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`, { headers: authorized }));
       expect(read).toMatchObject({ value: 24, version: 24 });
     }
   });
@@ -61,7 +61,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       const winner = attempts[statuses.indexOf(200)] as Response;
       expect((await json(winner)).version).toBe(version + 1);
     }
-    const read = await json(await fetch(`${pair.urls[1]}/state-objects/race-cas`));
+    const read = await json(await fetch(`${pair.urls[1]}/state-objects/race-cas`, { headers: authorized }));
     expect(read).toMatchObject({ version: 4, body: { round: 3 } });
   });
 
@@ -131,7 +131,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
         })
       ).status,
     ).toBe(200);
-    expect((await json(await fetch(`${pair.urls[0]}/state-objects/race-lapse/keys/a`))).value).toBe(
+    expect((await json(await fetch(`${pair.urls[0]}/state-objects/race-lapse/keys/a`, { headers: authorized }))).value).toBe(
       'from fast',
     );
   });
