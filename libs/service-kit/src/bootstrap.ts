@@ -21,8 +21,7 @@ export async function bootstrapService(
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
-  // After the body parser: its stream callbacks would otherwise run outside the request's scope.
-  app.use(requestContextMiddleware);
+  useRequestContext(app);
   // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
   app.enableShutdownHooks([], { useProcessExit: true });
   app.disable('x-powered-by');
@@ -36,10 +35,22 @@ export async function bootstrapService(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
-  // A hybrid app: NATS handlers share the HTTP app's guards, pipes, filters, interceptors and its one
-  // NATS connection (the server is the MessagingModule's, drained before HTTP closes).
-  app.connectMicroservice({ strategy: app.get(NatsEnvelopeServer) }, { inheritAppConfig: true });
-  await app.startAllMicroservices();
+  await startNatsTransport(app);
   await app.listen(config.PORT, config.HOST);
   return app;
+}
+
+/** Every HTTP request runs in a RequestContext scope; call after the body parser, whose callbacks would lose it. */
+export function useRequestContext(app: INestApplication): void {
+  app.use(requestContextMiddleware);
+}
+
+/**
+ * Serves the app's `@NatsRequest` handlers as a hybrid app: they share the HTTP app's guards, pipes,
+ * filters and interceptors, and its one NATS connection (the server is the provider of the app's
+ * NatsEnvelopeServer, which the messaging lifecycle drains before HTTP closes).
+ */
+export async function startNatsTransport(app: INestApplication): Promise<void> {
+  app.connectMicroservice({ strategy: app.get(NatsEnvelopeServer) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
 }

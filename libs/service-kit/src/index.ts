@@ -6,7 +6,7 @@ export { ProjectionHost } from './messaging/projection-host';
 export type { ProjectionRegistration } from './messaging/projection-host';
 export { ZodPipe } from './http/zod-body.pipe';
 export { openApiSchema } from './http/openapi';
-export { bootstrapService } from './bootstrap';
+export { bootstrapService, startNatsTransport, useRequestContext } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
