@@ -16,3 +16,4 @@ export { ApiKeyGuard } from './http/api-key.guard';
 export { ErrorFilter, toErrorResponse } from './http/error.filter';
 export { CorrelationId, Principal } from './context/request-scope.decorators';
 export type { ApiKey } from './config/api-keys';
+export * from './nats-permissions';

@@ -192,7 +192,7 @@ describe('NatsEnvelopeServer: Nest handlers over real NATS request/reply', () =>
     );
     const bad = await post({ 'kailash-min-sequence': '-3' });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.details.issues[0].field).toBe('kailash-min-sequence');
+    expect(((await bad.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]?.field).toBe('kailash-min-sequence');
   });
 
   it('answers bad data with VALIDATION_FAILED naming the field, as the REST pipe does', async () => {
