@@ -11,7 +11,9 @@ interface Service {
   environment?: Record<string, string>;
   volumes?: string[];
 }
-const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+};
 const env = readFileSync(join(ROOT, '.env.example'), 'utf8');
 
 describe('NATS configuration for docker-compose', () => {
@@ -23,7 +25,9 @@ describe('NATS configuration for docker-compose', () => {
     const nats = compose.services['nats'];
     expect(nats?.command).toEqual(['-c', '/etc/nats/nats-server.conf']);
     expect(nats?.volumes).toContain('./deploy/nats/nats-server.conf:/etc/nats/nats-server.conf:ro');
-    const referenced = [...composeConfig().matchAll(/\$(NATS_PASSWORD_[A-Z0-9_]+)/g)].map((match) => match[1] as string);
+    const referenced = [...composeConfig().matchAll(/\$(NATS_PASSWORD_[A-Z0-9_]+)/g)].map(
+      (match) => match[1] as string,
+    );
     expect(referenced.length).toBe(SERVICE_TOPOLOGY.length + 1);
     for (const variable of referenced) {
       expect(nats?.environment?.[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
@@ -32,9 +36,13 @@ describe('NATS configuration for docker-compose', () => {
   });
 
   it('connects each service as its own NATS user with its own password', () => {
-    for (const [name, service] of Object.entries(compose.services).filter(([name]) => SERVICE_TOPOLOGY.some((entry) => entry.service === name))) {
+    for (const [name, service] of Object.entries(compose.services).filter(([name]) =>
+      SERVICE_TOPOLOGY.some((entry) => entry.service === name),
+    )) {
       expect(service.environment?.['NATS_USER']).toBe(name);
-      expect(service.environment?.['NATS_PASSWORD']).toMatch(new RegExp(`^\\$\\{${passwordVariable(name)}:\\?`));
+      expect(service.environment?.['NATS_PASSWORD']).toMatch(
+        new RegExp(`^\\$\\{${passwordVariable(name)}:\\?`),
+      );
     }
   });
 });

@@ -43,7 +43,13 @@ function localConfig(options: { namespace: string; port: number; dir: string }):
     const variable = passwordVariable(name);
     passwords[variable] = process.env[variable] || stored[variable] || randomBytes(24).toString('base64url');
   }
-  writeFileSync(passwordsFile, Object.entries(passwords).map(([key, value]) => `${key}=${value}\n`).join(''), { mode: 0o600 });
+  writeFileSync(
+    passwordsFile,
+    Object.entries(passwords)
+      .map(([key, value]) => `${key}=${value}\n`)
+      .join(''),
+    { mode: 0o600 },
+  );
   return natsServerConfig({
     namespace: options.namespace,
     port: options.port,
@@ -66,7 +72,11 @@ function parseEnv(text: string): Record<string, string> {
 function main(): void {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { namespace: { type: 'string', default: 'kailash' }, port: { type: 'string', default: '4222' }, dir: { type: 'string', default: 'var/nats' } },
+    options: {
+      namespace: { type: 'string', default: 'kailash' },
+      port: { type: 'string', default: '4222' },
+      dir: { type: 'string', default: 'var/nats' },
+    },
   });
   const mode = positionals[0];
   if (mode === 'compose') {
@@ -77,10 +87,14 @@ function main(): void {
     const dir = resolve(ROOT, values.dir);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, 'nats-server.conf');
-    writeFileSync(file, localConfig({ namespace: values.namespace, port: Number(values.port), dir }), { mode: 0o600 });
+    writeFileSync(file, localConfig({ namespace: values.namespace, port: Number(values.port), dir }), {
+      mode: 0o600,
+    });
     process.stdout.write(`wrote ${file} (passwords in ${join(dir, 'passwords.env')})\n`);
   } else {
-    process.stderr.write('usage: nats-config.ts local [--namespace ns] [--port 4222] [--dir var/nats] | compose\n');
+    process.stderr.write(
+      'usage: nats-config.ts local [--namespace ns] [--port 4222] [--dir var/nats] | compose\n',
+    );
     process.exit(2);
   }
 }

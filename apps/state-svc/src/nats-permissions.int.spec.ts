@@ -25,19 +25,29 @@ describe('NATS subject permissions from the generated nats-server configuration'
   const subjects = new SubjectSpace(namespace);
   const databaseName = uniqueName('state');
   const passwords = new Map<string, string>();
-  const passwordOf = (service: string) => passwords.get(service) ?? passwords.set(service, password()).get(service)!;
+  const passwordOf = (service: string): string => {
+    if (!passwords.has(service)) passwords.set(service, password());
+    return passwords.get(service) as string;
+  };
   const connections: NatsConnection[] = [];
   let server: NatsServerProcess;
   let app: INestApplication;
 
   const connectAs = async (user?: string) => {
-    const nc = await connect({ servers: server.url, ...(user ? { user, pass: passwordOf(user) } : {}), timeout: 5_000, reconnect: false });
+    const nc = await connect({
+      servers: server.url,
+      ...(user ? { user, pass: passwordOf(user) } : {}),
+      timeout: 5_000,
+      reconnect: false,
+    });
     connections.push(nc);
     return nc;
   };
 
   beforeAll(async () => {
-    server = await startNatsServer({ config: ({ port, storeDir }) => natsServerConfig({ namespace, port, storeDir, passwordOf }) });
+    server = await startNatsServer({
+      config: ({ port, storeDir }) => natsServerConfig({ namespace, port, storeDir, passwordOf }),
+    });
     const config = loadStateConfig({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -64,18 +74,30 @@ describe('NATS subject permissions from the generated nats-server configuration'
 
   it('refuses a connection without credentials or with a wrong password', async () => {
     await expect(connectAs()).rejects.toThrow(/authoriz/i);
-    await expect(connect({ servers: server.url, user: 'state-svc', pass: 'not-the-password-000', timeout: 5_000, reconnect: false })).rejects.toThrow(
-      /authoriz/i,
-    );
+    await expect(
+      connect({
+        servers: server.url,
+        user: 'state-svc',
+        pass: 'not-the-password-000',
+        timeout: 5_000,
+        reconnect: false,
+      }),
+    ).rejects.toThrow(/authoriz/i);
   });
 
   it('lets a caller of the state domain send a command, and records the API key name as the actor', async () => {
     const agent = new RequestClient(await connectAs('edge-agent'), subjects, { credential: OPS_KEY });
-    await agent.send(RegisterEdge, { edgeId: 'perm-1', name: 'P', region: 'eu-west', location: { lat: 1, lon: 2 } });
+    await agent.send(RegisterEdge, {
+      edgeId: 'perm-1',
+      name: 'P',
+      region: 'eu-west',
+      location: { lat: 1, lon: 2 },
+    });
     await agent.send(TransitionEdge, { edgeId: 'perm-1', to: 'warming', reason: 'bring-up' });
     const history = await eventually(
       'the transition projected',
-      () => agent.send(GetEdgeHistory, { edgeId: 'perm-1' }).catch(() => ({ edgeId: 'perm-1', transitions: [] })),
+      () =>
+        agent.send(GetEdgeHistory, { edgeId: 'perm-1' }).catch(() => ({ edgeId: 'perm-1', transitions: [] })),
       (h) => h.transitions.length === 2,
     );
     expect(history.transitions[1]).toMatchObject({ to: 'warming', reason: 'bring-up', actor: 'ops' });
@@ -84,16 +106,25 @@ describe('NATS subject permissions from the generated nats-server configuration'
   it("refuses another service's credentials a command of the state domain: nothing reaches state-svc", async () => {
     const monitor = new RequestClient(await connectAs('monitor-svc'), subjects, { credential: OPS_KEY });
     await expect(
-      monitor.send(RegisterEdge, { edgeId: 'perm-2', name: 'P', region: 'eu-west', location: { lat: 1, lon: 2 } }, { timeoutMs: 3_000 }),
+      monitor.send(
+        RegisterEdge,
+        { edgeId: 'perm-2', name: 'P', region: 'eu-west', location: { lat: 1, lon: 2 } },
+        { timeoutMs: 3_000 },
+      ),
     ).rejects.toThrow(/permission/i);
     const agent = new RequestClient(await connectAs('edge-agent'), subjects, { credential: OPS_KEY });
-    await expect(agent.send(TransitionEdge, { edgeId: 'perm-2', to: 'warming', reason: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      agent.send(TransitionEdge, { edgeId: 'perm-2', to: 'warming', reason: 'x' }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('lets no other service subscribe to the requests state-svc serves (they carry API keys)', async () => {
     const sub = (await connectAs('monitor-svc')).subscribe(`${namespace}.state.cmd.>`);
     let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([sub.closed, new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), 5_000)))]);
+    const outcome = await Promise.race([
+      sub.closed,
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still open'), 5_000))),
+    ]);
     clearTimeout(timer);
     expect(String(outcome)).toMatch(/permission/i);
   });

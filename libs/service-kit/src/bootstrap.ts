@@ -18,7 +18,10 @@ export async function bootstrapService(
   config: ServiceConfig,
   options: BootstrapOptions,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
   useRequestContext(app);

@@ -32,7 +32,9 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'kailash-nats-'));
   const configFile = join(storeDir, 'nats-server.conf');
-  await writeFile(configFile, options.config({ port, storeDir: join(storeDir, 'jetstream') }), { mode: 0o600 });
+  await writeFile(configFile, options.config({ port, storeDir: join(storeDir, 'jetstream') }), {
+    mode: 0o600,
+  });
   const child = spawn(options.binary ?? '/usr/sbin/nats-server', ['-c', configFile], {
     env: { PATH: process.env['PATH'] ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,7 +55,10 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
 function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => fail(new Error(`nats-server not ready within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`nats-server not ready within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
       reject(error);
@@ -67,7 +72,9 @@ function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`nats-server exited with ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`nats-server exited with ${code} before it was ready:\n${output}`)),
+    );
     child.once('error', fail);
   });
 }

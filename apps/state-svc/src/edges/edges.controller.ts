@@ -47,7 +47,9 @@ export class EdgesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point' })
+  @ApiOperation({
+    summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point',
+  })
   @ApiQuery({ name: 'near', required: false, description: 'lat,lon — orders by great-circle distance' })
   @ApiOkResponse({ schema: openApiSchema(ListEdges.result) })
   discover(@Query(discoveryQueryPipe) query: z.output<typeof ListEdges.data>) {
@@ -83,7 +85,9 @@ export class EdgesController {
   @Post(':edgeId/transitions')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Move an edge along its lifecycle; 409 INVALID_TRANSITION names the allowed targets' })
+  @ApiOperation({
+    summary: 'Move an edge along its lifecycle; 409 INVALID_TRANSITION names the allowed targets',
+  })
   @ApiBody({ schema: openApiSchema(edgeTransitionSchema) })
   transition(
     @Param('edgeId', edgeIdPipe) edgeId: string,
@@ -111,12 +115,18 @@ export class EdgesController {
   // The same use cases over NATS: `<ns>.state.cmd.edge.*` and `<ns>.state.qry.edge.*`.
 
   @NatsRequest(RegisterEdge)
-  registerOverNats(@Payload() data: RequestData<typeof RegisterEdge>, @CorrelationId() correlationId: string | undefined): Promise<EdgeView> {
+  registerOverNats(
+    @Payload() data: RequestData<typeof RegisterEdge>,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
     return this.edges.register(data, correlationId);
   }
 
   @NatsRequest(UpdateEdge)
-  updateOverNats(@Payload() data: RequestData<typeof UpdateEdge>, @CorrelationId() correlationId: string | undefined): Promise<EdgeView> {
+  updateOverNats(
+    @Payload() data: RequestData<typeof UpdateEdge>,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
     return this.edges.update(data.edgeId, data.changes, correlationId);
   }
 

@@ -251,9 +251,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     };
     expect((await post('/edges', edge)).status).toBe(201);
     for (const to of ['warming', 'active']) {
-      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up' })).status).toBe(
-        200,
-      );
+      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up' })).status).toBe(200);
     }
     await eventually(
       'the projected active edge',

@@ -21,7 +21,8 @@ export class PlacementController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
+    summary:
+      'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
   })
   @ApiBody({ schema: openApiSchema(placementRequestSchema) })
   @ApiOkResponse({ schema: openApiSchema(placementResultSchema) })

@@ -196,37 +196,58 @@ export class StateObjectsController {
   }
 
   @NatsRequest(SetStateValue)
-  setOverNats(@Payload() { objectId, key, ...body }: RequestData<typeof SetStateValue>, @correlation() c?: string) {
+  setOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof SetStateValue>,
+    @correlation() c?: string,
+  ) {
     return this.objects.set(objectId, key, body, c);
   }
 
   @NatsRequest(UpdateStateValues)
-  updateOverNats(@Payload() { objectId, ...body }: RequestData<typeof UpdateStateValues>, @correlation() c?: string) {
+  updateOverNats(
+    @Payload() { objectId, ...body }: RequestData<typeof UpdateStateValues>,
+    @correlation() c?: string,
+  ) {
     return this.objects.update(objectId, body, c);
   }
 
   @NatsRequest(DeleteStateKey)
-  deleteOverNats(@Payload() { objectId, key, ...body }: RequestData<typeof DeleteStateKey>, @correlation() c?: string) {
+  deleteOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof DeleteStateKey>,
+    @correlation() c?: string,
+  ) {
     return this.objects.delete(objectId, key, body, c);
   }
 
   @NatsRequest(IncrementStateValue)
-  incrementOverNats(@Payload() { objectId, key, ...body }: RequestData<typeof IncrementStateValue>, @correlation() c?: string) {
+  incrementOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof IncrementStateValue>,
+    @correlation() c?: string,
+  ) {
     return this.objects.increment(objectId, key, body, c);
   }
 
   @NatsRequest(AppendStateValue)
-  appendOverNats(@Payload() { objectId, key, ...body }: RequestData<typeof AppendStateValue>, @correlation() c?: string) {
+  appendOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof AppendStateValue>,
+    @correlation() c?: string,
+  ) {
     return this.objects.append(objectId, key, body, c);
   }
 
   @NatsRequest(LockStateObject)
-  lockOverNats(@Payload() { objectId, lock, ...body }: RequestData<typeof LockStateObject>, @correlation() c?: string) {
+  lockOverNats(
+    @Payload() { objectId, lock, ...body }: RequestData<typeof LockStateObject>,
+    @correlation() c?: string,
+  ) {
     return this.objects.lock(objectId, lock, body, c);
   }
 
   @NatsRequest(UnlockStateObject)
-  unlockOverNats(@Payload() { objectId, lock, ...body }: RequestData<typeof UnlockStateObject>, @correlation() c?: string) {
+  unlockOverNats(
+    @Payload() { objectId, lock, ...body }: RequestData<typeof UnlockStateObject>,
+    @correlation() c?: string,
+  ) {
     return this.objects.unlock(objectId, lock, body, c);
   }
 }

@@ -91,7 +91,9 @@ describe('state object ownership as edges come and go (real NATS + PostgreSQL)',
       else expect(after[i]).toBe(before[i]);
     });
     // The body and the object's history are untouched by the move; only the version counts it.
-    const moved = await json(await fetch(`${state.url}/state-objects/${onDraining[0]}`, { headers: authorized }));
+    const moved = await json(
+      await fetch(`${state.url}/state-objects/${onDraining[0]}`, { headers: authorized }),
+    );
     expect(moved).toMatchObject({ body: { v: onDraining[0] }, version: 2 });
   });
 

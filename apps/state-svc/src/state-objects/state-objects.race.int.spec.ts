@@ -42,7 +42,9 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       Array.from({ length: 24 }, (_, i) => i + 1),
     );
     for (const instance of [0, 1] as const) {
-      const read = await json(await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`, { headers: authorized }));
+      const read = await json(
+        await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`, { headers: authorized }),
+      );
       expect(read).toMatchObject({ value: 24, version: 24 });
     }
   });
@@ -131,8 +133,9 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
         })
       ).status,
     ).toBe(200);
-    expect((await json(await fetch(`${pair.urls[0]}/state-objects/race-lapse/keys/a`, { headers: authorized }))).value).toBe(
-      'from fast',
-    );
+    expect(
+      (await json(await fetch(`${pair.urls[0]}/state-objects/race-lapse/keys/a`, { headers: authorized })))
+        .value,
+    ).toBe('from fast');
   });
 });

@@ -35,14 +35,25 @@ export class RequestClient {
     return new RequestClient(this.nc, this.subjects, { ...this.options, credential });
   }
 
-  async send<D extends RequestDefinition>(definition: D, data: z.input<D['data']>, options: SendOptions = {}): Promise<z.output<D['result']>> {
+  async send<D extends RequestDefinition>(
+    definition: D,
+    data: z.input<D['data']>,
+    options: SendOptions = {},
+  ): Promise<z.output<D['result']>> {
     return (await this.ask(definition, data, options)).data;
   }
 
   /** Like `send`, with the stream sequence the reply reports. */
-  async ask<D extends RequestDefinition>(definition: D, data: z.input<D['data']>, options: SendOptions = {}): Promise<Answer<z.output<D['result']>>> {
+  async ask<D extends RequestDefinition>(
+    definition: D,
+    data: z.input<D['data']>,
+    options: SendOptions = {},
+  ): Promise<Answer<z.output<D['result']>>> {
     const answer = await this.exchange(this.subjectOf(definition), envelope(data, options), options);
-    return { ...answer, data: parseWith<D['result']>(definition.result, answer.data, `${definition.name} result`) };
+    return {
+      ...answer,
+      data: parseWith<D['result']>(definition.result, answer.data, `${definition.name} result`),
+    };
   }
 
   /** For callers (and tests) that need to put arbitrary bytes on the wire. */
@@ -62,9 +73,15 @@ export class RequestClient {
     });
     const reply = parseWith(replySchema, msg.json(), 'reply');
     if (!reply.ok) {
-      throw new KailashError(reply.error.code as KailashError['code'], reply.error.message, reply.error.details);
+      throw new KailashError(
+        reply.error.code as KailashError['code'],
+        reply.error.message,
+        reply.error.details,
+      );
     }
-    return reply.sequence === undefined ? { data: reply.data } : { data: reply.data, sequence: reply.sequence };
+    return reply.sequence === undefined
+      ? { data: reply.data }
+      : { data: reply.data, sequence: reply.sequence };
   }
 }
 

@@ -26,7 +26,10 @@ export function requestSubject(subjects: SubjectSpace, definition: RequestDefini
 /** Parses a request message: size first, then JSON, then the envelope; errors name the field. */
 export function decodeRequest(msg: Msg, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES): RequestEnvelope {
   if (msg.data.length > maxPayloadBytes) {
-    throw new KailashError('PAYLOAD_TOO_LARGE', `request of ${msg.data.length} bytes exceeds ${maxPayloadBytes}`);
+    throw new KailashError(
+      'PAYLOAD_TOO_LARGE',
+      `request of ${msg.data.length} bytes exceeds ${maxPayloadBytes}`,
+    );
   }
   let raw: unknown;
   try {

@@ -20,11 +20,35 @@ export interface ServiceTopology {
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
   { service: 'state-svc', domain: STATE_DOMAIN, consumes: [STATE_DOMAIN], calls: [], telemetry: 'none' },
-  { service: 'coordination-svc', domain: 'coord', consumes: [STATE_DOMAIN, 'warming', 'monitor', 'migration', 'resource'], calls: [], telemetry: 'none' },
-  { service: 'warming-svc', domain: 'warming', consumes: [STATE_DOMAIN], calls: [STATE_DOMAIN], telemetry: 'consume' },
+  {
+    service: 'coordination-svc',
+    domain: 'coord',
+    consumes: [STATE_DOMAIN, 'warming', 'monitor', 'migration', 'resource'],
+    calls: [],
+    telemetry: 'none',
+  },
+  {
+    service: 'warming-svc',
+    domain: 'warming',
+    consumes: [STATE_DOMAIN],
+    calls: [STATE_DOMAIN],
+    telemetry: 'consume',
+  },
   { service: 'monitor-svc', domain: 'monitor', consumes: [STATE_DOMAIN], calls: [], telemetry: 'consume' },
-  { service: 'migration-svc', domain: 'migration', consumes: [STATE_DOMAIN], calls: [STATE_DOMAIN], telemetry: 'none' },
-  { service: 'resource-svc', domain: 'resource', consumes: [STATE_DOMAIN, 'monitor'], calls: [STATE_DOMAIN], telemetry: 'none' },
+  {
+    service: 'migration-svc',
+    domain: 'migration',
+    consumes: [STATE_DOMAIN],
+    calls: [STATE_DOMAIN],
+    telemetry: 'none',
+  },
+  {
+    service: 'resource-svc',
+    domain: 'resource',
+    consumes: [STATE_DOMAIN, 'monitor'],
+    calls: [STATE_DOMAIN],
+    telemetry: 'none',
+  },
   { service: 'edge-agent', consumes: [], calls: [STATE_DOMAIN, 'migration'], telemetry: 'publish' },
 ];
 

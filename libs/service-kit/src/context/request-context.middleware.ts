@@ -17,7 +17,9 @@ export function requestContextMiddleware(request: Request, response: Response, n
     if (typeof given !== 'string' || !/^\d{1,16}$/.test(given) || !Number.isSafeInteger(minSequence)) {
       const message = `${SEQUENCE_HEADERS.minSequence}: must be a stream sequence (a non-negative integer)`;
       const [status, body] = toErrorResponse(
-        new KailashError('VALIDATION_FAILED', `invalid header ${message}`, { issues: [{ field: SEQUENCE_HEADERS.minSequence, message }] }),
+        new KailashError('VALIDATION_FAILED', `invalid header ${message}`, {
+          issues: [{ field: SEQUENCE_HEADERS.minSequence, message }],
+        }),
       );
       response.status(status).json({ error: body });
       return;

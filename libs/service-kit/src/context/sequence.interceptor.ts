@@ -18,7 +18,8 @@ export class SequenceInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
       tap(() => {
-        if (scope.lastSequence !== undefined && !response.headersSent) response.setHeader(SEQUENCE_HEADERS.sequence, String(scope.lastSequence));
+        if (scope.lastSequence !== undefined && !response.headersSent)
+          response.setHeader(SEQUENCE_HEADERS.sequence, String(scope.lastSequence));
       }),
     );
   }

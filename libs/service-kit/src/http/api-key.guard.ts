@@ -42,7 +42,10 @@ export class ApiKeyGuard implements CanActivate {
     if (isRead === undefined || OPEN_CONTROLLERS.has(context.getClass())) return true;
     if (credential === undefined) {
       if (isRead && this.readsOpen) return true;
-      throw new KailashError('UNAUTHORIZED', `Authorization: Bearer <api key> is required for ${isRead ? 'reads' : 'changes'}`);
+      throw new KailashError(
+        'UNAUTHORIZED',
+        `Authorization: Bearer <api key> is required for ${isRead ? 'reads' : 'changes'}`,
+      );
     }
     const principal = this.principalOf(Buffer.from(credential));
     if (!principal) throw new KailashError('UNAUTHORIZED', 'the API key is not valid');
@@ -54,11 +57,17 @@ export class ApiKeyGuard implements CanActivate {
   private requestOf(context: ExecutionContext): { credential?: string; isRead: boolean } | undefined {
     if (context.getType() === 'http') {
       const request = context.switchToHttp().getRequest<Request>();
-      return { credential: /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1], isRead: SAFE_METHODS.has(request.method) };
+      return {
+        credential: /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1],
+        isRead: SAFE_METHODS.has(request.method),
+      };
     }
     if (context.getType() === 'rpc') {
       const rpc = context.switchToRpc().getContext<unknown>();
-      const definition = this.reflector.get<RequestDefinition | undefined>(REQUEST_DEFINITION, context.getHandler());
+      const definition = this.reflector.get<RequestDefinition | undefined>(
+        REQUEST_DEFINITION,
+        context.getHandler(),
+      );
       if (!(rpc instanceof NatsRequestContext) || !definition) return undefined;
       return { credential: rpc.getCredential(), isRead: definition.kind === 'query' };
     }

@@ -22,12 +22,26 @@ export function toErrorResponse(exception: unknown): [number, ErrorBody] {
   if (isKailashError(exception)) return [exception.httpStatus, exception.toBody()];
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    return [status, { code: STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'), message: exception.message }];
+    return [
+      status,
+      {
+        code: STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'),
+        message: exception.message,
+      },
+    ];
   }
   const parserError = exception as { type?: string; status?: number; message?: string };
-  if (parserError.type === 'entity.too.large') return [413, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' }];
+  if (parserError.type === 'entity.too.large')
+    return [413, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' }];
   if (parserError.type === 'entity.parse.failed') {
-    return [400, { code: 'VALIDATION_FAILED', message: 'invalid body: (root): not valid JSON', details: { issues: [{ field: '(root)', message: 'not valid JSON' }] } }];
+    return [
+      400,
+      {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid body: (root): not valid JSON',
+        details: { issues: [{ field: '(root)', message: 'not valid JSON' }] },
+      },
+    ];
   }
   return [500, { code: 'INTERNAL', message: 'internal error' }];
 }

@@ -35,12 +35,19 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
     ...(service.domain ? [`${ns}.${service.domain}.cmd.>`, `${ns}.${service.domain}.qry.>`] : []),
     '_INBOX.>',
   ];
-  return { publish: { allow: unique(publish) }, subscribe: { allow: unique(subscribe) }, allow_responses: true };
+  return {
+    publish: { allow: unique(publish) },
+    subscribe: { allow: unique(subscribe) },
+    allow_responses: true,
+  };
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
-const streamAdministration = (stream: string): string[] => [`$JS.API.STREAM.CREATE.${stream}`, `$JS.API.STREAM.UPDATE.${stream}`];
+const streamAdministration = (stream: string): string[] => [
+  `$JS.API.STREAM.CREATE.${stream}`,
+  `$JS.API.STREAM.UPDATE.${stream}`,
+];
 
 /** Reading a stream: its info, message gets, and consumers of its own (create, info, fetch, ack, delete). */
 const streamReading = (stream: string): string[] => [

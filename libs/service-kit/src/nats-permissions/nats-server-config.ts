@@ -20,7 +20,8 @@ export interface NatsServerConfigOptions {
 }
 
 /** The environment variable holding a service's NATS password, e.g. `NATS_PASSWORD_STATE_SVC`. */
-export const passwordVariable = (service: string): string => `NATS_PASSWORD_${service.replace(/-/g, '_').toUpperCase()}`;
+export const passwordVariable = (service: string): string =>
+  `NATS_PASSWORD_${service.replace(/-/g, '_').toUpperCase()}`;
 
 /**
  * A nats-server configuration: one account with JetStream, one user per service with the subject
@@ -50,7 +51,8 @@ export function natsServerConfig(options: NatsServerConfigOptions): string {
 function secret(password: string | { readonly env: string }): string {
   if (typeof password !== 'string') return `$${password.env}`;
   // Written as a JSON string: a password may not hold characters the config parser would misread.
-  if (!/^[A-Za-z0-9_\-.~+/=]{16,256}$/.test(password)) throw new Error('a NATS password must be 16-256 of A-Z a-z 0-9 _ - . ~ + / =');
+  if (!/^[A-Za-z0-9_\-.~+/=]{16,256}$/.test(password))
+    throw new Error('a NATS password must be 16-256 of A-Z a-z 0-9 _ - . ~ + / =');
   return password;
 }
 

@@ -20,7 +20,10 @@ export class NatsEnvelopeClient extends ClientProxy {
   }
 
   /** Typed `send`: the pattern is a request definition of the contracts. */
-  request<D extends RequestDefinition>(definition: D, data: z.input<D['data']>): Observable<z.output<D['result']>> {
+  request<D extends RequestDefinition>(
+    definition: D,
+    data: z.input<D['data']>,
+  ): Observable<z.output<D['result']>> {
     return this.send(definition, data);
   }
 
@@ -30,7 +33,9 @@ export class NatsEnvelopeClient extends ClientProxy {
   }
 
   /** …nor to close: the service drains its connection at shutdown. */
-  close(): void {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 
   unwrap<T>(): T {
     return this.requests as T;
@@ -47,6 +52,8 @@ export class NatsEnvelopeClient extends ClientProxy {
   }
 
   protected dispatchEvent(): Promise<never> {
-    return Promise.reject(new Error('events travel on JetStream through the EventPublisher, not this client'));
+    return Promise.reject(
+      new Error('events travel on JetStream through the EventPublisher, not this client'),
+    );
   }
 }

@@ -3,7 +3,14 @@ import { Logger } from '@nestjs/common';
 import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
 import { Server } from '@nestjs/microservices';
 import type { RequestScope } from '@kailash/backbone';
-import { decodeRequest, DEFAULT_MAX_PAYLOAD_BYTES, errorReply, okReply, RequestContext, requestSubject } from '@kailash/backbone';
+import {
+  decodeRequest,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  errorReply,
+  okReply,
+  RequestContext,
+  requestSubject,
+} from '@kailash/backbone';
 import type { Reply, RequestDefinition, RequestEnvelope, SubjectSpace } from '@kailash/contracts';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
@@ -71,15 +78,19 @@ export class NatsEnvelopeServer extends Server implements CustomTransportStrateg
 
   private subscribe(handler: MessageHandler): void {
     const definition = (handler.extras as { definition?: RequestDefinition } | undefined)?.definition;
-    if (!definition) throw new Error('a NATS handler needs @NatsRequest(definition), not a bare @MessagePattern');
+    if (!definition)
+      throw new Error('a NATS handler needs @NatsRequest(definition), not a bare @MessagePattern');
     const subject = requestSubject(this.options.subjects, definition);
     const subscription = this.options.nc.subscribe(subject, {
       queue: this.options.queue,
       callback: (error, msg) => {
-        if (error) return this.logger.error({ msg: 'request subscription failed', subject, error: String(error) });
+        if (error)
+          return this.logger.error({ msg: 'request subscription failed', subject, error: String(error) });
         // A reply can fail (connection closing mid-request); that must never become an unhandled rejection.
         const work = this.serve(definition, handler, msg)
-          .catch((failure: unknown) => this.logger.warn({ msg: 'could not reply', subject, error: String(failure) }))
+          .catch((failure: unknown) =>
+            this.logger.warn({ msg: 'could not reply', subject, error: String(failure) }),
+          )
           .finally(() => this.inFlight.delete(work));
         this.inFlight.add(work);
       },
@@ -103,11 +114,20 @@ export class NatsEnvelopeServer extends Server implements CustomTransportStrateg
     } catch (error) {
       return errorReply(toErrorResponse(error)[1]);
     }
-    const scope: RequestScope = { correlationId: envelope.correlationId ?? randomUUID(), minSequence: envelope.minSequence };
+    const scope: RequestScope = {
+      correlationId: envelope.correlationId ?? randomUUID(),
+      minSequence: envelope.minSequence,
+    };
     return RequestContext.run(scope, () => this.handle(definition, handler, msg, envelope, scope));
   }
 
-  private async handle(definition: RequestDefinition, handler: MessageHandler, msg: Msg, envelope: RequestEnvelope, scope: RequestScope): Promise<Reply> {
+  private async handle(
+    definition: RequestDefinition,
+    handler: MessageHandler,
+    msg: Msg,
+    envelope: RequestEnvelope,
+    scope: RequestScope,
+  ): Promise<Reply> {
     const started = performance.now();
     let reply: Reply;
     try {

@@ -1,5 +1,11 @@
 import { Writable } from 'node:stream';
-import type { CallHandler, DynamicModule, ExecutionContext, INestApplication, NestInterceptor } from '@nestjs/common';
+import type {
+  CallHandler,
+  DynamicModule,
+  ExecutionContext,
+  INestApplication,
+  NestInterceptor,
+} from '@nestjs/common';
 import { Body, Controller, Injectable, Logger, Module, Post, UseInterceptors } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { Payload } from '@nestjs/microservices';
@@ -66,12 +72,20 @@ class DemoController {
   constructor(private readonly demo: DemoService) {}
 
   @Post('greet')
-  greetOverHttp(@Body(new ZodPipe(Greet.data)) body: RequestData<typeof Greet>, @Principal() by: string, @CorrelationId() id: string | undefined) {
+  greetOverHttp(
+    @Body(new ZodPipe(Greet.data)) body: RequestData<typeof Greet>,
+    @Principal() by: string,
+    @CorrelationId() id: string | undefined,
+  ) {
     return this.demo.greet(body.name, by, id);
   }
 
   @NatsRequest(Greet)
-  greetOverNats(@Payload() data: RequestData<typeof Greet>, @Principal() by: string, @CorrelationId() id: string | undefined) {
+  greetOverNats(
+    @Payload() data: RequestData<typeof Greet>,
+    @Principal() by: string,
+    @CorrelationId() id: string | undefined,
+  ) {
     return this.demo.greet(data.name, by, id);
   }
 
@@ -92,7 +106,12 @@ class DemoController {
   }
 }
 
-function demoModule(config: ServiceConfig, nc: NatsConnection, subjects: SubjectSpace, logs: Writable): DynamicModule {
+function demoModule(
+  config: ServiceConfig,
+  nc: NatsConnection,
+  subjects: SubjectSpace,
+  logs: Writable,
+): DynamicModule {
   @Module({})
   class DemoModule {}
   return {
@@ -105,7 +124,8 @@ function demoModule(config: ServiceConfig, nc: NatsConnection, subjects: Subject
       { provide: SERVICE_CONFIG, useValue: config },
       {
         provide: NatsEnvelopeServer,
-        useFactory: () => new NatsEnvelopeServer({ nc, subjects, queue: 'demo', maxPayloadBytes: 1024, maxInFlight: 2 }),
+        useFactory: () =>
+          new NatsEnvelopeServer({ nc, subjects, queue: 'demo', maxPayloadBytes: 1024, maxInFlight: 2 }),
       },
       { provide: APP_GUARD, useClass: ApiKeyGuard },
       { provide: APP_FILTER, useClass: ErrorFilter },
@@ -125,14 +145,20 @@ interface DemoApp {
 async function startDemo(nc: NatsConnection, env: Record<string, string>): Promise<DemoApp> {
   const namespace = uniqueName('tr');
   const subjects = new SubjectSpace(namespace);
-  const config = loadServiceConfig('demo-svc', { port: 0, database: 'unused' }, {
-    API_KEYS: `alice:${ALICE_KEY},bob:bob-key-01234567890`,
-    KAILASH_NAMESPACE: namespace,
-    HOST: '127.0.0.1',
-    ...env,
-  });
+  const config = loadServiceConfig(
+    'demo-svc',
+    { port: 0, database: 'unused' },
+    {
+      API_KEYS: `alice:${ALICE_KEY},bob:bob-key-01234567890`,
+      KAILASH_NAMESPACE: namespace,
+      HOST: '127.0.0.1',
+      ...env,
+    },
+  );
   const lines: string[] = [];
-  const logs = new Writable({ write: (chunk, _encoding, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()) });
+  const logs = new Writable({
+    write: (chunk, _encoding, done) => (lines.push(...String(chunk).split('\n').filter(Boolean)), done()),
+  });
   const app = await NestFactory.create(demoModule(config, nc, subjects, logs), { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   useRequestContext(app);
@@ -165,15 +191,26 @@ describe('NatsEnvelopeServer: Nest handlers over real NATS request/reply', () =>
   it('serves a @NatsRequest handler through the guard, pipe, interceptor and filter its REST twin uses', async () => {
     CountingInterceptor.seen.length = 0;
     const answer = await demo.alice.ask(Greet, { name: 'edge' }, { correlationId: 'corr-nats-1' });
-    expect(answer).toEqual({ data: { greeting: 'hello edge', by: 'alice', correlationId: 'corr-nats-1' }, sequence: 42 });
+    expect(answer).toEqual({
+      data: { greeting: 'hello edge', by: 'alice', correlationId: 'corr-nats-1' },
+      sequence: 42,
+    });
 
     const response = await fetch(`${demo.url}/demo/greet`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_KEY}`, 'x-correlation-id': 'corr-http-1' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ALICE_KEY}`,
+        'x-correlation-id': 'corr-http-1',
+      },
       body: JSON.stringify({ name: 'edge' }),
     });
     expect(response.status).toBe(201);
-    expect(await response.json()).toEqual({ greeting: 'hello edge', by: 'alice', correlationId: 'corr-http-1' });
+    expect(await response.json()).toEqual({
+      greeting: 'hello edge',
+      by: 'alice',
+      correlationId: 'corr-http-1',
+    });
     expect(response.headers.get('kailash-sequence')).toBe('42');
     expect(CountingInterceptor.seen).toEqual(['rpc:greetOverNats', 'http:greetOverHttp']);
   });
@@ -188,38 +225,64 @@ describe('NatsEnvelopeServer: Nest handlers over real NATS request/reply', () =>
     expect((await post({ 'x-correlation-id': 'corr-http-log' })).status).toBe(201);
     const lines = demo.logLines().filter((line) => line['correlationId'] === 'corr-http-log');
     expect(lines).toEqual(
-      expect.arrayContaining([expect.objectContaining({ msg: 'greeting' }), expect.objectContaining({ msg: 'request completed' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ msg: 'greeting' }),
+        expect.objectContaining({ msg: 'request completed' }),
+      ]),
     );
     const bad = await post({ 'kailash-min-sequence': '-3' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]?.field).toBe('kailash-min-sequence');
+    expect(
+      ((await bad.json()) as { error: { details: { issues: { field: string }[] } } }).error.details.issues[0]
+        ?.field,
+    ).toBe('kailash-min-sequence');
   });
 
   it('answers bad data with VALIDATION_FAILED naming the field, as the REST pipe does', async () => {
-    await expect(demo.alice.send(Greet, { name: '' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/name: /) });
-    await expect(demo.alice.sendRaw(demo.alice.subjectOf(Greet), '{"data":')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(demo.alice.sendRaw(demo.alice.subjectOf(Greet), { data: { name: 'x' }, actor: 'lease-expiry' })).rejects.toThrow(
-      /actor: unknown field/,
-    );
+    await expect(demo.alice.send(Greet, { name: '' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/name: /),
+    });
+    await expect(demo.alice.sendRaw(demo.alice.subjectOf(Greet), '{"data":')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(
+      demo.alice.sendRaw(demo.alice.subjectOf(Greet), { data: { name: 'x' }, actor: 'lease-expiry' }),
+    ).rejects.toThrow(/actor: unknown field/);
     const error = await demo.alice.send(Greet, { name: '' }).catch((failure: unknown) => failure);
     expect(error).toBeInstanceOf(KailashError);
   });
 
   it('refuses a command without a credential or with an unknown one, before the handler runs', async () => {
     CountingInterceptor.seen.length = 0;
-    await expect(demo.anonymous.send(Greet, { name: 'x' })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/changes/) });
-    await expect(demo.anonymous.as('not-a-key-0123456789').send(Greet, { name: 'x' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(demo.anonymous.send(Greet, { name: 'x' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/changes/),
+    });
+    await expect(demo.anonymous.as('not-a-key-0123456789').send(Greet, { name: 'x' })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
     expect(CountingInterceptor.seen).toEqual([]);
   });
 
   it('refuses an anonymous query when READ_AUTH is required (the default), and fills the scope for a keyed one', async () => {
-    await expect(demo.anonymous.send(Peek, {})).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/reads/) });
-    expect(await demo.alice.send(Peek, {}, { minSequence: 17 })).toEqual({ principal: 'alice', minSequence: 17 });
-    await expect(demo.alice.sendRaw(demo.alice.subjectOf(Peek), { data: {}, minSequence: -1 })).rejects.toThrow(/minSequence/);
+    await expect(demo.anonymous.send(Peek, {})).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/reads/),
+    });
+    expect(await demo.alice.send(Peek, {}, { minSequence: 17 })).toEqual({
+      principal: 'alice',
+      minSequence: 17,
+    });
+    await expect(
+      demo.alice.sendRaw(demo.alice.subjectOf(Peek), { data: {}, minSequence: -1 }),
+    ).rejects.toThrow(/minSequence/);
   });
 
   it('refuses an oversized request and hides internal errors behind INTERNAL', async () => {
-    await expect(demo.alice.send(Greet, { name: 'x'.repeat(2000) })).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    await expect(demo.alice.send(Greet, { name: 'x'.repeat(2000) })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
     const crash = demo.alice.send(Crash, {});
     await expect(crash).rejects.toMatchObject({ code: 'INTERNAL' });
     await expect(crash).rejects.not.toThrow(/secret/);
@@ -231,19 +294,32 @@ describe('NatsEnvelopeServer: Nest handlers over real NATS request/reply', () =>
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ msg: 'greeting', name: 'logged' }),
-        expect.objectContaining({ msg: 'request completed', subject: demo.alice.subjectOf(Greet), principal: 'alice', outcome: 'ok' }),
+        expect.objectContaining({
+          msg: 'request completed',
+          subject: demo.alice.subjectOf(Greet),
+          principal: 'alice',
+          outcome: 'ok',
+        }),
       ]),
     );
   });
 
   it('offers a Nest ClientProxy speaking the same protocol', async () => {
     const client = new NatsEnvelopeClient(demo.alice);
-    expect(await lastValueFrom(client.request(Greet, { name: 'proxy' }))).toMatchObject({ greeting: 'hello proxy', by: 'alice' });
-    await expect(lastValueFrom(new NatsEnvelopeClient(demo.anonymous).request(Greet, { name: 'x' }))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await lastValueFrom(client.request(Greet, { name: 'proxy' }))).toMatchObject({
+      greeting: 'hello proxy',
+      by: 'alice',
+    });
+    await expect(
+      lastValueFrom(new NatsEnvelopeClient(demo.anonymous).request(Greet, { name: 'x' })),
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('sheds load beyond maxInFlight with UNAVAILABLE, then drains: requests in hand finish, no new ones are taken', async () => {
-    const held = [demo.alice.send(Wait, {}, { timeoutMs: 10_000 }), demo.alice.send(Wait, {}, { timeoutMs: 10_000 })];
+    const held = [
+      demo.alice.send(Wait, {}, { timeoutMs: 10_000 }),
+      demo.alice.send(Wait, {}, { timeoutMs: 10_000 }),
+    ];
     await waitFor(() => releases.length === 2);
     await expect(demo.alice.send(Greet, { name: 'late' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
 
@@ -251,7 +327,9 @@ describe('NatsEnvelopeServer: Nest handlers over real NATS request/reply', () =>
     releases.splice(0).forEach((release) => release());
     await expect(Promise.all(held)).resolves.toEqual([{}, {}]);
     await drained;
-    await expect(demo.alice.send(Greet, { name: 'after' }, { timeoutMs: 2_000 })).rejects.toThrow(/no responders|timeout/i);
+    await expect(demo.alice.send(Greet, { name: 'after' }, { timeoutMs: 2_000 })).rejects.toThrow(
+      /no responders|timeout/i,
+    );
   });
 });
 
