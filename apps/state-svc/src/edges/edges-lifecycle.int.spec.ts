@@ -104,6 +104,14 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.details.issues[0].field).toBe('to');
     expect((await post('/edges/ghost/transitions', { to: 'warming', reason: 'x' })).status).toBe(404);
+    // The actor is the authenticated key's name: a caller cannot claim one, a system actor least of all.
+    const claimed = await post('/edges/par-1/transitions', {
+      to: 'draining',
+      reason: 'x',
+      actor: 'lease-expiry',
+    });
+    expect(claimed.status).toBe(400);
+    expect((await json(claimed)).error.details.issues[0].field).toBe('actor');
     const badId = await get('/edges/has.dot');
     expect(badId.status).toBe(400);
     expect((await json(badId)).error.details.issues[0].field).toBe('edgeId');
