@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './test-nats';
 export * from './free-port';
 export * from './test-clock';
+export * from './nats-server';
