@@ -12,7 +12,7 @@ describe('seededRandom', () => {
     const values = draws(seededRandom(7), 10_000);
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
     const bins = new Array<number>(10).fill(0);
-    for (const v of values) bins[Math.floor(v * 10)]! += 1;
+    for (const v of values) bins[Math.floor(v * 10)] = (bins[Math.floor(v * 10)] ?? 0) + 1;
     for (const count of bins) expect(count).toBeGreaterThan(900);
   });
 });
