@@ -55,6 +55,7 @@ export default [
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('state', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing', 'random']),
             layer('deploy', []),
+            layer('scripts', []),
           ],
         },
       ],
