@@ -84,16 +84,16 @@ for service in "${services[@]}"; do check_port "$service"; done
 say "ports free: $(for s in "${services[@]}"; do printf '%s %s  ' "$s" "${ports[$s]}"; done)"
 
 # --- long steps print a heartbeat, so a slow install is never silent -------------------------------
-run_with_heartbeat() { # label log command…
-  local label=$1 log=$2 pid last=$SECONDS
-  shift 2
+run_with_heartbeat() { # label progress-command log command…
+  local label=$1 progress=$2 log=$3 pid last=$SECONDS
+  shift 3
   "$@" >>"$log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     if ((SECONDS - last >= HEARTBEAT_S)); then
       last=$SECONDS
-      say "… still $label ($(wc -l <"$log") lines in $log)"
+      say "… still $label ($($progress))"
     fi
   done
   wait "$pid"
@@ -103,7 +103,8 @@ mkdir -p var/log
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing dependencies (npm ci; its output goes to var/log/npm-ci.log)"
   : >var/log/npm-ci.log
-  if ! run_with_heartbeat "installing dependencies" var/log/npm-ci.log npm ci --no-audit --no-fund; then
+  installed() { echo "$(find node_modules -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) entries in node_modules so far"; }
+  if ! run_with_heartbeat "installing dependencies" installed var/log/npm-ci.log npm ci --no-audit --no-fund; then
     tail -n 30 var/log/npm-ci.log >&2
     fail "npm ci failed (var/log/npm-ci.log)"
   fi
