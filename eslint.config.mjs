@@ -34,7 +34,7 @@ export default [
     rules: {
       // The architecture, project by project (tags in each project.json): apps never import apps,
       // libraries never import apps, each library names the libraries below it, and the pure core
-      // (HLC, random, contracts, Raft, analytics) imports no framework, transport or database.
+      // (HLC, random, contracts, leasing, Raft, analytics) imports no framework, transport or database.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -50,10 +50,11 @@ export default [
             pure('raft', []),
             pure('analytics', ['random']),
             pure('contracts', ['hlc']),
+            pure('leasing', ['contracts']),
             layer('testing', ['contracts', 'hlc']),
             layer('backbone', ['contracts', 'hlc', 'testing']),
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
-            layer('state', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing', 'random']),
+            layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),
             layer('deploy', []),
             layer('scripts', []),
           ],
