@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { testPostgresUrl } from './environment';
 import { uniqueName } from './unique-name';
 
@@ -26,4 +26,15 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       await admin.end();
     },
   };
+}
+
+/** Drops a test database, whoever created it and whoever is still connected to it. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: testPostgresUrl('postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
