@@ -5,7 +5,10 @@ import { z } from 'zod';
 import { DeciderSpec } from './decider-spec';
 
 // A counter that may not go above a limit: enough of a decider to hold the spec to its word.
-const Incremented = defineEvent('counter.incremented', { aggregateType: 'counter', data: z.object({ by: z.number() }) });
+const Incremented = defineEvent('counter.incremented', {
+  aggregateType: 'counter',
+  data: z.object({ by: z.number() }),
+});
 const Reset = defineEvent('counter.reset', { aggregateType: 'counter', data: z.object({}) });
 type Command = { type: 'Increment'; by: number } | { type: 'Reset' };
 const LIMIT = 10;
@@ -15,7 +18,8 @@ const counter = {
   evolve: (state: number, event: EventEnvelope) =>
     event.type === 'counter.incremented' ? state + (event.data as { by: number }).by : 0,
   decide: (command: Command, state: number): readonly EventDraft[] => {
-    if (command.type === 'Reset') return state === 0 ? [] : [{ definition: Reset, aggregateId: 'c', data: {} }];
+    if (command.type === 'Reset')
+      return state === 0 ? [] : [{ definition: Reset, aggregateId: 'c', data: {} }];
     if (state + command.by > LIMIT)
       throw new KailashError('CONFLICT', 'over the limit', { limit: LIMIT, current: state });
     return [{ definition: Incremented, aggregateId: 'c', data: { by: command.by } }];
@@ -25,8 +29,13 @@ const incremented = (by: number) => ({ type: 'counter.incremented', data: { by }
 
 describe('DeciderSpec', () => {
   it('folds the given events and compares the decided ones', () => {
-    DeciderSpec.for(counter).given([incremented(4), incremented(5)]).when({ type: 'Increment', by: 1 }).then([incremented(1)]);
-    DeciderSpec.for(counter).when({ type: 'Increment', by: 10 }).then([incremented(10)]);
+    DeciderSpec.for(counter)
+      .given([incremented(4), incremented(5)])
+      .when({ type: 'Increment', by: 1 })
+      .then([incremented(1)]);
+    DeciderSpec.for(counter)
+      .when({ type: 'Increment', by: 10 })
+      .then([incremented(10)]);
   });
 
   it('accepts drafts as given events, and a function for custom assertions', () => {
@@ -40,9 +49,15 @@ describe('DeciderSpec', () => {
 
   it('fails when other events are decided, naming both', () => {
     expect(() =>
-      DeciderSpec.for(counter).when({ type: 'Increment', by: 2 }).then([incremented(3)]),
-    ).toThrow(/expected: \[ \{ type: 'counter.incremented', data: \{ by: 3 \} \} \]\ndecided: {2}\[ \{ type: 'counter.incremented', data: \{ by: 2 \} \} \]/);
-    expect(() => DeciderSpec.for(counter).when({ type: 'Increment', by: 2 }).thenNothing()).toThrow(/decided other events/);
+      DeciderSpec.for(counter)
+        .when({ type: 'Increment', by: 2 })
+        .then([incremented(3)]),
+    ).toThrow(
+      /expected: \[ \{ type: 'counter.incremented', data: \{ by: 3 \} \} \]\ndecided: {2}\[ \{ type: 'counter.incremented', data: \{ by: 2 \} \} \]/,
+    );
+    expect(() => DeciderSpec.for(counter).when({ type: 'Increment', by: 2 }).thenNothing()).toThrow(
+      /decided other events/,
+    );
   });
 
   it('thenNothing holds when the command changes nothing', () => {
@@ -50,10 +65,16 @@ describe('DeciderSpec', () => {
   });
 
   it('thenThrows checks the code and the given details', () => {
-    const overLimit = DeciderSpec.for(counter).given([incremented(9)]).when({ type: 'Increment', by: 2 });
+    const overLimit = DeciderSpec.for(counter)
+      .given([incremented(9)])
+      .when({ type: 'Increment', by: 2 });
     overLimit.thenThrows('CONFLICT', { limit: 10 });
-    expect(() => overLimit.thenThrows('NOT_FOUND')).toThrow(/expected NOT_FOUND, got CONFLICT: over the limit/);
-    expect(() => overLimit.thenThrows('CONFLICT', { current: 3 })).toThrow(/expected them to include \{ current: 3 \}/);
+    expect(() => overLimit.thenThrows('NOT_FOUND')).toThrow(
+      /expected NOT_FOUND, got CONFLICT: over the limit/,
+    );
+    expect(() => overLimit.thenThrows('CONFLICT', { current: 3 })).toThrow(
+      /expected them to include \{ current: 3 \}/,
+    );
     expect(() => overLimit.then([])).toThrow(/the command was refused/);
   });
 
@@ -64,7 +85,14 @@ describe('DeciderSpec', () => {
   });
 
   it('thenThrows fails on an error that is not a KailashError', () => {
-    const broken = { ...counter, decide: (): readonly EventDraft[] => { throw new TypeError('bug'); } };
-    expect(() => DeciderSpec.for(broken).when({ type: 'Reset' }).thenThrows('CONFLICT')).toThrow(/expected a KailashError CONFLICT, got TypeError: bug/);
+    const broken = {
+      ...counter,
+      decide: (): readonly EventDraft[] => {
+        throw new TypeError('bug');
+      },
+    };
+    expect(() => DeciderSpec.for(broken).when({ type: 'Reset' }).thenThrows('CONFLICT')).toThrow(
+      /expected a KailashError CONFLICT, got TypeError: bug/,
+    );
   });
 });

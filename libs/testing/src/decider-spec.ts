@@ -39,7 +39,9 @@ export class DeciderSpec<State, Command, E extends EventEnvelope> {
   }
 
   when(command: Command): DeciderOutcome {
-    const state = this.history.map(toEnvelope).reduce((s, e) => this.decider.evolve(s, e as E), this.decider.initialState());
+    const state = this.history
+      .map(toEnvelope)
+      .reduce((s, e) => this.decider.evolve(s, e as E), this.decider.initialState());
     try {
       return new DeciderOutcome({ events: this.decider.decide(command, state).map(typeAndData) });
     } catch (error) {
@@ -59,7 +61,9 @@ export class DeciderOutcome {
     if (typeof expected === 'function') return expected(events);
     const want = expected.map(typeAndData);
     if (!isDeepStrictEqual(events, want))
-      throw new Error(`decided other events than expected\nexpected: ${show(want)}\ndecided:  ${show(events)}`);
+      throw new Error(
+        `decided other events than expected\nexpected: ${show(want)}\ndecided:  ${show(events)}`,
+      );
   }
 
   /** The command is accepted and changes nothing. */
@@ -72,14 +76,18 @@ export class DeciderOutcome {
     if ('events' in this.decided)
       throw new Error(`expected a refusal with ${code}, but it decided ${show(this.decided.events)}`);
     const { error } = this.decided;
-    if (!(error instanceof KailashError)) throw new Error(`expected a KailashError ${code}, got ${show(error)}`);
+    if (!(error instanceof KailashError))
+      throw new Error(`expected a KailashError ${code}, got ${show(error)}`);
     if (error.code !== code) throw new Error(`expected ${code}, got ${error.code}: ${error.message}`);
     if (details && !containsAll(error.details, details))
-      throw new Error(`${code} with details ${show(error.details)}, expected them to include ${show(details)}`);
+      throw new Error(
+        `${code} with details ${show(error.details)}, expected them to include ${show(details)}`,
+      );
   }
 
   private events(): readonly SpecEvent[] {
-    if ('error' in this.decided) throw new Error(`expected events, but the command was refused: ${show(this.decided.error)}`);
+    if ('error' in this.decided)
+      throw new Error(`expected events, but the command was refused: ${show(this.decided.error)}`);
     return this.decided.events;
   }
 }
@@ -97,7 +105,7 @@ function toEnvelope(event: SpecEvent, index: number): EventEnvelope {
     type,
     v: isDraft(event) ? event.definition.v : 1,
     aggregate: {
-      type: isDraft(event) ? event.definition.aggregateType : type.split('.')[0] ?? type,
+      type: isDraft(event) ? event.definition.aggregateType : (type.split('.')[0] ?? type),
       id: isDraft(event) ? event.aggregateId : 'given',
     },
     hlc: encodeHlc({ wallMs: Date.parse('2026-01-01T00:00:00.000Z') + index, logical: 0, nodeId: 'given' }),

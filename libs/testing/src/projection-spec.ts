@@ -129,7 +129,11 @@ export class ProjectionSpec {
   async close(): Promise<void> {
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     await withTimeout(this.runner.stop(), timeoutMs, 'stopping the projection runner');
-    await withTimeout(deleteStreamsWithPrefix(this.jsm, `${this.namespace.toUpperCase()}_`), timeoutMs, 'deleting the streams');
+    await withTimeout(
+      deleteStreamsWithPrefix(this.jsm, `${this.namespace.toUpperCase()}_`),
+      timeoutMs,
+      'deleting the streams',
+    );
     await withTimeout(this.nc.close(), timeoutMs, 'closing the NATS connection');
     await withTimeout(this.database.drop(), timeoutMs, 'dropping the database');
   }
@@ -137,7 +141,12 @@ export class ProjectionSpec {
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
 async function migrate(url: string, migrations: MixedList<Function>): Promise<void> {
-  const dataSource = await new DataSource({ type: 'postgres', url, migrations, migrationsTransactionMode: 'each' }).initialize();
+  const dataSource = await new DataSource({
+    type: 'postgres',
+    url,
+    migrations,
+    migrationsTransactionMode: 'each',
+  }).initialize();
   try {
     await dataSource.query(PROJECTION_CHECKPOINTS_DDL);
     await dataSource.runMigrations({ transaction: 'each' });

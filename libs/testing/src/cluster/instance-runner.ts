@@ -65,14 +65,18 @@ async function untilReady(child: ChildProcess, url: string, timeoutMs: number, o
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`the process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+      throw new Error(
+        `the process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`,
+      );
     const status = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
       (response) => response.status,
       () => 0,
     );
     if (status === 200) return;
     if (Date.now() > deadline)
-      throw new Error(`the process was not ready within ${timeoutMs} ms (last status ${status}):\n${output()}`);
+      throw new Error(
+        `the process was not ready within ${timeoutMs} ms (last status ${status}):\n${output()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -131,7 +131,7 @@ export interface ServiceCluster {
   lastSequence(): Promise<number>;
   /** Resolves once `projection`'s checkpoint reached `sequence` (a sequence it consumes). */
   waitForProjection(projection: string, sequence: number, timeoutMs?: number): Promise<void>;
-  /** Stops every instance, deletes the namespace's streams, drops the database; every step bounded. */
+  /** Stops every instance, deletes the namespace's streams, drops the database; every step bounded. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -149,6 +149,7 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
   const authorized = { 'content-type': 'application/json', authorization: `Bearer ${apiKey.key}` };
   const running: ServiceInstance[] = [];
   let pool: Pool | undefined;
+  let closing: Promise<void> | undefined;
   let started = 0;
 
   const clusterEnv = (instanceId: string): InstanceEnv => ({
@@ -251,7 +252,11 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
     },
     start,
     storedEvents: (select = {}) =>
-      readStoredEvents(jsm, stream, typeof select === 'string' ? select : filterOf(subjects, options.domain, select)),
+      readStoredEvents(
+        jsm,
+        stream,
+        typeof select === 'string' ? select : filterOf(subjects, options.domain, select),
+      ),
     lastSequence: async () => {
       try {
         return (await jsm.streams.info(stream)).state.last_seq;
@@ -267,18 +272,22 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
         timeoutMs,
       );
     },
-    close: async () => {
-      const failures: unknown[] = [];
-      const step = (work: () => Promise<unknown>, what: string) =>
-        withTimeout(work(), timeouts.cleanupMs, what).catch((error: unknown) => void failures.push(error));
-      await Promise.all([...running].map((instance) => step(() => instance.stop(), `stopping ${instance.instanceId}`)));
-      await step(() => deleteStreamsWithPrefix(jsm, `${namespace.toUpperCase()}_`), 'deleting the streams');
-      await step(() => nc.close(), 'closing the NATS connection');
-      await step(async () => pool?.end(), 'closing the database pool');
-      await step(() => dropTestDatabase(databaseName), 'dropping the database');
-      if (failures.length > 0) throw new AggregateError(failures, `cleaning up cluster ${namespace} failed`);
-    },
+    close: () => (closing ??= cleanUp()),
   };
+
+  async function cleanUp(): Promise<void> {
+    const failures: unknown[] = [];
+    const step = (work: () => Promise<unknown>, what: string) =>
+      withTimeout(work(), timeouts.cleanupMs, what).catch((error: unknown) => void failures.push(error));
+    await Promise.all(
+      [...running].map((instance) => step(() => instance.stop(), `stopping ${instance.instanceId}`)),
+    );
+    await step(() => deleteStreamsWithPrefix(jsm, `${namespace.toUpperCase()}_`), 'deleting the streams');
+    await step(() => nc.close(), 'closing the NATS connection');
+    await step(async () => pool?.end(), 'closing the database pool');
+    await step(() => dropTestDatabase(databaseName), 'dropping the database');
+    if (failures.length > 0) throw new AggregateError(failures, `cleaning up cluster ${namespace} failed`);
+  }
 }
 
 function filterOf(

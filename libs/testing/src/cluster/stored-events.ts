@@ -22,7 +22,7 @@ export async function readStoredEvents(
   fromSeq = 1,
 ): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
-  for (let seq = fromSeq; ; ) {
+  for (let seq = fromSeq; ;) {
     // The client's type lists only sequence and last-by-subject gets; the server (2.9+) also
     // answers next-by-subject, which is what walks a filter without a consumer.
     const query = { seq, next_by_subj: subjectFilter } as unknown as MsgRequest;

@@ -1,0 +1,36 @@
+import { STATE_DOMAIN } from '@kailash/contracts';
+import type { ServiceCluster, ServiceClusterOptions, ServiceInstance } from '@kailash/testing';
+import { DEFAULT_TEST_API_KEY, nestServiceBoot, startServiceCluster } from '@kailash/testing';
+import { AppModule } from '../src/app.module';
+import { loadStateConfig } from '../src/config';
+import { LeaseSweeper } from '../src/leases/lease-sweeper';
+
+export const TEST_API_KEY = DEFAULT_TEST_API_KEY.key;
+/** The name of TEST_API_KEY: the actor history records for the tests' changes. */
+export const TEST_PRINCIPAL = DEFAULT_TEST_API_KEY.principal;
+
+/** Headers of an authenticated JSON request to state-svc. */
+export const authorized = { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` };
+
+export type StateCluster = ServiceCluster;
+export type StateInstance = ServiceInstance;
+
+/**
+ * state-svc instances on one namespace and database, on one test clock. Bodies are capped at
+ * 16 KiB (so an oversized one is cheap to send) and the rate limit is out of the way of bursts
+ * a test sends from one address.
+ */
+export function startStateCluster(options: Partial<ServiceClusterOptions> = {}): Promise<StateCluster> {
+  return startServiceCluster({
+    service: 'state',
+    domain: STATE_DOMAIN,
+    app: 'state-svc',
+    boot: nestServiceBoot({ loadConfig: loadStateConfig, appModule: (config) => AppModule.forRoot(config) }),
+    ...options,
+    env: { HTTP_BODY_LIMIT_BYTES: '16384', RATE_LIMIT_PER_MINUTE: '100000', ...options.env },
+  });
+}
+
+/** One lease sweep on an in-process instance; resolves to the expiries it published. */
+export const sweepLeases = (instance: StateInstance): Promise<number> =>
+  instance.app.get(LeaseSweeper).sweepOnce();
