@@ -1,4 +1,4 @@
-import { startStateCluster } from '../test/lease-instances';
+import { startStateCluster } from '../test/state-cluster';
 
 describe('replicas booting together on a fresh database', () => {
   it('both come up: one migrates while the other waits, neither fails on half-created tables', async () => {

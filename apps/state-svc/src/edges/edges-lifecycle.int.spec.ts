@@ -1,7 +1,7 @@
 import { TransitionEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
-import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp, TEST_PRINCIPAL } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster, TEST_PRINCIPAL } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 const edge = (
@@ -22,9 +22,11 @@ const edge = (
 });
 
 describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () => {
-  let state: StateApp;
+  let cluster: StateCluster;
+  let state: StateInstance;
   beforeAll(async () => {
-    state = await startStateApp();
+    cluster = await startStateCluster();
+    state = await cluster.start();
     for (const body of [
       edge('fra-1', 'eu-central', 50.11, 8.68, ['gdpr'], {
         capacity: { cpu: 8, gpu: 2 },
@@ -42,7 +44,7 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
       (n) => n === 4,
     );
   }, 60_000);
-  afterAll(() => state.close());
+  afterAll(() => cluster.close(), 60_000);
 
   function post(path: string, body: unknown) {
     return fetch(`${state.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
@@ -118,14 +120,14 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
   });
 
   it('transitions over NATS too, with the same error codes', async () => {
-    const view = await state.client.send(TransitionEdge, {
+    const view = await cluster.client.send(TransitionEdge, {
       edgeId: 'nyc-1',
       to: 'warming',
       reason: 'over nats',
     });
     expect(view.lifecycle).toBe('warming');
     await expect(
-      state.client.send(TransitionEdge, { edgeId: 'nyc-1', to: 'draining', reason: 'skip' }),
+      cluster.client.send(TransitionEdge, { edgeId: 'nyc-1', to: 'draining', reason: 'skip' }),
     ).rejects.toMatchObject({
       code: 'INVALID_TRANSITION',
     });

@@ -1,8 +1,7 @@
 import { GetEdge, KailashError, RegisterEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 const paris = {
@@ -16,9 +15,13 @@ const paris = {
 };
 
 describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
-  let state: StateApp;
-  beforeAll(async () => (state = await startStateApp()), 60_000);
-  afterAll(() => state.close());
+  let cluster: StateCluster;
+  let state: StateInstance;
+  beforeAll(async () => {
+    cluster = await startStateCluster();
+    state = await cluster.start();
+  }, 60_000);
+  afterAll(() => cluster.close(), 60_000);
 
   const post = (body: unknown, headers: Record<string, string> = authorized) =>
     fetch(`${state.url}/edges`, {
@@ -27,8 +30,7 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const getEdge = (id: string) => fetch(`${state.url}/edges/${id}`, { headers: authorized });
-  const storedEvents = async () =>
-    (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
+  const storedEvents = async () => (await cluster.jsm.streams.info(cluster.stream)).state.messages;
 
   it('registers an edge over REST and serves it from the projection', async () => {
     const response = await post(paris);
@@ -49,7 +51,7 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
   });
 
   it('registers and reads over NATS request/reply', async () => {
-    const created = await state.client.send(RegisterEdge, {
+    const created = await cluster.client.send(RegisterEdge, {
       ...paris,
       edgeId: 'tokyo-1',
       region: 'ap-northeast',
@@ -58,7 +60,7 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
     expect(created.edgeId).toBe('tokyo-1');
     const read = await eventually(
       'the edge over NATS',
-      () => state.client.send(GetEdge, { edgeId: 'tokyo-1' }).catch((error: KailashError) => error.code),
+      () => cluster.client.send(GetEdge, { edgeId: 'tokyo-1' }).catch((error: KailashError) => error.code),
       (value) => typeof value !== 'string',
     );
     expect(read).toEqual(created);
@@ -89,16 +91,16 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
 
   it('answers an error reply naming the field over NATS and changes nothing', async () => {
     const before = await storedEvents();
-    const subject = state.client.subjectOf(RegisterEdge);
+    const subject = cluster.client.subjectOf(RegisterEdge);
     await expect(
-      state.client.sendRaw(subject, {
+      cluster.client.sendRaw(subject, {
         data: { ...paris, edgeId: 'bad-nats', location: { lat: 'north', lon: 0 } },
       }),
     ).rejects.toThrow(/location\.lat/);
-    await expect(state.client.sendRaw(subject, 'not json')).rejects.toMatchObject({
+    await expect(cluster.client.sendRaw(subject, 'not json')).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
-    await expect(state.client.sendRaw(subject, { data: paris, extra: 1 })).rejects.toThrow(
+    await expect(cluster.client.sendRaw(subject, { data: paris, extra: 1 })).rejects.toThrow(
       /extra: unknown field/,
     );
     expect(await storedEvents()).toBe(before);

@@ -1,22 +1,19 @@
-import { STATE_DOMAIN } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
-import type { StateCluster, StateInstance } from '../../test/lease-instances';
-import { startStateCluster, storedEvents } from '../../test/lease-instances';
-import { authorized } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster, sweepLeases } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 // Time moves only when a test advances the cluster's clock; each advance of a sweep interval
 // runs one sweep on every instance and resolves once they finished.
 const SWEEP_INTERVAL_MS = 1000;
-const SWEEP_EVERY_SECOND = { LEASE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) };
+const SWEEP_EVERY_SECOND = { env: { LEASE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) } };
 
 const post = (instance: StateInstance, path: string, body: unknown) =>
   fetch(`${instance.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
 const get = (instance: StateInstance, path: string) =>
   fetch(`${instance.url}${path}`, { headers: authorized });
 
-const leaseEventsOf = (cluster: StateCluster) =>
-  storedEvents(cluster.jsm, cluster.subjects.stream(STATE_DOMAIN), `${cluster.namespace}.state.evt.lease.*`);
+const leaseEventsOf = (cluster: StateCluster) => cluster.storedEvents({ aggregateType: 'lease' });
 const expiriesOf = async (cluster: StateCluster, resource: string) =>
   (await leaseEventsOf(cluster)).filter(
     (event) => event.type === 'lease.expired' && event.data['resource'] === resource,
@@ -117,7 +114,7 @@ describe('leases on two state-svc instances sharing one namespace and database',
       });
       expect(renewal.status).toBe(200);
       expect(Date.parse((await json(renewal)).expiresAt)).toBe(cluster.clock.nowMs() + 3000);
-      expect(await a.sweepLeases()).toBe(0);
+      expect(await sweepLeases(a)).toBe(0);
     }
     expect(await expiriesOf(cluster, 'job:keepalive')).toEqual([]);
     const lease = await json(await get(b, '/leases/job:keepalive'));
@@ -157,7 +154,7 @@ describe('leases on two state-svc instances sharing one namespace and database',
     // More sweeps on both instances, also while the projection may still show the leases held:
     // room for a double expiry to show up, and none may.
     for (let sweep = 0; sweep < 5; sweep++) await cluster.clock.advance(SWEEP_INTERVAL_MS);
-    expect((await Promise.all([a.sweepLeases(), b.sweepLeases()])).reduce((x, y) => x + y)).toBe(0);
+    expect((await Promise.all([sweepLeases(a), sweepLeases(b)])).reduce((x, y) => x + y)).toBe(0);
 
     for (const resource of resources) expect(await expiriesOf(cluster, resource)).toHaveLength(1);
     expect(await lifecycleChangesBy(a, 'oslo-1', 'lease-expiry')).toEqual([
@@ -184,7 +181,7 @@ describe('lease expiry across a restart', () => {
       async () => (await get(first, '/leases/edge:bergen-1')).status,
       (s) => s === 200,
     );
-    await first.close();
+    await first.stop();
     expect(cluster.clock.scheduled).toBe(0); // its sweeper stopped with it
 
     await cluster.clock.advance(Date.parse(grant.expiresAt) - cluster.clock.nowMs() + 1000);

@@ -10,9 +10,8 @@ import {
 import { eventually } from '@kailash/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
-import type { StateCluster, StateInstance } from '../../test/lease-instances';
-import { startStateCluster, storedEvents } from '../../test/lease-instances';
-import { authorized } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 // Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
@@ -41,8 +40,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
   const get = (path: string) => fetch(`${instance.url}${path}`, { headers: authorized });
   const stream = () => cluster.subjects.stream(STATE_DOMAIN);
   const storedCount = async () => (await jsm.streams.info(stream())).state.messages;
-  const leaseEvents = (aggregateId = '*') =>
-    storedEvents(jsm, stream(), `${cluster.subjects.namespace}.state.evt.lease.${aggregateId}`);
+  const leaseEvents = (aggregateId: string) => cluster.storedEvents({ aggregateType: 'lease', aggregateId });
   const projected = (resource: string, done: (lease: LeaseView) => boolean) =>
     eventually(
       `the projected lease on ${resource}`,

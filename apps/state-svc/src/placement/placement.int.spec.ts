@@ -1,7 +1,7 @@
 import { KailashError, PlaceWorkload } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
-import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 const PARIS = { lat: 48.8566, lon: 2.3522 };
@@ -27,7 +27,8 @@ const edge = (
 });
 
 describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () => {
-  let state: StateApp;
+  let cluster: StateCluster;
+  let state: StateInstance;
 
   const post = (path: string, body: unknown, headers: Record<string, string> = authorized) =>
     fetch(`${state.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -46,7 +47,8 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
   }
 
   beforeAll(async () => {
-    state = await startStateApp();
+    cluster = await startStateCluster();
+    state = await cluster.start();
     const fleet = [
       edge('paris-public', PARIS, ['public'], { costPerHour: 0.2 }),
       edge('paris-gdpr-draining', { lat: 48.86, lon: 2.34 }, ['gdpr']),
@@ -63,7 +65,7 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     await activate('newyork-hipaa');
     await activate('paris-gdpr-draining', ['warming', 'active', 'draining']);
   }, 60_000);
-  afterAll(() => state.close());
+  afterAll(() => cluster.close(), 60_000);
 
   it('places French personal data on a gdpr edge only, even when a non-gdpr edge is closer and cheaper', async () => {
     const result = await eventually(
@@ -104,7 +106,7 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
   });
 
   it('answers the same over NATS request/reply', async () => {
-    const result = await state.client.send(PlaceWorkload, gdprNearParis as never);
+    const result = await cluster.client.send(PlaceWorkload, gdprNearParis as never);
     expect(edgeIds(result)).toEqual(['frankfurt-gdpr']);
     expect(result.fleetPosition).toBeGreaterThan(0);
   });
@@ -155,14 +157,14 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
   });
 
   it('answers an error reply naming the field over NATS', async () => {
-    const subject = state.client.subjectOf(PlaceWorkload);
+    const subject = cluster.client.subjectOf(PlaceWorkload);
     await expect(
-      state.client.sendRaw(subject, { data: { client: PARIS, strategy: 'fastest' } }),
+      cluster.client.sendRaw(subject, { data: { client: PARIS, strategy: 'fastest' } }),
     ).rejects.toThrow(/strategy/);
     await expect(
-      state.client.sendRaw(subject, { data: { client: { lat: 'north', lon: 0 } } }),
+      cluster.client.sendRaw(subject, { data: { client: { lat: 'north', lon: 0 } } }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    const error = await state.client
+    const error = await cluster.client
       .sendRaw(subject, { data: { client: PARIS, extra: 1 } })
       .catch((caught: KailashError) => caught);
     expect(String((error as KailashError).message)).toMatch(/extra: unknown field/);

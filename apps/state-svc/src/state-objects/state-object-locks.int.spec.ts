@@ -1,6 +1,5 @@
-import type { StateCluster, StateInstance } from '../../test/lease-instances';
-import { startStateCluster } from '../../test/lease-instances';
-import { authorized } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 // Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).

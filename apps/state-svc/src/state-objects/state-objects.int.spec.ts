@@ -10,18 +10,21 @@ import {
   UpdateStateValues,
 } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 // Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
 jest.setTimeout(60_000);
 
 describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
-  let state: StateApp;
-  beforeAll(async () => (state = await startStateApp()), 60_000);
-  afterAll(() => state.close());
+  let cluster: StateCluster;
+  let state: StateInstance;
+  beforeAll(async () => {
+    cluster = await startStateCluster();
+    state = await cluster.start();
+  }, 60_000);
+  afterAll(() => cluster.close(), 60_000);
 
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = authorized) =>
     fetch(`${state.url}/state-objects/${path}`, {
@@ -29,8 +32,7 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
       headers,
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-  const storedEvents = async () =>
-    (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
+  const storedEvents = async () => (await cluster.jsm.streams.info(cluster.stream)).state.messages;
   const natsError = (promise: Promise<unknown>) =>
     promise.then(
       () => undefined,
@@ -207,7 +209,7 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
 
   describe('over NATS', () => {
     it('runs every operation and the get query', async () => {
-      const { client } = state;
+      const { client } = cluster;
       expect(await client.send(SetStateValue, { objectId: 'nats-1', key: 'a', value: [1] })).toMatchObject({
         version: 1,
         value: [1],
@@ -253,7 +255,7 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
     });
 
     it('replies with the same error codes as REST', async () => {
-      const { client } = state;
+      const { client } = cluster;
       await client.send(SetStateValue, { objectId: 'nats-2', key: 's', value: 'text' });
       expect(
         await natsError(client.send(IncrementStateValue, { objectId: 'nats-2', key: 's' })),
@@ -301,17 +303,17 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
 
     it('answers error replies naming the field over NATS and changes nothing', async () => {
       const before = await storedEvents();
-      const subject = state.client.subjectOf(SetStateValue);
-      await expect(state.client.sendRaw(subject, { data: { objectId: 'bad-2', key: 'a' } })).rejects.toThrow(
-        /value/,
-      );
+      const subject = cluster.client.subjectOf(SetStateValue);
       await expect(
-        state.client.sendRaw(state.client.subjectOf(IncrementStateValue), {
+        cluster.client.sendRaw(subject, { data: { objectId: 'bad-2', key: 'a' } }),
+      ).rejects.toThrow(/value/);
+      await expect(
+        cluster.client.sendRaw(cluster.client.subjectOf(IncrementStateValue), {
           data: { objectId: 'bad-2', key: 'a', by: 'x' },
         }),
       ).rejects.toThrow(/by:/);
       await expect(
-        state.client.sendRaw(state.client.subjectOf(LockStateObject), {
+        cluster.client.sendRaw(cluster.client.subjectOf(LockStateObject), {
           data: { objectId: 'bad 2', lock: 'l', holder: 'w', ttlMs: 1000 },
         }),
       ).rejects.toThrow(/objectId/);
@@ -355,7 +357,7 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
   it('projects objects into its table, with the same state the write side has', async () => {
     await eventually(
       'the projected object',
-      async () => (await state.client.send(GetStateObject, { objectId: 'nats-1' })) as { version: number },
+      async () => (await cluster.client.send(GetStateObject, { objectId: 'nats-1' })) as { version: number },
       (v) => v.version === 7,
     );
     const consumers = await json(await fetch(`${state.url}/health/ready`));

@@ -1,6 +1,6 @@
 import { eventually } from '@kailash/testing';
-import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { chooseOwner } from './owner-affinity';
 import { StateObjectsService } from './state-objects.service';
 import { json } from '../../test/http';
@@ -13,9 +13,13 @@ jest.setTimeout(60_000);
 
 /** Ownership follows the edges: objects leave draining, terminated and deregistered edges; orphans find one. */
 describe('state object ownership as edges come and go (real NATS + PostgreSQL)', () => {
-  let state: StateApp;
-  beforeAll(async () => (state = await startStateApp()), 60_000);
-  afterAll(() => state.close());
+  let cluster: StateCluster;
+  let state: StateInstance;
+  beforeAll(async () => {
+    cluster = await startStateCluster();
+    state = await cluster.start();
+  }, 60_000);
+  afterAll(() => cluster.close(), 60_000);
 
   const post = (path: string, body: unknown) =>
     fetch(`${state.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });

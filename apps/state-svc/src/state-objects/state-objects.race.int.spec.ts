@@ -1,7 +1,6 @@
 import { IncrementStateValue, LockStateObject } from '@kailash/contracts';
-import type { StateAppPair } from '../../test/state-object-pair';
-import { startStateAppPair } from '../../test/state-object-pair';
-import { authorized } from '../../test/state-app';
+import type { StateCluster, StateInstance } from '../../test/state-cluster';
+import { authorized, startStateCluster } from '../../test/state-cluster';
 import { json } from '../../test/http';
 
 // Real servers on 2 shared cores: generous per-test limits (nothing here asserts on speed).
@@ -12,12 +11,18 @@ jest.setTimeout(60_000);
  * REST (each instance directly) and NATS (the queue group spreads requests over both).
  */
 describe('state objects raced by two instances (real NATS + PostgreSQL)', () => {
-  let pair: StateAppPair;
-  beforeAll(async () => (pair = await startStateAppPair()), 90_000);
-  afterAll(() => pair.close());
+  let cluster: StateCluster;
+  let instances: readonly [StateInstance, StateInstance];
+  beforeAll(async () => {
+    cluster = await startStateCluster();
+    // One after the other: the second finds the database created and migrated by the first.
+    const a = await cluster.start();
+    instances = [a, await cluster.start()];
+  }, 90_000);
+  afterAll(() => cluster.close(), 60_000);
 
   const call = (instance: 0 | 1, method: string, path: string, body: unknown) =>
-    fetch(`${pair.urls[instance]}/state-objects/${path}`, {
+    fetch(`${instances[instance].url}/state-objects/${path}`, {
       method,
       headers: authorized,
       body: JSON.stringify(body),
@@ -29,7 +34,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
     const rest = await both(8, (instance) => call(instance, 'POST', 'race-counter/keys/n/increment', {}));
     const nats = await Promise.all(
       Array.from({ length: 8 }, () =>
-        pair.client.send(IncrementStateValue, { objectId: 'race-counter', key: 'n' }),
+        cluster.client.send(IncrementStateValue, { objectId: 'race-counter', key: 'n' }),
       ),
     );
     expect(rest.map((r) => r.status)).toEqual(Array(16).fill(200));
@@ -43,7 +48,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
     );
     for (const instance of [0, 1] as const) {
       const read = await json(
-        await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`, { headers: authorized }),
+        await fetch(`${instances[instance].url}/state-objects/race-counter/keys/n`, { headers: authorized }),
       );
       expect(read).toMatchObject({ value: 24, version: 24 });
     }
@@ -63,7 +68,9 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       const winner = attempts[statuses.indexOf(200)] as Response;
       expect((await json(winner)).version).toBe(version + 1);
     }
-    const read = await json(await fetch(`${pair.urls[1]}/state-objects/race-cas`, { headers: authorized }));
+    const read = await json(
+      await fetch(`${instances[1].url}/state-objects/race-cas`, { headers: authorized }),
+    );
     expect(read).toMatchObject({ version: 4, body: { round: 3 } });
   });
 
@@ -75,7 +82,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       );
       const nats = Promise.allSettled(
         Array.from({ length: 4 }, (_, i) =>
-          pair.client.send(LockStateObject, {
+          cluster.client.send(LockStateObject, {
             objectId: 'race-lock',
             lock: 'leader',
             holder: `nats-${round}-${i}`,
