@@ -99,10 +99,15 @@ export class ProjectionSpec {
     }
   }
 
-  /** Publishes the events in order and resolves once the projection applied them (its checkpoint). */
-  async given(events: readonly EventDraft[]): Promise<void> {
-    for (const draft of events) this.lastSeq = (await this.publisher.publish(draft)).seq;
+  /**
+   * Publishes the events in order and resolves, with their stream sequences, once the projection
+   * applied them (its checkpoint reached the last).
+   */
+  async given(events: readonly EventDraft[]): Promise<number[]> {
+    const sequences: number[] = [];
+    for (const draft of events) sequences.push((this.lastSeq = (await this.publisher.publish(draft)).seq));
     await this.applied();
+    return sequences;
   }
 
   /** Resolves once the checkpoint reached the last given event. */
