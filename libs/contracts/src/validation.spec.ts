@@ -50,6 +50,23 @@ describe('parseWith refuses what no store can hold', () => {
     expect(() => parseWith(anything, 'a\u0000', 'path', 'edgeId')).toThrow(/edgeId: /);
   });
 
+  it('refuses a lone surrogate in any string, key or nested value, naming the field', () => {
+    expect(() => parseWith(anything, { tags: { k: '\ud800' } })).toThrow(/invalid input: tags\.k: must be well-formed Unicode/);
+    expect(() => parseWith(anything, { a: [{ b: 'x\udfffy' }] })).toThrow(/a\.0\.b: /);
+    expect(() => parseWith(anything, { tags: { ['k\udc00']: 'v' } })).toThrow(/tags\.k\uFFFD: must be well-formed Unicode/);
+    expect(() => parseWith(anything, '\ud83d', 'path', 'edgeId')).toThrow(/edgeId: must be well-formed/);
+    try {
+      parseWith(anything, { holder: '\ud800' });
+      throw new Error('expected a validation error');
+    } catch (error) {
+      expect((error as KailashError).details).toEqual({ issues: [{ field: 'holder', message: 'must be well-formed Unicode (no lone surrogate)' }] });
+    }
+  });
+
+  it('accepts well-formed text beyond the BMP', () => {
+    expect(parseWith(anything, { name: 'edge \ud83d\ude80 東京' })).toEqual({ name: 'edge 🚀 東京' });
+  });
+
   it('refuses absurd nesting with a 400-style error instead of overflowing', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 5000; i++) deep = { a: deep };
