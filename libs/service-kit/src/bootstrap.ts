@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ServiceConfig } from './config/service-config';
+import { jsonBodyParser } from './http/json-body';
+import { expressRoutePaths, pathParameterCheck } from './http/path-parameters';
 
 export interface BootstrapOptions {
   readonly title: string;
@@ -18,7 +20,9 @@ export async function bootstrapService(
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  // Before the router: a path that does not decode, or a body that is not JSON, never reaches a route.
+  app.use(pathParameterCheck(() => expressRoutePaths(app.getHttpAdapter().getInstance())));
+  app.use(jsonBodyParser(config.HTTP_BODY_LIMIT_BYTES));
   // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
   app.enableShutdownHooks([], { useProcessExit: true });
   app.disable('x-powered-by');

@@ -11,10 +11,10 @@ import {
   ListEdges,
   tokenSchema,
 } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { openApiSchema, QueryParameters, ZodPipe } from '@kailash/service-kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { discoveryQueryPipe } from './discovery-query.pipe';
+import { DISCOVERY_PARAMETERS, discoveryQueryPipe } from './discovery-query.pipe';
 import { EdgesService } from './edges.service';
 
 const edgeIdPipe = new ZodPipe(tokenSchema, 'edgeId');
@@ -45,6 +45,7 @@ export class EdgesController {
   @ApiOperation({ summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point' })
   @ApiQuery({ name: 'near', required: false, description: 'lat,lon — orders by great-circle distance' })
   @ApiOkResponse({ schema: openApiSchema(ListEdges.result) })
+  @QueryParameters(DISCOVERY_PARAMETERS)
   discover(@Query(discoveryQueryPipe) query: z.output<typeof ListEdges.data>) {
     return this.edges.discover(query);
   }

@@ -11,6 +11,7 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
@@ -38,10 +39,11 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return [status, { code: STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'), message: exception.message }];
     }
-    const parserError = exception as { type?: string; status?: number; message?: string };
-    if (parserError.type === 'entity.too.large') return [413, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' }];
-    if (parserError.type === 'entity.parse.failed') {
-      return [400, { code: 'VALIDATION_FAILED', message: 'invalid body: (root): not valid JSON', details: { issues: [{ field: '(root)', message: 'not valid JSON' }] } }];
+    // Express and its middleware signal a client's mistake with an http-errors status: keep it a 4xx.
+    const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
+    if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+      const status = clientError.status;
+      return [status, { code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: String(clientError.message) }];
     }
     return [500, { code: 'INTERNAL', message: 'internal error' }];
   }
