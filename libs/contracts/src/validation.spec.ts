@@ -29,6 +29,10 @@ describe('parseWith', () => {
     );
   });
 
+  it('names an empty key visibly', () => {
+    expect(() => parseWith(schema, { name: 'a', location: { lat: 1 }, '': 1 })).toThrow(/invalid input: "": unknown field/);
+  });
+
   it('names the root when the value is not an object', () => {
     expect(() => parseWith(schema, 'nope')).toThrow(/\(root\)/);
   });

@@ -23,11 +23,14 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what =
   throw new KailashError('VALIDATION_FAILED', `invalid ${what}: ${summary}`, { issues });
 }
 
+/** How a key appears in a field path: an empty key as `""`, so a 400 never names an empty field. */
+export const fieldKey = (key: PropertyKey): string => (key === '' ? '""' : String(key));
+
 function toFieldIssue(issue: z.core.$ZodIssue, rootField: string): FieldIssue {
   const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const path = issue.path.map(String).join('.');
+  const path = issue.path.map(fieldKey).join('.');
   if (unknownKeys.length > 0) {
-    const fields = unknownKeys.map((key) => (path ? `${path}.${key}` : key));
+    const fields = unknownKeys.map((key) => (path ? `${path}.${fieldKey(key)}` : fieldKey(key)));
     return { field: fields.join(', '), message: 'unknown field' };
   }
   return { field: path || rootField, message: issue.message };
@@ -46,7 +49,7 @@ function findUnsafeValue(value: unknown, path: string, depth: number): FieldIssu
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= MAX_DEPTH) return { field: path, message: `nested more than ${MAX_DEPTH} levels deep` };
   for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
+    const childPath = path ? `${path}.${fieldKey(key)}` : fieldKey(key);
     const found = unstorableText(key, childPath) ?? findUnsafeValue(child, childPath, depth + 1);
     if (found) return found;
   }

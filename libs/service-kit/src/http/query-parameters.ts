@@ -1,7 +1,7 @@
 import type { CanActivate, ExecutionContext } from '@nestjs/common';
 import { Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { KailashError } from '@kailash/contracts';
+import { fieldKey, KailashError } from '@kailash/contracts';
 import type { Request } from 'express';
 import type { z } from 'zod';
 
@@ -26,7 +26,7 @@ export class QueryParametersGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const allowed = this.reflector.getAllAndOverride<readonly string[] | undefined>(QUERY_PARAMETERS, [context.getHandler(), context.getClass()]) ?? [];
     const names = queryNames(context.switchToHttp().getRequest<Request>().originalUrl);
-    const unknown = names.filter((name) => !allowed.includes(name));
+    const unknown = names.filter((name) => !allowed.includes(name)).map(fieldKey);
     if (unknown.length === 0) return true;
     const message = allowed.length > 0 ? `unknown parameter (this route takes ${allowed.join(', ')})` : 'unknown parameter (this route takes none)';
     throw new KailashError('VALIDATION_FAILED', `invalid query: ${unknown.join(', ')}: ${message}`, {
