@@ -43,7 +43,7 @@ describe('state-svc under fuzzed input (real NATS + PostgreSQL)', () => {
         { seed: SEED, numRuns: CASES_PER_ROUTE, timeLimitMs: perRouteMs },
       );
       expect(report.runs).toBeGreaterThan(0);
-      if (process.env["FUZZ_REPORT"]) process.stdout.write(`${JSON.stringify(report)}\n`);
+      if (process.env['FUZZ_REPORT']) process.stdout.write(`${JSON.stringify(report)}\n`);
     },
     perRouteMs + 30_000,
   );
@@ -51,11 +51,22 @@ describe('state-svc under fuzzed input (real NATS + PostgreSQL)', () => {
 
 async function seedExistingState(state: StateApp): Promise<void> {
   const send = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${state.url}${path}`, { method, headers: authorized, body: JSON.stringify(body) });
-    if (response.status >= 300) throw new Error(`seeding ${method} ${path}: ${response.status} ${await response.text()}`);
+    const response = await fetch(`${state.url}${path}`, {
+      method,
+      headers: authorized,
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300)
+      throw new Error(`seeding ${method} ${path}: ${response.status} ${await response.text()}`);
   };
   const { edgeId, objectId, key, lock, resource } = FUZZ_SEEDS;
-  await send('POST', '/edges', { edgeId, name: 'fuzz', region: 'eu-west', location: { lat: 48.85, lon: 2.35 }, capacity: { cpu: 8 } });
+  await send('POST', '/edges', {
+    edgeId,
+    name: 'fuzz',
+    region: 'eu-west',
+    location: { lat: 48.85, lon: 2.35 },
+    capacity: { cpu: 8 },
+  });
   await send('PUT', `/state-objects/${objectId}/keys/${key}`, { value: 1 });
   await send('POST', `/state-objects/${objectId}/locks/${lock}`, { holder: 'fz-holder', ttlMs: 600_000 });
   await send('POST', `/leases/${resource}/acquire`, { holder: 'fz-holder', ttlMs: 3_600_000 });

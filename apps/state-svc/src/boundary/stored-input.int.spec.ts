@@ -20,28 +20,58 @@ describe('state-svc: input it cannot store, and a projection that cannot advance
   beforeAll(async () => (state = await startStateApp({ PROJECTION_STALL_MS: '500' })), 60_000);
   afterAll(() => state.close());
 
-  const send = (method: string, path: string, body: string) => fetch(`${state.url}${path}`, { method, headers: authorized, body });
-  const storedEvents = async () => (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
+  const send = (method: string, path: string, body: string) =>
+    fetch(`${state.url}${path}`, { method, headers: authorized, body });
+  const storedEvents = async () =>
+    (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
   const loneSurrogate = '"\\ud800"'; // JSON text: JSON.parse turns it into a lone UTF-16 surrogate
 
   it.each([
-    ['POST /edges', 'POST', '/edges', `{"edgeId":"u1","name":"u","region":"eu-west","location":{"lat":1,"lon":2},"tags":{"k":${loneSurrogate}}}`, 'tags.k'],
-    ['PUT a state-object value', 'PUT', '/state-objects/o1/keys/k', `{"value":{"nested":[${loneSurrogate}]}}`, 'value.nested.0'],
-    ['a lock holder', 'POST', '/state-objects/o1/locks/l', `{"holder":${loneSurrogate},"ttlMs":1000}`, 'holder'],
-  ])('refuses a lone surrogate on %s with 400 naming the field, storing nothing', async (_, method, path, body, field) => {
-    const before = await storedEvents();
-    const response = await send(method, path, body);
-    expect(response.status).toBe(400);
-    expect((await json(response)).error).toEqual(expect.objectContaining({ code: 'VALIDATION_FAILED', details: { issues: [expect.objectContaining({ field })] } }));
-    expect(await storedEvents()).toBe(before);
-  });
+    [
+      'POST /edges',
+      'POST',
+      '/edges',
+      `{"edgeId":"u1","name":"u","region":"eu-west","location":{"lat":1,"lon":2},"tags":{"k":${loneSurrogate}}}`,
+      'tags.k',
+    ],
+    [
+      'PUT a state-object value',
+      'PUT',
+      '/state-objects/o1/keys/k',
+      `{"value":{"nested":[${loneSurrogate}]}}`,
+      'value.nested.0',
+    ],
+    [
+      'a lock holder',
+      'POST',
+      '/state-objects/o1/locks/l',
+      `{"holder":${loneSurrogate},"ttlMs":1000}`,
+      'holder',
+    ],
+  ])(
+    'refuses a lone surrogate on %s with 400 naming the field, storing nothing',
+    async (_, method, path, body, field) => {
+      const before = await storedEvents();
+      const response = await send(method, path, body);
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toEqual(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          details: { issues: [expect.objectContaining({ field })] },
+        }),
+      );
+      expect(await storedEvents()).toBe(before);
+    },
+  );
 
   it('refuses a lone surrogate on PATCH /edges and NATS cmd.edge.register', async () => {
     expect((await send('POST', '/edges', JSON.stringify(edge('u2')))).status).toBe(201);
     const patched = await send('PATCH', '/edges/u2', `{"tags":{"k":${loneSurrogate}}}`);
     expect(patched.status).toBe(400);
     expect((await json(patched)).error.details.issues[0].field).toBe('tags.k');
-    await expect(state.client.send(RegisterEdge, edge('u3', { tags: { k: '\ud800' } }) as never)).rejects.toMatchObject({
+    await expect(
+      state.client.send(RegisterEdge, edge('u3', { tags: { k: '\ud800' } }) as never),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       message: expect.stringContaining('tags.k'),
     });
@@ -53,8 +83,12 @@ describe('state-svc: input it cannot store, and a projection that cannot advance
     await admin.connect();
     try {
       // A store that refuses every edge row (what a full disk or a broken constraint does).
-      await admin.query(`CREATE FUNCTION refuse_edges() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'edges refused'; END $$`);
-      await admin.query('CREATE TRIGGER refuse_edges BEFORE INSERT OR UPDATE ON edges FOR EACH ROW EXECUTE FUNCTION refuse_edges()');
+      await admin.query(
+        `CREATE FUNCTION refuse_edges() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'edges refused'; END $$`,
+      );
+      await admin.query(
+        'CREATE TRIGGER refuse_edges BEFORE INSERT OR UPDATE ON edges FOR EACH ROW EXECUTE FUNCTION refuse_edges()',
+      );
       const accepted = await send('POST', '/edges', JSON.stringify(edge('wedged-1')));
       expect(accepted.status).toBe(201);
       const seq = (await json(accepted)).version;
@@ -70,7 +104,13 @@ describe('state-svc: input it cannot store, and a projection that cannot advance
         expect.objectContaining({
           status: 'down',
           message: `projection stalled: edges at stream sequence ${seq}`,
-          stalled: [expect.objectContaining({ projection: 'edges', seq, cause: expect.stringContaining('edges refused') })],
+          stalled: [
+            expect.objectContaining({
+              projection: 'edges',
+              seq,
+              cause: expect.stringContaining('edges refused'),
+            }),
+          ],
         }),
       );
       const metrics = await (await fetch(`${state.url}/metrics`)).text();
@@ -78,7 +118,11 @@ describe('state-svc: input it cannot store, and a projection that cannot advance
       expect(metrics).toMatch(/kailash_projection_stalled\{projection="leases"\} 0/);
 
       await admin.query('DROP TRIGGER refuse_edges ON edges');
-      await eventually('the edge projected', async () => (await fetch(`${state.url}/edges/wedged-1`)).status, (status) => status === 200);
+      await eventually(
+        'the edge projected',
+        async () => (await fetch(`${state.url}/edges/wedged-1`)).status,
+        (status) => status === 200,
+      );
       expect((await fetch(`${state.url}/health/ready`)).status).toBe(200);
     } finally {
       await admin.end();

@@ -60,7 +60,14 @@ export class StallWatch {
     if (!blocked) return undefined;
     const forMs = this.now() - blocked.sinceMs;
     if (forMs < this.stallAfterMs) return undefined;
-    return { projection: this.projection, seq: blocked.seq, sinceMs: blocked.sinceMs, forMs, attempts: blocked.attempts, cause: blocked.cause };
+    return {
+      projection: this.projection,
+      seq: blocked.seq,
+      sinceMs: blocked.sinceMs,
+      forMs,
+      attempts: blocked.attempts,
+      cause: blocked.cause,
+    };
   }
 
   /** Current and gauge in one, for readers (health) that may be the first to notice the threshold passed. */

@@ -53,7 +53,8 @@ function checkMediaType(header: string | undefined): void {
     const [name = '', value = ''] = parameter.split('=').map((part) => part.trim());
     if (name.toLowerCase() !== 'charset') continue;
     const charset = value.replace(/^"(.*)"$/, '$1').toLowerCase();
-    if (charset !== 'utf-8' && charset !== 'utf8') throw unsupported(`charset ${charset || '(empty)'} is not supported; send UTF-8`);
+    if (charset !== 'utf-8' && charset !== 'utf8')
+      throw unsupported(`charset ${charset || '(empty)'} is not supported; send UTF-8`);
   }
 }
 
@@ -94,7 +95,8 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     const position = jsonErrorPosition(text);
-    const found = position >= text.length ? 'unexpected end' : `unexpected ${JSON.stringify(text.charAt(position))}`;
+    const found =
+      position >= text.length ? 'unexpected end' : `unexpected ${JSON.stringify(text.charAt(position))}`;
     throw bodyError(`is not valid JSON: ${found} at position ${position}`, position);
   }
 }
@@ -106,7 +108,8 @@ function bodyError(message: string, position?: number): KailashError {
   });
 }
 
-const unsupported = (message: string) => new KailashError('UNSUPPORTED_MEDIA_TYPE', message, { issues: [{ field: BODY, message }] });
+const unsupported = (message: string) =>
+  new KailashError('UNSUPPORTED_MEDIA_TYPE', message, { issues: [{ field: BODY, message }] });
 
 const tooLarge = (limitBytes: number) =>
   new KailashError('PAYLOAD_TOO_LARGE', `request body is larger than ${limitBytes} bytes`, {

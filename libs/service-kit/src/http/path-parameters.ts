@@ -15,7 +15,11 @@ export function pathParameterCheck(routes: () => readonly string[]) {
     templates ??= routes().map((route) => route.split('/'));
     const field = parameterAt(templates, segments, at) ?? '(path)';
     const message = 'is not a valid percent-encoded UTF-8 path segment';
-    next(new KailashError('VALIDATION_FAILED', `invalid path: ${field}: ${message}`, { issues: [{ field, message }] }));
+    next(
+      new KailashError('VALIDATION_FAILED', `invalid path: ${field}: ${message}`, {
+        issues: [{ field, message }],
+      }),
+    );
   };
 }
 
@@ -29,7 +33,11 @@ function decodes(segment: string): boolean {
 }
 
 /** The `:name` of the first template whose literal segments match and that has a parameter at `at`. */
-function parameterAt(templates: readonly string[][], segments: readonly string[], at: number): string | undefined {
+function parameterAt(
+  templates: readonly string[][],
+  segments: readonly string[],
+  at: number,
+): string | undefined {
   for (const template of templates) {
     if (template.length !== segments.length || !template[at]?.startsWith(':')) continue;
     const literalsMatch = template.every((part, index) => part.startsWith(':') || part === segments[index]);
@@ -44,5 +52,7 @@ interface RouterLayer {
 
 /** The route templates Express holds (Express 5: `app.router.stack`). */
 export function expressRoutePaths(expressApp: { router?: { stack?: readonly RouterLayer[] } }): string[] {
-  return (expressApp.router?.stack ?? []).map((layer) => layer.route?.path).filter((path): path is string => typeof path === 'string');
+  return (expressApp.router?.stack ?? [])
+    .map((layer) => layer.route?.path)
+    .filter((path): path is string => typeof path === 'string');
 }

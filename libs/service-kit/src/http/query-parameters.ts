@@ -24,11 +24,18 @@ export class QueryParametersGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
-    const allowed = this.reflector.getAllAndOverride<readonly string[] | undefined>(QUERY_PARAMETERS, [context.getHandler(), context.getClass()]) ?? [];
+    const allowed =
+      this.reflector.getAllAndOverride<readonly string[] | undefined>(QUERY_PARAMETERS, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
     const names = queryNames(context.switchToHttp().getRequest<Request>().originalUrl);
     const unknown = names.filter((name) => !allowed.includes(name)).map(fieldKey);
     if (unknown.length === 0) return true;
-    const message = allowed.length > 0 ? `unknown parameter (this route takes ${allowed.join(', ')})` : 'unknown parameter (this route takes none)';
+    const message =
+      allowed.length > 0
+        ? `unknown parameter (this route takes ${allowed.join(', ')})`
+        : 'unknown parameter (this route takes none)';
     throw new KailashError('VALIDATION_FAILED', `invalid query: ${unknown.join(', ')}: ${message}`, {
       issues: unknown.map((field) => ({ field, message })),
     });

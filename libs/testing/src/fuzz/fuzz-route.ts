@@ -25,7 +25,9 @@ export interface NatsFuzzRoute {
 
 export type FuzzRoute = RestFuzzRoute | NatsFuzzRoute;
 
-export const fuzzRouteName = (route: FuzzRoute): string => (route.kind === 'rest' ? `${route.method} ${route.path}` : `NATS ${route.subject}`);
+export const fuzzRouteName = (route: FuzzRoute): string =>
+  route.kind === 'rest' ? `${route.method} ${route.path}` : `NATS ${route.subject}`;
 
 /** A change of state is what a refused request must never cause: reads and `.qry.` subjects cannot cause one. */
-export const mutates = (route: FuzzRoute): boolean => (route.kind === 'rest' ? route.method !== 'GET' : route.subject.includes('.cmd.'));
+export const mutates = (route: FuzzRoute): boolean =>
+  route.kind === 'rest' ? route.method !== 'GET' : route.subject.includes('.cmd.');

@@ -47,14 +47,33 @@ const FIELD_CODES = new Set(['VALIDATION_FAILED', 'UNSUPPORTED_MEDIA_TYPE', 'PAY
  * INTERNAL, every refusal says what is wrong (a field or parameter for validation errors), and a
  * refused mutation changes nothing. Deterministic for a seed; bounded by `timeLimitMs`.
  */
-export async function fuzzRoute(target: FuzzTarget, route: FuzzRoute, options: FuzzOptions): Promise<FuzzReport> {
+export async function fuzzRoute(
+  target: FuzzTarget,
+  route: FuzzRoute,
+  options: FuzzOptions,
+): Promise<FuzzReport> {
   const outcomes: Record<string, number> = {};
   let runs = 0;
-  const parameters = { seed: options.seed, numRuns: options.numRuns, interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false };
+  const parameters = {
+    seed: options.seed,
+    numRuns: options.numRuns,
+    interruptAfterTimeLimit: options.timeLimitMs,
+    markInterruptAsFailure: false,
+  };
   if (route.kind === 'rest') {
-    await fc.assert(fc.asyncProperty(restCase(route), async (input) => count(outcomes, (runs++, await sendRest(target, route, input)))), parameters);
+    await fc.assert(
+      fc.asyncProperty(restCase(route), async (input) =>
+        count(outcomes, (runs++, await sendRest(target, route, input))),
+      ),
+      parameters,
+    );
   } else {
-    await fc.assert(fc.asyncProperty(natsCase(route), async (input) => count(outcomes, (runs++, await sendNats(target, route, input)))), parameters);
+    await fc.assert(
+      fc.asyncProperty(natsCase(route), async (input) =>
+        count(outcomes, (runs++, await sendNats(target, route, input))),
+      ),
+      parameters,
+    );
   }
   return { route: fuzzRouteName(route), runs, outcomes };
 }
@@ -63,7 +82,8 @@ export async function fuzzRoute(target: FuzzTarget, route: FuzzRoute, options: F
 let requests = 0;
 const nextCorrelationId = () => `fuzz-${process.pid}-${++requests}`;
 
-const count = (outcomes: Record<string, number>, outcome: string) => void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1);
+const count = (outcomes: Record<string, number>, outcome: string) =>
+  void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1);
 
 // ── REST ─────────────────────────────────────────────────────────────────────
 
@@ -85,9 +105,16 @@ const transports = fc.oneof(
 function restCase(route: RestFuzzRoute): fc.Arbitrary<RestCase> {
   const names = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => match[1] ?? '');
   const segments = fc.tuple(
-    ...names.map((name) => fc.oneof({ arbitrary: route.params?.[name] ?? defaultParam, weight: 5 }, { arbitrary: hostileSegment, weight: 1 })),
+    ...names.map((name) =>
+      fc.oneof(
+        { arbitrary: route.params?.[name] ?? defaultParam, weight: 5 },
+        { arbitrary: hostileSegment, weight: 1 },
+      ),
+    ),
   );
-  const path = segments.map((values) => names.reduce((template, name, index) => template.replace(`:${name}`, values[index] ?? ''), route.path));
+  const path = segments.map((values) =>
+    names.reduce((template, name, index) => template.replace(`:${name}`, values[index] ?? ''), route.path),
+  );
   return fc.record({
     path,
     query: queryCase(route.query ?? fc.constant({})),
@@ -99,7 +126,13 @@ function restCase(route: RestFuzzRoute): fc.Arbitrary<RestCase> {
 /** Valid parameters, then maybe an unknown name, a hostile value for a known one, or a repeat. */
 function queryCase(valid: fc.Arbitrary<Readonly<Record<string, string>>>) {
   return fc
-    .tuple(valid, fc.constantFrom('as-is', 'as-is', 'unknown', 'hostile-value', 'repeat'), hostileKey, hostileString, fc.nat())
+    .tuple(
+      valid,
+      fc.constantFrom('as-is', 'as-is', 'unknown', 'hostile-value', 'repeat'),
+      hostileKey,
+      hostileString,
+      fc.nat(),
+    )
     .map(([query, how, key, value, pick]) => {
       const pairs = Object.entries(query) as [string, string][];
       const chosen = pairs[pick % Math.max(pairs.length, 1)];
@@ -113,7 +146,9 @@ function queryCase(valid: fc.Arbitrary<Readonly<Record<string, string>>>) {
 async function sendRest(target: FuzzTarget, route: RestFuzzRoute, input: RestCase): Promise<string> {
   if (!target.baseUrl) throw new Error('fuzzing a REST route needs target.baseUrl');
   const correlationId = nextCorrelationId();
-  const query = input.query.map(([key, value]) => `${percentEncoded(key)}=${percentEncoded(value)}`).join('&');
+  const query = input.query
+    .map(([key, value]) => `${percentEncoded(key)}=${percentEncoded(value)}`)
+    .join('&');
   const url = `${target.baseUrl}${input.path}${query ? `?${query}` : ''}`;
   const mark = mutates(route) ? await target.state?.mark() : undefined;
   const response = await fetch(url, {
@@ -128,7 +163,8 @@ async function sendRest(target: FuzzTarget, route: RestFuzzRoute, input: RestCas
   if (response.status >= 500) throw new Error(`server error: ${what}`);
   if (response.status >= 400) {
     checkRefusal(parseError(text, what), what);
-    if (mark !== undefined && (await target.state?.changedBy(mark, correlationId))) throw new Error(`a refused request changed state: ${what}`);
+    if (mark !== undefined && (await target.state?.changedBy(mark, correlationId)))
+      throw new Error(`a refused request changed state: ${what}`);
   }
   return String(response.status);
 }
@@ -169,8 +205,18 @@ interface NatsCase {
 function natsCase(route: NatsFuzzRoute): fc.Arbitrary<NatsCase> {
   return fc.oneof(
     { arbitrary: bodyCases(route.data).map((data) => ({ payload: { data } })), weight: 10 },
-    { arbitrary: fc.tuple(bodyCases(route.data), hostileKey, hostileJson).map(([data, key, value]) => ({ payload: { data, [key]: value } })), weight: 1 },
-    { arbitrary: fc.constantFrom('not json', '{"data":', '', '[]', 'null').map((raw) => ({ payload: undefined, raw })), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(bodyCases(route.data), hostileKey, hostileJson)
+        .map(([data, key, value]) => ({ payload: { data, [key]: value } })),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .constantFrom('not json', '{"data":', '', '[]', 'null')
+        .map((raw) => ({ payload: undefined, raw })),
+      weight: 1,
+    },
   );
 }
 
@@ -184,15 +230,22 @@ async function sendNats(target: FuzzTarget, route: NatsFuzzRoute, input: NatsCas
   const what = `${route.subject} ${payload.slice(0, 300)}`;
   let text: string;
   try {
-    text = (await target.nc.request(route.subject, payload, { timeout: target.requestTimeoutMs ?? 10_000, headers: h })).string();
+    text = (
+      await target.nc.request(route.subject, payload, {
+        timeout: target.requestTimeoutMs ?? 10_000,
+        headers: h,
+      })
+    ).string();
   } catch (error) {
     throw new Error(`no reply: ${what}: ${String(error)}`);
   }
   const reply = parseJsonObject(text, `${what} → ${text.slice(0, 500)}`) as { ok?: unknown; error?: unknown };
   if (reply.ok === true) return 'ok';
   const error = checkRefusal(reply.error, `${what} → ${text.slice(0, 500)}`);
-  if (error.code === 'INTERNAL' || error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT') throw new Error(`server error: ${what} → ${text.slice(0, 500)}`);
-  if (mark !== undefined && (await target.state?.changedBy(mark, correlationId))) throw new Error(`a refused request changed state: ${what}`);
+  if (error.code === 'INTERNAL' || error.code === 'UNAVAILABLE' || error.code === 'TIMEOUT')
+    throw new Error(`server error: ${what} → ${text.slice(0, 500)}`);
+  if (mark !== undefined && (await target.state?.changedBy(mark, correlationId)))
+    throw new Error(`a refused request changed state: ${what}`);
   return String(error.code);
 }
 
@@ -225,7 +278,8 @@ function checkRefusal(error: unknown, what: string): ErrorShape {
   }
   if (FIELD_CODES.has(shape.code)) {
     const issues = shape.details?.issues ?? [];
-    const named = issues.length > 0 && issues.every((issue) => typeof issue.field === 'string' && issue.field !== '');
+    const named =
+      issues.length > 0 && issues.every((issue) => typeof issue.field === 'string' && issue.field !== '');
     if (!named) throw new Error(`a ${shape.code} naming no field or parameter: ${what}`);
   }
   return shape;
