@@ -308,6 +308,8 @@ export class ProjectionRunner {
         if (!(await this.databaseAnswers())) throw new ProjectionFencedError('database unavailable', { cause: error });
         if (attempt >= this.maxDeliver && !this.options.projection.stallInsteadOfDeadLetter) {
           await this.deadLetterInPlace(item, error);
+          this.committedSeq = Math.max(this.committedSeq, item.msg.seq);
+          this.stallWatch.advanced(); // moved past it: dead-lettered, not stuck
           return;
         }
         if (this.blockedBy(item.msg.seq, error)) this.logger.warn('projection handler failed; retrying', { ...this.stallMeta(), attempt, error: String(error) });
