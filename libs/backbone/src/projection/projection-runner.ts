@@ -312,7 +312,7 @@ export class ProjectionRunner {
           this.stallWatch.advanced(); // moved past it: dead-lettered, not stuck
           return;
         }
-        if (this.blockedBy(item.msg.seq, error)) this.logger.warn('projection handler failed; retrying', { ...this.stallMeta(), attempt, error: String(error) });
+        if (this.blockedBy(item.msg.seq, error)) this.logHandlerFailure(attempt, error);
         item.msg.working();
         await sleep(Math.min((this.options.retryDelayMs ?? defaultRetryDelay)(attempt), 30_000));
       }
@@ -346,6 +346,13 @@ export class ProjectionRunner {
   /** Counts a failure to get past `seq`; true when it is time for a log line (once per stall interval). */
   private blockedBy(seq: number, error: unknown): boolean {
     return this.stallWatch.failed(seq, String((error as Error)?.message ?? error));
+  }
+
+  /** A warning while it is retrying; an error once it has been stuck past the stall threshold. */
+  private logHandlerFailure(attempt: number, error: unknown): void {
+    const meta: Record<string, unknown> = { ...this.stallMeta(), attempt, error: String(error) };
+    if (meta['stalled']) this.logger.error('projection stalled: handler keeps failing', meta);
+    else this.logger.warn('projection handler failed; retrying', meta);
   }
 
   /** What a log line says about the stall: where, and whether it has lasted the threshold. */

@@ -78,6 +78,7 @@ describe('a projection that stalls instead of dead-lettering', () => {
     const afterStall = attempts;
     await eventually('more retries', async () => attempts, (count) => count >= afterStall + 20);
     expect(lines.length).toBe(logged + 1); // one line for this interval, whatever the number of retries
+    expect(lines[lines.length - 1]).toBe('error projection stalled: handler keeps failing');
     expect(runner.status).toBe('active');
 
     failing = false;
