@@ -13,6 +13,11 @@ describe('loadServiceConfig', () => {
     expect(config.instanceId).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
+  it('needs no DATABASE_URL in a service without a database, and reads one if given', () => {
+    expect(loadServiceConfig('agent', { port: 3100 }, valid).DATABASE_URL).toBeUndefined();
+    expect(() => loadServiceConfig('agent', { port: 3100 }, { ...valid, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL: /);
+  });
+
   it.each([
     ['API_KEYS', {}],
     ['API_KEYS', { API_KEYS: 'short' }],
