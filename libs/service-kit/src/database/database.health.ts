@@ -8,11 +8,13 @@ export type HealthProbe = () => Promise<
   { readonly up: true } | { readonly up: false; readonly message: string }
 >;
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
-  ]);
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
+  );
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+};
 
 /** Readiness of the service's own database: it answers, and every migration is applied. */
 @Injectable()

@@ -8,8 +8,11 @@ import type { DatabaseHealth, HealthProbe } from '../database/database.health';
 import { ProjectionHost } from '../messaging/projection-host';
 import { ServiceStreams } from '../messaging/service-streams';
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+};
 
 @ApiTags('health')
 @Controller('health')
