@@ -2,7 +2,7 @@ import type { OnModuleInit } from '@nestjs/common';
 import { Inject, Injectable, Module } from '@nestjs/common';
 import type { SqlDatabase } from '@kailash/backbone';
 import { EDGE_AGGREGATE, STATE_DOMAIN } from '@kailash/contracts';
-import type { ServiceConfig, ServiceFeature } from '@kailash/service-kit';
+import type { RebuildTarget, ServiceConfig, ServiceFeature } from '@kailash/service-kit';
 import { ProjectionHost, SERVICE_CONFIG, SQL_DATABASE } from '@kailash/service-kit';
 import { fleetMigrations } from './fleet-edges.migration';
 import { fleetProjection } from './fleet.projection';
@@ -53,4 +53,9 @@ export class FleetModule {
       migrations: fleetMigrations,
     };
   }
+}
+
+/** What `runProjectionRebuild` needs to replay the fleet view of a service from the STATE stream. */
+export function fleetRebuildTarget(service: string): RebuildTarget {
+  return { projection: fleetProjection(fleetProjectionName(service)), domain: STATE_DOMAIN };
 }

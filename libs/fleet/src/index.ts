@@ -1,4 +1,4 @@
-export { FleetModule, fleetProjectionName } from './fleet.module';
+export { FleetModule, fleetProjectionName, fleetRebuildTarget } from './fleet.module';
 export { FleetReader } from './fleet.reader';
 export type { FleetEdge, FleetFilter } from './fleet-rows';
 export { fleetProjection } from './fleet.projection';
