@@ -1,4 +1,3 @@
-import type { INestApplication } from '@nestjs/common';
 import type { EdgeSnapshot } from '@kailash/contracts';
 import {
   EdgeDeregistered,
@@ -21,8 +20,11 @@ import {
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
+import { runProjectionRebuild } from '@kailash/service-kit';
+import type { ScratchService } from '../test/scratch-service';
 import { startScratchService } from '../test/scratch-service';
 import { edgeOf, startStateWriter } from '../test/state-writer';
+import { fleetProjectionName, fleetRebuildTarget } from './fleet.module';
 import { FleetReader } from './fleet.reader';
 
 const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, '0')}:00.000Z`;
@@ -32,7 +34,7 @@ describe('fleet view in a service that is not state-svc (real NATS + PostgreSQL)
   const database = uniqueName('fleet');
   let nc: NatsConnection;
   let jsm: JetStreamManager;
-  let scratch: { app: INestApplication; url: string };
+  let scratch: ScratchService;
   let fleet: FleetReader;
 
   beforeAll(async () => {
@@ -165,5 +167,30 @@ describe('fleet view in a service that is not state-svc (real NATS + PostgreSQL)
   it('left the stream its writer configured as it was', async () => {
     const info = await jsm.streams.info(`${namespace.toUpperCase()}_STATE`);
     expect(info.config.description).toBe('written by state-svc');
+  });
+
+  it('rebuilds from the stream with one command into the same fleet, old versions included', async () => {
+    const before = await fleet.list();
+    await scratch.app.close();
+    const { config } = scratch;
+    await runProjectionRebuild(
+      config,
+      [fleetRebuildTarget(config.service)],
+      fleetProjectionName(config.service),
+    );
+    const db = new Client({ connectionString: testPostgresUrl(database) });
+    await db.connect();
+    const { rows } = await db.query<{ count: string }>('SELECT count(*) FROM fleet_edges');
+    await db.end();
+    expect(rows[0]?.count).toBe('0');
+    scratch = await startScratchService(namespace, database);
+    fleet = scratch.app.get(FleetReader);
+    const last = Math.max(...before.map((edge) => edge.version));
+    await eventually(
+      'the replay to finish',
+      () => fleet.list(),
+      (edges) => edges.some((edge) => edge.version === last),
+    );
+    expect(await fleet.list()).toEqual(before);
   });
 });

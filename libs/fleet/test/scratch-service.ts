@@ -27,10 +27,13 @@ class ScratchServiceModule {
 
 export const SCRATCH_API_KEY = 'scratch-key-0123456789abcdef';
 
-export async function startScratchService(
-  namespace: string,
-  database: string,
-): Promise<{ app: INestApplication; url: string }> {
+export interface ScratchService {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly config: ServiceConfig;
+}
+
+export async function startScratchService(namespace: string, database: string): Promise<ScratchService> {
   const config = loadServiceConfig(
     'scratch-svc',
     { port: 0, database },
@@ -47,5 +50,5 @@ export async function startScratchService(
     title: 'scratch',
     description: 'fleet consumer under test',
   });
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  return { app, config, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
