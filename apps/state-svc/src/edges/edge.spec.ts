@@ -152,11 +152,11 @@ describe('edge decider', () => {
     ];
     let state = initialState();
     for (const command of commands) {
-      const [event] = decide(command, state);
-      state = evolve(state, asEvent(event!));
-      expect(state.status).toBe('registered');
-      if (state.status !== 'registered') return;
-      expect((event!.data as { edge: unknown }).edge).toEqual({
+      const events = decide(command, state);
+      expect(events).toHaveLength(1);
+      state = events.map(asEvent).reduce(evolve, state);
+      if (state.status !== 'registered') throw new Error('expected a registered edge');
+      expect((events[0]?.data as { edge: unknown }).edge).toEqual({
         ...state.edge,
         lifecycle: state.lifecycle,
         updatedAt: state.updatedAt,

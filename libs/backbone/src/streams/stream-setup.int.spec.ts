@@ -71,6 +71,20 @@ describe('stream ownership on a real NATS server', () => {
     await expect(failure).rejects.toThrow(new RegExp(`stream ${name} does not exist after waiting 60000 ms`));
   });
 
+  it('takes a failed look (a JetStream timeout) for "not yet", and keeps waiting', async () => {
+    const spec = domainStreamSpec(subjects, 'flaky');
+    await ensureStream(jsm, spec);
+    let failures = 1;
+    const flaky = {
+      streams: {
+        info: (name: string) =>
+          failures-- > 0 ? Promise.reject(new Error('timeout')) : jsm.streams.info(name),
+      },
+    } as unknown as JetStreamManager;
+    await expect(waitForStream(flaky, spec.name, { timeoutMs: 20_000, pollMs: 10 })).resolves.toBeUndefined();
+    expect(failures).toBeLessThan(0);
+  });
+
   it('stops waiting when told to', async () => {
     const stop = new AbortController();
     const wait = waitForStream(jsm, subjects.stream('aborted'), {

@@ -61,9 +61,11 @@ export class StreamMissingError extends BackboneError {
   constructor(
     readonly stream: string,
     readonly waitedMs: number,
+    options?: ErrorOptions,
   ) {
     super(
       `stream ${stream} does not exist after waiting ${waitedMs} ms; the service that writes it creates it`,
+      options,
     );
   }
 }
@@ -76,10 +78,15 @@ export async function waitForStream(
 ): Promise<void> {
   const clock = options.clock ?? realClock;
   const started = clock.now();
-  while (!(await streamConfig(jsm, name))) {
+  let lastError: unknown;
+  // A look that fails (a JetStream timeout at boot) is one more "not yet", never the end of the wait.
+  const look = () => streamConfig(jsm, name).catch((error: unknown) => void (lastError = error));
+  while (!(await look())) {
     options.signal?.throwIfAborted();
     const waited = clock.now() - started;
-    if (waited >= options.timeoutMs) throw new StreamMissingError(name, waited);
+    if (waited >= options.timeoutMs) {
+      throw new StreamMissingError(name, waited, lastError === undefined ? undefined : { cause: lastError });
+    }
     options.onWaiting?.(waited);
     await clock.sleep(Math.min(options.pollMs ?? 1000, options.timeoutMs - waited), options.signal);
   }
