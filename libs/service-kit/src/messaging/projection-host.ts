@@ -37,11 +37,11 @@ export class ProjectionHost {
   register(registration: ProjectionRegistration): void {
     const { subjects } = this.deps;
     const runner = new ProjectionRunner({
-        ...this.deps,
-        stream: subjects.stream(registration.domain),
-        filterSubject: subjects.events(registration.domain, registration.aggregateType),
-        projection: registration.projection,
-        batchSize: registration.batchSize ?? 200,
+      ...this.deps,
+      stream: subjects.stream(registration.domain),
+      filterSubject: subjects.events(registration.domain, registration.aggregateType),
+      projection: registration.projection,
+      batchSize: registration.batchSize ?? 200,
     });
     this.runners.push(runner);
     this.streamOf.set(runner, subjects.stream(registration.domain));
@@ -59,7 +59,10 @@ export class ProjectionHost {
     logger.warn('projection waits for its stream', { projection: runner.projectionName, stream });
     streams.whenExists(stream).then(
       () => (this.stopped ? undefined : runner.start()),
-      (error: unknown) => logger.error('projection not started: its stream never appeared', { projection: runner.projectionName, error: String(error) }),
+      (error: unknown) => {
+        if (this.stopped) return;
+        logger.error('projection not started: its stream never appeared', { projection: runner.projectionName, error: String(error) });
+      },
     );
   }
 
