@@ -7,9 +7,16 @@ export type { StreamOwnership, StreamStatus } from './messaging/service-streams'
 export { ProjectionHost } from './messaging/projection-host';
 export type { ProjectionRegistration } from './messaging/projection-host';
 export { ZodPipe } from './http/zod-body.pipe';
+export { QueryParameters } from './http/query-parameters';
 export { openApiSchema } from './http/openapi';
-export { bootstrapService } from './bootstrap';
+export { bootstrapService, startNatsTransport, useRequestContext } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
+export * from './transport';
+export { ApiKeyGuard } from './http/api-key.guard';
+export { ErrorFilter, toErrorResponse } from './http/error.filter';
+export { CorrelationId, Principal } from './context/request-scope.decorators';
+export type { ApiKey } from './config/api-keys';
+export * from './nats-permissions';

@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { EventCatalog } from '@kailash/contracts';
@@ -10,8 +10,10 @@ import { SERVICE_CONFIG } from './config/tokens';
 import type { DatabaseOptions } from './database/database.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { SequenceInterceptor } from './context/sequence.interceptor';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { ErrorFilter } from './http/error.filter';
+import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
 import type { StreamOwnership } from './messaging/service-streams';
@@ -54,7 +56,11 @@ export class ServiceKitModule {
       module: ServiceKitModule,
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }]),
+        // HTTP only: NATS requests are bounded per instance by the transport's maxInFlight instead.
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+          skipIf: (context) => context.getType() !== 'http',
+        }),
         TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, errorLogStyle: 'json' }),
         MetricsModule,
         ...(options.database === false
@@ -76,7 +82,9 @@ export class ServiceKitModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: SequenceInterceptor },
       ],
       exports: [SERVICE_CONFIG],
     };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventOf } from '../envelope';
 import { defineCommand, defineEvent, defineQuery, tokenSchema } from '../envelope';
+import { exactNumber } from '../numbers';
 import { STATE_DOMAIN } from './edge.requests';
 
 /**
@@ -50,7 +51,10 @@ export const stateValueSchema = (z.json() as z.ZodType<StateJsonValue>).refine(
   `a value may be at most ${STATE_OBJECT_LIMITS.maxValueBytes} bytes of JSON`,
 );
 
-/** A write guarded by a lock: refused unless the lock is still held with exactly this token. */
+/**
+ * A write guarded by a lock: refused (CONFLICT, `details.reason`) unless the lock is live with
+ * exactly this token; the lock rules are @kailash/leasing's (docs/locks-and-leases.md).
+ */
 export const stateFenceSchema = z.strictObject({ lock: stateLockNameSchema, token: stateFencingTokenSchema });
 export type StateFence = z.output<typeof stateFenceSchema>;
 
@@ -76,9 +80,7 @@ export const stateUpdateBodySchema = z.strictObject({
 });
 export const stateDeleteBodySchema = z.strictObject({ fence: stateFenceSchema.optional() });
 export const stateIncrementBodySchema = z.strictObject({
-  by: z
-    .number()
-    .finite()
+  by: exactNumber()
     .refine((by) => by !== 0, 'must not be 0')
     .default(1),
   fence: stateFenceSchema.optional(),

@@ -38,12 +38,12 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    const { database } = this;
+    const { database, projections } = this;
     return this.health.check([
       () => this.nats(),
       () => this.consumedStreams(),
       ...(database ? [() => this.probe('database', database.reachable), () => this.probe('migrations', database.migrated)] : []),
-      ...(this.projections ? [() => this.consumers()] : []),
+      ...(projections ? [() => this.consumers(projections)] : []),
     ]);
   }
 
@@ -71,10 +71,16 @@ export class HealthController {
     return Object.values(statuses).every((status) => status === 'present') ? check.up(statuses) : check.down(statuses);
   }
 
-  private async consumers(): Promise<HealthIndicatorResult> {
+  /** Running is not enough: a projection retrying one event forever hides every later write. */
+  private async consumers(projections: ProjectionHost): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('consumers');
-    const statuses = this.projections?.statuses() ?? {};
+    const statuses = projections.statuses();
     const running = Object.values(statuses).every((status) => status === 'active' || status === 'standby');
+    const stalled = projections.stalls().map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
+    if (stalled.length > 0) {
+      const names = stalled.map((stall) => `${stall.projection} at stream sequence ${stall.seq}`).join(', ');
+      return check.down({ ...statuses, message: `projection stalled: ${names}`, stalled });
+    }
     return running ? check.up(statuses) : check.down(statuses);
   }
 }

@@ -1,6 +1,6 @@
 import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module, Optional } from '@nestjs/common';
-import { BackboneMetrics, connectToNats, EventPublisher, RequestClient, RequestServer } from '@kailash/backbone';
+import { BackboneMetrics, connectToNats, EventPublisher, RequestClient } from '@kailash/backbone';
 import type { EventCatalog } from '@kailash/contracts';
 import { SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
@@ -10,6 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS } from '../config/tokens';
+import { NatsEnvelopeServer } from '../transport/nats-envelope.server';
 import { ProjectionHost } from './projection-host';
 import { ServiceClock } from './service-clock';
 import type { StreamOwnership } from './service-streams';
@@ -33,7 +34,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger('Messaging');
 
   constructor(
-    private readonly requests: RequestServer,
+    private readonly requests: NatsEnvelopeServer,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     @Optional() private readonly projections?: ProjectionHost,
@@ -51,7 +52,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log({ msg: 'draining: requests, projections, NATS', signal });
     await this.withinGrace('requests and projections', async () => {
-      await this.requests.drain();
+      await this.requests.close();
       await this.projections?.stopAll();
     });
   }
@@ -128,10 +129,11 @@ export class MessagingModule {
             }),
         },
         {
-          provide: RequestServer,
+          // Served through Nest (bootstrapService connects it as a microservice); drained first at shutdown.
+          provide: NatsEnvelopeServer,
           inject: [NATS_CONNECTION, SUBJECTS, SERVICE_CONFIG],
           useFactory: (nc: NatsConnection, subjects: SubjectSpace, config: ServiceConfig) =>
-            new RequestServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES, logger: backboneLogger(logger) }),
+            new NatsEnvelopeServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES }),
         },
         {
           provide: RequestClient,
@@ -142,7 +144,7 @@ export class MessagingModule {
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, RequestServer, RequestClient, ...(options.database === false ? [] : [ProjectionHost])],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, NatsEnvelopeServer, RequestClient, ...(options.database === false ? [] : [ProjectionHost])],
     };
   }
 }

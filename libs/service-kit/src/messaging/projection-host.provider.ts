@@ -52,6 +52,7 @@ export function projectionHostProvider(logger: Logger): Provider {
         service: config.service,
         logger: backboneLogger(logger),
         metrics: BackboneMetrics.for(registry),
+        stallAfterMs: config.PROJECTION_STALL_MS,
         streams,
       }),
   };

@@ -1,4 +1,4 @@
-import type { BackboneLogger, BackboneMetrics, Projection, RunnerStatus, SqlDatabase } from '@kailash/backbone';
+import type { BackboneLogger, BackboneMetrics, Projection, ProjectionStall, RunnerStatus, SqlDatabase } from '@kailash/backbone';
 import { ProjectionRunner } from '@kailash/backbone';
 import type { SubjectSpace } from '@kailash/contracts';
 import type { HybridLogicalClock } from '@kailash/hlc';
@@ -22,6 +22,9 @@ export interface ProjectionHostDeps {
   readonly service: string;
   readonly logger: BackboneLogger;
   readonly metrics: BackboneMetrics;
+  /** PROJECTION_STALL_MS: how long a projection may fail to advance before readiness turns 503. */
+  readonly stallAfterMs?: number;
+  readonly now?: () => number;
   /** Streams of other domains may not exist yet: a runner on one starts once its writer created it. */
   readonly streams?: Pick<ServiceStreams, 'present' | 'whenExists'>;
 }
@@ -73,5 +76,10 @@ export class ProjectionHost {
 
   statuses(): Record<string, RunnerStatus> {
     return Object.fromEntries(this.runners.map((runner) => [runner.projectionName, runner.status]));
+  }
+
+  /** Projections that have not got past one stream sequence for the stall threshold. */
+  stalls(): ProjectionStall[] {
+    return this.runners.map((runner) => runner.stall).filter((stall): stall is ProjectionStall => stall !== undefined);
   }
 }
