@@ -11,3 +11,4 @@ export { nestServiceBoot } from './cluster/nest-boot';
 export type { NestServiceBoot } from './cluster/nest-boot';
 export * from './decider-spec';
 export * from './projection-spec';
+export * from './fuzz';
