@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { connectTestNats, deleteStreamsWithPrefix, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import { builtAppMain, connectTestNats, deleteStreamsWithPrefix, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const MAIN = join(ROOT, 'dist', 'apps', 'state-svc', 'apps', 'state-svc', 'src', 'main.js');
 const KEY = 'e2e-key-0123456789abcdef';
 // Explicit bounds for everything this file waits on (a build, a process, the network): the machine
 // may be loaded by parallel suites, so they are generous; none of them is a speed assertion.
@@ -22,14 +21,13 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
   let url = '';
   let proc: ChildProcess | undefined;
   let output = '';
+  let main = '';
 
   beforeAll(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-app.mjs'), 'state-svc'], {
-      cwd: ROOT,
-      timeout: BUILD_MS,
-    });
+    // The shared build: one at a time across test workers, run from a copy no other rebuild empties.
+    main = await builtAppMain('state-svc', ROOT, BUILD_MS);
   }, BUILD_MS + 10_000);
   afterAll(async () => {
     proc?.kill('SIGKILL');
@@ -44,7 +42,7 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
 
   const start = (env: Record<string, string>) => {
     output = '';
-    const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return child;

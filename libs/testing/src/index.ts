@@ -12,3 +12,4 @@ export type { NestServiceBoot } from './cluster/nest-boot';
 export * from './decider-spec';
 export * from './projection-spec';
 export * from './fuzz';
+export { builtAppMain } from './cluster/built-app';
