@@ -1,7 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { builtAppMain, connectTestNats, deleteStreamsWithPrefix, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import {
+  builtAppMain,
+  connectTestNats,
+  deleteStreamsWithPrefix,
+  eventually,
+  freePort,
+  testNatsUrl,
+  testPostgresUrl,
+  uniqueName,
+} from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 
@@ -42,7 +51,10 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
 
   const start = (env: Record<string, string>) => {
     output = '';
-    const child = spawn(process.execPath, [main], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return child;
@@ -60,40 +72,66 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
       });
     });
 
-  it('refuses to start on a bad environment, naming each variable, and exits 1', async () => {
-    const child = start({ PORT: 'eighty', NATS_URL: testNatsUrl() });
-    expect(await exitOf(child)).toEqual({ code: 1, signal: null });
-    expect(output).toMatch(/PORT: /);
-    expect(output).toMatch(/API_KEYS: /);
-  }, EXIT_MS + 10_000);
+  it(
+    'refuses to start on a bad environment, naming each variable, and exits 1',
+    async () => {
+      const child = start({ PORT: 'eighty', NATS_URL: testNatsUrl() });
+      expect(await exitOf(child)).toEqual({ code: 1, signal: null });
+      expect(output).toMatch(/PORT: /);
+      expect(output).toMatch(/API_KEYS: /);
+    },
+    EXIT_MS + 10_000,
+  );
 
-  it('starts, serves, and on SIGTERM drains, then exits 0', async () => {
-    proc = start({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      API_KEYS: KEY,
-      KAILASH_NAMESPACE: namespace,
-      NATS_URL: testNatsUrl(),
-      DATABASE_URL: testPostgresUrl(database),
-      LOG_LEVEL: 'info',
-    });
-    await eventually('ready', () => fetch(`${url}/health/ready`).then((r) => r.status).catch(() => 0), (status) => status === 200, 60_000);
-    const created = await fetch(`${url}/edges`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
-      body: JSON.stringify({ edgeId: 'e2e-1', name: 'E2E', region: 'eu-west', location: { lat: 1, lon: 2 } }),
-    });
-    expect(created.status).toBe(201);
-    await eventually('projected', () => fetch(`${url}/edges/e2e-1`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.status), (status) => status === 200);
-    expect(output).toMatch(/"correlationId":"[0-9a-f-]{36}"/); // pino JSON request logs carry a correlation id
-    expect(output).not.toContain(KEY); // the API key is redacted from logs
+  it(
+    'starts, serves, and on SIGTERM drains, then exits 0',
+    async () => {
+      proc = start({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        API_KEYS: KEY,
+        KAILASH_NAMESPACE: namespace,
+        NATS_URL: testNatsUrl(),
+        DATABASE_URL: testPostgresUrl(database),
+        LOG_LEVEL: 'info',
+      });
+      await eventually(
+        'ready',
+        () =>
+          fetch(`${url}/health/ready`)
+            .then((r) => r.status)
+            .catch(() => 0),
+        (status) => status === 200,
+        60_000,
+      );
+      const created = await fetch(`${url}/edges`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify({
+          edgeId: 'e2e-1',
+          name: 'E2E',
+          region: 'eu-west',
+          location: { lat: 1, lon: 2 },
+        }),
+      });
+      expect(created.status).toBe(201);
+      await eventually(
+        'projected',
+        () =>
+          fetch(`${url}/edges/e2e-1`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.status),
+        (status) => status === 200,
+      );
+      expect(output).toMatch(/"correlationId":"[0-9a-f-]{36}"/); // pino JSON request logs carry a correlation id
+      expect(output).not.toContain(KEY); // the API key is redacted from logs
 
-    const exited = exitOf(proc);
-    proc.kill('SIGTERM');
-    // NestJS closes the app, then exits 0: a clean stop (pino's buffered lines flushed on exit).
-    expect(await exited).toEqual({ code: 0, signal: null });
-    expect(output).toMatch(/"msg":"draining: requests, projections, NATS","signal":"SIGTERM"/);
-    expect(output).toMatch(/"msg":"drained"/);
-    expect(output).not.toMatch(/"level":(50|60)/); // no error or fatal line on the way down
-  }, 60_000 + EXIT_MS + 30_000);
+      const exited = exitOf(proc);
+      proc.kill('SIGTERM');
+      // NestJS closes the app, then exits 0: a clean stop (pino's buffered lines flushed on exit).
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(output).toMatch(/"msg":"draining: requests, projections, NATS","signal":"SIGTERM"/);
+      expect(output).toMatch(/"msg":"drained"/);
+      expect(output).not.toMatch(/"level":(50|60)/); // no error or fatal line on the way down
+    },
+    60_000 + EXIT_MS + 30_000,
+  );
 });
