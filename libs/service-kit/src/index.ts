@@ -11,3 +11,4 @@ export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
+export { AggregateStores } from './messaging/aggregate-stores';

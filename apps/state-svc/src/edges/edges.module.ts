@@ -6,12 +6,13 @@ import { EdgesController } from './edges.controller';
 import { EdgesHandlers } from './edges.handlers';
 import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
+import { EdgesReadPort } from './edges.read-port';
 import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesHandlers, EdgesMetrics],
-  exports: [EdgesService],
+  providers: [EdgesService, EdgesHandlers, EdgesMetrics, EdgesReadPort],
+  exports: [EdgesService, EdgesReadPort],
 })
 export class EdgesModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

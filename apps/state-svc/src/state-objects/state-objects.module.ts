@@ -2,6 +2,7 @@ import type { OnModuleInit } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { EDGE_AGGREGATE, STATE_DOMAIN, STATE_OBJECT_AGGREGATE } from '@kailash/contracts';
 import { ProjectionHost } from '@kailash/service-kit';
+import { EdgesModule } from '../edges/edges.module';
 import { OwnershipProcessManager } from './ownership.process-manager';
 import { StateObjectsController } from './state-objects.controller';
 import { StateObjectsHandlers } from './state-objects.handlers';
@@ -11,6 +12,7 @@ import { StateObjectsService } from './state-objects.service';
 
 /** Durable state objects (issue 4, item 4): operations, their projection, and ownership that follows the edges. */
 @Module({
+  imports: [EdgesModule],
   controllers: [StateObjectsController],
   providers: [StateObjectsService, StateObjectsHandlers, StateObjectsMetrics, OwnershipProcessManager],
   exports: [StateObjectsService],

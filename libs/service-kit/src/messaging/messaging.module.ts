@@ -26,6 +26,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SQL_DATABASE, SUBJECTS } from '../config/tokens';
+import { AggregateStores } from './aggregate-stores';
 import { ProjectionHost } from './projection-host';
 import { ServiceClock } from './service-clock';
 
@@ -186,10 +187,16 @@ export class MessagingModule {
           ) =>
             new ProjectionHost({ js, jsm, subjects, db, clock, service: config.service, logger: backboneLogger(logger), metrics: BackboneMetrics.for(registry) }),
         },
+        {
+          provide: AggregateStores,
+          inject: [JETSTREAM_MANAGER, SUBJECTS, EventPublisher],
+          useFactory: (jsm: JetStreamManager, subjects: SubjectSpace, publisher: EventPublisher) =>
+            new AggregateStores({ jsm, subjects, domain: options.domain, catalog: options.catalog, publisher }),
+        },
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost, AggregateStores],
     };
   }
 }
