@@ -12,3 +12,9 @@ export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
 export { AggregateStores } from './messaging/aggregate-stores';
+export { ReadsProjection } from './read-your-writes/reads-projection.decorator';
+export {
+  ReadYourWritesInterceptor,
+  READ_YOUR_WRITES_WAIT_MS,
+} from './read-your-writes/read-your-writes.interceptor';
+export { RequestContextMiddleware } from './http/request-context.middleware';

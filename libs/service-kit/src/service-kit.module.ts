@@ -1,6 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import type { EventCatalog } from '@kailash/contracts';
@@ -12,9 +12,11 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { ErrorFilter } from './http/error.filter';
+import { RequestContextModule } from './http/request-context.middleware';
 import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReadYourWritesInterceptor } from './read-your-writes/read-your-writes.interceptor';
 
 export interface ServiceKitOptions extends DatabaseOptions {
   readonly config: ServiceConfig;
@@ -41,6 +43,7 @@ export class ServiceKitModule {
         MetricsModule,
         DatabaseModule.forRoot(options),
         MessagingModule.forRoot(options),
+        RequestContextModule,
       ],
       controllers: [HealthController],
       providers: [
@@ -48,6 +51,7 @@ export class ServiceKitModule {
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],
       exports: [SERVICE_CONFIG],
     };

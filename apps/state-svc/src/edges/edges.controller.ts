@@ -11,10 +11,11 @@ import {
   ListEdges,
   tokenSchema,
 } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { discoveryQueryPipe } from './discovery-query.pipe';
+import { edgesProjection } from './edges.projection';
 import { EdgesService } from './edges.service';
 
 const edgeIdPipe = new ZodPipe(tokenSchema, 'edgeId');
@@ -42,6 +43,7 @@ export class EdgesController {
   }
 
   @Get()
+  @ReadsProjection(edgesProjection.name)
   @ApiOperation({ summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point' })
   @ApiQuery({ name: 'near', required: false, description: 'lat,lon — orders by great-circle distance' })
   @ApiOkResponse({ schema: openApiSchema(ListEdges.result) })
@@ -50,6 +52,7 @@ export class EdgesController {
   }
 
   @Get(':edgeId')
+  @ReadsProjection(edgesProjection.name)
   @ApiOperation({ summary: 'One edge as the projection holds it' })
   @ApiOkResponse({ schema: openApiSchema(edgeViewSchema) })
   get(@Param('edgeId', edgeIdPipe) edgeId: string): Promise<EdgeView> {
@@ -57,6 +60,7 @@ export class EdgesController {
   }
 
   @Get(':edgeId/history')
+  @ReadsProjection(edgesProjection.name)
   @ApiOperation({ summary: 'Every lifecycle transition of an edge, with reason and actor' })
   @ApiOkResponse({ schema: openApiSchema(GetEdgeHistory.result) })
   history(@Param('edgeId', edgeIdPipe) edgeId: string) {

@@ -5,6 +5,9 @@ import type { ComplianceZone, EdgeLifecycle } from '@kailash/contracts';
 import { SQL_DATABASE } from '@kailash/service-kit';
 import { edgesProjection } from './edges.projection';
 
+/** The projection behind the port: what readers name to wait for it (read-your-writes). */
+export const EDGES_PROJECTION = edgesProjection.name;
+
 /** What placement needs of an edge, as the edges projection holds it. */
 export interface EdgePlacementFacts {
   readonly edgeId: string;
@@ -39,7 +42,7 @@ interface PlacementRow {
 @Injectable()
 export class EdgesReadPort {
   /** Name of the projection behind this port, for callers that wait for it to catch up. */
-  readonly projection = edgesProjection.name;
+  readonly projection = EDGES_PROJECTION;
 
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 

@@ -3,8 +3,9 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { LeaseAcquireRequest, LeaseReleaseRequest, LeaseRenewRequest, LeaseView } from '@kailash/contracts';
 import { leaseAcquireSchema, leaseReleaseSchema, leaseRenewSchema, leaseResourceSchema, leaseViewSchema, parseWith } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
 import { z } from 'zod';
+import { leasesProjection } from './leases.projection';
 import { LeasesService } from './leases.service';
 
 /** Parses the path parameter as a named field, so a 400 names `resource` rather than `(root)`. */
@@ -68,6 +69,7 @@ export class LeasesController {
   }
 
   @Get(':resource')
+  @ReadsProjection(leasesProjection.name)
   @ApiOperation({ summary: 'The lease on a resource as the projection holds it; 404 if it was never granted' })
   @ApiParam(RESOURCE_DOC)
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PlacementRequest, PlacementResult } from '@kailash/contracts';
 import { placementRequestSchema, placementResultSchema } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
+import { EDGES_PROJECTION } from '../edges/edges.read-port';
 import { PlacementService } from './placement.service';
 
 /**
@@ -18,6 +19,7 @@ export class PlacementController {
 
   @Post()
   @HttpCode(200)
+  @ReadsProjection(EDGES_PROJECTION)
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
