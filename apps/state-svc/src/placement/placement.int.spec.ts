@@ -129,6 +129,43 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     expect(edgeIds(drained)).toEqual(['frankfurt-gdpr']);
   });
 
+  describe('read-your-writes (kailash-min-sequence)', () => {
+    const transition = async (edgeId: string, to: string) => {
+      const response = await post(`/edges/${edgeId}/transitions`, { to, reason: 'read-your-writes test' });
+      expect(response.status).toBe(200);
+      const sequence = response.headers.get('kailash-sequence');
+      expect(sequence).toMatch(/^[1-9]\d*$/);
+      return sequence as string;
+    };
+    const placeAfter = async (sequence: string) => {
+      const response = await post('/placement', gdprNearParis, {
+        ...authorized,
+        'kailash-min-sequence': sequence,
+      });
+      expect(response.status).toBe(200);
+      return json(response);
+    };
+
+    it('applies an acknowledged transition before a placement that asks for it, on the first try', async () => {
+      for (const round of [1, 2, 3]) {
+        const edgeId = `paris-ryw-${round}`;
+        expect((await post('/edges', edge(edgeId, { lat: 48.853, lon: 2.349 }, ['gdpr']))).status).toBe(201);
+        await transition(edgeId, 'warming');
+        expect(edgeIds(await placeAfter(await transition(edgeId, 'active')))[0]).toBe(edgeId);
+        expect(edgeIds(await placeAfter(await transition(edgeId, 'draining')))).not.toContain(edgeId);
+      }
+    });
+
+    it('refuses a malformed minimum sequence naming the header', async () => {
+      const response = await post('/placement', gdprNearParis, {
+        ...authorized,
+        'kailash-min-sequence': 'soon',
+      });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.details.issues[0].field).toBe('kailash-min-sequence');
+    });
+  });
+
   it.each([
     ['strategy', { ...gdprNearParis, strategy: 'fastest' }],
     ['client.lat', { client: { lat: 91, lon: 0 } }],
