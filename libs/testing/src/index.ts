@@ -3,3 +3,4 @@ export * from './unique-name';
 export * from './test-database';
 export * from './test-nats';
 export * from './free-port';
+export * from './service-process';
