@@ -172,6 +172,32 @@ describe('AggregateStore against JetStream', () => {
     expect((await storeOf().load('raced')).state.total).toBe(16);
   });
 
+  it('decides on its cached state, yet never refuses a command because of a stale cache', async () => {
+    // Refuses to add to an odd total: a cached odd total that another instance has since made even must not refuse.
+    const evenOnly: AggregateDefinition<Counter, { id: string; by: number }, CounterEvent> = {
+      ...counter(),
+      decide: (command, state) => {
+        if (state.total % 2 === 1) throw new Error(`odd total ${state.total}`);
+        return counter().decide(command, state);
+      },
+    };
+    const [one, two] = [
+      storeOf(evenOnly, harness.publisher('one')),
+      storeOf(evenOnly, harness.publisher('two')),
+    ];
+    await one.handle('stale', { id: 'stale', by: 1 }); // one caches total 1
+    await expect(two.handle('stale', { id: 'stale', by: 1 })).rejects.toThrow('odd total 1');
+    await harness
+      .publisher('three')
+      .publish({ definition: CounterIncremented, aggregateId: 'stale', data: { by: 1 } });
+    expect((await one.handle('stale', { id: 'stale', by: 2 })).state.total).toBe(4);
+    // A stale cache that would append is caught by the expected sequence and decided again.
+    await harness
+      .publisher('three')
+      .publish({ definition: CounterIncremented, aggregateId: 'stale', data: { by: 10 } });
+    expect((await one.handle('stale', { id: 'stale', by: 2 })).state.total).toBe(16);
+  });
+
   it('stamps what it appends after the event it decided on, even when its own clock runs behind', async () => {
     const ahead = storeOf(
       counter(),

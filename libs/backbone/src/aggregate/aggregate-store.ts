@@ -32,11 +32,13 @@ const DEFAULT_MAX_BACKOFF_MS = 200;
  *
  * - Reads create no JetStream consumers: the last sequence comes from a `last_by_subj` message get
  *   and the tail from `next_by_subj` gets (see SubjectReader).
- * - Loaded aggregates stay in a bounded LRU cache; a hit whose version equals the subject's last
- *   sequence needs no replay, so a hot aggregate costs one message get and one publish per command.
+ * - Loaded aggregates stay in a bounded LRU cache. A read validates its hit against the subject's
+ *   last sequence (`last_by_subj`): equal means no replay, behind means replay only the tail.
  * - Commands on one aggregate run one at a time in this instance, so a hot aggregate never
- *   conflicts with itself; across instances the expected sequence still decides, and a conflict
- *   reloads and decides again after a jittered pause, a bounded number of times.
+ *   conflicts with itself. A command first decides on the cached state and appends expecting its
+ *   version: the append itself validates the cache, so a hot aggregate costs one publish per
+ *   command. Across instances the expected sequence still decides: a conflict drops the cache
+ *   entry, reloads from the stream and decides again after a jittered pause, a bounded number of times.
  */
 export class AggregateStore<State, Command, E extends EventEnvelope> {
   private readonly reader: SubjectReader;
@@ -96,10 +98,13 @@ export class AggregateStore<State, Command, E extends EventEnvelope> {
     const { definition, deps } = this;
     const attempts = definition.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const current = await this.load(aggregateId);
-      // What we append must stamp after what we decided on, even if our clock runs behind the last writer's.
-      if (current.lastHlc) deps.publisher.observe(current.lastHlc);
-      const drafts = definition.decide(command, current.state).map(withRequestCorrelation);
+      // First try on what this instance last appended or loaded, without asking the stream: the
+      // expected sequence of the append proves it current. Retries always read the stream.
+      const { current, drafts } = await this.decision(
+        aggregateId,
+        command,
+        attempt === 1 ? this.cached(subject) : undefined,
+      );
       try {
         const published = await deps.publisher.publishAll(drafts, {
           expectedLastSubjectSequence: current.version,
@@ -121,6 +126,50 @@ export class AggregateStore<State, Command, E extends EventEnvelope> {
       'CONFLICT',
       `${definition.type} '${aggregateId}' kept changing; gave up after ${attempts} attempts`,
     );
+  }
+
+  /**
+   * Decides on `unverified` (a cached state) when given, else on the stream's state. Only an append
+   * proves a cached state current, so a refusal or a no-op decided on one is checked against the
+   * stream first: a command is never refused because of what another instance has since changed.
+   */
+  private async decision(
+    aggregateId: string,
+    command: Command,
+    unverified: LoadedAggregate<State> | undefined,
+  ): Promise<{ current: LoadedAggregate<State>; drafts: readonly EventDraft[] }> {
+    if (unverified) {
+      const tried = this.tryDecide(command, unverified);
+      if ('drafts' in tried && tried.drafts.length > 0) return { current: unverified, drafts: tried.drafts };
+      const fresh = await this.load(aggregateId);
+      if (fresh.version !== unverified.version)
+        return { current: fresh, drafts: this.decide(command, fresh) };
+      if ('error' in tried) throw tried.error;
+      return { current: unverified, drafts: tried.drafts };
+    }
+    const current = await this.load(aggregateId);
+    return { current, drafts: this.decide(command, current) };
+  }
+
+  private decide(command: Command, current: LoadedAggregate<State>): readonly EventDraft[] {
+    // What we append must stamp after what we decided on, even if our clock runs behind the last writer's.
+    if (current.lastHlc) this.deps.publisher.observe(current.lastHlc);
+    return this.definition.decide(command, current.state).map(withRequestCorrelation);
+  }
+
+  private tryDecide(
+    command: Command,
+    current: LoadedAggregate<State>,
+  ): { drafts: readonly EventDraft[] } | { error: unknown } {
+    try {
+      return { drafts: this.decide(command, current) };
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  private cached(subject: string): LoadedAggregate<State> | undefined {
+    return this.definition.load?.kind === 'last-event' ? undefined : this.cache.get(subject);
   }
 
   private async snapshotBefore(
