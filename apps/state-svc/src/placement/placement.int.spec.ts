@@ -156,6 +156,22 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
       }
     });
 
+    it('answers GET /edges/:id and its history with the write the caller names, on the first try', async () => {
+      const registered = await post('/edges', edge('paris-ryw-get', { lat: 48.85, lon: 2.35 }, ['gdpr']));
+      expect(registered.status).toBe(201);
+      const read = (path: string, sequence: string) =>
+        fetch(`${state.url}${path}`, { headers: { ...authorized, 'kailash-min-sequence': sequence } });
+      const afterRegister = await read(
+        '/edges/paris-ryw-get',
+        registered.headers.get('kailash-sequence') ?? '',
+      );
+      expect(afterRegister.status).toBe(200);
+      const sequence = await transition('paris-ryw-get', 'warming');
+      expect((await json(await read('/edges/paris-ryw-get', sequence))).lifecycle).toBe('warming');
+      const history = await json(await read('/edges/paris-ryw-get/history', sequence));
+      expect(history.transitions.map((t: { to: string }) => t.to)).toContain('warming');
+    });
+
     it('refuses a malformed minimum sequence naming the header', async () => {
       const response = await post('/placement', gdprNearParis, {
         ...authorized,
