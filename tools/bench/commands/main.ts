@@ -20,7 +20,8 @@ import { Client } from 'pg';
 import { machineLine, writeBenchSection } from '../report';
 import { expectedSequenceFloor } from './floor';
 import type { Figures, Increment } from './workload';
-import { hotObject, overNats, overRest, steadyRate } from './workload';
+import { storeOnlyHotObject } from './store-only';
+import { failures, hotObject, overNats, overRest, steadyRate } from './workload';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const RATE = 1000;
@@ -97,12 +98,19 @@ async function main(): Promise<void> {
       subjects.event('floor', 'counter', 'one'),
       HOT_SECONDS,
     );
+    console.log('the aggregate store alone, in process: one hot aggregate');
+    const storeOnly = await storeOnlyHotObject(
+      { js: jetstream(nc), jsm, subjects, domain: 'floor' },
+      HOT_CLIENTS,
+      HOT_SECONDS,
+    );
     const after = await consumerCounts(jsm, prefix);
     delete after[subjects.stream('floor')];
+    const why = [...failures].map(([reason, count]) => `${reason} × ${fmt(count)}`).join(', ') || 'none';
 
     const steadyRows = steady.map(
       ([name, f]) =>
-        `| ${name} | ${fmt(f.sent)} | ${fmt(f.sent - f.ok)} | ${fmt(f.sent / f.seconds)} | ${ms(f.p50)} | ${ms(f.p99)} |`,
+        `| ${name} | ${fmt(f.sent)} | ${fmt(f.sent - f.ok)} | ${fmt(f.ok / f.seconds)} | ${ms(f.p50)} | ${ms(f.p99)} |`,
     );
     const hotRows = hot.map(
       ([name, f, value]) =>
@@ -132,9 +140,11 @@ state-object key over REST (HTTP keep-alive) and over NATS request/reply. Latenc
 
 ### (a) Distinct objects at a steady ${fmt(RATE)} commands/s (open loop, ${STEADY_SECONDS} s)
 
-| transport | sent | failed | achieved/s | p50 ms | p99 ms |
+| transport | sent | failed | acked/s | p50 ms | p99 ms |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${steadyRows.join('\n')}
+
+Failures in the whole run, by reason: ${why}.
 
 ### (b) One hot object, ${HOT_CLIENTS} concurrent clients (closed loop, ${HOT_SECONDS} s)
 
@@ -146,6 +156,10 @@ ${hotRows.join('\n')}
 
 A bare JetStream publish with \`Nats-Expected-Last-Subject-Sequence\` and its ack, one after another on one
 subject: ${fmt(floor.sent / floor.seconds)} appends/s, p50 ${ms(floor.p50)} ms, p99 ${ms(floor.p99)} ms.
+
+The aggregate store alone (in this process, no HTTP, no request/reply, no projection), ${HOT_CLIENTS} concurrent
+callers on one aggregate: ${fmt(storeOnly.ok / storeOnly.seconds)} commands/s, p50 ${ms(storeOnly.p50)} ms, p99 ${ms(storeOnly.p99)} ms;
+final value ${fmt(storeOnly.value)} for ${fmt(storeOnly.ok)} acknowledged (${storeOnly.value === storeOnly.ok ? 'equal' : '**not equal**'}).
 
 ### Consumers per stream, before and after the run
 

@@ -3,8 +3,12 @@ import type { RequestClient } from '@kailash/backbone';
 import { IncrementStateValue } from '@kailash/contracts';
 import { percentile } from '../report';
 
-/** One way to send an increment: REST or NATS request/reply. */
+/** One way to send an increment: REST or NATS request/reply; true when acknowledged. */
 export type Increment = (objectId: string) => Promise<boolean>;
+
+/** Why requests failed (HTTP status or error code), counted per transport. */
+export const failures = new Map<string, number>();
+const failed = (why: string) => (failures.set(why, (failures.get(why) ?? 0) + 1), false);
 
 /**
  * REST over a bounded pool of keep-alive connections, as a load balancer or an SDK would hold them:
@@ -28,10 +32,12 @@ export const overRest = (url: string, key: string, connections = 64): Increment 
         },
         (response) => {
           response.resume();
-          response.on('end', () => resolve(response.statusCode === 200));
+          response.on('end', () =>
+            resolve(response.statusCode === 200 || failed(`REST ${response.statusCode}`)),
+          );
         },
       );
-      req.on('error', () => resolve(false));
+      req.on('error', (error: NodeJS.ErrnoException) => resolve(failed(`REST ${error.code ?? 'error'}`)));
       req.end(body);
     });
 };
@@ -42,8 +48,8 @@ export const overNats =
     try {
       await client.send(IncrementStateValue, { objectId, key: 'n', by: 1 });
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      return failed(`NATS ${(error as { code?: string }).code ?? 'error'}`);
     }
   };
 
