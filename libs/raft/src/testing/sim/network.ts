@@ -1,5 +1,5 @@
-import type { SeededRandom } from '../core/random';
-import type { NodeId } from '../core/types';
+import type { SeededRandom } from '../../core/random';
+import type { NodeId } from '../../core/types';
 
 export interface NetworkFaults {
   readonly minDelayMs: number;

@@ -1,4 +1,4 @@
-import type { Entry } from '../core/types';
+import type { Entry } from '../../core/types';
 
 export type KvCommand =
   | { readonly id: string; readonly op: 'put'; readonly key: string; readonly value: string }

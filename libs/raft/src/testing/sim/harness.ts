@@ -1,5 +1,5 @@
-import { RaftError } from '../core/errors';
-import type { NodeId } from '../core/types';
+import { RaftError } from '../../core/errors';
+import type { NodeId } from '../../core/types';
 import type { SimCluster } from './cluster';
 
 const decoder = new TextDecoder();

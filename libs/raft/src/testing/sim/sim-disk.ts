@@ -1,7 +1,7 @@
-import type { ConfState } from '../core/types';
-import { DiskStorage, type SaveBatch } from '../storage/disk-storage';
-import { MemoryStorage } from '../storage/memory-storage';
-import type { RaftStorage } from '../storage/storage';
+import type { ConfState } from '../../core/types';
+import { DiskStorage } from '../../storage/disk-storage';
+import { MemoryStorage } from '../../storage/memory-storage';
+import type { RaftStorage, SaveBatch } from '../../storage/storage';
 
 /** What a simulated server keeps across crashes: in memory (fast) or a real DiskStorage directory. */
 export interface SimDisk {
@@ -16,11 +16,7 @@ export interface SimDisk {
 export function memoryDisk(storage: MemoryStorage): SimDisk {
   return {
     storage,
-    save(batch) {
-      if (batch.snapshot) storage.applySnapshot(batch.snapshot);
-      storage.append(batch.entries);
-      if (batch.hardState) storage.setHardState(batch.hardState);
-    },
+    save: (batch) => storage.save(batch),
     snapshot(index, confState, data, compactTo) {
       storage.createSnapshot(index, confState, data);
       storage.compact(compactTo);

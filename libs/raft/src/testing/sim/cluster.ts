@@ -1,13 +1,14 @@
-import { resolveConfig, type RaftConfig, type ResolvedConfig } from '../core/config';
-import { decodeConfChange } from '../core/conf-change';
-import { NotLeaderError, RaftError } from '../core/errors';
-import { SeededRandom } from '../core/random';
-import { Raft } from '../core/raft';
-import { RawNode, type Ready } from '../core/raw-node';
-import type { ConfChange, ConfState, Entry, Message, NodeId, SoftState } from '../core/types';
+import { resolveConfig, type RaftConfig, type ResolvedConfig } from '../../core/config';
+import { NotLeaderError, RaftError } from '../../core/errors';
+import { SeededRandom } from '../../core/random';
+import { Raft } from '../../core/raft';
+import { RawNode } from '../../core/raw-node';
+import type { ConfChange, ConfState, Entry, Message, NodeId, Snapshot, SoftState } from '../../core/types';
 import { join } from 'node:path';
-import { MemoryStorage } from '../storage/memory-storage';
-import type { RaftStorage } from '../storage/storage';
+import type { AppliedConfChange, RaftApplication } from '../../driver/ports';
+import { RaftDriver } from '../../driver/raft-driver';
+import { MemoryStorage } from '../../storage/memory-storage';
+import type { RaftStorage, SaveBatch } from '../../storage/storage';
 import { EventQueue } from './event-queue';
 import { InvariantViolation, SafetyChecker, type DurableLogView } from './invariants';
 import { encodeKvCommand, KvStateMachine, type KvCommand, type KvResult } from './kv-state-machine';
@@ -105,7 +106,7 @@ export class SimCluster {
 
   crash(id: NodeId): void {
     const node = this.node(id);
-    node.raw = undefined;
+    node.driver = undefined;
     node.incarnation++;
     node.proposalWaiters.clear();
     node.readWaiters.clear();
@@ -252,10 +253,12 @@ export class SimCluster {
   /** Proposes a put on `id`; throws NotLeaderError (with hint), BackpressureError, … from the core. */
   propose(id: NodeId, command: KvCommand, onResult?: (result: KvResult) => void): ProposeOutcome {
     const node = this.liveNode(id);
-    const outcome = (node.raw as RawNode).propose(encodeKvCommand(command));
-    if (onResult) node.proposalWaiters.set(command.id, onResult);
-    this.processReady(node);
-    return outcome;
+    // The waiter is registered before the Ready is handled: a single-node cluster applies at once.
+    return (node.driver as RaftDriver).run((raw) => {
+      const outcome = raw.propose(encodeKvCommand(command));
+      if (onResult) node.proposalWaiters.set(command.id, onResult);
+      return outcome;
+    });
   }
 
   /** Proposes `put key=value` with a fresh command id on `id`. */
@@ -268,18 +271,16 @@ export class SimCluster {
   }
 
   proposeConfChange(id: NodeId, change: ConfChange): ProposeOutcome {
-    const node = this.liveNode(id);
-    const outcome = (node.raw as RawNode).proposeConfChange(change);
-    this.processReady(node);
-    return outcome;
+    return (this.liveNode(id).driver as RaftDriver).proposeConfChange(change);
   }
 
   /** Linearizable read through ReadIndex on any node (followers forward to the leader). */
   read(id: NodeId, key: string, context: string, done: ReadWaiter): void {
     const node = this.liveNode(id);
-    (node.raw as RawNode).readIndex(context);
-    node.readWaiters.set(context, { key, done });
-    this.processReady(node);
+    (node.driver as RaftDriver).run((raw) => {
+      raw.readIndex(context);
+      node.readWaiters.set(context, { key, done });
+    });
   }
 
   /** Deliberately unsafe read of local state, for tests proving the checker catches stale reads. */
@@ -288,17 +289,12 @@ export class SimCluster {
   }
 
   transferLeadership(id: NodeId, target: NodeId): void {
-    const node = this.liveNode(id);
-    (node.raw as RawNode).transferLeadership(target);
-    this.processReady(node);
+    (this.liveNode(id).driver as RaftDriver).transferLeadership(target);
   }
 
   /** Runs any action against a node's RawNode, then handles the resulting Ready. */
   withNode<T>(id: NodeId, action: (raw: RawNode) => T): T {
-    const node = this.liveNode(id);
-    const result = action(node.raw as RawNode);
-    this.processReady(node);
-    return result;
+    return (this.liveNode(id).driver as RaftDriver).run(action);
   }
 
   // ---------------------------------------------------------------- engine
@@ -324,13 +320,34 @@ export class SimCluster {
       random: this.raftRandom.fork(),
       applied: snapshot.metadata.index,
     };
-    node.raw = this.options.createCore
+    const raw = this.options.createCore
       ? RawNode.fromCore(this.options.createCore(resolveConfig(config), node.storage))
       : new RawNode(config, node.storage);
-    node.term = node.raw.status().term;
+    const driver = new RaftDriver({
+      node: raw,
+      storage: { save: (batch) => this.persist(node, batch) },
+      transport: { send: (messages) => this.send(node, messages) },
+      application: this.application(node, raw),
+    });
+    node.driver = driver;
+    node.term = raw.status().term;
     node.soft = { lead: 0, role: 'follower' };
     this.checker.onRestart(node.id, snapshot.metadata.index);
-    this.processReady(node);
+    driver.drain();
+  }
+
+  /** The state machine and the checks the simulator hangs on the driver's apply callbacks. */
+  private application(node: SimNode, raw: RawNode): RaftApplication {
+    return {
+      onSoftState: (soft) => this.onSoftState(node, raw, soft),
+      restoreSnapshot: (snapshot) => this.restoreSnapshot(node, snapshot),
+      applyEntry: (entry, confChange) => this.applyEntry(node, entry, confChange),
+      onReadStates: (reads) => node.readyReads.push(...reads),
+      afterAdvance: () => {
+        this.serveReads(node);
+        this.maybeCompact(node, raw);
+      },
+    };
   }
 
   private processNext(): void {
@@ -340,11 +357,7 @@ export class SimCluster {
     this.events++;
     const event = next.item;
     if (event.kind === 'tick') {
-      for (const node of this.nodes.values()) {
-        if (!node.raw) continue;
-        node.raw.tick();
-        this.processReady(node);
-      }
+      for (const node of this.nodes.values()) node.driver?.tick();
       this.queue.push(this.now + this.tickMs, { kind: 'tick' });
     } else if (event.kind === 'deliver') {
       this.deliver(event.message, event.senderIncarnation);
@@ -357,13 +370,17 @@ export class SimCluster {
   private deliver(message: Message, senderIncarnation: number): void {
     const sender = this.nodes.get(message.from);
     const target = this.nodes.get(message.to);
-    if (!target?.raw || sender?.incarnation !== senderIncarnation) return;
+    if (!target?.driver || sender?.incarnation !== senderIncarnation) return;
     if (!this.links.isUp(message.from, message.to)) return; // partitioned while in flight
-    target.raw.step(message);
-    this.processReady(target);
+    target.driver.step(message);
   }
 
-  private send(node: SimNode, message: Message, diskDelayMs: number): void {
+  private send(node: SimNode, messages: readonly Message[]): void {
+    for (const message of messages) this.sendOne(node, message);
+  }
+
+  /** Counts one message and puts its deliveries on the queue; a slow fsync before it delays them all. */
+  private sendOne(node: SimNode, message: Message): void {
     this.messagesSent++;
     if (!message.type.endsWith('-resp')) this.requestsSent++;
     if (message.type === 'app-resp' && message.reject) this.appendRejections++;
@@ -372,29 +389,11 @@ export class SimCluster {
     this.bytesSent += message.chunk?.data.length ?? 0;
     if (!this.links.isUp(message.from, message.to)) return;
     for (const delay of this.links.deliveryDelays(this.network, this.netRandom)) {
-      this.queue.push(this.now + diskDelayMs + delay, {
+      this.queue.push(this.now + node.lastSaveMs + delay, {
         kind: 'deliver',
         message,
         senderIncarnation: node.incarnation,
       });
-    }
-  }
-
-  /** Handles Ready batches the way a real server must: persist, send, apply, advance. */
-  private processReady(node: SimNode): void {
-    const raw = node.raw;
-    if (!raw) return;
-    while (raw.hasReady()) {
-      const ready = raw.ready();
-      if (ready.softState) this.onSoftState(node, raw, ready.softState);
-      this.persist(node, ready);
-      const diskDelay = ready.mustSync ? node.diskLatencyMs : 0;
-      for (const message of ready.messages) this.send(node, message, diskDelay);
-      this.apply(node, raw, ready);
-      for (const read of ready.readStates) node.readyReads.push(read);
-      raw.advance(ready);
-      this.serveReads(node);
-      this.maybeCompact(node, raw);
     }
   }
 
@@ -409,29 +408,28 @@ export class SimCluster {
     }
   }
 
-  private persist(node: SimNode, ready: Ready): void {
-    if (ready.entries.length > 0) {
+  /** The driver's storage: safety checks on what is about to become durable, then the (slow) disk. */
+  private persist(node: SimNode, batch: SaveBatch): void {
+    if (batch.entries.length > 0) {
       // Entries that follow a snapshot in the same Ready sit on top of that snapshot, not the old log.
-      const base = ready.snapshot ? snapshotView(ready.snapshot.metadata) : durableView(node.storage);
-      const baseLast = ready.snapshot ? ready.snapshot.metadata.index : node.storage.lastIndex();
-      this.checker.beforePersist(node.id, node.soft.role === 'leader', ready.entries, base, baseLast);
+      const base = batch.snapshot ? snapshotView(batch.snapshot.metadata) : durableView(node.storage);
+      const baseLast = batch.snapshot ? batch.snapshot.metadata.index : node.storage.lastIndex();
+      this.checker.beforePersist(node.id, node.soft.role === 'leader', batch.entries, base, baseLast);
     }
-    if (ready.hardState) this.checker.onPersistHardState(node.id, ready.hardState);
-    node.disk.save(ready);
-    node.term = Math.max(node.term, ready.hardState?.term ?? 0);
+    if (batch.hardState) this.checker.onPersistHardState(node.id, batch.hardState);
+    node.disk.save(batch);
+    node.lastSaveMs = batch.mustSync ? node.diskLatencyMs : 0;
+    node.term = Math.max(node.term, batch.hardState?.term ?? 0);
   }
 
-  private apply(node: SimNode, raw: RawNode, ready: Ready): void {
-    if (ready.snapshot) {
-      node.machine = KvStateMachine.restore(ready.snapshot.data);
-      this.checker.onSnapshotApplied(node.id, node.machine.appliedIndex, node.machine.hash);
-    }
-    for (const entry of ready.committedEntries) this.applyEntry(node, raw, entry);
+  private restoreSnapshot(node: SimNode, snapshot: Snapshot): void {
+    node.machine = KvStateMachine.restore(snapshot.data);
+    this.checker.onSnapshotApplied(node.id, node.machine.appliedIndex, node.machine.hash);
   }
 
-  private applyEntry(node: SimNode, raw: RawNode, entry: Entry): void {
-    if (entry.type === 'conf-change') {
-      const conf = raw.applyConfChange(decodeConfChange(entry.data));
+  private applyEntry(node: SimNode, entry: Entry, confChange: AppliedConfChange | undefined): void {
+    if (confChange) {
+      const conf = confChange.confState;
       if (entry.index > this.latestConf.index) {
         this.latestConf = { index: entry.index, conf };
         this.minQuorumSeen = Math.min(this.minQuorumSeen, quorumOf(conf));

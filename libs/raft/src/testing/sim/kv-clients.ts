@@ -1,6 +1,6 @@
-import { NotLeaderError } from '../core/errors';
-import type { SeededRandom } from '../core/random';
-import type { NodeId } from '../core/types';
+import { NotLeaderError } from '../../core/errors';
+import type { SeededRandom } from '../../core/random';
+import type { NodeId } from '../../core/types';
 import type { SimCluster } from './cluster';
 import type { KvCommand } from './kv-state-machine';
 

@@ -1,4 +1,4 @@
-import type { Entry, HardState, NodeId } from '../core/types';
+import type { Entry, HardState, NodeId } from '../../core/types';
 import { fnv1a } from './kv-state-machine';
 
 /** A safety property of Raft (paper Figure 3) or of durability was broken. */

@@ -1,4 +1,4 @@
-import { Raft } from '../../core/raft';
+import { Raft } from '../../../core/raft';
 import { SimCluster, type CoreFactory } from '../cluster';
 import { InvariantViolation } from '../invariants';
 import { one } from '../harness';

@@ -1,4 +1,4 @@
-import { NotLeaderError } from '../../core/errors';
+import { NotLeaderError } from '../../../core/errors';
 import { SimCluster } from '../cluster';
 import { checkOneLeader, nCommitted, one } from '../harness';
 import { RELIABLE, UNRELIABLE } from '../network';

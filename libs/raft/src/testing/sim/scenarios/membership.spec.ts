@@ -1,4 +1,4 @@
-import { ConfChangeInProgressError, InvalidConfChangeError, ProposalDroppedError } from '../../core/errors';
+import { ConfChangeInProgressError, InvalidConfChangeError, ProposalDroppedError } from '../../../core/errors';
 import { SimCluster } from '../cluster';
 import { checkOneLeader, leaderAmong, nCommitted, one } from '../harness';
 import { KvClients } from '../kv-clients';

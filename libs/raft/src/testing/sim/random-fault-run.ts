@@ -1,5 +1,5 @@
-import { RaftError } from '../core/errors';
-import { SeededRandom } from '../core/random';
+import { RaftError } from '../../core/errors';
+import { SeededRandom } from '../../core/random';
 import { checkLinearizable } from '../linearizability/checker';
 import { kvModel } from '../linearizability/kv-model';
 import { SimCluster, type CoreFactory } from './cluster';
