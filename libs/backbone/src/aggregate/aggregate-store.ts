@@ -28,7 +28,7 @@ const DEFAULT_MAX_ATTEMPTS = 8;
 const DEFAULT_MAX_BACKOFF_MS = 200;
 
 /**
- * Load → decide → append with the expected last sequence, for one aggregate type (DESIGN.md §3).
+ * Load → decide → append with the expected last sequence, for one aggregate type.
  *
  * - Reads create no JetStream consumers: the last sequence comes from a `last_by_subj` message get
  *   and the tail from `next_by_subj` gets (see SubjectReader).
