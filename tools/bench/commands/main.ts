@@ -1,5 +1,6 @@
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { domainStreamSpec, ensureStream, RequestClient } from '@kailash/backbone';
 import { SubjectSpace } from '@kailash/contracts';
@@ -170,6 +171,15 @@ ${consumerRows.join('\n')}
 ### Targets
 
 ${verdicts.join('\n')}
+
+Reading the gap: in this run the aggregate store alone reached ${fmt(storeOnly.ok / storeOnly.seconds)} commands/s on one
+aggregate and the serial floor ${fmt(floor.sent / floor.seconds)} appends/s, so JetStream and the store's one publish per
+hot command are not the limit. What separates them from the service's figures is the per-request work in the
+service process — HTTP or NATS request handling, validation, auth, logging, the active-edges query a
+state-object command makes, and the projections applying every event — competing for ${cpus().length} cores with a load
+average of ${loadavg()[0]?.toFixed(1)} from everything else on the machine. At ${fmt(RATE)} commands/s on distinct objects the
+service falls behind: REST requests queue in the client's connection pool (the latency includes that wait) and
+NATS requests beyond the server's in-flight limit are refused UNAVAILABLE.
 `;
     writeBenchSection('commands', markdown);
     console.log(markdown);
