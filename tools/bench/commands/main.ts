@@ -177,7 +177,7 @@ aggregate and the serial floor ${fmt(floor.sent / floor.seconds)} appends/s, so 
 hot command are not the limit. What separates them from the service's figures is the per-request work in the
 service process — HTTP or NATS request handling, validation, auth, logging, the active-edges query a
 state-object command makes, and the projections applying every event — competing for ${cpus().length} cores with a load
-average of ${loadavg()[0]?.toFixed(1)} from everything else on the machine. At ${fmt(RATE)} commands/s on distinct objects the
+average of ${loadavg()[0]?.toFixed(1)} at the end of the run (this benchmark and the other work on the shared machine). At ${fmt(RATE)} commands/s on distinct objects the
 service falls behind: REST requests queue in the client's connection pool (the latency includes that wait) and
 NATS requests beyond the server's in-flight limit are refused UNAVAILABLE.
 `;
