@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
 import { LeaseSweeper } from '../src/leases/lease-sweeper';
-import { TEST_API_KEY } from './state-app';
+import { TEST_API_KEY, TEST_PRINCIPAL } from './state-app';
 
 /** One state-svc instance of a cluster: its own port, HLC node and instance id. */
 export interface StateInstance {
@@ -76,7 +76,7 @@ export async function startStateCluster(): Promise<StateCluster> {
       KAILASH_NAMESPACE: namespace,
       NATS_URL: testNatsUrl(),
       DATABASE_URL: testPostgresUrl(databaseName),
-      API_KEYS: TEST_API_KEY,
+      API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
       HTTP_BODY_LIMIT_BYTES: '16384',
       ...leaseEnv,
     });
@@ -105,7 +105,7 @@ export async function startStateCluster(): Promise<StateCluster> {
     subjects,
     nc,
     jsm,
-    client: new RequestClient(nc, subjects),
+    client: new RequestClient(nc, subjects, { credential: TEST_API_KEY }),
     clock,
     start,
     close: async () => {

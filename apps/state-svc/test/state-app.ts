@@ -10,6 +10,8 @@ import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
+/** The name of TEST_API_KEY: the actor history records for the tests' changes. */
+export const TEST_PRINCIPAL = 'tester';
 
 /** A real state-svc on an ephemeral port, with its own namespace and database. */
 export interface StateApp {
@@ -22,7 +24,8 @@ export interface StateApp {
   close(): Promise<void>;
 }
 
-export async function startStateApp(): Promise<StateApp> {
+/** `env` overrides the test environment (e.g. a short PROJECTION_STALL_MS). */
+export async function startStateApp(env: Record<string, string> = {}): Promise<StateApp> {
   const namespace = uniqueName('t');
   const databaseName = uniqueName('state');
   const config = loadStateConfig({
@@ -32,8 +35,9 @@ export async function startStateApp(): Promise<StateApp> {
     KAILASH_NAMESPACE: namespace,
     NATS_URL: testNatsUrl(),
     DATABASE_URL: testPostgresUrl(databaseName),
-    API_KEYS: TEST_API_KEY,
+    API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
     HTTP_BODY_LIMIT_BYTES: '16384',
+    ...env,
   });
   const app = await bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
@@ -45,7 +49,7 @@ export async function startStateApp(): Promise<StateApp> {
     subjects,
     nc,
     databaseName,
-    client: new RequestClient(nc, subjects),
+    client: new RequestClient(nc, subjects, { credential: TEST_API_KEY }),
     close: async () => {
       await app.close();
       await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());

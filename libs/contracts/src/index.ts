@@ -1,5 +1,7 @@
 export * from './errors';
 export * from './validation';
+export * from './numbers';
 export * from './subjects';
 export * from './envelope';
 export * from './state';
+export * from './services/service-topology';

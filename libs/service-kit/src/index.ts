@@ -5,16 +5,22 @@ export type { ServiceKitOptions } from './service-kit.module';
 export { ProjectionHost } from './messaging/projection-host';
 export type { ProjectionRegistration } from './messaging/projection-host';
 export { ZodPipe } from './http/zod-body.pipe';
+export { QueryParameters } from './http/query-parameters';
 export { openApiSchema } from './http/openapi';
-export { bootstrapService } from './bootstrap';
+export { bootstrapService, startNatsTransport, useRequestContext } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
+export * from './transport';
+export { ApiKeyGuard } from './http/api-key.guard';
+export { ErrorFilter, toErrorResponse } from './http/error.filter';
+export { CorrelationId, Principal } from './context/request-scope.decorators';
+export type { ApiKey } from './config/api-keys';
+export * from './nats-permissions';
 export { AggregateStores } from './messaging/aggregate-stores';
 export { ReadsProjection } from './read-your-writes/reads-projection.decorator';
 export {
   ReadYourWritesInterceptor,
   READ_YOUR_WRITES_WAIT_MS,
 } from './read-your-writes/read-your-writes.interceptor';
-export { RequestContextMiddleware } from './http/request-context.middleware';

@@ -10,9 +10,10 @@ import { SERVICE_CONFIG } from './config/tokens';
 import type { DatabaseOptions } from './database/database.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { SequenceInterceptor } from './context/sequence.interceptor';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { ErrorFilter } from './http/error.filter';
-import { RequestContextModule } from './http/request-context.middleware';
+import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -38,19 +39,24 @@ export class ServiceKitModule {
       module: ServiceKitModule,
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }]),
+        // HTTP only: NATS requests are bounded per instance by the transport's maxInFlight instead.
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+          skipIf: (context) => context.getType() !== 'http',
+        }),
         TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, errorLogStyle: 'json' }),
         MetricsModule,
         DatabaseModule.forRoot(options),
         MessagingModule.forRoot(options),
-        RequestContextModule,
       ],
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: SequenceInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],
       exports: [SERVICE_CONFIG],

@@ -4,4 +4,6 @@ export * from './test-database';
 export * from './test-nats';
 export * from './free-port';
 export * from './test-clock';
+export * from './nats-server';
+export * from './fuzz';
 export * from './service-process';

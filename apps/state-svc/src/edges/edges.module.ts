@@ -3,7 +3,6 @@ import { Module } from '@nestjs/common';
 import { ProjectionHost } from '@kailash/service-kit';
 import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
 import { EdgesController } from './edges.controller';
-import { EdgesHandlers } from './edges.handlers';
 import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
 import { EdgesReadPort } from './edges.read-port';
@@ -11,7 +10,7 @@ import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesHandlers, EdgesMetrics, EdgesReadPort],
+  providers: [EdgesService, EdgesMetrics, EdgesReadPort],
   exports: [EdgesService, EdgesReadPort],
 })
 export class EdgesModule implements OnModuleInit {

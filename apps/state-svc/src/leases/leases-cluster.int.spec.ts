@@ -12,7 +12,8 @@ const SWEEP_EVERY_SECOND = { LEASE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) 
 
 const post = (instance: StateInstance, path: string, body: unknown) =>
   fetch(`${instance.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
-const get = (instance: StateInstance, path: string) => fetch(`${instance.url}${path}`);
+const get = (instance: StateInstance, path: string) =>
+  fetch(`${instance.url}${path}`, { headers: authorized });
 
 const leaseEventsOf = (cluster: StateCluster) =>
   storedEvents(cluster.jsm, cluster.subjects.stream(STATE_DOMAIN), `${cluster.namespace}.state.evt.lease.*`);
@@ -25,9 +26,9 @@ async function activeEdge(instance: StateInstance, edgeId: string): Promise<void
   const edge = { edgeId, name: edgeId, region: 'eu-north', location: { lat: 59.91, lon: 10.75 } };
   expect((await post(instance, '/edges', edge)).status).toBe(201);
   for (const to of ['warming', 'active']) {
-    expect(
-      (await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up', actor: 'ops' })).status,
-    ).toBe(200);
+    expect((await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up' })).status).toBe(
+      200,
+    );
   }
   await eventually(
     `${edgeId} projected active`,

@@ -38,7 +38,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const get = (path: string) => fetch(`${instance.url}${path}`);
+  const get = (path: string) => fetch(`${instance.url}${path}`, { headers: authorized });
   const stream = () => cluster.subjects.stream(STATE_DOMAIN);
   const storedCount = async () => (await jsm.streams.info(stream())).state.messages;
   const leaseEvents = (aggregateId = '*') =>
@@ -270,9 +270,7 @@ describe('state-svc leases over REST and NATS (real NATS + PostgreSQL)', () => {
     };
     expect((await post('/edges', edge)).status).toBe(201);
     for (const to of ['warming', 'active']) {
-      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up', actor: 'ops' })).status).toBe(
-        200,
-      );
+      expect((await post('/edges/lyon-1/transitions', { to, reason: 'bring-up' })).status).toBe(200);
     }
     await eventually(
       'the projected active edge',

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PlacementRequest, PlacementResult } from '@kailash/contracts';
-import { placementRequestSchema, placementResultSchema } from '@kailash/contracts';
-import { openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
+import type { PlacementRequest, PlacementResult, RequestData } from '@kailash/contracts';
+import { PlaceWorkload, placementRequestSchema, placementResultSchema } from '@kailash/contracts';
+import { NatsRequest, openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
 import { EDGES_PROJECTION } from '../edges/edges.read-port';
 import { PlacementService } from './placement.service';
 
@@ -22,11 +23,19 @@ export class PlacementController {
   @ReadsProjection(EDGES_PROJECTION)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
+    summary:
+      'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
   })
   @ApiBody({ schema: openApiSchema(placementRequestSchema) })
   @ApiOkResponse({ schema: openApiSchema(placementResultSchema) })
   place(@Body(new ZodPipe(placementRequestSchema)) body: PlacementRequest): Promise<PlacementResult> {
     return this.placement.place(body);
+  }
+
+  /** The same over NATS: `<ns>.state.qry.placement.place`. */
+  @NatsRequest(PlaceWorkload)
+  @ReadsProjection(EDGES_PROJECTION)
+  placeOverNats(@Payload() data: RequestData<typeof PlaceWorkload>): Promise<PlacementResult> {
+    return this.placement.place(data);
   }
 }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { EdgesModule } from '../edges/edges.module';
 import { FleetSnapshotStore } from './fleet-snapshot.store';
 import { PlacementController } from './placement.controller';
-import { PlacementHandlers } from './placement.handlers';
 import { PlacementMetrics } from './placement.metrics';
 import { PlacementService } from './placement.service';
 
@@ -10,6 +9,6 @@ import { PlacementService } from './placement.service';
 @Module({
   imports: [EdgesModule],
   controllers: [PlacementController],
-  providers: [FleetSnapshotStore, PlacementMetrics, PlacementService, PlacementHandlers],
+  providers: [FleetSnapshotStore, PlacementMetrics, PlacementService],
 })
 export class PlacementModule {}

@@ -5,7 +5,6 @@ import { ProjectionHost } from '@kailash/service-kit';
 import { EdgesModule } from '../edges/edges.module';
 import { OwnershipProcessManager } from './ownership.process-manager';
 import { StateObjectsController } from './state-objects.controller';
-import { StateObjectsHandlers } from './state-objects.handlers';
 import { StateObjectsMetrics } from './state-objects.metrics';
 import { stateObjectsProjection } from './state-objects.projection';
 import { StateObjectsService } from './state-objects.service';
@@ -14,7 +13,7 @@ import { StateObjectsService } from './state-objects.service';
 @Module({
   imports: [EdgesModule],
   controllers: [StateObjectsController],
-  providers: [StateObjectsService, StateObjectsHandlers, StateObjectsMetrics, OwnershipProcessManager],
+  providers: [StateObjectsService, StateObjectsMetrics, OwnershipProcessManager],
   exports: [StateObjectsService],
 })
 export class StateObjectsModule implements OnModuleInit {

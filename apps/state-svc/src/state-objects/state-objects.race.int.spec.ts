@@ -42,7 +42,9 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       Array.from({ length: 24 }, (_, i) => i + 1),
     );
     for (const instance of [0, 1] as const) {
-      const read = await json(await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`));
+      const read = await json(
+        await fetch(`${pair.urls[instance]}/state-objects/race-counter/keys/n`, { headers: authorized }),
+      );
       expect(read).toMatchObject({ value: 24, version: 24 });
     }
   });
@@ -61,7 +63,7 @@ describe('state objects raced by two instances (real NATS + PostgreSQL)', () => 
       const winner = attempts[statuses.indexOf(200)] as Response;
       expect((await json(winner)).version).toBe(version + 1);
     }
-    const read = await json(await fetch(`${pair.urls[1]}/state-objects/race-cas`));
+    const read = await json(await fetch(`${pair.urls[1]}/state-objects/race-cas`, { headers: authorized }));
     expect(read).toMatchObject({ version: 4, body: { round: 3 } });
   });
 

@@ -1,10 +1,4 @@
-import type {
-  BackboneLogger,
-  BackboneMetrics,
-  Projection,
-  RunnerStatus,
-  SqlDatabase,
-} from '@kailash/backbone';
+import type { BackboneLogger, BackboneMetrics, Projection, ProjectionStall, RunnerStatus, SqlDatabase } from '@kailash/backbone';
 import { ProjectionRunner, readCheckpoint } from '@kailash/backbone';
 import type { SubjectSpace } from '@kailash/contracts';
 import { KailashError } from '@kailash/contracts';
@@ -28,6 +22,8 @@ export interface ProjectionHostDeps {
   readonly service: string;
   readonly logger: BackboneLogger;
   readonly metrics: BackboneMetrics;
+  /** PROJECTION_STALL_MS: how long a projection may fail to advance before readiness turns 503. */
+  readonly stallAfterMs?: number;
   /** Wall clock in ms for waitFor's deadline; injectable so tests never depend on real time. */
   readonly now?: () => number;
 }
@@ -70,6 +66,11 @@ export class ProjectionHost {
 
   statuses(): Record<string, RunnerStatus> {
     return Object.fromEntries(this.runners.map((runner) => [runner.projectionName, runner.status]));
+  }
+
+  /** Projections that have not got past one stream sequence for the stall threshold. */
+  stalls(): ProjectionStall[] {
+    return this.runners.map((runner) => runner.stall).filter((stall): stall is ProjectionStall => stall !== undefined);
   }
 
   /**
