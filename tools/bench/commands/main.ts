@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     await service.ready();
     const transports: [string, Increment][] = [
       ['REST', overRest(service.url, key)],
-      ['NATS request/reply', overNats(new RequestClient(nc, subjects))],
+      ['NATS request/reply', overNats(new RequestClient(nc, subjects, { credential: key }))],
     ];
     // Warm up both paths (connections, JIT, first projection batches) before measuring.
     for (const [, increment] of transports) await steadyRate(increment, 'warm', 200, 2);
