@@ -1,4 +1,4 @@
-import { KailashError, PlaceWorkload } from '@kailash/contracts';
+import { KailashError, PlaceWorkload, TransitionEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
@@ -154,6 +154,37 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
         expect(edgeIds(await placeAfter(await transition(edgeId, 'active')))[0]).toBe(edgeId);
         expect(edgeIds(await placeAfter(await transition(edgeId, 'draining')))).not.toContain(edgeId);
       }
+    });
+
+    it('over NATS too: a placement naming the sequence of a transition reply sees the transition', async () => {
+      expect(
+        (await post('/edges', edge('paris-ryw-nats', { lat: 48.852, lon: 2.348 }, ['gdpr']))).status,
+      ).toBe(201);
+      const client = state.client;
+      await client.send(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'warming',
+        reason: 'read-your-writes test',
+      });
+      const active = await client.ask(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'active',
+        reason: 'read-your-writes test',
+      });
+      expect(active.sequence).toEqual(expect.any(Number));
+      const placed = await client.send(PlaceWorkload, gdprNearParis as never, {
+        minSequence: active.sequence as number,
+      });
+      expect(edgeIds(placed)[0]).toBe('paris-ryw-nats');
+      const drained = await client.ask(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'draining',
+        reason: 'read-your-writes test',
+      });
+      const after = await client.send(PlaceWorkload, gdprNearParis as never, {
+        minSequence: drained.sequence as number,
+      });
+      expect(edgeIds(after)).not.toContain('paris-ryw-nats');
     });
 
     it('answers GET /edges/:id and its history with the write the caller names, on the first try', async () => {
