@@ -19,7 +19,7 @@ export interface AggregateStoreDeps {
   readonly publisher: EventPublisher;
   /** Most aggregates kept in memory; each hit saves a replay. 0 disables the cache. */
   readonly cacheSize?: number;
-  /** Upper bound of the jittered pause before a retry after a conflict, in ms; tests use 0. */
+  /** Upper bound of the jittered pause before a retry after a conflict, in ms (tests keep it short). */
   readonly maxBackoffMs?: number;
 }
 
