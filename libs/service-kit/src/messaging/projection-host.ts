@@ -4,6 +4,7 @@ import type { SubjectSpace } from '@kailash/contracts';
 import { KailashError } from '@kailash/contracts';
 import type { HybridLogicalClock } from '@kailash/hlc';
 import type { JetStreamClient, JetStreamManager, MsgRequest } from '@nats-io/jetstream';
+import type { ServiceStreams } from './service-streams';
 
 export interface ProjectionRegistration {
   readonly projection: Projection;
@@ -26,6 +27,8 @@ export interface ProjectionHostDeps {
   readonly stallAfterMs?: number;
   /** Wall clock in ms for waitFor's deadline; injectable so tests never depend on real time. */
   readonly now?: () => number;
+  /** Streams of other domains may not exist yet: a runner on one starts once its writer created it. */
+  readonly streams?: Pick<ServiceStreams, 'present' | 'whenExists'>;
 }
 
 /** How often waitFor looks again while a projection is behind. */
@@ -36,6 +39,8 @@ export const DEFAULT_WAIT_FOR_MS = 5_000;
 export class ProjectionHost {
   private readonly runners: ProjectionRunner[] = [];
   private readonly feeds = new Map<string, { readonly stream: string; readonly filterSubject: string }>();
+  private readonly streamOf = new Map<ProjectionRunner, string>();
+  private stopped = false;
 
   constructor(private readonly deps: ProjectionHostDeps) {}
 
@@ -54,13 +59,38 @@ export class ProjectionHost {
         batchSize: registration.batchSize ?? 200,
       }),
     );
+    const runner = new ProjectionRunner({
+      ...this.deps,
+      stream: subjects.stream(registration.domain),
+      filterSubject: subjects.events(registration.domain, registration.aggregateType),
+      projection: registration.projection,
+      batchSize: registration.batchSize ?? 200,
+    });
+    this.runners.push(runner);
+    this.streamOf.set(runner, subjects.stream(registration.domain));
   }
 
   async startAll(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.start()));
+    await Promise.all(this.runners.map((runner) => this.startOnceStreamExists(runner)));
+  }
+
+  /** Never creates the stream (its writer does): waits for it in the background, readiness down meanwhile. */
+  private async startOnceStreamExists(runner: ProjectionRunner): Promise<void> {
+    const { streams, logger } = this.deps;
+    const stream = this.streamOf.get(runner) as string;
+    if (!streams || (await streams.present(stream))) return runner.start();
+    logger.warn('projection waits for its stream', { projection: runner.projectionName, stream });
+    streams.whenExists(stream).then(
+      () => (this.stopped ? undefined : runner.start()),
+      (error: unknown) => {
+        if (this.stopped) return;
+        logger.error('projection not started: its stream never appeared', { projection: runner.projectionName, error: String(error) });
+      },
+    );
   }
 
   async stopAll(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.runners.map((runner) => runner.stop()));
   }
 
