@@ -1,5 +1,5 @@
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { RequestContext } from '@kailash/backbone';
 import type { Observable } from 'rxjs';
@@ -20,18 +20,18 @@ export const READ_YOUR_WRITES_WAIT_MS = 5_000;
 export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
-    private readonly projections: ProjectionHost,
+    // A service without a database has no projections, so nothing to wait for.
+    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const minSequence = RequestContext.current()?.minSequence;
-    if (minSequence === undefined) return next.handle();
+    const host = this.projections;
+    if (minSequence === undefined || !host) return next.handle();
     const projections = projectionsReadBy(this.reflector, [context.getHandler(), context.getClass()]);
     if (projections.length === 0) return next.handle();
     const caughtUp = Promise.all(
-      projections.map((projection) =>
-        this.projections.waitFor(projection, minSequence, READ_YOUR_WRITES_WAIT_MS),
-      ),
+      projections.map((projection) => host.waitFor(projection, minSequence, READ_YOUR_WRITES_WAIT_MS)),
     );
     return from(caughtUp).pipe(switchMap(() => next.handle()));
   }
