@@ -51,23 +51,14 @@ export class ProjectionHost {
       filterSubject: subjects.events(registration.domain, registration.aggregateType),
     };
     this.feeds.set(registration.projection.name, feed);
-    this.runners.push(
-      new ProjectionRunner({
-        ...this.deps,
-        ...feed,
-        projection: registration.projection,
-        batchSize: registration.batchSize ?? 200,
-      }),
-    );
     const runner = new ProjectionRunner({
       ...this.deps,
-      stream: subjects.stream(registration.domain),
-      filterSubject: subjects.events(registration.domain, registration.aggregateType),
+      ...feed,
       projection: registration.projection,
       batchSize: registration.batchSize ?? 200,
     });
     this.runners.push(runner);
-    this.streamOf.set(runner, subjects.stream(registration.domain));
+    this.streamOf.set(runner, feed.stream);
   }
 
   async startAll(): Promise<void> {
