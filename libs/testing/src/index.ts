@@ -13,3 +13,4 @@ export * from './decider-spec';
 export * from './projection-spec';
 export * from './fuzz';
 export { builtAppMain } from './cluster/built-app';
+export * from './service-process';
