@@ -1,5 +1,5 @@
 import { RegisterEdge } from '@kailash/contracts';
-import { connectTestNats, testPostgresUrl } from '@kailash/testing';
+import { connectTestNats, eventually, testPostgresUrl } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import type { StateCluster } from './state-cluster';
@@ -35,6 +35,13 @@ describe('the state-svc test cluster (real NATS + PostgreSQL)', () => {
     await cluster.client.send(RegisterEdge, edge('read-1'));
     const sequence = await cluster.lastSequence();
     expect((await instance.request('POST', '/edges', edge('read-2'))).status).toBe(201);
+    // Counted once every projection consumes (ready): a runner taking up its consumer is not a read's.
+    await cluster.waitForProjection('edges', await cluster.lastSequence());
+    await eventually(
+      'the instance ready',
+      async () => (await instance.fetch('/health/ready')).status,
+      (status) => status === 200,
+    );
     const consumersBefore = (await cluster.jsm.consumers.list(cluster.stream).next()).length;
 
     const one = await cluster.storedEvents({ aggregateType: 'edge', aggregateId: 'read-1' });
