@@ -1,7 +1,9 @@
+import { STATE_OBJECT_AGGREGATE } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateCluster, StateInstance } from '../../test/state-cluster';
 import { authorized, startStateCluster } from '../../test/state-cluster';
 import { chooseOwner } from './owner-affinity';
+import { STATE_OBJECTS_PROJECTION } from './state-objects.projection';
 import { StateObjectsService } from './state-objects.service';
 import { json } from '../../test/http';
 
@@ -118,6 +120,10 @@ describe('state object ownership as edges come and go (real NATS + PostgreSQL)',
 
   it('reassignFrom moves an edge objects even while the edges table still shows it active, and is idempotent', async () => {
     const service = state.app.get(StateObjectsService);
+    // reassignFrom plans from the projection, the reads below from the objects' events: let the
+    // projection catch up with the moves of the tests before, so both see the same owners.
+    const [lastMove] = (await cluster.storedEvents({ aggregateType: STATE_OBJECT_AGGREGATE })).slice(-1);
+    if (lastMove) await cluster.waitForProjection(STATE_OBJECTS_PROJECTION, lastMove.seq);
     // orphan-1 went to own-a, the first edge active in the second test: later arrivals take nothing.
     const all = ['orphan-1', ...OBJECTS];
     const before = await ownersOf(all);
