@@ -79,7 +79,7 @@ describe('the state-svc test cluster (real NATS + PostgreSQL)', () => {
 
   it('runs the built app as a process beside in-process instances: killed, restarted, still serving the data', async () => {
     const inProcess = await cluster.start();
-    const built = await cluster.start({ as: 'process' });
+    const built = await cluster.start({ as: 'process', env: { LOG_LEVEL: 'info' } });
     expect(built.kind).toBe('process');
     expect(() => built.app).toThrow(/is a process/);
     expect((await built.request('POST', '/edges', edge('proc-1'))).status).toBe(201);
@@ -91,6 +91,8 @@ describe('the state-svc test cluster (real NATS + PostgreSQL)', () => {
     await built.restart();
     expect((await built.fetch('/edges/read-1')).status).toBe(200);
     await built.stop();
+    // Its own words on the way down, still readable once it has gone.
+    expect(built.output()).toMatch(/"msg":"drained"/);
   });
 
   it('cleans up after itself: streams of the namespace and the database are gone', async () => {

@@ -91,7 +91,7 @@ export interface ServiceInstance {
   readonly running: boolean;
   /** The Nest app of an in-process instance; throws for a process. */
   readonly app: INestApplication;
-  /** What a process instance wrote to stdout and stderr. */
+  /** What a process instance's latest incarnation wrote to stdout and stderr, also after it ended. */
   output(): string;
   /** `fetch` on this instance with the cluster's API key and a JSON content type. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
@@ -184,6 +184,8 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
     const instanceId = `i${++started}`;
     const env = { ...clusterEnv(instanceId), ...startOptions.env };
     let runner: InstanceRunner | undefined = await launch(kind, env, instanceId);
+    // What the last incarnation wrote stays readable after it ended (its drain, its last words).
+    let latest = runner;
     const current = (): InstanceRunner => {
       if (!runner) throw new Error(`instance ${instanceId} is not running`);
       return runner;
@@ -211,7 +213,7 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
         if (!app) throw new Error(`instance ${instanceId} is a process; it has no app in this one`);
         return app;
       },
-      output: () => runner?.output() ?? '',
+      output: () => latest.output(),
       fetch: instanceFetch,
       request: (method, path, body) =>
         instanceFetch(path, {
@@ -225,7 +227,7 @@ export async function startServiceCluster(options: ServiceClusterOptions): Promi
       },
       restart: async () => {
         await end('stop');
-        runner = await launch(kind, env, instanceId);
+        runner = latest = await launch(kind, env, instanceId);
         running.push(instance);
       },
     };
