@@ -68,7 +68,7 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
       body: JSON.stringify({ edgeId: 'e2e-1', name: 'E2E', region: 'eu-west', location: { lat: 1, lon: 2 } }),
     });
     expect(created.status).toBe(201);
-    await eventually('projected', () => fetch(`${url}/edges/e2e-1`).then((r) => r.status), (status) => status === 200);
+    await eventually('projected', () => fetch(`${url}/edges/e2e-1`, { headers: { authorization: `Bearer ${KEY}` } }).then((r) => r.status), (status) => status === 200);
     expect(output).toMatch(/"correlationId":"[0-9a-f-]{36}"/); // pino JSON request logs carry a correlation id
     expect(output).not.toContain(KEY); // the API key is redacted from logs
 

@@ -1,21 +1,32 @@
 import type { INestApplication } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RequestClient } from '@kailash/backbone';
 import { SubjectSpace } from '@kailash/contracts';
-import { bootstrapService } from '@kailash/service-kit';
-import { connectTestNats, deleteStreamsWithPrefix, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import { bootstrapService, ServiceClock } from '@kailash/service-kit';
+import {
+  connectTestNats,
+  deleteStreamsWithPrefix,
+  TestClock,
+  testNatsUrl,
+  testPostgresUrl,
+  uniqueName,
+} from '@kailash/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
-import { TEST_API_KEY } from './state-app';
+import { LeaseSweeper } from '../src/leases/lease-sweeper';
+import { TEST_API_KEY, TEST_PRINCIPAL } from './state-app';
 
 /** One state-svc instance of a cluster: its own port, HLC node and instance id. */
 export interface StateInstance {
   readonly app: INestApplication;
   readonly url: string;
   readonly instanceId: string;
+  /** One lease sweep on this instance; resolves to the expiries it published. */
+  sweepLeases(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -30,11 +41,20 @@ export interface StateCluster {
   readonly nc: NatsConnection;
   readonly jsm: JetStreamManager;
   readonly client: RequestClient;
+  /**
+   * The instances' one clock: deadlines and sweeps move only when a test advances it, and
+   * `advance` resolves after the sweeps that came due have finished.
+   */
+  readonly clock: TestClock;
   /** Starts another instance; `leaseEnv` sets LEASE_* variables for it alone. */
   start(leaseEnv?: Record<string, string>): Promise<StateInstance>;
   /** Closes the instances still open, then deletes the namespace's streams and the database. */
   close(): Promise<void>;
 }
+
+/** The app of one cluster instance: state-svc, its clock driven by the cluster's. */
+@Module({})
+class ClusterInstance {}
 
 export async function startStateCluster(): Promise<StateCluster> {
   const namespace = uniqueName('t');
@@ -43,6 +63,7 @@ export async function startStateCluster(): Promise<StateCluster> {
   const nc = await connectTestNats('lease-test-client');
   const jsm = await jetstreamManager(nc);
   const open = new Set<StateInstance>();
+  const clock = new TestClock();
   let started = 0;
 
   const start = async (leaseEnv: Record<string, string> = {}): Promise<StateInstance> => {
@@ -55,15 +76,20 @@ export async function startStateCluster(): Promise<StateCluster> {
       KAILASH_NAMESPACE: namespace,
       NATS_URL: testNatsUrl(),
       DATABASE_URL: testPostgresUrl(databaseName),
-      API_KEYS: TEST_API_KEY,
+      API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
       HTTP_BODY_LIMIT_BYTES: '16384',
       ...leaseEnv,
     });
-    const app = await bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' });
+    const appModule = {
+      module: ClusterInstance,
+      imports: [AppModule.forRoot(config), ServiceClock.drivenBy(clock)],
+    };
+    const app = await bootstrapService(appModule, config, { title: 'test', description: 'test' });
     const instance: StateInstance = {
       app,
       instanceId,
       url: (await app.getUrl()).replace('[::1]', '127.0.0.1'),
+      sweepLeases: () => app.get(LeaseSweeper).sweepOnce(),
       close: async () => {
         if (!open.delete(instance)) return;
         await app.close();
@@ -79,7 +105,8 @@ export async function startStateCluster(): Promise<StateCluster> {
     subjects,
     nc,
     jsm,
-    client: new RequestClient(nc, subjects),
+    client: new RequestClient(nc, subjects, { credential: TEST_API_KEY }),
+    clock,
     start,
     close: async () => {
       await Promise.all([...open].map((instance) => instance.close()));
@@ -94,7 +121,11 @@ export async function startStateCluster(): Promise<StateCluster> {
 }
 
 /** Every event stored under a subject filter, in stream order (small test streams only). */
-export async function storedEvents(jsm: JetStreamManager, stream: string, subjectFilter: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+export async function storedEvents(
+  jsm: JetStreamManager,
+  stream: string,
+  subjectFilter: string,
+): Promise<{ type: string; data: Record<string, unknown> }[]> {
   const info = await jsm.streams.info(stream);
   const events: { type: string; data: Record<string, unknown> }[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {

@@ -10,6 +10,8 @@ import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
+/** The name of TEST_API_KEY: the actor history records for the tests' changes. */
+export const TEST_PRINCIPAL = 'tester';
 
 /** A real state-svc on an ephemeral port, with its own namespace and database. */
 export interface StateApp {
@@ -32,7 +34,7 @@ export async function startStateApp(): Promise<StateApp> {
     KAILASH_NAMESPACE: namespace,
     NATS_URL: testNatsUrl(),
     DATABASE_URL: testPostgresUrl(databaseName),
-    API_KEYS: TEST_API_KEY,
+    API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
     HTTP_BODY_LIMIT_BYTES: '16384',
   });
   const app = await bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' });
@@ -45,7 +47,7 @@ export async function startStateApp(): Promise<StateApp> {
     subjects,
     nc,
     databaseName,
-    client: new RequestClient(nc, subjects),
+    client: new RequestClient(nc, subjects, { credential: TEST_API_KEY }),
     close: async () => {
       await app.close();
       await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());

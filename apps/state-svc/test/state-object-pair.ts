@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
-import { TEST_API_KEY } from './state-app';
+import { TEST_API_KEY, TEST_PRINCIPAL } from './state-app';
 
 /** Two real state-svc instances sharing one namespace (streams, queue group) and one database. */
 export interface StateAppPair {
@@ -32,7 +32,7 @@ export async function startStateAppPair(): Promise<StateAppPair> {
       KAILASH_NAMESPACE: namespace,
       NATS_URL: testNatsUrl(),
       DATABASE_URL: testPostgresUrl(databaseName),
-      API_KEYS: TEST_API_KEY,
+      API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
       // The race tests send bursts from one address; the default limit would answer some with 429.
       RATE_LIMIT_PER_MINUTE: '100000',
     });
@@ -48,7 +48,7 @@ export async function startStateAppPair(): Promise<StateAppPair> {
     urls: [a.url, b.url],
     apps: [a.app, b.app],
     subjects,
-    client: new RequestClient(nc, subjects),
+    client: new RequestClient(nc, subjects, { credential: TEST_API_KEY }),
     close: async () => {
       await Promise.all([a.app.close(), b.app.close()]);
       await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());

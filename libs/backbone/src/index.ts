@@ -14,7 +14,7 @@ export type { DeadLetterReason } from './projection/dead-letter';
 export * from './projection/projection-runner';
 export * from './projection/rebuild';
 export * from './aggregate/aggregate-reader';
-export * from './rpc/request-server';
+export * from './rpc/request-message';
 export * from './rpc/request-client';
 export * from './aggregate/command-handler';
 export { seedClockFromStream } from './streams/clock-seed';

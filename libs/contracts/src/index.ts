@@ -3,3 +3,4 @@ export * from './validation';
 export * from './subjects';
 export * from './envelope';
 export * from './state';
+export * from './services/service-topology';

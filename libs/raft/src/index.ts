@@ -7,17 +7,9 @@ export { encodeConfChange, decodeConfChange } from './core/conf-change';
 export * from './core/errors';
 export * from './core/types';
 // Storage
-export type { RaftStorage, InitialState } from './storage/storage';
+export type { RaftStorage, InitialState, SaveBatch } from './storage/storage';
 export { MemoryStorage } from './storage/memory-storage';
-// Simulator and checking tools
-export { SimCluster, type ClusterOptions, type CoreFactory } from './sim/cluster';
-export { InvariantViolation, SafetyChecker } from './sim/invariants';
-export { Links, RELIABLE, UNRELIABLE, type NetworkFaults } from './sim/network';
-export { KvStateMachine, encodeKvCommand, type KvCommand, type KvResult } from './sim/kv-state-machine';
-export { DiskStorage, type SaveBatch, type RecoveryReport } from './storage/disk-storage';
+export { DiskStorage, type RecoveryReport } from './storage/disk-storage';
 export type { WalStats } from './storage/wal/segment-file';
-export { checkLinearizable, type CheckResult } from './linearizability/checker';
-export type { Model, HistoryOperation } from './linearizability/model';
-export { kvModel } from './linearizability/kv-model';
-export type { KvInput, KvOutput, Operation } from './sim/kv-clients';
-export { runRandomFaultSeed, runSeedRange, replayCommand, type RandomRunOptions, type RandomRunResult } from './sim/random-fault-run';
+// The Ready loop: persist, send, apply, advance
+export * from './driver';

@@ -4,6 +4,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { ServiceConfig } from './config/service-config';
+import { requestContextMiddleware } from './context/request-context.middleware';
+import { NatsEnvelopeServer } from './transport/nats-envelope.server';
 
 export interface BootstrapOptions {
   readonly title: string;
@@ -16,9 +18,13 @@ export async function bootstrapService(
   config: ServiceConfig,
   options: BootstrapOptions,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  useRequestContext(app);
   // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
   app.enableShutdownHooks([], { useProcessExit: true });
   app.disable('x-powered-by');
@@ -32,6 +38,22 @@ export async function bootstrapService(
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  await startNatsTransport(app);
   await app.listen(config.PORT, config.HOST);
   return app;
+}
+
+/** Every HTTP request runs in a RequestContext scope; call after the body parser, whose callbacks would lose it. */
+export function useRequestContext(app: INestApplication): void {
+  app.use(requestContextMiddleware);
+}
+
+/**
+ * Serves the app's `@NatsRequest` handlers as a hybrid app: they share the HTTP app's guards, pipes,
+ * filters and interceptors, and its one NATS connection (the server is the provider of the app's
+ * NatsEnvelopeServer, which the messaging lifecycle drains before HTTP closes).
+ */
+export async function startNatsTransport(app: INestApplication): Promise<void> {
+  app.connectMicroservice({ strategy: app.get(NatsEnvelopeServer) }, { inheritAppConfig: true });
+  await app.startAllMicroservices();
 }

@@ -3,3 +3,5 @@ export * from './unique-name';
 export * from './test-database';
 export * from './test-nats';
 export * from './free-port';
+export * from './test-clock';
+export * from './nats-server';

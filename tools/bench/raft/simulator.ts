@@ -1,4 +1,5 @@
-import { BackpressureError, NotLeaderError, SimCluster } from '@kailash/raft';
+import { BackpressureError, NotLeaderError } from '@kailash/raft';
+import { SimCluster } from '@kailash/raft/testing';
 
 export interface SimulatorFigure {
   readonly voters: number;

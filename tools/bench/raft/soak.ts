@@ -5,7 +5,7 @@
  * the range is split into N contiguous slices, each run by a child process.
  */
 import { spawn } from 'node:child_process';
-import { replayCommand, runRandomFaultSeed, type RandomRunOptions } from '@kailash/raft';
+import { replayCommand, runRandomFaultSeed, type RandomRunOptions } from '@kailash/raft/testing';
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);

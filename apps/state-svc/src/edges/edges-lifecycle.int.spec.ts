@@ -1,7 +1,7 @@
 import { TransitionEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateApp } from '../../test/state-app';
-import { authorized, startStateApp } from '../../test/state-app';
+import { authorized, startStateApp, TEST_PRINCIPAL } from '../../test/state-app';
 import { json } from '../../test/http';
 
 const edge = (
@@ -48,13 +48,13 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     return fetch(`${state.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
   }
   function get(path: string) {
-    return fetch(`${state.url}${path}`);
+    return fetch(`${state.url}${path}`, { headers: authorized });
   }
   const lifecycleOf = async (id: string) => (await json(await get(`/edges/${id}`))).lifecycle;
 
-  it('moves an edge through its lifecycle and records reason and actor for each step', async () => {
+  it('moves an edge through its lifecycle and records reason and the authenticated caller for each step', async () => {
     for (const to of ['warming', 'active', 'draining', 'active']) {
-      const response = await post('/edges/par-1/transitions', { to, reason: `go ${to}`, actor: 'alice' });
+      const response = await post('/edges/par-1/transitions', { to, reason: `go ${to}` });
       expect(response.status).toBe(200);
       expect((await json(response)).lifecycle).toBe(to);
     }
@@ -71,7 +71,7 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
       'draining>active',
     ]);
     expect(history.transitions[3]).toEqual(
-      expect.objectContaining({ reason: 'go draining', actor: 'alice' }),
+      expect.objectContaining({ reason: 'go draining', actor: TEST_PRINCIPAL }),
     );
   });
 
@@ -104,6 +104,14 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.details.issues[0].field).toBe('to');
     expect((await post('/edges/ghost/transitions', { to: 'warming', reason: 'x' })).status).toBe(404);
+    // The actor is the authenticated key's name: a caller cannot claim one, a system actor least of all.
+    const claimed = await post('/edges/par-1/transitions', {
+      to: 'draining',
+      reason: 'x',
+      actor: 'lease-expiry',
+    });
+    expect(claimed.status).toBe(400);
+    expect((await json(claimed)).error.details.issues[0].field).toBe('actor');
     const badId = await get('/edges/has.dot');
     expect(badId.status).toBe(400);
     expect((await json(badId)).error.details.issues[0].field).toBe('edgeId');

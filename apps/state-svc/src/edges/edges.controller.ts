@@ -1,24 +1,29 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { EdgeRegistration, EdgeUpdate, EdgeView } from '@kailash/contracts';
+import type { EdgeRegistration, EdgeUpdate, EdgeView, RequestData } from '@kailash/contracts';
 import {
+  DeregisterEdge,
   edgeDeregistrationSchema,
   edgeRegistrationSchema,
   edgeTransitionSchema,
   edgeUpdateSchema,
   edgeViewSchema,
+  GetEdge,
   GetEdgeHistory,
   ListEdges,
+  RegisterEdge,
   tokenSchema,
+  TransitionEdge,
+  UpdateEdge,
 } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { CorrelationId, NatsRequest, openApiSchema, Principal, ZodPipe } from '@kailash/service-kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { discoveryQueryPipe } from './discovery-query.pipe';
 import { EdgesService } from './edges.service';
 
 const edgeIdPipe = new ZodPipe(tokenSchema, 'edgeId');
-const REST_ACTOR = 'rest-api';
 
 @ApiTags('edges')
 @Controller('edges')
@@ -33,16 +38,18 @@ export class EdgesController {
   @ApiOkResponse({ schema: openApiSchema(edgeViewSchema) })
   async register(
     @Body(new ZodPipe(edgeRegistrationSchema)) body: EdgeRegistration,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CorrelationId() correlationId: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<EdgeView> {
-    const edge = await this.edges.register(body, safeCorrelationId(correlationId));
+    const edge = await this.edges.register(body, correlationId);
     response.setHeader('Location', `/edges/${edge.edgeId}`);
     return edge;
   }
 
   @Get()
-  @ApiOperation({ summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point' })
+  @ApiOperation({
+    summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point',
+  })
   @ApiQuery({ name: 'near', required: false, description: 'lat,lon — orders by great-circle distance' })
   @ApiOkResponse({ schema: openApiSchema(ListEdges.result) })
   discover(@Query(discoveryQueryPipe) query: z.output<typeof ListEdges.data>) {
@@ -70,22 +77,25 @@ export class EdgesController {
   update(
     @Param('edgeId', edgeIdPipe) edgeId: string,
     @Body(new ZodPipe(edgeUpdateSchema)) changes: EdgeUpdate,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<EdgeView> {
-    return this.edges.update(edgeId, changes, safeCorrelationId(correlationId));
+    return this.edges.update(edgeId, changes, correlationId);
   }
 
   @Post(':edgeId/transitions')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Move an edge along its lifecycle; 409 INVALID_TRANSITION names the allowed targets' })
+  @ApiOperation({
+    summary: 'Move an edge along its lifecycle; 409 INVALID_TRANSITION names the allowed targets',
+  })
   @ApiBody({ schema: openApiSchema(edgeTransitionSchema) })
   transition(
     @Param('edgeId', edgeIdPipe) edgeId: string,
     @Body(new ZodPipe(edgeTransitionSchema)) body: z.output<typeof edgeTransitionSchema>,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Principal() actor: string,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<EdgeView> {
-    return this.edges.transition(edgeId, body.to, body.reason, body.actor ?? REST_ACTOR, safeCorrelationId(correlationId));
+    return this.edges.transition(edgeId, body.to, body.reason, actor, correlationId);
   }
 
   @Post(':edgeId/deregistration')
@@ -96,12 +106,60 @@ export class EdgesController {
   deregister(
     @Param('edgeId', edgeIdPipe) edgeId: string,
     @Body(new ZodPipe(edgeDeregistrationSchema)) body: z.output<typeof edgeDeregistrationSchema>,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @Principal() actor: string,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<EdgeView> {
-    return this.edges.deregister(edgeId, body.reason, body.actor ?? REST_ACTOR, safeCorrelationId(correlationId));
+    return this.edges.deregister(edgeId, body.reason, actor, correlationId);
   }
-}
 
-function safeCorrelationId(value: string | undefined): string | undefined {
-  return value && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined;
+  // The same use cases over NATS: `<ns>.state.cmd.edge.*` and `<ns>.state.qry.edge.*`.
+
+  @NatsRequest(RegisterEdge)
+  registerOverNats(
+    @Payload() data: RequestData<typeof RegisterEdge>,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
+    return this.edges.register(data, correlationId);
+  }
+
+  @NatsRequest(UpdateEdge)
+  updateOverNats(
+    @Payload() data: RequestData<typeof UpdateEdge>,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
+    return this.edges.update(data.edgeId, data.changes, correlationId);
+  }
+
+  @NatsRequest(TransitionEdge)
+  transitionOverNats(
+    @Payload() data: RequestData<typeof TransitionEdge>,
+    @Principal() actor: string,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
+    return this.edges.transition(data.edgeId, data.to, data.reason, actor, correlationId);
+  }
+
+  @NatsRequest(DeregisterEdge)
+  deregisterOverNats(
+    @Payload() data: RequestData<typeof DeregisterEdge>,
+    @Principal() actor: string,
+    @CorrelationId() correlationId: string | undefined,
+  ): Promise<EdgeView> {
+    return this.edges.deregister(data.edgeId, data.reason, actor, correlationId);
+  }
+
+  @NatsRequest(GetEdge)
+  getOverNats(@Payload() data: RequestData<typeof GetEdge>): Promise<EdgeView> {
+    return this.edges.get(data.edgeId);
+  }
+
+  @NatsRequest(GetEdgeHistory)
+  historyOverNats(@Payload() data: RequestData<typeof GetEdgeHistory>) {
+    return this.edges.history(data.edgeId);
+  }
+
+  @NatsRequest(ListEdges)
+  discoverOverNats(@Payload() data: RequestData<typeof ListEdges>) {
+    return this.edges.discover(data);
+  }
 }

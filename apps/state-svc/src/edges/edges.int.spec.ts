@@ -26,7 +26,7 @@ describe('state-svc edges over REST and NATS (real NATS + PostgreSQL)', () => {
       headers,
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const getEdge = (id: string) => fetch(`${state.url}/edges/${id}`);
+  const getEdge = (id: string) => fetch(`${state.url}/edges/${id}`, { headers: authorized });
   const storedEvents = async () =>
     (await (await jetstreamManager(state.nc)).streams.info(state.subjects.stream('state'))).state.messages;
 

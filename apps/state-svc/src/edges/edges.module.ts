@@ -3,14 +3,13 @@ import { Module } from '@nestjs/common';
 import { ProjectionHost } from '@kailash/service-kit';
 import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
 import { EdgesController } from './edges.controller';
-import { EdgesHandlers } from './edges.handlers';
 import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
 import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesHandlers, EdgesMetrics],
+  providers: [EdgesService, EdgesMetrics],
   exports: [EdgesService],
 })
 export class EdgesModule implements OnModuleInit {

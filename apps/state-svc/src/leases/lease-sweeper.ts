@@ -1,10 +1,9 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { SqlDatabase } from '@kailash/backbone';
-import { SQL_DATABASE } from '@kailash/service-kit';
+import { ServiceClock, SQL_DATABASE } from '@kailash/service-kit';
 import type { LeaseConfig } from './lease.config';
 import { LEASE_CONFIG } from './lease.config';
-import { ServiceClock } from '@kailash/service-kit';
 import { findDueLeases } from './leases.read-model';
 import { LeasesService } from './leases.service';
 
@@ -15,12 +14,14 @@ import { LeasesService } from './leases.service';
  * sweeping everywhere gives no double expiry, and no single instance's death loses one. Deadlines
  * live in PostgreSQL, so expiry also survives restarts: a lease that ran out while every
  * instance was down expires at the first sweep after boot.
+ *
+ * Sweeps run on the service clock's schedule, so a test that drives the clock drives the sweeps.
  */
 @Injectable()
 export class LeaseSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('LeaseSweeper');
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<void>;
+  private stopSchedule?: () => void;
+  private sweeping?: Promise<number>;
   private stopping = false;
 
   constructor(
@@ -31,18 +32,28 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.tick(), this.config.LEASE_SWEEP_INTERVAL_MS);
+    this.stopSchedule = this.clock.every(this.config.LEASE_SWEEP_INTERVAL_MS, async () => {
+      await this.sweepOnce();
+    });
   }
 
   /** Runs before NATS drains and the pool closes: stop, and let the sweep in hand finish. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
-    await this.sweeping;
+    this.stopSchedule?.();
+    await this.sweeping?.catch(() => undefined);
   }
 
-  /** One pass; returns how many expiries this instance published. */
-  async sweep(): Promise<number> {
+  /**
+   * One pass, unless one is already running (a slow sweep is not stacked on: the caller gets the
+   * running one). Resolves to how many expiries this instance published.
+   */
+  sweepOnce(): Promise<number> {
+    this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
+  private async sweep(): Promise<number> {
     const due = await findDueLeases(this.db, new Date(this.clock.nowMs()), this.config.LEASE_SWEEP_BATCH);
     let expired = 0;
     for (const resource of due) {
@@ -55,13 +66,5 @@ export class LeaseSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     return expired;
-  }
-
-  private tick(): void {
-    if (this.sweeping) return; // a slow sweep is not stacked on
-    this.sweeping = this.sweep()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ msg: 'lease sweep failed', error: String(error) }))
-      .finally(() => (this.sweeping = undefined));
   }
 }

@@ -1,6 +1,15 @@
 import type { EventDraft } from '@kailash/backbone';
 import type { LeaseEvent, LeaseSnapshot } from '@kailash/contracts';
-import { KailashError, LeaseAcquired, LeaseExpired, LeaseReleased, LeaseRenewed, leaseAggregateId } from '@kailash/contracts';
+import {
+  LeaseAcquired,
+  LeaseExpired,
+  LeaseReleased,
+  LeaseRenewed,
+  leaseAggregateId,
+} from '@kailash/contracts';
+import type { EpochMs, Grant, LeaseState as Rules, LeaseTarget } from '@kailash/leasing';
+import * as rules from '@kailash/leasing';
+import { epochMsOf, isoOf, orThrow } from '@kailash/leasing';
 
 // ── State ────────────────────────────────────────────────────────────────────
 
@@ -22,107 +31,103 @@ export const initialState = (): LeaseState => ({ status: 'vacant' });
 
 interface CommandBase {
   readonly resource: string;
-  readonly now: number;
+  readonly now: EpochMs;
   readonly correlationId?: string;
 }
 
 export type LeaseCommand =
   | (CommandBase & { readonly type: 'AcquireLease'; readonly holder: string; readonly ttlMs: number })
-  | (CommandBase & { readonly type: 'RenewLease'; readonly holder: string; readonly fencingToken: number; readonly ttlMs?: number })
+  | (CommandBase & {
+      readonly type: 'RenewLease';
+      readonly holder: string;
+      readonly fencingToken: number;
+      readonly ttlMs?: number;
+    })
   | (CommandBase & { readonly type: 'ReleaseLease'; readonly holder: string; readonly fencingToken: number })
   | (CommandBase & { readonly type: 'ExpireLease' });
 
-// ── Decide ───────────────────────────────────────────────────────────────────
+// ── Decide: the shared lease rules (@kailash/leasing), recorded as lease events ──
 
 export function decide(command: LeaseCommand, state: LeaseState): readonly EventDraft[] {
+  const current = toRules(state);
+  const target = targetOf(command.resource);
   switch (command.type) {
-    case 'AcquireLease':
-      return acquire(command, state);
-    case 'RenewLease':
-      return [draft(command, LeaseRenewed, renewed(command, heldBy(command, state)))];
+    case 'AcquireLease': {
+      const { granted, expired } = orThrow(rules.acquire(current, command, command.now), target);
+      // A dead lease taken over before a sweeper saw it still gets its expiry, so none is missed.
+      const expiry = expired ? [expiredEvent(command, heldLease(state))] : [];
+      const grant: Lease = {
+        resource: command.resource,
+        holder: granted.holder,
+        fencingToken: granted.token,
+        ttlMs: command.ttlMs,
+        acquiredAt: isoOf(command.now),
+        renewedAt: null,
+        expiresAt: isoOf(granted.expiresAt),
+      };
+      return [...expiry, draft(command, LeaseAcquired, grant)];
+    }
+    case 'RenewLease': {
+      // Omitted, the TTL is the one granted; the rules refuse a vacant lease before reading it.
+      const ttlMs = command.ttlMs ?? (state.status === 'vacant' ? 0 : state.lease.ttlMs);
+      const request = { holder: command.holder, token: command.fencingToken, ttlMs };
+      const { renewed } = orThrow(rules.renew(current, request, command.now), target);
+      const lease = heldLease(state);
+      return [
+        draft(command, LeaseRenewed, {
+          ...lease,
+          ttlMs,
+          renewedAt: isoOf(command.now),
+          expiresAt: isoOf(renewed.expiresAt),
+        }),
+      ];
+    }
     case 'ReleaseLease': {
-      const lease = heldBy(command, state);
-      return [draft(command, LeaseReleased, { ...lease, releasedAt: iso(command.now) })];
+      const request = { holder: command.holder, token: command.fencingToken };
+      orThrow(rules.release(current, request, command.now), target);
+      return [draft(command, LeaseReleased, { ...heldLease(state), releasedAt: isoOf(command.now) })];
     }
     case 'ExpireLease':
-      // Refused quietly (no event) unless the lease is still held and past its deadline: a renewal
-      // or another sweeper may have got there first, and a sweeper retrying must not expire twice.
-      return state.status === 'held' && isPastDeadline(state.lease, command.now) ? [expiry(command, state.lease)] : [];
+      // Never refused: nothing to expire (renewed, released, already expired) records nothing, so
+      // sweepers on every instance, retrying at will, expire a lease once.
+      return rules.expire(current, command.now).expired ? [expiredEvent(command, heldLease(state))] : [];
   }
 }
 
-function acquire(command: Extract<LeaseCommand, { type: 'AcquireLease' }>, state: LeaseState): readonly EventDraft[] {
-  const events: EventDraft[] = [];
-  if (state.status === 'held') {
-    if (!isPastDeadline(state.lease, command.now) && state.lease.holder !== command.holder) throw heldElsewhere(state.lease);
-    // A dead lease taken over before the sweeper saw it still gets its expiry, so none is missed.
-    if (isPastDeadline(state.lease, command.now)) events.push(expiry(command, state.lease));
-  }
-  // Every grant fences all earlier ones — also a re-acquire by the same holder, whose old process
-  // may still be running with the old token.
-  const fencingToken = state.status === 'vacant' ? 1 : state.lease.fencingToken + 1;
-  const grant: Lease = {
-    resource: command.resource,
-    holder: command.holder,
-    fencingToken,
-    ttlMs: command.ttlMs,
-    acquiredAt: iso(command.now),
-    renewedAt: null,
-    expiresAt: iso(command.now + command.ttlMs),
-  };
-  events.push(draft(command, LeaseAcquired, grant));
-  return events;
+/** The lease as the shared rules see it: its grant with its deadline in epoch ms. */
+function toRules(state: LeaseState): Rules {
+  if (state.status === 'vacant') return rules.vacant();
+  const grant = grantOf(state.lease);
+  if (state.status === 'held') return { status: 'held', lastToken: grant.token, grant };
+  return { status: state.status, lastToken: grant.token, grant, endedAt: epochMsOf(state.endedAt) };
 }
 
-function renewed(command: Extract<LeaseCommand, { type: 'RenewLease' }>, lease: Lease): Lease {
-  const ttlMs = command.ttlMs ?? lease.ttlMs;
-  return { ...lease, ttlMs, renewedAt: iso(command.now), expiresAt: iso(command.now + ttlMs) };
+const grantOf = (lease: Lease): Grant => ({
+  holder: lease.holder,
+  token: lease.fencingToken,
+  expiresAt: epochMsOf(lease.expiresAt),
+});
+
+/** The lease the rules just acted on as held (they refuse or report nothing otherwise). */
+function heldLease(state: LeaseState): Lease {
+  if (state.status !== 'held') throw new Error(`the lease rules acted on a ${state.status} lease as held`);
+  return state.lease;
 }
 
-/** The lease, if `command` comes from its current holder with the current token before the deadline. */
-function heldBy(command: CommandBase & { readonly holder: string; readonly fencingToken: number }, state: LeaseState): Lease {
-  if (state.status !== 'held') {
-    throw new KailashError('CONFLICT', `the lease on '${command.resource}' is not held (${state.status})`, {
-      resource: command.resource,
-      status: state.status,
-    });
-  }
-  const { lease } = state;
-  if (isPastDeadline(lease, command.now)) {
-    // Only expiry may end a lease past its deadline; the holder must acquire again.
-    throw new KailashError('CONFLICT', `the lease on '${command.resource}' expired at ${lease.expiresAt}`, {
-      resource: command.resource,
-      expiresAt: lease.expiresAt,
-    });
-  }
-  if (lease.holder !== command.holder) throw heldElsewhere(lease);
-  if (lease.fencingToken !== command.fencingToken) {
-    throw new KailashError(
-      'CONFLICT',
-      `fencing token ${command.fencingToken} for '${command.resource}' is stale; the current grant is ${lease.fencingToken}`,
-      { resource: command.resource, fencingToken: lease.fencingToken },
-    );
-  }
-  return lease;
+const targetOf = (resource: string): LeaseTarget => ({
+  label: `the lease on '${resource}'`,
+  details: { resource },
+});
+
+function expiredEvent(command: CommandBase, lease: Lease): EventDraft {
+  return draft(command, LeaseExpired, { ...lease, expiredAt: isoOf(command.now) });
 }
 
-function heldElsewhere(lease: Lease): KailashError {
-  return new KailashError('CONFLICT', `the lease on '${lease.resource}' is held by '${lease.holder}' until ${lease.expiresAt}`, {
-    resource: lease.resource,
-    holder: lease.holder,
-    expiresAt: lease.expiresAt,
-  });
-}
-
-function expiry(command: CommandBase, lease: Lease): EventDraft {
-  return draft(command, LeaseExpired, { ...lease, expiredAt: iso(Math.max(command.now, Date.parse(lease.expiresAt))) });
-}
-
-export function isPastDeadline(lease: Lease, now: number): boolean {
-  return Date.parse(lease.expiresAt) <= now;
-}
-
-function draft<D extends EventDraft['definition']>(command: CommandBase, definition: D, data: EventDraft<D>['data']): EventDraft<D> {
+function draft<D extends EventDraft['definition']>(
+  command: CommandBase,
+  definition: D,
+  data: EventDraft<D>['data'],
+): EventDraft<D> {
   return {
     definition,
     aggregateId: leaseAggregateId(command.resource),
@@ -130,8 +135,6 @@ function draft<D extends EventDraft['definition']>(command: CommandBase, definit
     ...(command.correlationId ? { correlationId: command.correlationId } : {}),
   };
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 // ── Evolve ───────────────────────────────────────────────────────────────────
 

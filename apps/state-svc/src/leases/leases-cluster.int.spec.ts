@@ -5,12 +5,15 @@ import { startStateCluster, storedEvents } from '../../test/lease-instances';
 import { authorized } from '../../test/state-app';
 import { json } from '../../test/http';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const FAST_SWEEP = { LEASE_SWEEP_INTERVAL_MS: '100' };
+// Time moves only when a test advances the cluster's clock; each advance of a sweep interval
+// runs one sweep on every instance and resolves once they finished.
+const SWEEP_INTERVAL_MS = 1000;
+const SWEEP_EVERY_SECOND = { LEASE_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) };
 
 const post = (instance: StateInstance, path: string, body: unknown) =>
   fetch(`${instance.url}${path}`, { method: 'POST', headers: authorized, body: JSON.stringify(body) });
-const get = (instance: StateInstance, path: string) => fetch(`${instance.url}${path}`);
+const get = (instance: StateInstance, path: string) =>
+  fetch(`${instance.url}${path}`, { headers: authorized });
 
 const leaseEventsOf = (cluster: StateCluster) =>
   storedEvents(cluster.jsm, cluster.subjects.stream(STATE_DOMAIN), `${cluster.namespace}.state.evt.lease.*`);
@@ -23,9 +26,9 @@ async function activeEdge(instance: StateInstance, edgeId: string): Promise<void
   const edge = { edgeId, name: edgeId, region: 'eu-north', location: { lat: 59.91, lon: 10.75 } };
   expect((await post(instance, '/edges', edge)).status).toBe(201);
   for (const to of ['warming', 'active']) {
-    expect(
-      (await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up', actor: 'ops' })).status,
-    ).toBe(200);
+    expect((await post(instance, `/edges/${edgeId}/transitions`, { to, reason: 'bring-up' })).status).toBe(
+      200,
+    );
   }
   await eventually(
     `${edgeId} projected active`,
@@ -52,8 +55,8 @@ describe('leases on two state-svc instances sharing one namespace and database',
   let b: StateInstance;
   beforeAll(async () => {
     cluster = await startStateCluster();
-    a = await cluster.start(FAST_SWEEP);
-    b = await cluster.start(FAST_SWEEP);
+    a = await cluster.start(SWEEP_EVERY_SECOND);
+    b = await cluster.start(SWEEP_EVERY_SECOND);
   }, 90_000);
   afterAll(() => cluster.close(), 60_000);
 
@@ -77,6 +80,7 @@ describe('leases on two state-svc instances sharing one namespace and database',
       for (const loser of responses.filter((response) => response.status === 409)) {
         expect((await json(loser)).error.details).toEqual({
           resource: 'lock:race',
+          reason: 'held',
           holder: winner.holder,
           expiresAt: winner.expiresAt,
         });
@@ -103,19 +107,21 @@ describe('leases on two state-svc instances sharing one namespace and database',
       await post(a, '/leases/job:keepalive/acquire', { holder: 'agent-k', ttlMs: 3000 }),
     );
     const firstDeadline = Date.parse(grant.expiresAt);
-    // Renewing every 500 ms leaves a 2.5 s margin: the sweepers (every 100 ms) see a due lease only
-    // if the projection lags that far behind, and then the decider refuses the expiry.
-    for (let i = 0; Date.now() < firstDeadline + 1500; i++) {
-      await sleep(500);
-      expect(
-        (await post(i % 2 ? a : b, '/leases/job:keepalive/renew', { holder: 'agent-k', fencingToken: 1 }))
-          .status,
-      ).toBe(200);
+    // One renewal per second of cluster time, each followed by a sweep on both instances. A sweep
+    // that reads a deadline the projection has not moved yet sends an expiry the decider refuses.
+    for (let second = 1; cluster.clock.nowMs() < firstDeadline + 3000; second++) {
+      await cluster.clock.advance(SWEEP_INTERVAL_MS);
+      const renewal = await post(second % 2 ? a : b, '/leases/job:keepalive/renew', {
+        holder: 'agent-k',
+        fencingToken: 1,
+      });
+      expect(renewal.status).toBe(200);
+      expect(Date.parse((await json(renewal)).expiresAt)).toBe(cluster.clock.nowMs() + 3000);
+      expect(await a.sweepLeases()).toBe(0);
     }
     expect(await expiriesOf(cluster, 'job:keepalive')).toEqual([]);
     const lease = await json(await get(b, '/leases/job:keepalive'));
     expect(lease).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1 }));
-    expect(Date.parse(lease.expiresAt)).toBeGreaterThan(firstDeadline);
     expect(
       (await post(a, '/leases/job:keepalive/release', { holder: 'agent-k', fencingToken: 1 })).status,
     ).toBe(200);
@@ -135,17 +141,23 @@ describe('leases on two state-svc instances sharing one namespace and database',
     }
     for (const resource of resources) {
       await eventually(
-        `${resource} projected expired`,
+        `${resource} projected held`,
         async () => (await json(await get(a, `/leases/${resource}`))).status,
-        (s) => s === 'expired',
+        (s) => s === 'held',
       );
     }
+    // Every lease comes due at once, and both instances sweep concurrently.
+    await cluster.clock.advance(SWEEP_INTERVAL_MS);
+    for (const resource of resources) expect(await expiriesOf(cluster, resource)).toHaveLength(1);
     await eventually(
       'oslo-1 drained',
       async () => (await json(await get(b, '/edges/oslo-1'))).lifecycle,
       (l) => l === 'draining',
     );
-    await sleep(1000); // ten more sweeps on each instance: room for a double expiry to show up
+    // More sweeps on both instances, also while the projection may still show the leases held:
+    // room for a double expiry to show up, and none may.
+    for (let sweep = 0; sweep < 5; sweep++) await cluster.clock.advance(SWEEP_INTERVAL_MS);
+    expect((await Promise.all([a.sweepLeases(), b.sweepLeases()])).reduce((x, y) => x + y)).toBe(0);
 
     for (const resource of resources) expect(await expiriesOf(cluster, resource)).toHaveLength(1);
     expect(await lifecycleChangesBy(a, 'oslo-1', 'lease-expiry')).toEqual([
@@ -162,7 +174,7 @@ describe('lease expiry across a restart', () => {
   afterAll(() => cluster.close(), 60_000);
 
   it('expires a lease that ran out while no instance was up, exactly once, and drains its edge', async () => {
-    const first = await cluster.start();
+    const first = await cluster.start(SWEEP_EVERY_SECOND);
     await activeEdge(first, 'bergen-1');
     const grant = await json(
       await post(first, '/leases/edge:bergen-1/acquire', { holder: 'agent-bergen-1', ttlMs: 5000 }),
@@ -173,33 +185,32 @@ describe('lease expiry across a restart', () => {
       (s) => s === 200,
     );
     await first.close();
-    // The precondition of this test: the instance was gone before the deadline.
-    expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]);
+    expect(cluster.clock.scheduled).toBe(0); // its sweeper stopped with it
 
-    await sleep(Math.max(0, Date.parse(grant.expiresAt) - Date.now()) + 200);
+    await cluster.clock.advance(Date.parse(grant.expiresAt) - cluster.clock.nowMs() + 1000);
     expect(await expiriesOf(cluster, 'edge:bergen-1')).toEqual([]); // nobody was up to notice
 
-    const second = await cluster.start(FAST_SWEEP);
-    await eventually(
-      'the lease expired after the restart',
-      async () => (await expiriesOf(cluster, 'edge:bergen-1')).length,
-      (n) => n > 0,
+    const second = await cluster.start(SWEEP_EVERY_SECOND);
+    await cluster.clock.advance(SWEEP_INTERVAL_MS); // its first sweep
+    const expiries = await expiriesOf(cluster, 'edge:bergen-1');
+    expect(expiries).toHaveLength(1);
+    expect(expiries[0]?.data).toEqual(
+      expect.objectContaining({ holder: 'agent-bergen-1', fencingToken: 1, expiresAt: grant.expiresAt }),
     );
     await eventually(
       'bergen-1 drained',
       async () => (await json(await get(second, '/edges/bergen-1'))).lifecycle,
       (l) => l === 'draining',
     );
-    await sleep(1000);
-
-    const expiries = await expiriesOf(cluster, 'edge:bergen-1');
-    expect(expiries).toHaveLength(1);
-    expect(expiries[0]?.data).toEqual(
-      expect.objectContaining({ holder: 'agent-bergen-1', fencingToken: 1, expiresAt: grant.expiresAt }),
-    );
+    for (let sweep = 0; sweep < 3; sweep++) await cluster.clock.advance(SWEEP_INTERVAL_MS);
+    expect(await expiriesOf(cluster, 'edge:bergen-1')).toHaveLength(1);
     expect(await lifecycleChangesBy(second, 'bergen-1', 'lease-expiry')).toEqual([
       expect.objectContaining({ from: 'active', to: 'draining' }),
     ]);
-    expect((await json(await get(second, '/leases/edge:bergen-1'))).status).toBe('expired');
+    await eventually(
+      'the projected expiry',
+      async () => (await json(await get(second, '/leases/edge:bergen-1'))).status,
+      (s) => s === 'expired',
+    );
   }, 60_000);
 });

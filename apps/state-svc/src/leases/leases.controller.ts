@@ -1,9 +1,15 @@
 import type { PipeTransform } from '@nestjs/common';
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { LeaseAcquireRequest, LeaseReleaseRequest, LeaseRenewRequest, LeaseView } from '@kailash/contracts';
-import { leaseAcquireSchema, leaseReleaseSchema, leaseRenewSchema, leaseResourceSchema, leaseViewSchema, parseWith } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import type { LeaseAcquireRequest, LeaseReleaseRequest, LeaseRenewRequest, LeaseView, RequestData } from '@kailash/contracts';
+import {
+  AcquireLease,
+  GetLease,
+  ReleaseLease,
+  RenewLease,
+  leaseAcquireSchema, leaseReleaseSchema, leaseRenewSchema, leaseResourceSchema, leaseViewSchema, parseWith } from '@kailash/contracts';
+import { CorrelationId, NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
 import { z } from 'zod';
 import { LeasesService } from './leases.service';
 
@@ -30,9 +36,9 @@ export class LeasesController {
   acquire(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseAcquireSchema)) body: LeaseAcquireRequest,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<LeaseView> {
-    return this.leases.acquire(resource, body, safeCorrelationId(correlationId));
+    return this.leases.acquire(resource, body, correlationId);
   }
 
   @Post(':resource/renew')
@@ -46,9 +52,9 @@ export class LeasesController {
   renew(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseRenewSchema)) body: LeaseRenewRequest,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<LeaseView> {
-    return this.leases.renew(resource, body, safeCorrelationId(correlationId));
+    return this.leases.renew(resource, body, correlationId);
   }
 
   @Post(':resource/release')
@@ -62,9 +68,9 @@ export class LeasesController {
   release(
     @Param('resource', resourceParam) resource: string,
     @Body(new ZodPipe(leaseReleaseSchema)) body: LeaseReleaseRequest,
-    @Headers('x-correlation-id') correlationId: string | undefined,
+    @CorrelationId() correlationId: string | undefined,
   ): Promise<LeaseView> {
-    return this.leases.release(resource, body, safeCorrelationId(correlationId));
+    return this.leases.release(resource, body, correlationId);
   }
 
   @Get(':resource')
@@ -74,9 +80,26 @@ export class LeasesController {
   get(@Param('resource', resourceParam) resource: string): Promise<LeaseView> {
     return this.leases.get(resource);
   }
-}
 
-/** Only a well-formed id travels into events; anything else is dropped rather than refused. */
-function safeCorrelationId(value: string | undefined): string | undefined {
-  return value && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined;
+  // The same over NATS: `<ns>.state.cmd.lease.acquire|renew|release`, `<ns>.state.qry.lease.get`.
+
+  @NatsRequest(AcquireLease)
+  acquireOverNats(@Payload() { resource, ...request }: RequestData<typeof AcquireLease>, @CorrelationId() correlationId: string | undefined) {
+    return this.leases.acquire(resource, request, correlationId);
+  }
+
+  @NatsRequest(RenewLease)
+  renewOverNats(@Payload() { resource, ...request }: RequestData<typeof RenewLease>, @CorrelationId() correlationId: string | undefined) {
+    return this.leases.renew(resource, request, correlationId);
+  }
+
+  @NatsRequest(ReleaseLease)
+  releaseOverNats(@Payload() { resource, ...request }: RequestData<typeof ReleaseLease>, @CorrelationId() correlationId: string | undefined) {
+    return this.leases.release(resource, request, correlationId);
+  }
+
+  @NatsRequest(GetLease)
+  getOverNats(@Payload() { resource }: RequestData<typeof GetLease>): Promise<LeaseView> {
+    return this.leases.get(resource);
+  }
 }

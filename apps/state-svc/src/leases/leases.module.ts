@@ -11,7 +11,6 @@ import { leaseExpiryPolicy } from './lease-expiry-policy';
 import { LeaseMetrics } from './lease.metrics';
 import { LeaseSweeper } from './lease-sweeper';
 import { LeasesController } from './leases.controller';
-import { LeasesHandlers } from './leases.handlers';
 import { leasesProjection } from './leases.projection';
 import { LeasesService } from './leases.service';
 
@@ -24,7 +23,6 @@ import { LeasesService } from './leases.service';
     { provide: LEASE_CONFIG, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => loadLeaseConfig(config.env) },
     LeaseMetrics,
     LeasesService,
-    LeasesHandlers,
     LeaseSweeper,
   ],
 })

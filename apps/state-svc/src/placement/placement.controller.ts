@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { PlacementRequest, PlacementResult } from '@kailash/contracts';
-import { placementRequestSchema, placementResultSchema } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import type { PlacementRequest, PlacementResult, RequestData } from '@kailash/contracts';
+import { PlaceWorkload, placementRequestSchema, placementResultSchema } from '@kailash/contracts';
+import { NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
 import { PlacementService } from './placement.service';
 
 /**
@@ -20,11 +21,18 @@ export class PlacementController {
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
+    summary:
+      'Rank edges for a workload: hard filters (lifecycle, latency budget, compliance, capacity, cost), then weighted scores',
   })
   @ApiBody({ schema: openApiSchema(placementRequestSchema) })
   @ApiOkResponse({ schema: openApiSchema(placementResultSchema) })
   place(@Body(new ZodPipe(placementRequestSchema)) body: PlacementRequest): Promise<PlacementResult> {
     return this.placement.place(body);
+  }
+
+  /** The same over NATS: `<ns>.state.qry.placement.place`. */
+  @NatsRequest(PlaceWorkload)
+  placeOverNats(@Payload() data: RequestData<typeof PlaceWorkload>): Promise<PlacementResult> {
+    return this.placement.place(data);
   }
 }

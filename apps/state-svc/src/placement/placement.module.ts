@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { FleetSnapshotStore } from './fleet-snapshot.store';
 import { PlacementController } from './placement.controller';
-import { PlacementHandlers } from './placement.handlers';
 import { PlacementMetrics } from './placement.metrics';
 import { PlacementService } from './placement.service';
 
 /** Issue 4, item 5: ranks edges for a workload over an in-memory view of the edges projection. */
 @Module({
   controllers: [PlacementController],
-  providers: [FleetSnapshotStore, PlacementMetrics, PlacementService, PlacementHandlers],
+  providers: [FleetSnapshotStore, PlacementMetrics, PlacementService],
 })
 export class PlacementModule {}

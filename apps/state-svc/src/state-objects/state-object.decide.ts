@@ -13,9 +13,12 @@ import {
   StateValueSet,
   StateValuesUpdated,
 } from '@kailash/contracts';
+import type { LeaseTarget } from '@kailash/leasing';
+import * as leasing from '@kailash/leasing';
+import { epochMsOf, isoOf, orThrow } from '@kailash/leasing';
 import { chooseOwner } from './owner-affinity';
 import type { StateObjectState } from './state-object';
-import { isExpired, own } from './state-object';
+import { isExpired, lockState, own } from './state-object';
 
 // ── Commands ─────────────────────────────────────────────────────────────────
 
@@ -134,85 +137,65 @@ function append(command: StateObjectCommand & { type: 'Append' }, state: StateOb
   ];
 }
 
-// ── Locks ────────────────────────────────────────────────────────────────────
+// ── Locks: the shared lease rules (@kailash/leasing), one resource per lock name ──
 
 function lock(command: StateObjectCommand & { type: 'Lock' }, state: StateObjectState): Draft[] {
-  const held = state.status === 'present' ? own(state.locks, command.lock) : undefined;
-  if (held && !isExpired(held, command.now)) {
-    throw new KailashError(
-      'CONFLICT',
-      `lock '${command.lock}' of state object '${command.objectId}' is held by '${held.holder}' until ${held.expiresAt}`,
-      { objectId: command.objectId, lock: command.lock, holder: held.holder, expiresAt: held.expiresAt },
-    );
-  }
-  const liveLocks =
-    state.status === 'present'
-      ? Object.values(state.locks).filter((l) => !isExpired(l, command.now)).length
-      : 0;
-  if (liveLocks >= STATE_OBJECT_LIMITS.maxLocks) {
+  const now = epochMsOf(command.now);
+  const { granted } = orThrow(
+    leasing.acquire(lockState(state, command.lock), command, now),
+    lockTarget(command),
+  );
+  // A lapsed grant needs no event of its own: evolve drops lapsed locks on every grant.
+  const liveOthers = Object.entries(state.status === 'present' ? state.locks : {}).filter(
+    ([name, other]) => name !== command.lock && !isExpired(other, command.now),
+  );
+  if (liveOthers.length >= STATE_OBJECT_LIMITS.maxLocks) {
     throw new KailashError(
       'CONFLICT',
       `state object '${command.objectId}' already holds ${STATE_OBJECT_LIMITS.maxLocks} locks`,
-      {
-        objectId: command.objectId,
-        limit: STATE_OBJECT_LIMITS.maxLocks,
-      },
+      { objectId: command.objectId, limit: STATE_OBJECT_LIMITS.maxLocks },
     );
   }
-  const token = (state.status === 'present' ? state.lastToken : 0) + 1;
-  const expiresAt = new Date(Date.parse(command.now) + command.ttlMs).toISOString();
   return [
     event(command, state, StateLockAcquired, {
       lock: command.lock,
-      holder: command.holder,
-      token,
-      expiresAt,
+      holder: granted.holder,
+      token: granted.token,
+      expiresAt: isoOf(granted.expiresAt),
     }),
   ];
 }
 
-/** Only the grantee knows both holder and token; a lapsed grant may still be released if nobody took it since. */
+/** Only the grantee knows both holder and token, and only before the deadline may it give the lock back. */
 function unlock(command: StateObjectCommand & { type: 'Unlock' }, state: StateObjectState): Draft[] {
-  const held = state.status === 'present' ? own(state.locks, command.lock) : undefined;
-  if (!held) {
-    throw new KailashError(
-      'NOT_FOUND',
-      `lock '${command.lock}' of state object '${command.objectId}' is not held`,
-      {
-        objectId: command.objectId,
-        lock: command.lock,
-      },
-    );
-  }
-  if (held.holder !== command.holder || held.token !== command.token) {
-    throw new KailashError(
-      'CONFLICT',
-      `lock '${command.lock}' of state object '${command.objectId}' is held by '${held.holder}' under another grant`,
-      { objectId: command.objectId, lock: command.lock, holder: held.holder },
-    );
-  }
+  const request = { holder: command.holder, token: command.token };
+  const { released } = orThrow(
+    leasing.release(lockState(state, command.lock), request, epochMsOf(command.now)),
+    lockTarget(command),
+  );
   return [
-    event(command, state, StateLockReleased, { lock: command.lock, holder: held.holder, token: held.token }),
+    event(command, state, StateLockReleased, {
+      lock: command.lock,
+      holder: released.holder,
+      token: released.token,
+    }),
   ];
 }
 
 /** A fenced write goes through only while its lock is held, unexpired, with exactly its token. */
 function checkFence(command: StateObjectCommand, state: StateObjectState): void {
   if (!command.fence) return;
-  const held = state.status === 'present' ? own(state.locks, command.fence.lock) : undefined;
-  if (!held || held.token !== command.fence.token || isExpired(held, command.now)) {
-    throw new KailashError(
-      'CONFLICT',
-      `fencing token ${command.fence.token} of lock '${command.fence.lock}' is stale for state object '${command.objectId}'`,
-      {
-        objectId: command.objectId,
-        lock: command.fence.lock,
-        token: command.fence.token,
-        current: held?.token ?? null,
-      },
-    );
-  }
+  const { lock, token } = command.fence;
+  orThrow(
+    leasing.checkFence(lockState(state, lock), token, epochMsOf(command.now)),
+    lockTarget({ ...command, lock }),
+  );
 }
+
+const lockTarget = ({ objectId, lock }: { objectId: string; lock: string }): LeaseTarget => ({
+  label: `lock '${lock}' of state object '${objectId}'`,
+  details: { objectId, lock },
+});
 
 // ── Ownership ────────────────────────────────────────────────────────────────
 

@@ -231,10 +231,13 @@ describe('state object decider', () => {
       expect(error.details).toMatchObject({ holder: 'worker-a', expiresAt: at(1000) });
     });
 
-    it('given a held lock, when its own holder locks again, then CONFLICT too (locks are not re-entrant)', () => {
-      expect(refusal(() => decide(lock('l', 'worker-a', 1000, 10), given(lock('l', 'worker-a')))).code).toBe(
-        'CONFLICT',
+    it('given a held lock, when its own holder locks again, then a new grant whose token fences the old one', () => {
+      const state = given(lock('l', 'worker-a'), lock('l', 'worker-a', 1000, 10));
+      expect(present(state).locks['l']).toEqual({ holder: 'worker-a', token: 2, expiresAt: at(1010) });
+      const stale = refusal(() =>
+        decide(set('a', 1, { fence: { lock: 'l', token: 1 }, now: at(20) }), state),
       );
+      expect(stale.details).toMatchObject({ reason: 'stale-token', token: 1 });
     });
 
     it('given an expired lock, when another holder locks, then it is granted with a larger token', () => {
@@ -267,12 +270,26 @@ describe('state object decider', () => {
       },
     );
 
-    it('given no such lock, when unlocking, then NOT_FOUND', () => {
-      expect(
-        refusal(() =>
-          decide(command({ type: 'Unlock', lock: 'l', holder: 'w', token: 1 }), given(set('a', 1))),
-        ).code,
-      ).toBe('NOT_FOUND');
+    it('given no such lock, when unlocking, then CONFLICT: not held', () => {
+      const error = refusal(() =>
+        decide(command({ type: 'Unlock', lock: 'l', holder: 'w', token: 1 }), given(set('a', 1))),
+      );
+      expect(error).toMatchObject({
+        code: 'CONFLICT',
+        message: "lock 'l' of state object 'cart-1' is not held (vacant)",
+        details: { objectId: 'cart-1', lock: 'l', reason: 'not-held', status: 'vacant' },
+      });
+    });
+
+    it('given a lapsed lock nobody took since, when its holder unlocks, then CONFLICT: it expired', () => {
+      const held = given(lock('l', 'worker-a', 1000));
+      const late = command({ type: 'Unlock', lock: 'l', holder: 'worker-a', token: 1 }, { now: at(1000) });
+      expect(refusal(() => decide(late, held)).details).toEqual({
+        objectId: 'cart-1',
+        lock: 'l',
+        reason: 'expired',
+        expiresAt: at(1000),
+      });
     });
 
     it('given an object at its lock limit, when taking one more live lock, then CONFLICT; expired ones are dropped on a grant', () => {
@@ -316,8 +333,9 @@ describe('state object decider', () => {
               const events = decide(cmd, state).map(asEvent);
               for (const event of events) {
                 if (event.type === 'stateobj.lock-acquired') {
-                  // Never two live holders of one lock: a grant only when the previous one lapsed or was released.
-                  if (held && held.until > now) return false;
+                  // Never two live holders of one lock: a grant only when the previous one lapsed, was
+                  // released, or is its own holder's (which the new token fences off).
+                  if (held && held.until > now && held.holder !== s.holder) return false;
                   granted.push(event.data.token);
                   holders.set(s.name, { holder: s.holder, token: event.data.token, until: now + 1000 });
                 }
@@ -343,14 +361,21 @@ describe('state object decider', () => {
     });
 
     it.each([
-      ['a stale token after a re-grant', given(lock('l', 'w1'), lock('l', 'w2', 1000, 1500)), 1, 1600],
-      ['an expired lock', given(lock('l', 'w1')), 1, 1000],
-      ['no lock at all', initialState(), 1, 10],
-      ['a token never granted', given(lock('l', 'w1')), 2, 10],
-    ])('given %s, when writing fenced, then CONFLICT', (_case, state, token, now) => {
+      [
+        'a stale token after a re-grant',
+        given(lock('l', 'w1'), lock('l', 'w2', 1000, 1500)),
+        1,
+        1600,
+        'stale-token',
+      ],
+      ['an expired lock', given(lock('l', 'w1')), 1, 1000, 'expired'],
+      ['no lock at all', initialState(), 1, 10, 'not-held'],
+      ['a token never granted', given(lock('l', 'w1')), 2, 10, 'stale-token'],
+    ])('given %s, when writing fenced, then CONFLICT', (_case, state, token, now, reason) => {
       const error = refusal(() => decide(fenced(token, now), state));
       expect(error.code).toBe('CONFLICT');
-      expect(error.message).toMatch(/fencing token .* is stale/);
+      expect(error.details).toMatchObject({ objectId: 'cart-1', lock: 'l', reason });
+      expect(error.details).not.toHaveProperty('current');
     });
   });
 

@@ -1,4 +1,6 @@
 import type { StateJsonValue, StateObjectEvent } from '@kailash/contracts';
+import type { LeaseState } from '@kailash/leasing';
+import { epochMsOf, isPastDeadline, vacant } from '@kailash/leasing';
 
 // ── State ────────────────────────────────────────────────────────────────────
 
@@ -37,8 +39,24 @@ export function without<T>(record: Readonly<Record<string, T>>, key: string): Re
   return copy;
 }
 
+/**
+ * One lock as the shared lease rules see it. A released lock leaves the table, so the rules see it
+ * vacant; the object's one token counter keeps every lock's next token above all earlier ones.
+ */
+export function lockState(state: StateObjectState, name: string): LeaseState {
+  const lastToken = state.status === 'present' ? state.lastToken : 0;
+  const held = state.status === 'present' ? own(state.locks, name) : undefined;
+  return held ? { status: 'held', lastToken, grant: grantOf(held) } : vacant(lastToken);
+}
+
+const grantOf = (lock: HeldLock) => ({
+  holder: lock.holder,
+  token: lock.token,
+  expiresAt: epochMsOf(lock.expiresAt),
+});
+
 export const isExpired = (lock: HeldLock, now: string): boolean =>
-  Date.parse(lock.expiresAt) <= Date.parse(now);
+  isPastDeadline(grantOf(lock), epochMsOf(now));
 
 // ── Evolve ───────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type {
+  RequestData,
   StateAppendBody,
   StateAppendResult,
   StateDeleteBody,
@@ -19,6 +21,14 @@ import type {
   StateUpdateResult,
 } from '@kailash/contracts';
 import {
+  AppendStateValue,
+  DeleteStateKey,
+  GetStateObject,
+  IncrementStateValue,
+  LockStateObject,
+  SetStateValue,
+  UnlockStateObject,
+  UpdateStateValues,
   stateAppendBodySchema,
   stateAppendResultSchema,
   stateDeleteBodySchema,
@@ -39,7 +49,7 @@ import {
   stateUpdateBodySchema,
   stateUpdateResultSchema,
 } from '@kailash/contracts';
-import { openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { CorrelationId, NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
 import { z } from 'zod';
 import { StateObjectsService } from './state-objects.service';
 
@@ -51,7 +61,7 @@ type ObjectParams = z.output<typeof objectParams>;
 type KeyParams = z.output<typeof keyParams>;
 type LockParams = z.output<typeof lockParams>;
 const params = (schema: z.ZodType) => Param(new ZodPipe(schema, 'path'));
-const correlation = () => Headers('x-correlation-id');
+const correlation = CorrelationId;
 
 /**
  * `/state-objects/:objectId` — the object; `/keys/:key` — one value (PUT set, DELETE, POST
@@ -87,7 +97,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateSetBodySchema)) body: StateSetBody,
     @correlation() c?: string,
   ): Promise<StateSetResult> {
-    return this.objects.set(id, k, body, safeCorrelationId(c));
+    return this.objects.set(id, k, body, c);
   }
 
   @Patch()
@@ -102,7 +112,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateUpdateBodySchema)) body: StateUpdateBody,
     @correlation() c?: string,
   ): Promise<StateUpdateResult> {
-    return this.objects.update(id, body, safeCorrelationId(c));
+    return this.objects.update(id, body, c);
   }
 
   @Delete('keys/:key')
@@ -115,7 +125,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateDeleteBodySchema.optional())) body: StateDeleteBody | undefined,
     @correlation() c?: string,
   ): Promise<StateDeleteResult> {
-    return this.objects.delete(id, k, body ?? {}, safeCorrelationId(c));
+    return this.objects.delete(id, k, body ?? {}, c);
   }
 
   @Post('keys/:key/increment')
@@ -131,7 +141,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateIncrementBodySchema)) body: StateIncrementBody,
     @correlation() c?: string,
   ): Promise<StateIncrementResult> {
-    return this.objects.increment(id, k, body, safeCorrelationId(c));
+    return this.objects.increment(id, k, body, c);
   }
 
   @Post('keys/:key/append')
@@ -145,7 +155,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateAppendBodySchema)) body: StateAppendBody,
     @correlation() c?: string,
   ): Promise<StateAppendResult> {
-    return this.objects.append(id, k, body, safeCorrelationId(c));
+    return this.objects.append(id, k, body, c);
   }
 
   @Post('locks/:lock')
@@ -161,7 +171,7 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateLockBodySchema)) body: StateLockBody,
     @correlation() c?: string,
   ): Promise<StateLockResult> {
-    return this.objects.lock(id, lock, body, safeCorrelationId(c));
+    return this.objects.lock(id, lock, body, c);
   }
 
   @Post('locks/:lock/release')
@@ -175,10 +185,69 @@ export class StateObjectsController {
     @Body(new ZodPipe(stateUnlockBodySchema)) body: StateUnlockBody,
     @correlation() c?: string,
   ): Promise<StateUnlockResult> {
-    return this.objects.unlock(id, lock, body, safeCorrelationId(c));
+    return this.objects.unlock(id, lock, body, c);
   }
-}
 
-function safeCorrelationId(value: string | undefined): string | undefined {
-  return value && /^[A-Za-z0-9_-]{1,128}$/.test(value) ? value : undefined;
+  // The same operations over NATS: `<ns>.state.cmd.stateobj.<op>` and `<ns>.state.qry.stateobj.get`.
+
+  @NatsRequest(GetStateObject)
+  getOverNats(@Payload() { objectId, key }: RequestData<typeof GetStateObject>) {
+    return this.objects.get(objectId, key);
+  }
+
+  @NatsRequest(SetStateValue)
+  setOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof SetStateValue>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.set(objectId, key, body, c);
+  }
+
+  @NatsRequest(UpdateStateValues)
+  updateOverNats(
+    @Payload() { objectId, ...body }: RequestData<typeof UpdateStateValues>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.update(objectId, body, c);
+  }
+
+  @NatsRequest(DeleteStateKey)
+  deleteOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof DeleteStateKey>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.delete(objectId, key, body, c);
+  }
+
+  @NatsRequest(IncrementStateValue)
+  incrementOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof IncrementStateValue>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.increment(objectId, key, body, c);
+  }
+
+  @NatsRequest(AppendStateValue)
+  appendOverNats(
+    @Payload() { objectId, key, ...body }: RequestData<typeof AppendStateValue>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.append(objectId, key, body, c);
+  }
+
+  @NatsRequest(LockStateObject)
+  lockOverNats(
+    @Payload() { objectId, lock, ...body }: RequestData<typeof LockStateObject>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.lock(objectId, lock, body, c);
+  }
+
+  @NatsRequest(UnlockStateObject)
+  unlockOverNats(
+    @Payload() { objectId, lock, ...body }: RequestData<typeof UnlockStateObject>,
+    @correlation() c?: string,
+  ) {
+    return this.objects.unlock(objectId, lock, body, c);
+  }
 }

@@ -139,23 +139,42 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
 
       const contended = await call('POST', 'rest-5/locks/writer', { holder: 'bob', ttlMs: 60_000 });
       expect(contended.status).toBe(409);
-      expect((await json(contended)).error).toMatchObject({ code: 'CONFLICT', details: { holder: 'alice' } });
+      expect((await json(contended)).error).toEqual({
+        code: 'CONFLICT',
+        message: `lock 'writer' of state object 'rest-5' is held by 'alice' until ${grant.expiresAt}`,
+        details: {
+          objectId: 'rest-5',
+          lock: 'writer',
+          reason: 'held',
+          holder: 'alice',
+          expiresAt: grant.expiresAt,
+        },
+      });
 
       const view = await json(await call('GET', 'rest-5'));
       expect(view.locks).toEqual([{ name: 'writer', holder: 'alice', expiresAt: grant.expiresAt }]);
 
-      expect(
-        (await call('POST', 'rest-5/locks/writer/release', { holder: 'bob', token: grant.token })).status,
-      ).toBe(409);
-      expect(
-        (await call('POST', 'rest-5/locks/writer/release', { holder: 'alice', token: grant.token + 1 }))
-          .status,
-      ).toBe(409);
+      const release = async (holder: string, token: number) => {
+        const response = await call('POST', 'rest-5/locks/writer/release', { holder, token });
+        return { status: response.status, body: await json(response) };
+      };
+      expect(await release('bob', grant.token)).toMatchObject({
+        status: 409,
+        body: { error: { details: { reason: 'held' } } },
+      });
+      expect(await release('alice', grant.token + 1)).toMatchObject({
+        status: 409,
+        body: { error: { details: { reason: 'stale-token', token: grant.token + 1 } } },
+      });
       expect(
         await json(
           await call('POST', 'rest-5/locks/writer/release', { holder: 'alice', token: grant.token }),
         ),
       ).toMatchObject({ released: true });
+      expect(await release('alice', grant.token)).toMatchObject({
+        status: 409,
+        body: { error: { code: 'CONFLICT', details: { reason: 'not-held', status: 'vacant' } } },
+      });
       expect(
         (await json(await call('POST', 'rest-5/locks/writer', { holder: 'bob', ttlMs: 60_000 }))).token,
       ).toBe(2);
@@ -168,7 +187,12 @@ describe('state objects over REST and NATS (real NATS + PostgreSQL)', () => {
       );
       const stale = await call('PUT', 'rest-6/keys/a', { value: 2, fence: { lock: 'l', token: token + 5 } });
       expect(stale.status).toBe(409);
-      expect((await json(stale)).error.message).toMatch(/fencing token .* is stale/);
+      expect((await json(stale)).error).toEqual({
+        code: 'CONFLICT',
+        message: `lock 'l' of state object 'rest-6': fencing token ${token + 5} is stale`,
+        // Never the current token: only its grantee may know it.
+        details: { objectId: 'rest-6', lock: 'l', reason: 'stale-token', token: token + 5 },
+      });
       const fencedDelete = await call('DELETE', 'rest-6/keys/a', { fence: { lock: 'l', token: 99 } });
       expect(fencedDelete.status).toBe(409);
       expect((await json(await call('GET', 'rest-6/keys/a'))).value).toBe(1);

@@ -4,7 +4,6 @@ import { EDGE_AGGREGATE, STATE_DOMAIN, STATE_OBJECT_AGGREGATE } from '@kailash/c
 import { ProjectionHost } from '@kailash/service-kit';
 import { OwnershipProcessManager } from './ownership.process-manager';
 import { StateObjectsController } from './state-objects.controller';
-import { StateObjectsHandlers } from './state-objects.handlers';
 import { StateObjectsMetrics } from './state-objects.metrics';
 import { stateObjectsProjection } from './state-objects.projection';
 import { StateObjectsService } from './state-objects.service';
@@ -12,7 +11,7 @@ import { StateObjectsService } from './state-objects.service';
 /** Durable state objects (issue 4, item 4): operations, their projection, and ownership that follows the edges. */
 @Module({
   controllers: [StateObjectsController],
-  providers: [StateObjectsService, StateObjectsHandlers, StateObjectsMetrics, OwnershipProcessManager],
+  providers: [StateObjectsService, StateObjectsMetrics, OwnershipProcessManager],
   exports: [StateObjectsService],
 })
 export class StateObjectsModule implements OnModuleInit {

@@ -22,10 +22,10 @@ describe('state object ownership as edges come and go (real NATS + PostgreSQL)',
   const put = (path: string, body: unknown) =>
     fetch(`${state.url}${path}`, { method: 'PUT', headers: authorized, body: JSON.stringify(body) });
   const ownerOf = async (objectId: string): Promise<string | null> =>
-    (await json(await fetch(`${state.url}/state-objects/${objectId}`))).owner;
+    (await json(await fetch(`${state.url}/state-objects/${objectId}`, { headers: authorized }))).owner;
   const ownersOf = (ids: readonly string[]) => Promise.all(ids.map(ownerOf));
   const lifecycleOf = async (edgeId: string) =>
-    (await json(await fetch(`${state.url}/edges/${edgeId}`))).lifecycle;
+    (await json(await fetch(`${state.url}/edges/${edgeId}`, { headers: authorized }))).lifecycle;
 
   async function register(edgeId: string) {
     expect(
@@ -91,7 +91,9 @@ describe('state object ownership as edges come and go (real NATS + PostgreSQL)',
       else expect(after[i]).toBe(before[i]);
     });
     // The body and the object's history are untouched by the move; only the version counts it.
-    const moved = await json(await fetch(`${state.url}/state-objects/${onDraining[0]}`));
+    const moved = await json(
+      await fetch(`${state.url}/state-objects/${onDraining[0]}`, { headers: authorized }),
+    );
     expect(moved).toMatchObject({ body: { v: onDraining[0] }, version: 2 });
   });
 

@@ -19,19 +19,17 @@ export function canTransition(from: EdgeLifecycle, to: EdgeLifecycle): boolean {
   return EDGE_TRANSITIONS[from].includes(to);
 }
 
-const actorSchema = z.string().trim().min(1).max(128);
 const reasonSchema = z.string().trim().min(1).max(512);
 
 export const edgeTransitionSchema = z.strictObject({
   to: edgeLifecycleSchema,
   reason: reasonSchema,
-  actor: actorSchema.optional(),
 });
 export type EdgeTransitionRequest = z.output<typeof edgeTransitionSchema>;
 
+// No `actor` field: the actor recorded in history is the authenticated caller, never what it claims.
 export const edgeDeregistrationSchema = z.strictObject({
   reason: reasonSchema,
-  actor: actorSchema.optional(),
 });
 
 /** Fields an update may change; at least one, and the id never. */

@@ -4,8 +4,10 @@ import { defineCommand, defineEvent, defineQuery } from '../envelope';
 import { STATE_DOMAIN } from './edge.requests';
 
 /**
- * Leases with TTL (issue 4, item 3): a holder owns a named resource until `expiresAt`, renews to
- * keep it, and gets a fencing token that grows with every new grant of that resource.
+ * Leases with TTL: a holder owns a named resource until `expiresAt`, renews to keep it, and gets a
+ * fencing token that grows with every new grant of that resource. The rules, and the CONFLICT
+ * refusals with their `details.reason`, are @kailash/leasing's (docs/locks-and-leases.md). Times on
+ * the wire are ISO-8601 UTC strings with milliseconds; the rules decide in epoch milliseconds.
  */
 
 export const LEASE_AGGREGATE = 'lease';

@@ -50,7 +50,10 @@ export const stateValueSchema = (z.json() as z.ZodType<StateJsonValue>).refine(
   `a value may be at most ${STATE_OBJECT_LIMITS.maxValueBytes} bytes of JSON`,
 );
 
-/** A write guarded by a lock: refused unless the lock is still held with exactly this token. */
+/**
+ * A write guarded by a lock: refused (CONFLICT, `details.reason`) unless the lock is live with
+ * exactly this token; the lock rules are @kailash/leasing's (docs/locks-and-leases.md).
+ */
 export const stateFenceSchema = z.strictObject({ lock: stateLockNameSchema, token: stateFencingTokenSchema });
 export type StateFence = z.output<typeof stateFenceSchema>;
 

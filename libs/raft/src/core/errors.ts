@@ -66,3 +66,9 @@ export class StorageError extends RaftError {}
 
 /** A step() call the core cannot accept (e.g. a local message type arriving from the network). */
 export class InvalidMessageError extends RaftError {}
+
+/**
+ * A driver stopped because persisting, sending or applying a Ready failed: the node's in-memory state
+ * may be ahead of its disk, so it must be rebuilt from storage (restart), never used again.
+ */
+export class DriverFailedError extends RaftError {}

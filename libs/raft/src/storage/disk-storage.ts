@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StorageError } from '../core/errors';
 import type { ConfState, Entry, HardState, Snapshot } from '../core/types';
 import { MemoryStorage } from './memory-storage';
-import type { InitialState, RaftStorage } from './storage';
+import type { InitialState, RaftStorage, SaveBatch } from './storage';
 import type { WalRecord } from './wal/records';
 import { recoverSegment, SegmentWriter, syncDirectory, writeSegmentAtomically, type WalStats } from './wal/segment-file';
 import { pruneSnapshotFiles, readSnapshotFile, writeSnapshotFile } from './wal/snapshot-file';
@@ -12,14 +12,6 @@ const SEGMENT = /^wal-(\d{16})\.log$/;
 
 function segmentName(sequence: number): string {
   return `wal-${String(sequence).padStart(16, '0')}.log`;
-}
-
-export interface SaveBatch {
-  readonly hardState?: HardState;
-  readonly entries: readonly Entry[];
-  readonly snapshot?: Snapshot;
-  /** false only when nothing in the batch needs to survive a crash before messages go out. */
-  readonly mustSync: boolean;
 }
 
 export interface RecoveryReport {

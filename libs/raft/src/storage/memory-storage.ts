@@ -1,7 +1,7 @@
 import { bootstrapEntries } from '../core/conf-change';
 import { CompactedError, RaftError, UnavailableError } from '../core/errors';
 import type { ConfState, Entry, HardState, Snapshot } from '../core/types';
-import { EMPTY_HARD_STATE, limitSize, type InitialState, type RaftStorage } from './storage';
+import { EMPTY_HARD_STATE, limitSize, type InitialState, type RaftStorage, type SaveBatch } from './storage';
 
 const EMPTY_SNAPSHOT: Snapshot = {
   metadata: { index: 0, term: 0, confState: { voters: [], learners: [] } },
@@ -32,6 +32,13 @@ export class MemoryStorage implements RaftStorage {
 
   initialState(): InitialState {
     return { hardState: this.hardState, confState: this.snap.metadata.confState };
+  }
+
+  /** Stores one Ready's snapshot, entries and hard state, in that order (memory is "durable" here). */
+  save(batch: SaveBatch): void {
+    if (batch.snapshot) this.applySnapshot(batch.snapshot);
+    this.append(batch.entries);
+    if (batch.hardState) this.setHardState(batch.hardState);
   }
 
   setHardState(hardState: HardState): void {

@@ -21,6 +21,15 @@ export interface RaftStorage {
   snapshot(): Snapshot;
 }
 
+/** What one Ready asks to be made durable (a Ready is one): snapshot, then entries, then hard state. */
+export interface SaveBatch {
+  readonly hardState?: HardState;
+  readonly entries: readonly Entry[];
+  readonly snapshot?: Snapshot;
+  /** false only when nothing in the batch needs to survive a crash before messages go out. */
+  readonly mustSync: boolean;
+}
+
 export const EMPTY_HARD_STATE: HardState = { term: 0, vote: 0, commit: 0 };
 
 export function entrySize(entry: Entry): number {

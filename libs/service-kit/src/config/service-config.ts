@@ -1,11 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { apiKeysSchema } from './api-keys';
 
-const apiKeys = z
-  .string()
-  .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
-  .refine((keys) => keys.length > 0, 'must list at least one key')
-  .refine((keys) => keys.every((key) => key.length >= 16), 'every key must be at least 16 characters');
 
 const token = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -23,7 +19,9 @@ export const baseEnvSchema = z.object({
   NATS_PASSWORD: z.string().min(1).optional(),
   NATS_TOKEN: z.string().min(1).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  API_KEYS: apiKeys,
+  API_KEYS: apiKeysSchema,
+  // Reads (GET routes, NATS queries) need a key too unless this is `open`; health, metrics and docs are always open.
+  READ_AUTH: z.enum(['required', 'open']).default('required'),
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),

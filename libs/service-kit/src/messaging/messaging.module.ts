@@ -10,7 +10,6 @@ import {
   EventPublisher,
   PgDatabase,
   RequestClient,
-  RequestServer,
   seedClockFromStream,
   telemetryStreamSpec,
 } from '@kailash/backbone';
@@ -26,6 +25,7 @@ import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SQL_DATABASE, SUBJECTS } from '../config/tokens';
+import { NatsEnvelopeServer } from '../transport/nats-envelope.server';
 import { ProjectionHost } from './projection-host';
 import { ServiceClock } from './service-clock';
 
@@ -50,7 +50,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly projections: ProjectionHost,
-    private readonly requests: RequestServer,
+    private readonly requests: NatsEnvelopeServer,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
@@ -67,7 +67,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log({ msg: 'draining: requests, projections, NATS', signal });
     await this.withinGrace('requests and projections', async () => {
-      await this.requests.drain();
+      await this.requests.close();
       await this.projections.stopAll();
     });
   }
@@ -162,10 +162,11 @@ export class MessagingModule {
             }),
         },
         {
-          provide: RequestServer,
+          // Served through Nest (bootstrapService connects it as a microservice); drained first at shutdown.
+          provide: NatsEnvelopeServer,
           inject: [NATS_CONNECTION, SUBJECTS, SERVICE_CONFIG],
           useFactory: (nc: NatsConnection, subjects: SubjectSpace, config: ServiceConfig) =>
-            new RequestServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES, logger: backboneLogger(logger) }),
+            new NatsEnvelopeServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES }),
         },
         {
           provide: RequestClient,
@@ -189,7 +190,7 @@ export class MessagingModule {
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, RequestServer, RequestClient, ProjectionHost],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, NatsEnvelopeServer, RequestClient, ProjectionHost],
     };
   }
 }

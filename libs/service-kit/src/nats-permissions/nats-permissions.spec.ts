@@ -1,0 +1,60 @@
+import { SERVICE_TOPOLOGY, SubjectSpace, topologyOf } from '@kailash/contracts';
+import { natsPermissionsFor } from './nats-permissions';
+import { natsServerConfig } from './nats-server-config';
+
+const subjects = new SubjectSpace('kailash');
+const permissions = (service: string) => natsPermissionsFor(subjects, topologyOf(service));
+
+describe('natsPermissionsFor', () => {
+  it('lets a service publish only its own events and dead letters, and the JetStream API of its streams', () => {
+    const state = permissions('state-svc').publish.allow;
+    expect(state).toEqual(
+      expect.arrayContaining([
+        'kailash.state.evt.>',
+        'kailash.dlq.state-svc.>',
+        '$JS.API.STREAM.CREATE.KAILASH_STATE',
+      ]),
+    );
+    expect(state.some((subject) => subject.startsWith('kailash.monitor.'))).toBe(false);
+    expect(state.some((subject) => subject.includes('KAILASH_MONITOR'))).toBe(false);
+    expect(state).not.toContain('_INBOX.>');
+    expect(permissions('state-svc').allow_responses).toBe(true);
+  });
+
+  it('lets a consumer read another domain’s stream but never write or configure it', () => {
+    const monitor = permissions('monitor-svc').publish.allow;
+    expect(monitor).toContain('$JS.API.CONSUMER.MSG.NEXT.KAILASH_STATE.>');
+    expect(monitor).not.toContain('kailash.state.evt.>');
+    expect(monitor).not.toContain('$JS.API.STREAM.CREATE.KAILASH_STATE');
+    expect(monitor).not.toContain('$JS.API.STREAM.UPDATE.KAILASH_STATE');
+  });
+
+  it('lets only the serving service subscribe to a domain’s commands and queries', () => {
+    for (const { service } of SERVICE_TOPOLOGY) {
+      const serves = permissions(service).subscribe.allow.includes('kailash.state.cmd.>');
+      expect([service, serves]).toEqual([service, service === 'state-svc']);
+    }
+  });
+
+  it('lets an edge publish telemetry and call the state domain, and publish no events', () => {
+    const agent = permissions('edge-agent').publish.allow;
+    expect(agent).toEqual(
+      expect.arrayContaining(['kailash.telemetry.>', 'kailash.state.cmd.>', 'kailash.state.qry.>']),
+    );
+    expect(agent.some((subject) => subject.includes('.evt.'))).toBe(false);
+  });
+});
+
+describe('natsServerConfig', () => {
+  it('writes environment references bare and refuses a password the parser could misread', () => {
+    const config = natsServerConfig({
+      storeDir: '/data',
+      passwordOf: (service) => ({ env: `P_${service.length}` }),
+    });
+    expect(config).toMatch(/"password": \$P_9,/);
+    expect(() => natsServerConfig({ storeDir: '/data', passwordOf: () => 'short' })).toThrow(/NATS password/);
+    expect(() =>
+      natsServerConfig({ storeDir: '/data', passwordOf: () => 'has "quotes" and spaces 0123' }),
+    ).toThrow(/NATS password/);
+  });
+});
