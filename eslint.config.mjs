@@ -1,13 +1,40 @@
 import nx from '@nx/eslint-plugin';
 
+/** What a pure library never imports: frameworks, transports, databases, loggers and metrics. */
+const IMPURE = [
+  '@nestjs/*',
+  '@nats-io/*',
+  'nats',
+  'typeorm',
+  'typeorm/*',
+  'pg',
+  'pino',
+  'pino-http',
+  'nestjs-pino',
+  'prom-client',
+  'express',
+  'rxjs',
+  'reflect-metadata',
+];
+const scopes = (names) => names.map((name) => `scope:${name}`);
+/** `scope` may import the libraries of `mayUse` and nothing else of the workspace. */
+const layer = (scope, mayUse) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: scopes(mayUse) });
+/** As `layer`, and no I/O or framework package either: logic that runs anywhere, deterministic under test. */
+const pure = (scope, mayUse) => ({ ...layer(scope, mayUse), bannedExternalImports: IMPURE });
+
+/** Files that only tests load: specs, test folders and test entry points. */
+const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts', '**/jest.config.ts'];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/coverage', '**/tmp'] },
+  { ignores: ['**/dist', '**/node_modules', '**/.nx', '**/coverage', '**/tmp', '**/var'] },
   {
     files: ['**/*.ts'],
     rules: {
-      // Libraries never import apps; apps never import each other; the HLC depends on nothing.
+      // The architecture, project by project (tags in each project.json): apps never import apps,
+      // libraries never import apps, each library names the libraries below it, and the pure core
+      // (HLC, random, contracts, leasing, Raft, analytics) imports no framework, transport or database.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -17,14 +44,37 @@ export default [
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:hlc', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:raft', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:hlc'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            pure('hlc', []),
+            pure('random', []),
+            pure('raft', []),
+            pure('analytics', ['random']),
+            pure('contracts', ['hlc']),
+            pure('leasing', ['contracts']),
+            layer('testing', ['contracts', 'hlc']),
+            layer('backbone', ['contracts', 'hlc', 'testing']),
+            layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
+            layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),
+            layer('deploy', []),
+            layer('scripts', []),
           ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Test helpers (real-server connections, namespaces, test databases) never reach a build.
+    files: ['**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@kailash/testing', message: 'test helpers are for specs and test/ folders only' }],
+          patterns: [{ group: ['@kailash/*/testing'], message: 'testing entry points are for tests only' }],
+        },
+      ],
     },
   },
 ];

@@ -8,6 +8,11 @@ import { Client } from 'pg';
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'state-svc', 'apps', 'state-svc', 'src', 'main.js');
 const KEY = 'e2e-key-0123456789abcdef';
+// Explicit bounds for everything this file waits on (a build, a process, the network): the machine
+// may be loaded by parallel suites, so they are generous; none of them is a speed assertion.
+const BUILD_MS = 120_000;
+const EXIT_MS = 60_000;
+const CLEANUP_MS = 30_000;
 
 /** The built service as a real process: how users and containers run it. */
 describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
@@ -21,8 +26,11 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
   beforeAll(async () => {
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-app.mjs'), 'state-svc'], { cwd: ROOT });
-  });
+    execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-app.mjs'), 'state-svc'], {
+      cwd: ROOT,
+      timeout: BUILD_MS,
+    });
+  }, BUILD_MS + 10_000);
   afterAll(async () => {
     proc?.kill('SIGKILL');
     const nc = await connectTestNats('e2e-cleanup');
@@ -32,7 +40,7 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
-  });
+  }, CLEANUP_MS);
 
   const start = (env: Record<string, string>) => {
     output = '';
@@ -41,15 +49,25 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     return child;
   };
+  /** The child's exit; if it has not exited within `EXIT_MS`, it is killed and the wait fails with its output. */
   const exitOf = (child: ChildProcess) =>
-    new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    new Promise<{ code: number | null; signal: string | null }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`process did not exit within ${EXIT_MS} ms; its output:\n${output}`));
+      }, EXIT_MS);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+    });
 
   it('refuses to start on a bad environment, naming each variable, and exits 1', async () => {
     const child = start({ PORT: 'eighty', NATS_URL: testNatsUrl() });
     expect(await exitOf(child)).toEqual({ code: 1, signal: null });
     expect(output).toMatch(/PORT: /);
     expect(output).toMatch(/API_KEYS: /);
-  });
+  }, EXIT_MS + 10_000);
 
   it('starts, serves, and on SIGTERM drains, then exits 0', async () => {
     proc = start({
@@ -79,5 +97,5 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
     expect(output).toMatch(/"msg":"draining: requests, projections, NATS","signal":"SIGTERM"/);
     expect(output).toMatch(/"msg":"drained"/);
     expect(output).not.toMatch(/"level":(50|60)/); // no error or fatal line on the way down
-  }, 90_000);
+  }, 60_000 + EXIT_MS + 30_000);
 });

@@ -24,7 +24,8 @@ export interface StateApp {
   close(): Promise<void>;
 }
 
-export async function startStateApp(): Promise<StateApp> {
+/** `env` overrides the test environment (e.g. a short PROJECTION_STALL_MS). */
+export async function startStateApp(env: Record<string, string> = {}): Promise<StateApp> {
   const namespace = uniqueName('t');
   const databaseName = uniqueName('state');
   const config = loadStateConfig({
@@ -36,6 +37,7 @@ export async function startStateApp(): Promise<StateApp> {
     DATABASE_URL: testPostgresUrl(databaseName),
     API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
     HTTP_BODY_LIMIT_BYTES: '16384',
+    ...env,
   });
   const app = await bootstrapService(AppModule.forRoot(config), config, { title: 'test', description: 'test' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -61,7 +61,6 @@ export { withSuppression } from './anomaly/suppression';
 export { combinedDetector, type CombinedOptions } from './anomaly/combined';
 export { cadOseDetector, type CadOseDetector, type CadOseOptions } from './anomaly/cad-ose/cad-ose';
 export { rangeEncoder, type ValueRange } from './anomaly/cad-ose/encoding';
-export { seededRandom, seededNormal } from './core/random';
 export { clamp01, type PatternFinding, type PatternKind } from './patterns/types';
 export {
   detectPeriodic,

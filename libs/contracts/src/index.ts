@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './validation';
+export * from './numbers';
 export * from './subjects';
 export * from './envelope';
 export * from './state';

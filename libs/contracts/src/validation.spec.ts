@@ -29,6 +29,10 @@ describe('parseWith', () => {
     );
   });
 
+  it('names an empty key visibly', () => {
+    expect(() => parseWith(schema, { name: 'a', location: { lat: 1 }, '': 1 })).toThrow(/invalid input: "": unknown field/);
+  });
+
   it('names the root when the value is not an object', () => {
     expect(() => parseWith(schema, 'nope')).toThrow(/\(root\)/);
   });
@@ -48,6 +52,23 @@ describe('parseWith refuses what no store can hold', () => {
     expect(() => parseWith(anything, { tags: { a: ['ok', 'x\u0000'] } })).toThrow(/tags\.a\.1: /);
     expect(() => parseWith(anything, { ['k\u0000']: 1 })).toThrow(/NUL/);
     expect(() => parseWith(anything, 'a\u0000', 'path', 'edgeId')).toThrow(/edgeId: /);
+  });
+
+  it('refuses a lone surrogate in any string, key or nested value, naming the field', () => {
+    expect(() => parseWith(anything, { tags: { k: '\ud800' } })).toThrow(/invalid input: tags\.k: must be well-formed Unicode/);
+    expect(() => parseWith(anything, { a: [{ b: 'x\udfffy' }] })).toThrow(/a\.0\.b: /);
+    expect(() => parseWith(anything, { tags: { ['k\udc00']: 'v' } })).toThrow(/tags\.k\uFFFD: must be well-formed Unicode/);
+    expect(() => parseWith(anything, '\ud83d', 'path', 'edgeId')).toThrow(/edgeId: must be well-formed/);
+    try {
+      parseWith(anything, { holder: '\ud800' });
+      throw new Error('expected a validation error');
+    } catch (error) {
+      expect((error as KailashError).details).toEqual({ issues: [{ field: 'holder', message: 'must be well-formed Unicode (no lone surrogate)' }] });
+    }
+  });
+
+  it('accepts well-formed text beyond the BMP', () => {
+    expect(parseWith(anything, { name: 'edge \ud83d\ude80 東京' })).toEqual({ name: 'edge 🚀 東京' });
   });
 
   it('refuses absurd nesting with a 400-style error instead of overflowing', () => {

@@ -23,11 +23,14 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what =
   throw new KailashError('VALIDATION_FAILED', `invalid ${what}: ${summary}`, { issues });
 }
 
+/** How a key appears in a field path: an empty key as `""`, so a 400 never names an empty field. */
+export const fieldKey = (key: PropertyKey): string => (key === '' ? '""' : String(key));
+
 function toFieldIssue(issue: z.core.$ZodIssue, rootField: string): FieldIssue {
   const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-  const path = issue.path.map(String).join('.');
+  const path = issue.path.map(fieldKey).join('.');
   if (unknownKeys.length > 0) {
-    const fields = unknownKeys.map((key) => (path ? `${path}.${key}` : key));
+    const fields = unknownKeys.map((key) => (path ? `${path}.${fieldKey(key)}` : fieldKey(key)));
     return { field: fields.join(', '), message: 'unknown field' };
   }
   return { field: path || rootField, message: issue.message };
@@ -37,20 +40,30 @@ function toFieldIssue(issue: z.core.$ZodIssue, rootField: string): FieldIssue {
 const MAX_DEPTH = 32;
 
 /**
- * What no schema should have to think about: PostgreSQL cannot store U+0000 in text or jsonb (one
- * such string would wedge a projection), and absurd nesting overflows recursive validators.
+ * What no schema should have to think about: PostgreSQL cannot store U+0000 or a lone UTF-16
+ * surrogate in text or jsonb (one such string would wedge a projection), and absurd nesting
+ * overflows recursive validators. Keys are checked as well as values.
  */
 function findUnsafeValue(value: unknown, path: string, depth: number): FieldIssue | undefined {
-  if (typeof value === 'string') {
-    return value.includes('\u0000') ? { field: path, message: 'must not contain the NUL character (U+0000)' } : undefined;
-  }
+  if (typeof value === 'string') return unstorableText(value, path);
   if (typeof value !== 'object' || value === null) return undefined;
   if (depth >= MAX_DEPTH) return { field: path, message: `nested more than ${MAX_DEPTH} levels deep` };
   for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (key.includes('\u0000')) return { field: childPath, message: 'must not contain the NUL character (U+0000)' };
-    const found = findUnsafeValue(child, childPath, depth + 1);
+    const childPath = path ? `${path}.${fieldKey(key)}` : fieldKey(key);
+    const found = unstorableText(key, childPath) ?? findUnsafeValue(child, childPath, depth + 1);
     if (found) return found;
   }
   return undefined;
 }
+
+function unstorableText(text: string, field: string): FieldIssue | undefined {
+  if (text.includes('\u0000')) return { field, message: 'must not contain the NUL character (U+0000)' };
+  if (!isWellFormed(text)) return { field: wellFormedPath(field), message: 'must be well-formed Unicode (no lone surrogate)' };
+  return undefined;
+}
+
+// ES2024 API (Node 20 has it); the repository's TypeScript lib is ES2023.
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** A lone surrogate in a key would make the field name itself unprintable in JSON tooling. */
+const wellFormedPath = (field: string): string => (isWellFormed(field) ? field : field.replace(/\p{Cs}/gu, '\uFFFD'));

@@ -6,6 +6,8 @@ import { Logger } from 'nestjs-pino';
 import type { ServiceConfig } from './config/service-config';
 import { requestContextMiddleware } from './context/request-context.middleware';
 import { NatsEnvelopeServer } from './transport/nats-envelope.server';
+import { jsonBodyParser } from './http/json-body';
+import { expressRoutePaths, pathParameterCheck } from './http/path-parameters';
 
 export interface BootstrapOptions {
   readonly title: string;
@@ -23,7 +25,9 @@ export async function bootstrapService(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT_BYTES });
+  // Before the router: a path that does not decode, or a body that is not JSON, never reaches a route.
+  app.use(pathParameterCheck(() => expressRoutePaths(app.getHttpAdapter().getInstance())));
+  app.use(jsonBodyParser(config.HTTP_BODY_LIMIT_BYTES));
   useRequestContext(app);
   // process.exit after the hooks (not a re-raised signal), so pino's buffered lines are flushed on the way out.
   app.enableShutdownHooks([], { useProcessExit: true });

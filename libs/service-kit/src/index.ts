@@ -5,6 +5,7 @@ export type { ServiceKitOptions } from './service-kit.module';
 export { ProjectionHost } from './messaging/projection-host';
 export type { ProjectionRegistration } from './messaging/projection-host';
 export { ZodPipe } from './http/zod-body.pipe';
+export { QueryParameters } from './http/query-parameters';
 export { openApiSchema } from './http/openapi';
 export { bootstrapService, startNatsTransport, useRequestContext } from './bootstrap';
 export { createDatabaseIfMissing } from './database/create-database';

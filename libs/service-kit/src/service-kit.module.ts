@@ -13,6 +13,7 @@ import { HealthController } from './health/health.controller';
 import { SequenceInterceptor } from './context/sequence.interceptor';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { ErrorFilter } from './http/error.filter';
+import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -52,6 +53,7 @@ export class ServiceKitModule {
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: SequenceInterceptor },
       ],

@@ -5,3 +5,4 @@ export * from './test-nats';
 export * from './free-port';
 export * from './test-clock';
 export * from './nats-server';
+export * from './fuzz';

@@ -13,11 +13,11 @@ import {
   sarima,
   seasonalNaive,
   seasonalResidualDetector,
-  seededNormal,
   createSelector,
   type Forecaster,
   type StreamingDetector,
 } from '@kailash/analytics';
+import { seededNormal } from '@kailash/random';
 import { machineLine, writeBenchSection } from '../report';
 
 const COMMAND = 'npm run bench:analytics';

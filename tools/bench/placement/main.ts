@@ -9,7 +9,7 @@ import { PLACEMENT_STRATEGIES } from '@kailash/contracts';
 import type { Fleet } from '../../../apps/state-svc/src/placement/engine/fleet';
 import { buildFleet } from '../../../apps/state-svc/src/placement/engine/fleet';
 import { place, placeByFullScan } from '../../../apps/state-svc/src/placement/engine/place';
-import { parseRequest, syntheticFleet, syntheticRequests } from '../../../apps/state-svc/src/placement/engine/synthetic-fleet';
+import { parseRequest, syntheticFleet, syntheticRequests } from '../../../apps/state-svc/test/placement/synthetic-fleet';
 import { machineLine, percentile, writeBenchSection } from '../report';
 
 const COMMAND = 'npm run bench:placement';

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNabCsv, seededRandom } from '@kailash/analytics';
+import { parseNabCsv } from '@kailash/analytics';
+import { seededRandom } from '@kailash/random';
 import { readFileSync } from 'node:fs';
 import { fixed, table } from './markdown';
 import { loadNabCorpus, runNabDetector, type DetectorOutcome, type NabFile } from './nab';

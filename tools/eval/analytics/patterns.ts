@@ -3,10 +3,9 @@ import {
   autocorrelation,
   detectImbalance,
   findPatterns,
-  seededNormal,
-  seededRandom,
   type PatternKind,
 } from '@kailash/analytics';
+import { seededNormal, seededRandom } from '@kailash/random';
 import { readVmCsv } from './data';
 
 type Planted = 'periodic' | 'spike' | 'growth' | 'level-shift';

@@ -2,20 +2,24 @@ import type { PipeTransform } from '@nestjs/common';
 import { edgeDiscoverySchema, KailashError, parseWith } from '@kailash/contracts';
 import type { EdgeDiscoveryQuery } from '@kailash/contracts';
 
-const KNOWN = new Set(['region', 'zone', 'capability', 'tag', 'lifecycle', 'near', 'radiusKm', 'limit', 'offset']);
+/** The parameters discovery takes (the route's QueryParameters guard refuses any other name). */
+export const DISCOVERY_PARAMETERS = ['region', 'zone', 'capability', 'tag', 'lifecycle', 'near', 'radiusKm', 'limit', 'offset'] as const;
+const KNOWN = new Set<string>(DISCOVERY_PARAMETERS);
 
 /**
  * Query strings carry only text: this turns `near=lat,lon`, `radiusKm`, `limit` and `offset` into
- * numbers, then validates with the same schema the NATS query uses (unknown parameters are refused).
+ * numbers, then validates with the same schema the NATS query uses (non-finite, subnormal or
+ * out-of-range numbers are refused naming the parameter).
  */
 export const discoveryQueryPipe: PipeTransform<Record<string, unknown>, EdgeDiscoveryQuery> = {
   transform(raw) {
-    const query: Record<string, unknown> = {};
+    // No prototype: a parameter called __proto__ must stay a parameter the schema refuses.
+    const query: Record<string, unknown> = Object.create(null);
     for (const [key, value] of Object.entries(raw ?? {})) {
       if (Array.isArray(value)) throw invalid(key, 'give it once');
       query[key] = KNOWN.has(key) ? convert(key, value) : value;
     }
-    return parseWith(edgeDiscoverySchema, query, 'query');
+    return parseWith(edgeDiscoverySchema, { ...query }, 'query');
   },
 };
 

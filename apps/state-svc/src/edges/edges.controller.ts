@@ -17,10 +17,10 @@ import {
   TransitionEdge,
   UpdateEdge,
 } from '@kailash/contracts';
-import { CorrelationId, NatsRequest, openApiSchema, Principal, ZodPipe } from '@kailash/service-kit';
+import { CorrelationId, NatsRequest, openApiSchema, Principal, QueryParameters, ZodPipe } from '@kailash/service-kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import { discoveryQueryPipe } from './discovery-query.pipe';
+import { DISCOVERY_PARAMETERS, discoveryQueryPipe } from './discovery-query.pipe';
 import { EdgesService } from './edges.service';
 
 const edgeIdPipe = new ZodPipe(tokenSchema, 'edgeId');
@@ -52,6 +52,7 @@ export class EdgesController {
   })
   @ApiQuery({ name: 'near', required: false, description: 'lat,lon — orders by great-circle distance' })
   @ApiOkResponse({ schema: openApiSchema(ListEdges.result) })
+  @QueryParameters(DISCOVERY_PARAMETERS)
   discover(@Query(discoveryQueryPipe) query: z.output<typeof ListEdges.data>) {
     return this.edges.discover(query);
   }

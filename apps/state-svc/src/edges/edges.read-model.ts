@@ -125,9 +125,16 @@ export async function saveTransition(db: SqlExecutor, edgeId: string, record: Ed
   );
 }
 
+/**
+ * Degrees to radians with differences below 1e-9° (0.1 mm) taken as 0: PostgreSQL raises an
+ * underflow error, rather than rounding to 0, when float8 multiplication (radians, power) of
+ * non-zero values leaves the normal range — a query point or stored edge a hair apart would fail.
+ */
+const RADIANS = (degrees: string) => `radians(CASE WHEN abs(${degrees}) < 1e-9 THEN 0 ELSE ${degrees} END)`;
+
 // Great-circle distance in SQL (haversine, mean Earth radius 6371 km) for discovery by location.
 const DISTANCE_KM = (lat: string, lon: string) =>
-  `6371 * 2 * asin(sqrt(power(sin(radians(lat - ${lat}) / 2), 2) + cos(radians(${lat})) * cos(radians(lat)) * power(sin(radians(lon - ${lon}) / 2), 2)))`;
+  `6371 * 2 * asin(sqrt(power(sin(${RADIANS(`lat - ${lat}`)} / 2), 2) + cos(${RADIANS(lat)}) * cos(${RADIANS('lat')}) * power(sin(${RADIANS(`lon - ${lon}`)} / 2), 2)))`;
 
 /** Discovery: every filter is optional and ANDed; `near` orders by distance, `radiusKm` bounds it. */
 export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
@@ -142,7 +149,7 @@ export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery):
     const [key, value] = splitTag(query.tag);
     where.push(value === undefined ? `tags ? ${bind(key)}` : `tags ->> ${bind(key)} = ${bind(value)}`);
   }
-  const distance = query.near ? DISTANCE_KM(bind(query.near.lat), bind(query.near.lon)) : 'NULL::float8';
+  const distance = query.near ? DISTANCE_KM(`${bind(query.near.lat)}::float8`, `${bind(query.near.lon)}::float8`) : 'NULL::float8';
   const radius = query.radiusKm === undefined ? '' : `WHERE distance_km <= ${bind(query.radiusKm)}`;
   const rows = await db.query<EdgeRow & { distance_km: number | null; total: string }>(
     `SELECT *, count(*) OVER () AS total FROM (

@@ -1,4 +1,4 @@
-import { testEdge } from './engine/test-edges';
+import { testEdge } from '../../test/placement/test-edges';
 import { toFleetEdge } from './fleet-rows';
 import { FleetView } from './fleet-view';
 

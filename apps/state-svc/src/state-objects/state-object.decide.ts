@@ -1,6 +1,7 @@
 import type { EventDraft } from '@kailash/backbone';
 import type { EventDefinition, DataOf, StateFence, StateJsonValue } from '@kailash/contracts';
 import {
+  isExact,
   stateJsonBytes,
   KailashError,
   STATE_OBJECT_LIMITS,
@@ -100,10 +101,11 @@ function increment(command: StateObjectCommand & { type: 'Increment' }, state: S
   if (typeof current !== 'number')
     throw wrongType(command.objectId, command.key, current, 'a number', 'increment');
   const value = current + command.by;
-  if (!Number.isFinite(value)) {
+  // Past 2^53 a step of 1 may change nothing: refuse rather than store a rounded count.
+  if (!isExact(value)) {
     throw new KailashError(
       'CONFLICT',
-      `incrementing '${command.key}' of state object '${command.objectId}' overflows`,
+      `incrementing '${command.key}' of state object '${command.objectId}' would leave the exact range (±${Number.MAX_SAFE_INTEGER})`,
       {
         objectId: command.objectId,
         key: command.key,

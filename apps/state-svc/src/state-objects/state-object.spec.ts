@@ -190,7 +190,13 @@ describe('state object decider', () => {
     it('given the largest number, when incrementing past it, then CONFLICT (no Infinity stored)', () => {
       expect(
         refusal(() => decide(increment('n', Number.MAX_VALUE), given(set('n', Number.MAX_VALUE)))).message,
-      ).toMatch(/overflows/);
+      ).toMatch(/exact range/);
+    });
+
+    it('given 2^53 - 1, when incrementing by 1, then CONFLICT: a count past 2^53 would be rounded', () => {
+      const error = refusal(() => decide(increment('n', 1), given(set('n', Number.MAX_SAFE_INTEGER))));
+      expect(error.code).toBe('CONFLICT');
+      expect(error.message).toMatch(/exact range/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { seededNormal } from '../core/random';
+import { seededNormal } from '@kailash/random';
 import { cusumDetector, pageHinkleyDetector } from './change-points';
 import { combinedDetector } from './combined';
 import { ewmaBandsDetector } from './ewma-bands';

@@ -6,7 +6,7 @@ import { sarima } from './models/arima';
 import { prepareHistory } from './prepare';
 import { createSelector } from './selector';
 import { naive, seasonalNaive } from './models/naive';
-import { seasonalSeries } from './test-series';
+import { seasonalSeries } from '../../test/seasonal-series';
 import type { Forecaster } from './types';
 
 const allModels = [holtWinters, sarima, mstl];

@@ -6,8 +6,8 @@ import { linearTrend } from './models/linear-trend';
 import { mstl } from './models/mstl';
 import { naive, seasonalNaive } from './models/naive';
 import { mase, maseScale } from './metrics';
-import { seasonalSeries } from './test-series';
-import { seededNormal } from '../core/random';
+import { seasonalSeries } from '../../test/seasonal-series';
+import { seededNormal } from '@kailash/random';
 import type { Forecaster } from './types';
 
 const context = { periods: [24] };

@@ -1,7 +1,7 @@
 import { detectSeasonality } from './seasonality';
 import { mase, naive2Forecast, owa, smape } from './metrics';
-import { seasonalSeries } from './test-series';
-import { seededNormal } from '../core/random';
+import { seasonalSeries } from '../../test/seasonal-series';
+import { seededNormal } from '@kailash/random';
 
 describe('seasonality detection', () => {
   it('finds a daily period and not its harmonics', () => {

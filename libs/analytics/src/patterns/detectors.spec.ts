@@ -1,4 +1,4 @@
-import { seededNormal } from '../core/random';
+import { seededNormal } from '@kailash/random';
 import { InsufficientDataError } from '../core/errors';
 import {
   analyseTrend,

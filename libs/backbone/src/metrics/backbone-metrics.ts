@@ -14,6 +14,7 @@ export class BackboneMetrics {
   readonly batchSize: Histogram<'consumer'>;
   readonly lag: Gauge<'consumer'>;
   readonly clockSkewRejections: Counter<'consumer'>;
+  readonly stalled: Gauge<'projection'>;
 
   private static readonly perRegistry = new WeakMap<Registry, BackboneMetrics>();
 
@@ -39,5 +40,6 @@ export class BackboneMetrics {
     this.batchSize = new Histogram({ name: 'kailash_event_batch_size', help: 'Events per applied batch', labelNames: ['consumer'], buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000], registers });
     this.lag = new Gauge({ name: 'kailash_consumer_lag', help: 'Messages in the stream not yet delivered to the consumer', labelNames: ['consumer'], registers });
     this.clockSkewRejections = new Counter({ name: 'kailash_hlc_skew_rejections_total', help: 'Consumed HLC stamps refused by the max-offset guard', labelNames: ['consumer'], registers });
+    this.stalled = new Gauge({ name: 'kailash_projection_stalled', help: '1 while a projection has not got past one stream sequence for its stall threshold', labelNames: ['projection'], registers });
   }
 }

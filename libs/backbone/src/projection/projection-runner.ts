@@ -13,6 +13,8 @@ import { decode } from './decode';
 import type { PositionedEvent, Projection } from './projection';
 import { ProjectorLock } from './projector-lock';
 import type { SqlDatabase, SqlExecutor } from './sql';
+import type { ProjectionStall } from './stall-watch';
+import { StallWatch } from './stall-watch';
 
 export interface ProjectionRunnerOptions {
   readonly js: JetStreamClient;
@@ -35,6 +37,10 @@ export interface ProjectionRunnerOptions {
   readonly retryDelayMs?: (attempt: number) => number;
   /** How often a standby instance retries to become the active projector. */
   readonly standbyPollMs?: number;
+  /** How long it may fail to get past one sequence before it reports itself stalled. */
+  readonly stallAfterMs?: number;
+  /** Wall time in ms for stall detection (tests advance their own). */
+  readonly now?: () => number;
 }
 
 export type RunnerStatus = 'idle' | 'standby' | 'active' | 'stopping' | 'stopped' | 'failed';
@@ -62,6 +68,9 @@ export class ProjectionRunner {
   private readonly maxDeliver: number;
   private readonly name: string;
   private consumerName = '';
+  /** Highest stream sequence this instance saw committed: the one after it is where a stall sits. */
+  private committedSeq = 0;
+  private readonly stallWatch: StallWatch;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.name = options.projection.name;
@@ -71,6 +80,14 @@ export class ProjectionRunner {
     this.logger = options.logger ?? silentLogger;
     this.lock = new ProjectorLock(options.db, this.name);
     this.deadLetters = new DeadLetterPublisher(options.js, options.subjects, options.service, this.name);
+    this.stallWatch = new StallWatch(this.name, options.stallAfterMs ?? 30_000, options.now ?? Date.now, (stalled) =>
+      this.metrics.stalled.set({ projection: this.name }, stalled ? 1 : 0),
+    );
+  }
+
+  /** Set when it has not got past one stream sequence for `stallAfterMs`. */
+  get stall(): ProjectionStall | undefined {
+    return this.stallWatch.check();
   }
 
   get status(): RunnerStatus {
@@ -120,8 +137,10 @@ export class ProjectionRunner {
         failures = 0;
       } catch (error) {
         failures++;
-        const log = error instanceof ProjectionFencedError ? this.logger.warn : this.logger.error;
-        log.call(this.logger, 'projection paused; back to standby', { projection: this.name, reason: String(error), failures });
+        if (this.blockedBy(this.committedSeq + 1, error)) {
+          const log = error instanceof ProjectionFencedError ? this.logger.warn : this.logger.error;
+          log.call(this.logger, 'projection paused; back to standby', { ...this.stallMeta(), reason: String(error), failures });
+        }
         await this.lock.release().catch(() => undefined);
       }
       this.releaseQueue();
@@ -145,8 +164,12 @@ export class ProjectionRunner {
         this.state = 'active';
         return true;
       }
+      // Another instance holds the projection: progress is its business, not ours.
+      this.stallWatch.advanced();
     } catch (error) {
-      this.logger.warn('could not reach the database for the projector lock', { error: String(error) });
+      if (this.blockedBy(this.committedSeq + 1, error)) {
+        this.logger.warn('could not reach the database for the projector lock', { ...this.stallMeta(), error: String(error) });
+      }
     }
     await sleep(this.options.standbyPollMs ?? 1000);
     return false;
@@ -154,6 +177,7 @@ export class ProjectionRunner {
 
   /** Only the lock holder touches the consumer: a fresh one, right after the committed checkpoint. */
   private async positionConsumer(): Promise<void> {
+    this.committedSeq = await readCheckpoint(this.options.db, this.name);
     this.consumerName = await takeOverDurableConsumer(this.options.jsm, {
       stream: this.options.stream,
       durable: this.name,
@@ -161,7 +185,7 @@ export class ProjectionRunner {
       // Two batches: one being applied while the next is already on its way.
       maxAckPending: this.batchSize * 2,
       ackWaitMs: this.options.ackWaitMs ?? 30_000,
-      startAfter: await readCheckpoint(this.options.db, this.name),
+      startAfter: this.committedSeq,
     });
   }
 
@@ -204,6 +228,7 @@ export class ProjectionRunner {
   /** While idle, make sure we still hold the projection; a silent loser must not stay "active". */
   private async checkStillHolder(): Promise<void> {
     await this.options.db.transaction((tx) => this.lock.fence(tx));
+    this.stallWatch.advanced();
   }
 
   private async processBatch(batch: JsMsg[]): Promise<void> {
@@ -216,7 +241,7 @@ export class ProjectionRunner {
     const keepAlive = setInterval(() => decoded.forEach((item) => item.msg.working()), Math.max(ackWaitMs / 3, 100));
     try {
       await this.options.db.transaction((tx) => this.applyAll(tx, decoded));
-      this.acknowledge(decoded);
+      this.committed(decoded);
     } catch (error) {
       if (error instanceof ProjectionFencedError) throw error;
       this.metrics.failed.inc({ consumer: this.name });
@@ -275,7 +300,7 @@ export class ProjectionRunner {
     for (let attempt = item.msg.info.deliveryCount; ; attempt++) {
       try {
         await this.options.db.transaction((tx) => this.applyAll(tx, [item]));
-        this.acknowledge([item]);
+        this.committed([item]);
         return;
       } catch (error) {
         if (error instanceof ProjectionFencedError) throw error;
@@ -283,14 +308,11 @@ export class ProjectionRunner {
         if (!(await this.databaseAnswers())) throw new ProjectionFencedError('database unavailable', { cause: error });
         if (attempt >= this.maxDeliver && !this.options.projection.stallInsteadOfDeadLetter) {
           await this.deadLetterInPlace(item, error);
+          this.committedSeq = Math.max(this.committedSeq, item.msg.seq);
+          this.stallWatch.advanced(); // moved past it: dead-lettered, not stuck
           return;
         }
-        this.logger.warn('projection handler failed; retrying', {
-          projection: this.name,
-          seq: item.msg.seq,
-          attempt,
-          error: String(error),
-        });
+        if (this.blockedBy(item.msg.seq, error)) this.logHandlerFailure(attempt, error);
         item.msg.working();
         await sleep(Math.min((this.options.retryDelayMs ?? defaultRetryDelay)(attempt), 30_000));
       }
@@ -313,6 +335,32 @@ export class ProjectionRunner {
     await this.deadLetters.publish(msg, reason, detail);
     this.metrics.deadLettered.inc({ consumer: this.name, reason });
     this.logger.warn('event dead-lettered', { projection: this.name, seq: msg.seq, reason, detail });
+  }
+
+  private committed(batch: readonly Decoded[]): void {
+    this.committedSeq = Math.max(this.committedSeq, ...batch.map((item) => item.msg.seq));
+    this.stallWatch.advanced();
+    this.acknowledge(batch);
+  }
+
+  /** Counts a failure to get past `seq`; true when it is time for a log line (once per stall interval). */
+  private blockedBy(seq: number, error: unknown): boolean {
+    return this.stallWatch.failed(seq, String((error as Error)?.message ?? error));
+  }
+
+  /** A warning while it is retrying; an error once it has been stuck past the stall threshold. */
+  private logHandlerFailure(attempt: number, error: unknown): void {
+    const meta: Record<string, unknown> = { ...this.stallMeta(), attempt, error: String(error) };
+    if (meta['stalled']) this.logger.error('projection stalled: handler keeps failing', meta);
+    else this.logger.warn('projection handler failed; retrying', meta);
+  }
+
+  /** What a log line says about the stall: where, and whether it has lasted the threshold. */
+  private stallMeta(): Record<string, unknown> {
+    const stall = this.stallWatch.current();
+    return stall
+      ? { projection: this.name, seq: stall.seq, stalled: true, stalledForMs: stall.forMs, attempts: stall.attempts }
+      : { projection: this.name, seq: this.committedSeq + 1, stalled: false };
   }
 
   private acknowledge(batch: readonly Decoded[]): void {

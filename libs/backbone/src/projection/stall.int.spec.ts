@@ -1,4 +1,5 @@
 import { eventually } from '@kailash/testing';
+import type { BackboneLogger } from '../logger';
 import type { Harness } from '../../test/harness';
 import { openHarness } from '../../test/harness';
 import type { CounterEvent } from '../../test/fixtures';
@@ -38,4 +39,57 @@ describe('a projection that stalls instead of dead-lettering', () => {
     expect(failuresLeft).toBeLessThan(0);
     expect((await harness.jsm.streams.info(harness.subjects.deadLetterStream())).state.messages).toBe(0);
   });
+
+  it('reports itself stalled at the sequence it cannot pass once the threshold has passed, logs once per interval, recovers', async () => {
+    let nowMs = 1_000_000;
+    let failing = true;
+    const lines: string[] = [];
+    const record = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+    const logger: BackboneLogger = { info: record('info'), warn: record('warn'), error: record('error') };
+    let attempts = 0;
+    const runner = harness.runner(
+      {
+        name: 'wedged',
+        catalog: counterCatalog,
+        stallInsteadOfDeadLetter: true,
+        apply: async (event, tx, position) => {
+          if (event.aggregate.id === 'w' && failing) {
+            attempts++;
+            throw new Error('value out of range');
+          }
+          await insertApplied(tx, event as CounterEvent, position.seq);
+        },
+      },
+      { maxDeliver: 2, retryDelayMs: () => 5, stallAfterMs: 30_000, now: () => nowMs, logger },
+    );
+    const publisher = harness.publisher();
+    const stuck = await publisher.publish({ definition: CounterIncremented, aggregateId: 'w', data: { by: 1 } });
+    await runner.start();
+    await eventually('retrying', async () => attempts, (count) => count >= 20);
+    expect(runner.stall).toBeUndefined();
+    expect(await stalledGauge('wedged')).toBe(0);
+    const logged = lines.length;
+    expect(logged).toBeLessThanOrEqual(2); // the first failure, not one line per retry
+
+    nowMs += 30_000;
+    const stall = await eventually('stalled', async () => runner.stall, (found) => found !== undefined);
+    expect(stall).toEqual(expect.objectContaining({ projection: 'wedged', seq: stuck.seq, forMs: 30_000, cause: 'value out of range' }));
+    expect(await stalledGauge('wedged')).toBe(1);
+    const afterStall = attempts;
+    await eventually('more retries', async () => attempts, (count) => count >= afterStall + 20);
+    expect(lines.length).toBe(logged + 1); // one line for this interval, whatever the number of retries
+    expect(lines[lines.length - 1]).toBe('error projection stalled: handler keeps failing');
+    expect(runner.status).toBe('active');
+
+    failing = false;
+    await eventually('applied', async () => (await harness.database.pool.query("SELECT seq FROM applied WHERE counter = 'w'")).rowCount, (count) => count === 1);
+    expect(runner.stall).toBeUndefined();
+    expect(await stalledGauge('wedged')).toBe(0);
+    await runner.stop();
+  });
+
+  async function stalledGauge(projection: string): Promise<number | undefined> {
+    const metric = await harness.registry.getSingleMetric('kailash_projection_stalled')?.get();
+    return metric?.values.find((value) => value.labels['projection'] === projection)?.value;
+  }
 });

@@ -93,6 +93,22 @@ describe('EventPublisher against JetStream', () => {
     const after = await harness.jsm.streams.info(streamOf(harness.subjects));
     expect(after.state.messages).toBe(before.state.messages);
   });
+
+  it.each([
+    ['id', { id: 'not an id' }],
+    ['correlationId', { correlationId: 'has space' }],
+    ['causationId', { causationId: 'a.b' }],
+    ['deps.1', { deps: ['ok', 'x>'] }],
+    ['note', { data: { by: 1, note: '\ud800' } }],
+  ])('refuses an envelope its own reader would refuse (%s) before anything reaches the stream', async (field, change) => {
+    const before = await harness.jsm.streams.info(streamOf(harness.subjects));
+    const draft = { definition: CounterIncremented, aggregateId: 'envelope', data: { by: 1 }, ...change };
+    const refusal = harness.publisher().publish(draft as never);
+    await expect(refusal).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(refusal).rejects.toThrow(`${field}: `);
+    const after = await harness.jsm.streams.info(streamOf(harness.subjects));
+    expect(after.state.messages).toBe(before.state.messages);
+  });
 });
 
 describe('seedClockFromStream', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataOf, EventCatalog, EventDefinition, EventEnvelope, SubjectSpace } from '@kailash/contracts';
-import { EVENT_HEADERS } from '@kailash/contracts';
+import { EVENT_HEADERS, eventEnvelopeSchema, parseWith } from '@kailash/contracts';
 import type { HybridLogicalClock } from '@kailash/hlc';
 import { encodeHlc } from '@kailash/hlc';
 import type { JetStreamClient } from '@nats-io/jetstream';
@@ -119,10 +119,14 @@ export class EventPublisher {
     return published;
   }
 
+  /**
+   * The whole envelope is checked with the schema its readers parse it with, not only `data`: an id
+   * or a dependency a reader refuses would be stored for good and dead-lettered by every consumer.
+   */
   private envelope<D extends EventDefinition>(draft: EventDraft<D>): EventEnvelope<D['type'], DataOf<D>> {
     const { definition } = draft;
     const data = this.options.catalog.validateData(definition, draft.data);
-    return {
+    const envelope: EventEnvelope<D['type'], DataOf<D>> = {
       id: draft.id ?? randomUUID(),
       type: definition.type,
       v: definition.v,
@@ -134,6 +138,8 @@ export class EventPublisher {
       ...(draft.deps ? { deps: [...draft.deps] } : {}),
       data,
     };
+    parseWith(eventEnvelopeSchema, envelope, 'event');
+    return envelope;
   }
 
   private headersOf(event: EventEnvelope): ReturnType<typeof headers> {

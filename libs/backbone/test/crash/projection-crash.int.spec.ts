@@ -15,11 +15,11 @@ describe('projection survives kill -9', () => {
   let harness: Harness;
   let child: ChildProcess | undefined;
 
-  beforeAll(async () => (harness = await openHarness()));
+  beforeAll(async () => (harness = await openHarness()), 30_000);
   afterAll(async () => {
     child?.kill('SIGKILL');
     await harness.close();
-  });
+  }, 30_000);
 
   const applied = async () => Number((await harness.database.pool.query('SELECT count(*) AS n FROM applied')).rows[0].n);
 
@@ -33,10 +33,22 @@ describe('projection survives kill -9', () => {
     return proc;
   }
 
+  /** Resolves when the child has exited; a child that outlives SIGKILL for 10 s fails the test. */
+  function exited(proc: ChildProcess | undefined): Promise<void> {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`projector ${proc.pid} did not exit after SIGKILL`)), 10_000);
+      proc.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   async function killAt(threshold: number): Promise<number> {
     const seen = await eventually(`${threshold} rows`, applied, (n) => n >= threshold, 120_000);
     child?.kill('SIGKILL');
-    await new Promise((resolve) => child?.once('exit', resolve));
+    await exited(child);
     return seen;
   }
 

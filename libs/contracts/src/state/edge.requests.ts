@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCommand, defineQuery, tokenSchema } from '../envelope';
+import { finiteNumber } from '../numbers';
 import { edgeDeregistrationSchema, edgeTransitionRecordSchema, edgeTransitionSchema, edgeUpdateSchema } from './edge-lifecycle';
 import { complianceZoneSchema, edgeLifecycleSchema, edgeRegistrationSchema, edgeViewSchema, geoPointSchema } from './edge.schemas';
 
@@ -46,7 +47,7 @@ export const edgeDiscoverySchema = z
     tag: z.string().regex(/^[A-Za-z0-9_./-]{1,64}(=.{0,256})?$/, 'must be key or key=value').optional(),
     lifecycle: edgeLifecycleSchema.optional(),
     near: geoPointSchema.optional(),
-    radiusKm: z.number().positive().max(20_038).optional(),
+    radiusKm: finiteNumber().positive().max(20_038).optional(),
     limit: z.number().int().min(1).max(1000).default(100),
     offset: z.number().int().min(0).default(0),
   })

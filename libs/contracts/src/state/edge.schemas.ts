@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenSchema } from '../envelope';
+import { finiteNumber } from '../numbers';
 
 export const COMPLIANCE_ZONES = [
   'gdpr', 'ccpa', 'pipeda', 'lgpd', 'hipaa', 'sox', 'pci_dss', 'fedramp', 'itar', 'public', 'restricted',
@@ -14,8 +15,8 @@ export const edgeLifecycleSchema = z.enum(EDGE_LIFECYCLE_STATES);
 export type EdgeLifecycle = z.output<typeof edgeLifecycleSchema>;
 
 export const geoPointSchema = z.strictObject({
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(180),
+  lat: finiteNumber().min(-90).max(90),
+  lon: finiteNumber().min(-180).max(180),
 });
 export type GeoPoint = z.output<typeof geoPointSchema>;
 
@@ -23,7 +24,7 @@ export type GeoPoint = z.output<typeof geoPointSchema>;
 export const capacitySchema = z
   .record(
     z.string().regex(/^(cpu|memory|gpu|storage|network|custom:[a-z0-9_-]{1,32})$/, 'unknown resource type'),
-    z.number().finite().nonnegative(),
+    finiteNumber().nonnegative(),
   )
   .refine((capacity) => Object.keys(capacity).length <= 32, 'at most 32 resource types');
 
@@ -33,7 +34,7 @@ export const dataSetNameSchema = z.string().regex(/^[A-Za-z0-9_.:/-]{1,128}$/, '
 /** Optional commercial and data facts placement uses; absent on edges registered before they existed. */
 const placementFacts = {
   dataSets: z.array(dataSetNameSchema).max(256).optional(),
-  costPerHour: z.number().finite().nonnegative().optional(),
+  costPerHour: finiteNumber().nonnegative().optional(),
   provider: z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 of a-z 0-9 -').optional(),
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineQuery, tokenSchema } from '../envelope';
+import { finiteNumber } from '../numbers';
 import { STATE_DOMAIN } from './edge.requests';
 import { capacitySchema, complianceZoneSchema, dataSetNameSchema, geoPointSchema } from './edge.schemas';
 
@@ -57,7 +58,7 @@ export function effectiveWeights(strategy: PlacementStrategy, overrides: Partial
 
 // ── Request ──────────────────────────────────────────────────────────────────
 
-export const weightOverridesSchema = keyed(PLACEMENT_FACTORS, z.number().finite().min(0).max(100).optional());
+export const weightOverridesSchema = keyed(PLACEMENT_FACTORS, finiteNumber().min(0).max(100).optional());
 
 export const complianceNeedsSchema = z.strictObject({
   classifications: z.array(dataClassificationSchema).max(DATA_CLASSIFICATIONS.length).default([]),
@@ -75,8 +76,8 @@ export const placementRequestSchema = z
     compliance: complianceNeedsSchema.default({ classifications: [], requiredZones: [] }),
     /** Needs per resource type, keyed like edge capacity: cpu, memory, gpu, storage, network, custom:<name>. */
     resources: capacitySchema.default({}),
-    latencyBudgetMs: z.number().finite().positive().max(10_000).optional(),
-    maxCostPerHour: z.number().finite().nonnegative().optional(),
+    latencyBudgetMs: finiteNumber().positive().max(10_000).optional(),
+    maxCostPerHour: finiteNumber().nonnegative().optional(),
     strategy: placementStrategySchema.default('balanced'),
     weights: weightOverridesSchema.optional(),
     maxResults: z.number().int().min(1).max(100).default(5),

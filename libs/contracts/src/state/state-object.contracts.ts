@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventOf } from '../envelope';
 import { defineCommand, defineEvent, defineQuery, tokenSchema } from '../envelope';
+import { exactNumber } from '../numbers';
 import { STATE_DOMAIN } from './edge.requests';
 
 /**
@@ -79,9 +80,7 @@ export const stateUpdateBodySchema = z.strictObject({
 });
 export const stateDeleteBodySchema = z.strictObject({ fence: stateFenceSchema.optional() });
 export const stateIncrementBodySchema = z.strictObject({
-  by: z
-    .number()
-    .finite()
+  by: exactNumber()
     .refine((by) => by !== 0, 'must not be 0')
     .default(1),
   fence: stateFenceSchema.optional(),

@@ -162,6 +162,8 @@ describe('DiskStorage (WAL + snapshot files)', () => {
   }, 120_000);
 });
 
+const CHILD_MS = 30_000;
+
 /** Starts the appending child, lets it sync for a while, SIGKILLs it; returns the last index it reported synced. */
 function runChildAndKill(dir: string, seed: number): Promise<number> {
   const root = join(__dirname, '..', '..', '..', '..');
@@ -176,6 +178,11 @@ function runChildAndKill(dir: string, seed: number): Promise<number> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
+    // Bounded: a child that never reaches its kill point is killed and fails the run with its stderr.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child reported ${syncedLines} syncs in ${CHILD_MS} ms without reaching its kill point: ${stderr}`));
+    }, CHILD_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');
@@ -189,6 +196,7 @@ function runChildAndKill(dir: string, seed: number): Promise<number> {
       }
     });
     child.on('exit', (code, signal) => {
+      clearTimeout(timer);
       if (signal === 'SIGKILL') resolve(synced);
       else reject(new Error(`child exited with ${code}: ${stderr}`));
     });

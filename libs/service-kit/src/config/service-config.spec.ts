@@ -15,6 +15,7 @@ describe('loadServiceConfig', () => {
     expect(config.READ_AUTH).toBe('required');
     expect(config.KAILASH_NAMESPACE).toBe('kailash');
     expect(config.instanceId).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(config.PROJECTION_STALL_MS).toBe(30_000);
   });
 
   it('names keys from `name:key` entries and numbers the unnamed ones by position', () => {
@@ -44,6 +45,8 @@ describe('loadServiceConfig', () => {
     ['DATABASE_URL', { ...valid, DATABASE_URL: 'mysql://x/y' }],
     ['KAILASH_NAMESPACE', { ...valid, KAILASH_NAMESPACE: 'Bad.NS' }],
     ['LOG_LEVEL', { ...valid, LOG_LEVEL: 'loud' }],
+    ['PROJECTION_STALL_MS', { ...valid, PROJECTION_STALL_MS: '10' }],
+    ['PROJECTION_STALL_MS', { ...valid, PROJECTION_STALL_MS: 'soon' }],
   ])('stops with a message naming %s', (variable, env) => {
     expect(() => loadServiceConfig('state', defaults, env)).toThrow(ConfigError);
     expect(() => loadServiceConfig('state', defaults, env)).toThrow(new RegExp(`${variable}: `));

@@ -25,6 +25,8 @@ export const baseEnvSchema = z.object({
   HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  // A projection failing to advance this long turns readiness to 503 (retrying briefly is normal).
+  PROJECTION_STALL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
 
 export type ServiceConfig = z.output<typeof baseEnvSchema> & {

@@ -69,10 +69,16 @@ export class HealthController {
     }
   }
 
+  /** Running is not enough: a projection retrying one event forever hides every later write. */
   private async consumers(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('consumers');
     const statuses = this.projections.statuses();
     const running = Object.values(statuses).every((status) => status === 'active' || status === 'standby');
+    const stalled = this.projections.stalls().map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
+    if (stalled.length > 0) {
+      const names = stalled.map((stall) => `${stall.projection} at stream sequence ${stall.seq}`).join(', ');
+      return check.down({ ...statuses, message: `projection stalled: ${names}`, stalled });
+    }
     return running ? check.up(statuses) : check.down(statuses);
   }
 }

@@ -13,6 +13,7 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
   503: 'UNAVAILABLE',
 };
@@ -30,18 +31,11 @@ export function toErrorResponse(exception: unknown): [number, ErrorBody] {
       },
     ];
   }
-  const parserError = exception as { type?: string; status?: number; message?: string };
-  if (parserError.type === 'entity.too.large')
-    return [413, { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' }];
-  if (parserError.type === 'entity.parse.failed') {
-    return [
-      400,
-      {
-        code: 'VALIDATION_FAILED',
-        message: 'invalid body: (root): not valid JSON',
-        details: { issues: [{ field: '(root)', message: 'not valid JSON' }] },
-      },
-    ];
+  // Express and its middleware signal a client's mistake with an http-errors status: keep it a 4xx.
+  const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+    const status = clientError.status;
+    return [status, { code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: String(clientError.message) }];
   }
   return [500, { code: 'INTERNAL', message: 'internal error' }];
 }

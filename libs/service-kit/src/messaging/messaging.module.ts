@@ -185,7 +185,17 @@ export class MessagingModule {
             config: ServiceConfig,
             registry: Registry,
           ) =>
-            new ProjectionHost({ js, jsm, subjects, db, clock, service: config.service, logger: backboneLogger(logger), metrics: BackboneMetrics.for(registry) }),
+            new ProjectionHost({
+              js,
+              jsm,
+              subjects,
+              db,
+              clock,
+              service: config.service,
+              logger: backboneLogger(logger),
+              metrics: BackboneMetrics.for(registry),
+              stallAfterMs: config.PROJECTION_STALL_MS,
+            }),
         },
         MessagingLifecycle,
         ServiceClock,

@@ -1,4 +1,4 @@
-import type { BackboneLogger, BackboneMetrics, Projection, RunnerStatus, SqlDatabase } from '@kailash/backbone';
+import type { BackboneLogger, BackboneMetrics, Projection, ProjectionStall, RunnerStatus, SqlDatabase } from '@kailash/backbone';
 import { ProjectionRunner } from '@kailash/backbone';
 import type { SubjectSpace } from '@kailash/contracts';
 import type { HybridLogicalClock } from '@kailash/hlc';
@@ -21,6 +21,9 @@ export interface ProjectionHostDeps {
   readonly service: string;
   readonly logger: BackboneLogger;
   readonly metrics: BackboneMetrics;
+  /** PROJECTION_STALL_MS: how long a projection may fail to advance before readiness turns 503. */
+  readonly stallAfterMs?: number;
+  readonly now?: () => number;
 }
 
 /** Starts the service's projection runners after boot and drains them first at shutdown. */
@@ -52,5 +55,10 @@ export class ProjectionHost {
 
   statuses(): Record<string, RunnerStatus> {
     return Object.fromEntries(this.runners.map((runner) => [runner.projectionName, runner.status]));
+  }
+
+  /** Projections that have not got past one stream sequence for the stall threshold. */
+  stalls(): ProjectionStall[] {
+    return this.runners.map((runner) => runner.stall).filter((stall): stall is ProjectionStall => stall !== undefined);
   }
 }

@@ -1,7 +1,7 @@
 import type { FilterContext } from './filters';
 import { hasCapacity, lifecycleFilter, meetsCompliance, rejectReason, withinCost } from './filters';
 import { zoneMask } from './compliance';
-import { testEdge } from './test-edges';
+import { testEdge } from '../../../test/placement/test-edges';
 
 const open: FilterContext = { requiredMask: 0, resources: {}, maxKm: Infinity, maxCostPerHour: undefined };
 

@@ -2,8 +2,8 @@ import type { PlacementRequestInput, PlacementResult } from '@kailash/contracts'
 import { placementResultSchema } from '@kailash/contracts';
 import { buildFleet } from './fleet';
 import { place, placeByFullScan } from './place';
-import { parseRequest, syntheticFleet, syntheticRequests } from './synthetic-fleet';
-import { FRANKFURT, NEW_YORK, PARIS, testEdge, TOKYO } from './test-edges';
+import { parseRequest, syntheticFleet, syntheticRequests } from '../../../test/placement/synthetic-fleet';
+import { FRANKFURT, NEW_YORK, PARIS, testEdge, TOKYO } from '../../../test/placement/test-edges';
 
 const ids = (result: PlacementResult) => result.candidates.map((candidate) => candidate.edgeId);
 const run = (edges: Parameters<typeof buildFleet>[0], input: PlacementRequestInput) => place(buildFleet(edges), parseRequest(input));

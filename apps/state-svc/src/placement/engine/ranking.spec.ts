@@ -1,6 +1,6 @@
 import type { ScoredEdge } from './ranking';
 import { TopK } from './ranking';
-import { testEdge } from './test-edges';
+import { testEdge } from '../../../test/placement/test-edges';
 
 const scored = (edgeId: string, total: number, km = 0): ScoredEdge => ({
   edge: testEdge(edgeId),

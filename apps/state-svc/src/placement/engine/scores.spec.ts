@@ -1,6 +1,6 @@
 import { buildFleet } from './fleet';
 import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore, UNKNOWN_SCORE } from './scores';
-import { testEdge } from './test-edges';
+import { testEdge } from '../../../test/placement/test-edges';
 
 describe('placement factor scores (each 0–100)', () => {
   it('geographic halves every 1,000 km from the client and keeps falling', () => {

@@ -1,4 +1,4 @@
-import { seededRandom } from '@kailash/analytics';
+import { seededRandom } from '@kailash/random';
 import type { LatLon } from './geo';
 import { greatCircleKm } from './geo';
 import { GeoIndex } from './geo-index';

@@ -1,4 +1,4 @@
-import { seededNormal } from '../../core/random';
+import { seededNormal } from '@kailash/random';
 import { cadOseDetector, mostActivated } from './cad-ose';
 import { ContextMemory } from './context-memory';
 import { rangeEncoder } from './encoding';

@@ -1,5 +1,5 @@
-import type { FleetEdge, FleetEdgeInput } from './fleet';
-import { fleetEdge } from './fleet';
+import type { FleetEdge, FleetEdgeInput } from '../../src/placement/engine/fleet';
+import { fleetEdge } from '../../src/placement/engine/fleet';
 
 /** A hand-made active edge for unit tests; override what the test is about. */
 export function testEdge(edgeId: string, overrides: Partial<FleetEdgeInput> = {}): FleetEdge {

@@ -1,4 +1,4 @@
-import { seededNormal } from '../core/random';
+import { seededNormal } from '@kailash/random';
 
 /** A seasonal series with trend and seeded noise, shared by the forecasting specs. */
 export function seasonalSeries(length: number, period = 24, seed = 1, trend = 0): Float64Array {

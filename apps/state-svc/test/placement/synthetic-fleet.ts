@@ -1,8 +1,8 @@
 import type { ComplianceZone, EdgeLifecycle, PlacementRequestInput } from '@kailash/contracts';
 import { COMPLIANCE_ZONES, placementRequestSchema, PLACEMENT_STRATEGIES } from '@kailash/contracts';
-import { seededRandom } from '@kailash/analytics';
-import type { FleetEdge } from './fleet';
-import { fleetEdge } from './fleet';
+import { seededRandom } from '@kailash/random';
+import type { FleetEdge } from '../../src/placement/engine/fleet';
+import { fleetEdge } from '../../src/placement/engine/fleet';
 
 /**
  * Seeded synthetic fleets and requests for property tests and the benchmark: edges spread over the

@@ -1,0 +1,1 @@
+export { seededNormal, seededRandom } from './seeded-random';

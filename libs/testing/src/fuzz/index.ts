@@ -1,0 +1,4 @@
+export * from './fuzz-route';
+export * from './fuzz-runner';
+export * from './hostile';
+export * from './stream-state';
