@@ -1,7 +1,8 @@
 import type { Tree } from '@nx/devkit';
-import { formatFiles, generateFiles } from '@nx/devkit';
+import { generateFiles } from '@nx/devkit';
 import { join } from 'node:path';
 import type { ServiceGeneratorSchema } from './options';
+import { formatGeneratedCode } from './format';
 import { normalizeOptions } from './options';
 import { registerService } from './workspace';
 
@@ -22,5 +23,5 @@ export default async function serviceGenerator(tree: Tree, schema: ServiceGenera
   generateFiles(tree, join(__dirname, 'files', 'app'), appRoot, options.substitutions);
   generateFiles(tree, join(__dirname, 'files', 'contracts'), contractsRoot, options.substitutions);
   registerService(tree, options);
-  await formatFiles(tree);
+  await formatGeneratedCode(tree);
 }
