@@ -128,9 +128,12 @@ ensure_postgres || fail "PostgreSQL is not available"
 
 if [ -z "${API_KEYS:-}" ]; then
   [ -s var/dev-api-key ] || node -e "process.stdout.write(require('crypto').randomBytes(24).toString('hex'))" >var/dev-api-key
-  API_KEYS="$(cat var/dev-api-key)"
+  # Named, so the history of what you change shows "dev" as the actor.
+  API_KEYS="dev:$(cat var/dev-api-key)"
 fi
 export API_KEYS
+dev_key="${API_KEYS#*:}"
+dev_key="${dev_key%%,*}"
 
 # --- services -----------------------------------------------------------------------------------------
 declare -A pids=()
@@ -159,7 +162,13 @@ for service in "${services[@]}"; do
   log="var/log/$service.log"
   [ ! -f "$log" ] || mv "$log" "$log.1" # the previous run's, kept once
   say "starting $service on port ${ports[$service]} (log: $log)"
-  PORT="${ports[$service]}" node --enable-source-maps "dist/apps/$service/apps/$service/src/main.js" >>"$log" 2>&1 &
+  nats_env=()
+  if [ "${nats_with_users:-0}" = 1 ]; then
+    # The NATS server we started knows each service by its own user (var/nats/passwords.env).
+    password_var="NATS_PASSWORD_$(echo "$service" | tr 'a-z-' 'A-Z_')"
+    nats_env=(NATS_USER="$service" NATS_PASSWORD="$(sed -n "s/^$password_var=//p" var/nats/passwords.env)")
+  fi
+  env "${nats_env[@]}" PORT="${ports[$service]}" node --enable-source-maps "dist/apps/$service/apps/$service/src/main.js" >>"$log" 2>&1 &
   pids[$service]=$!
 done
 
@@ -187,6 +196,6 @@ for service in "${services[@]}"; do
   done
   say "$service ready at $url (pid $pid; docs: $url/docs, log: var/log/$service.log)"
 done
-say "API key for changes (Authorization: Bearer …): $API_KEYS"
+say "API key (Authorization: Bearer …): $dev_key (also in var/dev-api-key)"
 say "Ctrl-C stops the stack."
 wait

@@ -37,6 +37,7 @@ describe('state-svc under fuzzed input (real NATS + PostgreSQL)', () => {
           baseUrl: state.url,
           nc: state.nc,
           headers: { authorization: `Bearer ${TEST_API_KEY}` },
+          natsHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
           state: streamStateProbe(await jetstreamManager(state.nc), [state.subjects.stream('state')]),
         },
         route,

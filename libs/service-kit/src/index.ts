@@ -1,7 +1,9 @@
 export * from './config/service-config';
 export * from './config/tokens';
 export { ServiceKitModule } from './service-kit.module';
-export type { ServiceKitOptions } from './service-kit.module';
+export type { ServiceFeature, ServiceKitOptions } from './service-kit.module';
+export { ServiceStreams } from './messaging/service-streams';
+export type { StreamOwnership, StreamStatus } from './messaging/service-streams';
 export { ProjectionHost } from './messaging/projection-host';
 export type { ProjectionRegistration } from './messaging/projection-host';
 export { ZodPipe } from './http/zod-body.pipe';

@@ -16,14 +16,27 @@ import { ErrorFilter } from './http/error.filter';
 import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
+import type { StreamOwnership } from './messaging/service-streams';
 import { MetricsModule } from './metrics/metrics.module';
 
-export interface ServiceKitOptions extends DatabaseOptions {
+/**
+ * A ready-made piece a service mounts (e.g. the fleet view): its Nest module, and the migrations
+ * of the tables it keeps in the service's database, run with the service's own.
+ */
+export interface ServiceFeature extends DynamicModule {
+  readonly migrations?: DatabaseOptions['migrations'];
+}
+
+interface CommonOptions extends StreamOwnership {
   readonly config: ServiceConfig;
   readonly domain: string;
   readonly catalog: EventCatalog;
-  readonly consumesDomains?: readonly string[];
+  readonly features?: readonly ServiceFeature[];
 }
+
+/** With its own database (the default), or without one: NATS, HTTP, health, metrics and config only. */
+export type ServiceKitOptions = CommonOptions &
+  ((DatabaseOptions & { readonly database?: true }) | { readonly database: false });
 
 /**
  * Everything a Kailash service stands on: validated config, JSON logs with correlation ids,
@@ -34,6 +47,11 @@ export interface ServiceKitOptions extends DatabaseOptions {
 export class ServiceKitModule {
   static forRoot(options: ServiceKitOptions): DynamicModule {
     const { config } = options;
+    const features = options.features ?? [];
+    const withDatabase = options.database !== false;
+    if (!withDatabase && features.some((feature) => feature.migrations)) {
+      throw new Error('a feature with tables needs a database; this service has database: false');
+    }
     return {
       module: ServiceKitModule,
       imports: [
@@ -45,8 +63,19 @@ export class ServiceKitModule {
         }),
         TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, errorLogStyle: 'json' }),
         MetricsModule,
-        DatabaseModule.forRoot(options),
-        MessagingModule.forRoot(options),
+        ...(options.database === false
+          ? []
+          : [
+              DatabaseModule.forRoot({
+                ...options,
+                migrations: [
+                  ...toArray(options.migrations),
+                  ...features.flatMap((feature) => toArray(feature.migrations ?? [])),
+                ],
+              }),
+            ]),
+        MessagingModule.forRoot({ ...options, database: withDatabase }),
+        ...features.map(({ migrations: _migrations, ...module }) => module),
       ],
       controllers: [HealthController],
       providers: [
@@ -60,4 +89,8 @@ export class ServiceKitModule {
       exports: [SERVICE_CONFIG],
     };
   }
+}
+
+function toArray<T>(list: T[] | Record<string, T>): T[] {
+  return Array.isArray(list) ? list : Object.values(list);
 }

@@ -120,7 +120,7 @@ describe('state-svc: input it cannot store, and a projection that cannot advance
       await admin.query('DROP TRIGGER refuse_edges ON edges');
       await eventually(
         'the edge projected',
-        async () => (await fetch(`${state.url}/edges/wedged-1`)).status,
+        async () => (await fetch(`${state.url}/edges/wedged-1`, { headers: authorized })).status,
         (status) => status === 200,
       );
       expect((await fetch(`${state.url}/health/ready`)).status).toBe(200);

@@ -14,15 +14,21 @@ const registration = {
 const now = '2026-11-26T10:00:00.000Z';
 const meta = { edgeId: 'paris-1', now };
 const register: EdgeCommand = { type: 'RegisterEdge', data: registration, ...meta };
-const move = (to: EdgeLifecycle): EdgeCommand => ({ type: 'TransitionEdge', to, reason: 'test', actor: 'tester', ...meta });
+const move = (to: EdgeLifecycle): EdgeCommand => ({
+  type: 'TransitionEdge',
+  to,
+  reason: 'test',
+  actor: 'tester',
+  ...meta,
+});
+
+const asEvent = (draft: ReturnType<typeof decide>[number]) =>
+  ({ type: draft.definition.type, v: draft.definition.v, data: draft.data }) as unknown as EdgeEvent;
 
 /** given commands → the state their events fold into (the write model's own loop, in miniature) */
 function given(...commands: EdgeCommand[]): EdgeState {
   return commands.reduce(
-    (state, command) =>
-      decide(command, state)
-        .map((draft) => ({ type: draft.definition.type, data: draft.data }) as unknown as EdgeEvent)
-        .reduce(evolve, state),
+    (state, command) => decide(command, state).map(asEvent).reduce(evolve, state),
     initialState(),
   );
 }
@@ -31,7 +37,19 @@ describe('edge decider', () => {
   it('registers an edge as initialized, with the registration time', () => {
     const [event] = decide(register, initialState());
     expect(event?.definition.type).toBe('edge.registered');
-    expect(event?.data).toEqual({ ...registration, edgeId: 'paris-1', registeredAt: now });
+    expect(event?.definition.v).toBe(2);
+    expect(event?.data).toEqual({
+      edgeId: 'paris-1',
+      registeredAt: now,
+      edge: {
+        ...registration,
+        edgeId: 'paris-1',
+        endpoint: null,
+        lifecycle: 'initialized',
+        registeredAt: now,
+        updatedAt: now,
+      },
+    });
     expect(given(register)).toEqual({
       status: 'registered',
       lifecycle: 'initialized',
@@ -45,7 +63,15 @@ describe('edge decider', () => {
   });
 
   it('walks the whole lifecycle: warming → active → draining → active → draining → terminated', () => {
-    const state = given(register, move('warming'), move('active'), move('draining'), move('active'), move('draining'), move('terminated'));
+    const state = given(
+      register,
+      move('warming'),
+      move('active'),
+      move('draining'),
+      move('active'),
+      move('draining'),
+      move('terminated'),
+    );
     expect(state.status === 'registered' && state.lifecycle).toBe('terminated');
   });
 
@@ -63,7 +89,10 @@ describe('edge decider', () => {
     };
     const state = given(register, ...path[from].map(move));
     const allowed = EDGE_TRANSITIONS[from].includes(to);
-    if (allowed) expect(decide(move(to), state)[0]?.data).toEqual(expect.objectContaining({ from, to, reason: 'test', actor: 'tester' }));
+    if (allowed)
+      expect(decide(move(to), state)[0]?.data).toEqual(
+        expect.objectContaining({ from, to, reason: 'test', actor: 'tester' }),
+      );
     else expect(() => decide(move(to), state)).toThrow(KailashError);
   });
 
@@ -74,23 +103,102 @@ describe('edge decider', () => {
     } catch (error) {
       expect((error as KailashError).code).toBe('INVALID_TRANSITION');
       expect((error as KailashError).message).toMatch(/allowed from active: draining, terminated/);
-      expect((error as KailashError).details).toEqual(expect.objectContaining({ allowed: ['draining', 'terminated'] }));
+      expect((error as KailashError).details).toEqual(
+        expect.objectContaining({ allowed: ['draining', 'terminated'] }),
+      );
     }
   });
 
   it('updates description fields without touching the lifecycle', () => {
-    const state = given(register, move('warming'), { type: 'UpdateEdge', changes: { name: 'Paris One', endpoint: 'https://p1.example' }, ...meta });
-    expect(state).toEqual(expect.objectContaining({ lifecycle: 'warming', edge: expect.objectContaining({ name: 'Paris One', endpoint: 'https://p1.example', region: 'eu-west' }) }));
+    const state = given(register, move('warming'), {
+      type: 'UpdateEdge',
+      changes: { name: 'Paris One', endpoint: 'https://p1.example' },
+      ...meta,
+    });
+    expect(state).toEqual(
+      expect.objectContaining({
+        lifecycle: 'warming',
+        edge: expect.objectContaining({
+          name: 'Paris One',
+          endpoint: 'https://p1.example',
+          region: 'eu-west',
+        }),
+      }),
+    );
   });
 
   it('deregisters from any live state into terminated; then nothing changes it', () => {
-    const gone = given(register, move('warming'), { type: 'DeregisterEdge', reason: 'decommissioned', actor: 'ops', ...meta });
+    const gone = given(register, move('warming'), {
+      type: 'DeregisterEdge',
+      reason: 'decommissioned',
+      actor: 'ops',
+      ...meta,
+    });
     expect(gone.status === 'registered' && gone.lifecycle).toBe('terminated');
     expect(() => decide({ type: 'UpdateEdge', changes: { name: 'x' }, ...meta }, gone)).toThrow(/terminated/);
-    expect(() => decide({ type: 'DeregisterEdge', reason: 'again', actor: 'ops', ...meta }, gone)).toThrow(/terminated/);
+    expect(() => decide({ type: 'DeregisterEdge', reason: 'again', actor: 'ops', ...meta }, gone)).toThrow(
+      /terminated/,
+    );
+  });
+
+  it('stamps every event with the edge as it is after the change, which is what evolve folds it into', () => {
+    const later = '2026-11-26T11:00:00.000Z';
+    const commands: EdgeCommand[] = [
+      register,
+      { ...move('warming'), now: later },
+      { type: 'UpdateEdge', changes: { capacity: { cpu: 32 }, endpoint: 'https://p1.example' }, ...meta },
+      move('active'),
+      { type: 'DeregisterEdge', reason: 'decommissioned', actor: 'ops', ...meta },
+    ];
+    let state = initialState();
+    for (const command of commands) {
+      const events = decide(command, state);
+      expect(events).toHaveLength(1);
+      state = events.map(asEvent).reduce(evolve, state);
+      if (state.status !== 'registered') throw new Error('expected a registered edge');
+      expect((events[0]?.data as { edge: unknown }).edge).toEqual({
+        ...state.edge,
+        lifecycle: state.lifecycle,
+        updatedAt: state.updatedAt,
+      });
+    }
+    expect(state).toEqual(
+      expect.objectContaining({
+        lifecycle: 'terminated',
+        edge: expect.objectContaining({ capacity: { cpu: 32 } }),
+      }),
+    );
+  });
+
+  it('still folds version 1 events (no snapshot) into the same state', () => {
+    const at = '2026-11-26T12:00:00.000Z';
+    const v1: EdgeEvent[] = [
+      { type: 'edge.registered', v: 1, data: { ...registration, edgeId: 'paris-1', registeredAt: now } },
+      { type: 'edge.updated', v: 1, data: { edgeId: 'paris-1', changes: { name: 'Paris One' }, at } },
+      {
+        type: 'edge.lifecycle-changed',
+        v: 1,
+        data: { edgeId: 'paris-1', from: 'initialized', to: 'warming', reason: 'r', actor: 'a', at },
+      },
+    ].map((event) => event as unknown as EdgeEvent);
+    const fromV1 = v1.reduce(evolve, initialState());
+    const fromV2 = given(
+      register,
+      { type: 'UpdateEdge', changes: { name: 'Paris One' }, ...meta, now: at },
+      { ...move('warming'), now: at },
+    );
+    expect(fromV1).toEqual(fromV2);
+    const gone = evolve(fromV1, {
+      type: 'edge.deregistered',
+      v: 1,
+      data: { edgeId: 'paris-1', from: 'warming', reason: 'r', actor: 'a', at },
+    } as unknown as EdgeEvent);
+    expect(gone.status === 'registered' && gone.lifecycle).toBe('terminated');
   });
 
   it('answers NOT_FOUND for commands on an unknown edge', () => {
-    expect(() => decide(move('warming'), initialState())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => decide(move('warming'), initialState())).toThrow(
+      expect.objectContaining({ code: 'NOT_FOUND' }),
+    );
   });
 });

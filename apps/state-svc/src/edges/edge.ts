@@ -1,16 +1,25 @@
 import type { EventDraft } from '@kailash/backbone';
-import type { EdgeEvent, EdgeLifecycle, EdgeRegistration, EdgeUpdate } from '@kailash/contracts';
+import type {
+  EdgeEvent,
+  EdgeLifecycle,
+  EdgeRegistration,
+  EdgeSnapshot,
+  EdgeUpdate,
+} from '@kailash/contracts';
 import {
   canTransition,
   EDGE_TRANSITIONS,
+  edgeAfter,
   EdgeDeregistered,
   EdgeLifecycleChanged,
   EdgeRegistered,
   EdgeUpdated,
   KailashError,
   notFound,
+  registeredEdge,
+  transitionedEdge,
+  updatedEdge,
 } from '@kailash/contracts';
-
 // ── State ────────────────────────────────────────────────────────────────────
 
 export interface EdgeDetails extends Omit<EdgeRegistration, 'edgeId' | 'endpoint'> {
@@ -21,7 +30,12 @@ export interface EdgeDetails extends Omit<EdgeRegistration, 'edgeId' | 'endpoint
 
 export type EdgeState =
   | { readonly status: 'unregistered' }
-  | { readonly status: 'registered'; readonly edge: EdgeDetails; readonly lifecycle: EdgeLifecycle; readonly updatedAt: string };
+  | {
+      readonly status: 'registered';
+      readonly edge: EdgeDetails;
+      readonly lifecycle: EdgeLifecycle;
+      readonly updatedAt: string;
+    };
 
 export type RegisteredEdge = Extract<EdgeState, { status: 'registered' }>;
 
@@ -38,35 +52,61 @@ interface CommandMeta {
 export type EdgeCommand =
   | (CommandMeta & { readonly type: 'RegisterEdge'; readonly data: EdgeRegistration })
   | (CommandMeta & { readonly type: 'UpdateEdge'; readonly changes: EdgeUpdate })
-  | (CommandMeta & { readonly type: 'TransitionEdge'; readonly to: EdgeLifecycle; readonly reason: string; readonly actor: string })
+  | (CommandMeta & {
+      readonly type: 'TransitionEdge';
+      readonly to: EdgeLifecycle;
+      readonly reason: string;
+      readonly actor: string;
+    })
   | (CommandMeta & { readonly type: 'DeregisterEdge'; readonly reason: string; readonly actor: string });
 
 // ── Decide ───────────────────────────────────────────────────────────────────
+// Every event carries the edge as it is after the change, so other services can keep the fleet
+// from the events alone.
 
 export function decide(command: EdgeCommand, state: EdgeState): readonly EventDraft[] {
   if (command.type === 'RegisterEdge') return register(command, state);
-  const edge = requireLive(command.edgeId, state);
+  const current = snapshotOf(requireLive(command.edgeId, state));
+  const { edgeId, now: at } = command;
   switch (command.type) {
-    case 'UpdateEdge':
-      return [draft(command, EdgeUpdated, { edgeId: command.edgeId, changes: command.changes, at: command.now })];
+    case 'UpdateEdge': {
+      const { changes } = command;
+      return [draft(command, EdgeUpdated, { edgeId, changes, at, edge: updatedEdge(current, changes, at) })];
+    }
     case 'TransitionEdge':
-      return transition(command, edge);
+      return transition(command, current);
     case 'DeregisterEdge': {
       const { reason, actor } = command;
-      return [draft(command, EdgeDeregistered, { edgeId: command.edgeId, from: edge.lifecycle, reason, actor, at: command.now })];
+      const edge = transitionedEdge(current, 'terminated', at);
+      return [draft(command, EdgeDeregistered, { edgeId, from: current.lifecycle, reason, actor, at, edge })];
     }
   }
 }
 
-function register(command: Extract<EdgeCommand, { type: 'RegisterEdge' }>, state: EdgeState): readonly EventDraft[] {
+function register(
+  command: Extract<EdgeCommand, { type: 'RegisterEdge' }>,
+  state: EdgeState,
+): readonly EventDraft[] {
   if (state.status !== 'unregistered') {
-    throw new KailashError('CONFLICT', `edge '${command.edgeId}' is already registered`, { edgeId: command.edgeId });
+    throw new KailashError('CONFLICT', `edge '${command.edgeId}' is already registered`, {
+      edgeId: command.edgeId,
+    });
   }
-  return [draft(command, EdgeRegistered, { ...command.data, edgeId: command.edgeId, registeredAt: command.now })];
+  const { edgeId, now: registeredAt } = command;
+  return [
+    draft(command, EdgeRegistered, {
+      edgeId,
+      registeredAt,
+      edge: registeredEdge({ ...command.data, edgeId, registeredAt }),
+    }),
+  ];
 }
 
-function transition(command: Extract<EdgeCommand, { type: 'TransitionEdge' }>, edge: RegisteredEdge): readonly EventDraft[] {
-  const from = edge.lifecycle;
+function transition(
+  command: Extract<EdgeCommand, { type: 'TransitionEdge' }>,
+  current: EdgeSnapshot,
+): readonly EventDraft[] {
+  const from = current.lifecycle;
   if (!canTransition(from, command.to)) {
     const allowed = EDGE_TRANSITIONS[from];
     throw new KailashError(
@@ -75,8 +115,18 @@ function transition(command: Extract<EdgeCommand, { type: 'TransitionEdge' }>, e
       { edgeId: command.edgeId, from, to: command.to, allowed },
     );
   }
-  const { reason, actor, to } = command;
-  return [draft(command, EdgeLifecycleChanged, { edgeId: command.edgeId, from, to, reason, actor, at: command.now })];
+  const { edgeId, reason, actor, to, now: at } = command;
+  return [
+    draft(command, EdgeLifecycleChanged, {
+      edgeId,
+      from,
+      to,
+      reason,
+      actor,
+      at,
+      edge: transitionedEdge(current, to, at),
+    }),
+  ];
 }
 
 /** Everything but registration needs an edge that exists and has not been terminated. */
@@ -103,21 +153,17 @@ function draft(command: EdgeCommand, definition: EventDraft['definition'], data:
 
 // ── Evolve ───────────────────────────────────────────────────────────────────
 
+/** One fold for every version of every edge event, the same one other services' fleet views use. */
 export function evolve(state: EdgeState, event: EdgeEvent): EdgeState {
-  if (event.type === 'edge.registered') {
-    const { endpoint, ...rest } = event.data;
-    return { status: 'registered', edge: { ...rest, endpoint: endpoint ?? null }, lifecycle: 'initialized', updatedAt: rest.registeredAt };
-  }
-  if (state.status !== 'registered') return state;
-  switch (event.type) {
-    case 'edge.updated': {
-      const { endpoint, ...changes } = event.data.changes;
-      const edge = { ...state.edge, ...changes, ...(endpoint === undefined ? {} : { endpoint }) };
-      return { ...state, edge, updatedAt: event.data.at };
-    }
-    case 'edge.lifecycle-changed':
-      return { ...state, lifecycle: event.data.to, updatedAt: event.data.at };
-    case 'edge.deregistered':
-      return { ...state, lifecycle: 'terminated', updatedAt: event.data.at };
-  }
+  const after = edgeAfter(state.status === 'registered' ? snapshotOf(state) : undefined, event);
+  return after ? stateOf(after) : state;
+}
+
+function snapshotOf(state: RegisteredEdge): EdgeSnapshot {
+  return { ...state.edge, lifecycle: state.lifecycle, updatedAt: state.updatedAt };
+}
+
+function stateOf(snapshot: EdgeSnapshot): RegisteredEdge {
+  const { lifecycle, updatedAt, ...edge } = snapshot;
+  return { status: 'registered', edge, lifecycle, updatedAt };
 }

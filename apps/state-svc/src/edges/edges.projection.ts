@@ -1,7 +1,7 @@
 import type { Projection, SqlExecutor } from '@kailash/backbone';
 import type { EdgeEvent } from '@kailash/contracts';
 import { EDGE_EVENTS, stateEventCatalog } from '@kailash/contracts';
-import { evolve } from './edge';
+import { evolve, initialState } from './edge';
 import { findEdgeState, saveEdge, saveTransition } from './edges.read-model';
 
 /** The `edges` table, folded with the same `evolve` the write side uses, and the lifecycle history. */
@@ -12,7 +12,8 @@ export const edgesProjection: Projection<EdgeEvent> = {
   stallInsteadOfDeadLetter: true,
   handles: EDGE_EVENTS.map((definition) => definition.type),
   apply: async (event, tx, position) => {
-    const current = await findEdgeState(tx, event.aggregate.id);
+    // A current event carries the edge after it: only a version 1 event needs the row it changes.
+    const current = 'edge' in event.data ? initialState() : await findEdgeState(tx, event.aggregate.id);
     await saveEdge(tx, evolve(current, event), position.seq, event.hlc);
     await recordTransition(tx, event, position.seq);
   },

@@ -1,27 +1,94 @@
 import { randomBytes } from 'node:crypto';
 import type { SubjectSpace } from '@kailash/contracts';
 import type { ConsumerInfo, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
-import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { BackboneError } from '../errors';
 
-type StreamSpec = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
+export type StreamSpec = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
+
+// Who may configure a stream (DESIGN.md §2: only its writer):
+// - its owner, the service that writes it, creates it and brings its config up to date (ensureStream);
+// - a stream every service writes (the DLQ) or many processes write (TELEMETRY's agents) is created
+//   by whoever needs it first, from the one spec below, and never rewritten (createStreamIfMissing);
+// - a consumer never touches the config: it waits until the stream exists (waitForStream).
 
 /**
- * Creates a stream, or updates it when it exists with other settings. Safe to call from every
- * instance at every boot: concurrent creators converge on the same config.
+ * The owner's call: creates its stream, or updates it when it exists with other settings. Safe
+ * from every instance at every boot: concurrent creators converge on the same config.
  */
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
-  try {
-    const info = await jsm.streams.info(spec.name);
-    if (differs(info.config, spec)) await jsm.streams.update(spec.name, spec);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    try {
-      await jsm.streams.add(spec);
-    } catch (addError) {
-      // Another instance created it between our info and add.
-      if (!(addError instanceof JetStreamApiError && (await exists(jsm, spec.name)))) throw addError;
+  const current = await streamConfig(jsm, spec.name);
+  if (!current) return void (await addConverging(jsm, spec));
+  if (differences(current, spec).length > 0) await jsm.streams.update(spec.name, spec);
+}
+
+/**
+ * A writer that does not own the config: creates the stream if nobody has yet, and never changes
+ * an existing one. Returns the settings where the stream differs from this spec, for the caller to log.
+ */
+export async function createStreamIfMissing(
+  jsm: JetStreamManager,
+  spec: StreamSpec,
+): Promise<{ created: boolean; differences: string[] }> {
+  const current = await streamConfig(jsm, spec.name);
+  if (current) return { created: false, differences: differences(current, spec) };
+  await addConverging(jsm, spec);
+  return { created: true, differences: [] };
+}
+
+export interface StreamWaitOptions {
+  /** The wait is bounded: past this, StreamMissingError. */
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+  /** Called before every poll after the first, with how long the wait has lasted. */
+  readonly onWaiting?: (waitedMs: number) => void;
+  readonly signal?: AbortSignal;
+  /** Injectable time, so the bound is testable without waiting it out. */
+  readonly clock?: { now(): number; sleep(ms: number, signal?: AbortSignal): Promise<void> };
+}
+
+/** The stream a consumer reads did not appear in time: its writer has not created it. */
+export class StreamMissingError extends BackboneError {
+  constructor(
+    readonly stream: string,
+    readonly waitedMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `stream ${stream} does not exist after waiting ${waitedMs} ms; the service that writes it creates it`,
+      options,
+    );
+  }
+}
+
+/** A consumer's call: resolves once the stream exists; never creates or changes it. */
+export async function waitForStream(
+  jsm: JetStreamManager,
+  name: string,
+  options: StreamWaitOptions,
+): Promise<void> {
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
+  let lastError: unknown;
+  // A look that fails (a JetStream timeout at boot) is one more "not yet", never the end of the wait.
+  const look = () => streamConfig(jsm, name).catch((error: unknown) => void (lastError = error));
+  while (!(await look())) {
+    options.signal?.throwIfAborted();
+    const waited = clock.now() - started;
+    if (waited >= options.timeoutMs) {
+      throw new StreamMissingError(name, waited, lastError === undefined ? undefined : { cause: lastError });
     }
+    options.onWaiting?.(waited);
+    await clock.sleep(Math.min(options.pollMs ?? 1000, options.timeoutMs - waited), options.signal);
   }
 }
 
@@ -87,7 +154,10 @@ const GENERATION_SEPARATOR = '__';
  *   deleting its consumer ends its pull loop.
  * Returns the new consumer's name.
  */
-export async function takeOverDurableConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<string> {
+export async function takeOverDurableConsumer(
+  jsm: JetStreamManager,
+  spec: DurableConsumerSpec,
+): Promise<string> {
   await deleteProjectionConsumers(jsm, spec.stream, spec.durable);
   const name = `${spec.durable}${GENERATION_SEPARATOR}${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   await jsm.consumers.add(spec.stream, {
@@ -106,7 +176,11 @@ export async function takeOverDurableConsumer(jsm: JetStreamManager, spec: Durab
 }
 
 /** The consumer of the projection's current holder, if one is projecting (newest generation). */
-export async function findProjectionConsumer(jsm: JetStreamManager, stream: string, projection: string): Promise<ConsumerInfo | undefined> {
+export async function findProjectionConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  projection: string,
+): Promise<ConsumerInfo | undefined> {
   let newest: ConsumerInfo | undefined;
   for await (const info of jsm.consumers.list(stream)) {
     if (!info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`)) continue;
@@ -116,10 +190,15 @@ export async function findProjectionConsumer(jsm: JetStreamManager, stream: stri
 }
 
 /** Deletes every consumer a projection ever used on a stream (any generation). */
-export async function deleteProjectionConsumers(jsm: JetStreamManager, stream: string, projection: string): Promise<void> {
+export async function deleteProjectionConsumers(
+  jsm: JetStreamManager,
+  stream: string,
+  projection: string,
+): Promise<void> {
   const names: string[] = [];
   for await (const info of jsm.consumers.list(stream)) {
-    if (info.name === projection || info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`)) names.push(info.name);
+    if (info.name === projection || info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`))
+      names.push(info.name);
   }
   for (const name of names) {
     try {
@@ -137,17 +216,41 @@ function isNotFound(error: unknown): boolean {
   );
 }
 
-async function exists(jsm: JetStreamManager, stream: string): Promise<boolean> {
+async function streamConfig(jsm: JetStreamManager, name: string): Promise<StreamConfig | undefined> {
   try {
-    await jsm.streams.info(stream);
-    return true;
-  } catch {
-    return false;
+    return (await jsm.streams.info(name)).config;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
-function differs(current: Partial<StreamConfig>, wanted: StreamSpec): boolean {
-  return Object.entries(wanted).some(
-    ([key, value]) => JSON.stringify(current[key as keyof StreamConfig]) !== JSON.stringify(value),
-  );
+/** Another instance may create it between our look and our add: same spec, so that is success. */
+async function addConverging(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+  try {
+    await jsm.streams.add(spec);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError && (await streamConfig(jsm, spec.name)))) throw error;
+  }
 }
+
+/** The settings of `wanted` that `current` does not have as wanted. */
+function differences(current: Partial<StreamConfig>, wanted: StreamSpec): string[] {
+  return Object.entries(wanted)
+    .filter(([key, value]) => JSON.stringify(current[key as keyof StreamConfig]) !== JSON.stringify(value))
+    .map(([key]) => key);
+}
+
+const realClock = {
+  now: () => Date.now(),
+  sleep: (ms: number, signal?: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    }),
+};

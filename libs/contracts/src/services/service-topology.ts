@@ -52,6 +52,9 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
   { service: 'edge-agent', consumes: [], calls: [STATE_DOMAIN, 'migration'], telemetry: 'publish' },
 ];
 
+/** TELEMETRY's retention is monitoring's policy: monitor-svc configures it; its writers only create it if missing. */
+export const TELEMETRY_OWNER = 'monitor-svc';
+
 export function topologyOf(service: string): ServiceTopology {
   const found = SERVICE_TOPOLOGY.find((entry) => entry.service === service);
   if (!found) throw new Error(`no service '${service}' in SERVICE_TOPOLOGY`);

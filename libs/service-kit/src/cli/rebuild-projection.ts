@@ -4,6 +4,7 @@ import { SubjectSpace } from '@kailash/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Pool } from 'pg';
 import type { ServiceConfig } from '../config/service-config';
+import { databaseUrlOf } from '../config/service-config';
 
 export interface RebuildTarget {
   readonly projection: Projection;
@@ -23,7 +24,7 @@ export async function runProjectionRebuild(config: ServiceConfig, targets: reado
   }
   const subjects = new SubjectSpace(config.KAILASH_NAMESPACE);
   const nc = await connectToNats({ servers: config.NATS_URL.split(','), name: `${config.service}-rebuild`, user: config.NATS_USER, pass: config.NATS_PASSWORD, token: config.NATS_TOKEN });
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const pool = new Pool({ connectionString: databaseUrlOf(config), max: 2 });
   try {
     await rebuildProjection({ jsm: await jetstreamManager(nc), db: new PgDatabase(pool), stream: subjects.stream(target.domain), projection: target.projection });
   } finally {

@@ -31,6 +31,11 @@ describe('loadServiceConfig', () => {
     expect(() => loadServiceConfig('state', defaults, { API_KEYS: 'lease-expiry:a-very-long-dev-key-0001' })).toThrow(/"lease-expiry" is reserved/);
   });
 
+  it('needs no DATABASE_URL in a service without a database, and reads one if given', () => {
+    expect(loadServiceConfig('agent', { port: 3100 }, valid).DATABASE_URL).toBeUndefined();
+    expect(() => loadServiceConfig('agent', { port: 3100 }, { ...valid, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL: /);
+  });
+
   it.each([
     ['API_KEYS', {}],
     ['API_KEYS', { API_KEYS: 'short' }],

@@ -18,7 +18,8 @@ export const baseEnvSchema = z.object({
   NATS_USER: z.string().min(1).optional(),
   NATS_PASSWORD: z.string().min(1).optional(),
   NATS_TOKEN: z.string().min(1).optional(),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  // Absent only in a service without a database (its defaults name none).
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   API_KEYS: apiKeysSchema,
   // Reads (GET routes, NATS queries) need a key too unless this is `open`; health, metrics and docs are always open.
   READ_AUTH: z.enum(['required', 'open']).default('required'),
@@ -27,6 +28,8 @@ export const baseEnvSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   // A projection failing to advance this long turns readiness to 503 (retrying briefly is normal).
   PROJECTION_STALL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // How long a consumer waits for a stream its writer has not created yet, before it reports failure.
+  STREAM_WAIT_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
 });
 
 export type ServiceConfig = z.output<typeof baseEnvSchema> & {
@@ -35,6 +38,12 @@ export type ServiceConfig = z.output<typeof baseEnvSchema> & {
   /** The environment it was read from, for a slice to validate its own variables from (tests pass their own). */
   readonly env: Readonly<Record<string, string>>;
 };
+
+/** The database URL of a service that has one; a clear stop, naming the variable, if it is missing. */
+export function databaseUrlOf(config: ServiceConfig): string {
+  if (!config.DATABASE_URL) throw new ConfigError(['DATABASE_URL: required by a service with a database']);
+  return config.DATABASE_URL;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -45,7 +54,8 @@ export class ConfigError extends Error {
 
 export interface ConfigDefaults {
   readonly port: number;
-  readonly database: string;
+  /** The database's default name; omitted by a service without one (DATABASE_URL is then not needed). */
+  readonly database?: string;
 }
 
 /**
@@ -55,7 +65,7 @@ export interface ConfigDefaults {
 export function loadServiceConfig(service: string, defaults: ConfigDefaults, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const withDefaults = {
     PORT: String(defaults.port),
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${defaults.database}`,
+    ...(defaults.database === undefined ? {} : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${defaults.database}` }),
     ...stripEmpty(env),
   };
   const result = baseEnvSchema.safeParse(withDefaults);

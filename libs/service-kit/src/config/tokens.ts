@@ -7,3 +7,5 @@ export const SUBJECTS = Symbol('SUBJECTS');
 export const HLC_CLOCK = Symbol('HLC_CLOCK');
 export const SQL_DATABASE = Symbol('SQL_DATABASE');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
+/** Readiness probes of the service's database; absent in a service without one. */
+export const DATABASE_HEALTH = Symbol('DATABASE_HEALTH');

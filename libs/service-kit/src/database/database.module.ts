@@ -1,12 +1,16 @@
 import type { DynamicModule } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Module } from '@nestjs/common';
+import { PgDatabase } from '@kailash/backbone';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { SERVICE_CONFIG } from '../config/tokens';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DATABASE_HEALTH, SERVICE_CONFIG, SQL_DATABASE } from '../config/tokens';
 import type { ServiceConfig } from '../config/service-config';
+import { databaseUrlOf } from '../config/service-config';
 import { CreateProjectionCheckpoints1764100000000 } from './checkpoints.migration';
 import { createDatabaseIfMissing } from './create-database';
+import { DatabaseHealth } from './database.health';
 
 export interface DatabaseOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
@@ -15,20 +19,34 @@ export interface DatabaseOptions {
   readonly entities?: MixedList<Function>;
 }
 
-/** TypeORM on the service's own database: created if missing, migrated at boot, never synchronised. */
+/**
+ * TypeORM on the service's own database: created if missing, migrated at boot, never synchronised.
+ * Projections and read models reach it through SQL_DATABASE (the same pool).
+ */
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
       module: DatabaseModule,
+      providers: [
+        {
+          provide: SQL_DATABASE,
+          inject: [getDataSourceToken()],
+          useFactory: (dataSource: DataSource) => new PgDatabase((dataSource.driver as PostgresDriver).master),
+        },
+        { provide: DATABASE_HEALTH, useClass: DatabaseHealth },
+      ],
+      exports: [SQL_DATABASE, DATABASE_HEALTH],
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
           useFactory: async (config: ServiceConfig) => {
-            await createDatabaseIfMissing(config.DATABASE_URL);
+            const url = databaseUrlOf(config);
+            await createDatabaseIfMissing(url);
             return {
               type: 'postgres' as const,
-              url: config.DATABASE_URL,
+              url,
               entities: options.entities ?? [],
               migrations: [CreateProjectionCheckpoints1764100000000, ...toArray(options.migrations)],
               // Run below, under a lock: TypeORM itself does not stop two replicas migrating at once.

@@ -1,16 +1,18 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { SqlDatabase } from '@kailash/backbone';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { NATS_CONNECTION, SQL_DATABASE } from '../config/tokens';
+import { DATABASE_HEALTH, NATS_CONNECTION } from '../config/tokens';
+import type { DatabaseHealth, HealthProbe } from '../database/database.health';
 import { ProjectionHost } from '../messaging/projection-host';
+import { ServiceStreams } from '../messaging/service-streams';
 
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+};
 
 @ApiTags('health')
 @Controller('health')
@@ -19,9 +21,10 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
-    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly projections: ProjectionHost,
+    private readonly streams: ServiceStreams,
+    // Absent in a service without a database: readiness then checks only what it has.
+    @Optional() @Inject(DATABASE_HEALTH) private readonly database?: DatabaseHealth,
+    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   /** The process is up; cheap, touches nothing else. */
@@ -31,11 +34,17 @@ export class HealthController {
     return this.health.check([async () => this.indicators.check('process').up({ pid: process.pid })]);
   }
 
-  /** Ready for traffic: NATS and PostgreSQL answer, migrations applied, consumers running. */
+  /** Ready for traffic: NATS (and PostgreSQL) answer, migrations applied, streams there, consumers running. */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.nats(), () => this.database(), () => this.migrations(), () => this.consumers()]);
+    const { database, projections } = this;
+    return this.health.check([
+      () => this.nats(),
+      () => this.consumedStreams(),
+      ...(database ? [() => this.probe('database', database.reachable), () => this.probe('migrations', database.migrated)] : []),
+      ...(projections ? [() => this.consumers(projections)] : []),
+    ]);
   }
 
   private async nats(): Promise<HealthIndicatorResult> {
@@ -49,32 +58,25 @@ export class HealthController {
     }
   }
 
-  private async database(): Promise<HealthIndicatorResult> {
-    const check = this.indicators.check('database');
-    try {
-      await withTimeout(this.db.query('SELECT 1'), 2000);
-      return check.up();
-    } catch (error) {
-      return check.down({ message: String(error) });
-    }
+  private async probe(name: string, probe: HealthProbe): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(name);
+    const result = await probe();
+    return result.up ? check.up() : check.down({ message: result.message });
   }
 
-  private async migrations(): Promise<HealthIndicatorResult> {
-    const check = this.indicators.check('migrations');
-    try {
-      const pending = await withTimeout(this.dataSource.showMigrations(), 2000);
-      return pending ? check.down({ message: 'migrations pending' }) : check.up();
-    } catch (error) {
-      return check.down({ message: String(error) });
-    }
+  /** Streams of other domains this service reads: down while one is awaited or never appeared. */
+  private async consumedStreams(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('streams');
+    const statuses = this.streams.statuses();
+    return Object.values(statuses).every((status) => status === 'present') ? check.up(statuses) : check.down(statuses);
   }
 
   /** Running is not enough: a projection retrying one event forever hides every later write. */
-  private async consumers(): Promise<HealthIndicatorResult> {
+  private async consumers(projections: ProjectionHost): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('consumers');
-    const statuses = this.projections.statuses();
+    const statuses = projections.statuses();
     const running = Object.values(statuses).every((status) => status === 'active' || status === 'standby');
-    const stalled = this.projections.stalls().map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
+    const stalled = projections.stalls().map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
     if (stalled.length > 0) {
       const names = stalled.map((stall) => `${stall.projection} at stream sequence ${stall.seq}`).join(', ');
       return check.down({ ...statuses, message: `projection stalled: ${names}`, stalled });

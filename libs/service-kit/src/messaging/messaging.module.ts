@@ -1,62 +1,47 @@
 import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
-import type { BackboneLogger, SqlDatabase } from '@kailash/backbone';
-import {
-  BackboneMetrics,
-  connectToNats,
-  deadLetterStreamSpec,
-  domainStreamSpec,
-  ensureStream,
-  EventPublisher,
-  PgDatabase,
-  RequestClient,
-  seedClockFromStream,
-  telemetryStreamSpec,
-} from '@kailash/backbone';
+import { Global, Inject, Injectable, Logger, Module, Optional } from '@nestjs/common';
+import { BackboneMetrics, connectToNats, EventPublisher, RequestClient } from '@kailash/backbone';
 import type { EventCatalog } from '@kailash/contracts';
 import { SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { ServiceConfig } from '../config/service-config';
-import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SQL_DATABASE, SUBJECTS } from '../config/tokens';
+import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS } from '../config/tokens';
 import { NatsEnvelopeServer } from '../transport/nats-envelope.server';
 import { ProjectionHost } from './projection-host';
 import { ServiceClock } from './service-clock';
+import type { StreamOwnership } from './service-streams';
+import { backboneLogger } from './backbone-logger';
+import { projectionHostProvider } from './projection-host.provider';
+import { ServiceStreams, streamProviders } from './service-streams';
 
-export interface MessagingOptions {
+export interface MessagingOptions extends StreamOwnership {
   /** The domain whose stream this service writes. */
   readonly domain: string;
   /** Every event this service publishes. */
   readonly catalog: EventCatalog;
-  /** Other domains whose streams it reads; ensured so a consumer never waits on a missing stream. */
-  readonly consumesDomains?: readonly string[];
+  /** False in a service without a database: no projections then. */
+  readonly database?: boolean;
 }
 
-export const backboneLogger = (logger: Logger): BackboneLogger => ({
-  info: (message, meta) => logger.log({ ...meta, msg: message }),
-  warn: (message, meta) => logger.warn({ ...meta, msg: message }),
-  error: (message, meta) => logger.error({ ...meta, msg: message }),
-});
+export { backboneLogger };
 
 @Injectable()
 class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Messaging');
 
   constructor(
-    private readonly projections: ProjectionHost,
     private readonly requests: NatsEnvelopeServer,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Optional() private readonly projections?: ProjectionHost,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.projections.startAll();
+    await this.projections?.startAll();
   }
 
   /**
@@ -68,7 +53,7 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     this.logger.log({ msg: 'draining: requests, projections, NATS', signal });
     await this.withinGrace('requests and projections', async () => {
       await this.requests.close();
-      await this.projections.stopAll();
+      await this.projections?.stopAll();
     });
   }
 
@@ -128,25 +113,7 @@ export class MessagingModule {
             }),
         },
         { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => jetstream(nc) },
-        {
-          provide: JETSTREAM_MANAGER,
-          inject: [NATS_CONNECTION, SUBJECTS, HLC_CLOCK],
-          useFactory: async (nc: NatsConnection, subjects: SubjectSpace, clock: HybridLogicalClock) => {
-            const jsm = await jetstreamManager(nc);
-            for (const domain of new Set([options.domain, ...(options.consumesDomains ?? [])])) {
-              await ensureStream(jsm, domainStreamSpec(subjects, domain));
-            }
-            await ensureStream(jsm, deadLetterStreamSpec(subjects));
-            await ensureStream(jsm, telemetryStreamSpec(subjects));
-            await seedClockFromStream(jsm, subjects.stream(options.domain), clock);
-            return jsm;
-          },
-        },
-        {
-          provide: SQL_DATABASE,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => new PgDatabase((dataSource.driver as PostgresDriver).master),
-        },
+        ...streamProviders(options),
         {
           provide: EventPublisher,
           inject: [JETSTREAM, SUBJECTS, HLC_CLOCK, SERVICE_CONFIG, METRICS_REGISTRY],
@@ -173,34 +140,11 @@ export class MessagingModule {
           inject: [NATS_CONNECTION, SUBJECTS],
           useFactory: (nc: NatsConnection, subjects: SubjectSpace) => new RequestClient(nc, subjects),
         },
-        {
-          provide: ProjectionHost,
-          inject: [JETSTREAM, JETSTREAM_MANAGER, SUBJECTS, SQL_DATABASE, HLC_CLOCK, SERVICE_CONFIG, METRICS_REGISTRY],
-          useFactory: (
-            js: JetStreamClient,
-            jsm: JetStreamManager,
-            subjects: SubjectSpace,
-            db: SqlDatabase,
-            clock: HybridLogicalClock,
-            config: ServiceConfig,
-            registry: Registry,
-          ) =>
-            new ProjectionHost({
-              js,
-              jsm,
-              subjects,
-              db,
-              clock,
-              service: config.service,
-              logger: backboneLogger(logger),
-              metrics: BackboneMetrics.for(registry),
-              stallAfterMs: config.PROJECTION_STALL_MS,
-            }),
-        },
+        ...(options.database === false ? [] : [projectionHostProvider(logger)]),
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, EventPublisher, NatsEnvelopeServer, RequestClient, ProjectionHost],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, NatsEnvelopeServer, RequestClient, ...(options.database === false ? [] : [ProjectionHost])],
     };
   }
 }

@@ -29,6 +29,20 @@ describe('natsPermissionsFor', () => {
     expect(monitor).not.toContain('$JS.API.STREAM.UPDATE.KAILASH_STATE');
   });
 
+  it('lets every service create the DLQ but nobody rewrite it; TELEMETRY is configured by monitor-svc alone', () => {
+    for (const { service } of SERVICE_TOPOLOGY) {
+      const allowed = permissions(service).publish.allow;
+      expect([service, allowed.includes('$JS.API.STREAM.CREATE.KAILASH_DLQ')]).toEqual([service, true]);
+      expect([service, allowed.includes('$JS.API.STREAM.UPDATE.KAILASH_DLQ')]).toEqual([service, false]);
+      const updatesTelemetry = allowed.includes('$JS.API.STREAM.UPDATE.KAILASH_TELEMETRY');
+      expect([service, updatesTelemetry]).toEqual([service, service === 'monitor-svc']);
+    }
+    expect(permissions('edge-agent').publish.allow).toContain('$JS.API.STREAM.CREATE.KAILASH_TELEMETRY');
+    expect(
+      permissions('state-svc').publish.allow.some((subject) => subject.includes('KAILASH_TELEMETRY')),
+    ).toBe(false);
+  });
+
   it('lets only the serving service subscribe to a domain’s commands and queries', () => {
     for (const { service } of SERVICE_TOPOLOGY) {
       const serves = permissions(service).subscribe.allow.includes('kailash.state.cmd.>');

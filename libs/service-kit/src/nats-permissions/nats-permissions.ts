@@ -1,5 +1,5 @@
 import type { ServiceTopology } from '@kailash/contracts';
-import { SubjectSpace } from '@kailash/contracts';
+import { SubjectSpace, TELEMETRY_OWNER } from '@kailash/contracts';
 
 export interface NatsPermissions {
   readonly publish: { readonly allow: readonly string[] };
@@ -19,8 +19,15 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   const ns = subjects.namespace;
   const written = service.domain ? [subjects.stream(service.domain)] : [];
   const read = service.consumes.map((domain) => subjects.stream(domain));
-  // Today every service ensures the shared DLQ and TELEMETRY streams at boot, so it may create them.
-  const shared = [subjects.deadLetterStream(), subjects.telemetryStream()];
+  // Only a stream's writer configures it (docs/fleet-facts.md): its own domain stream is created and
+  // updated; DLQ (everyone writes it) and TELEMETRY (edges write it) are only created if missing,
+  // except TELEMETRY by its owner.
+  const dlq = subjects.deadLetterStream();
+  const telemetry = subjects.telemetryStream();
+  const ownsTelemetry = service.service === TELEMETRY_OWNER;
+  const configured = [...written, ...(ownsTelemetry ? [telemetry] : [])];
+  const createdIfMissing = [dlq, ...(service.telemetry === 'publish' ? [telemetry] : [])];
+  const readTelemetry = ownsTelemetry || service.telemetry !== 'none' ? [telemetry] : [];
   const publish = [
     ...(service.domain ? [subjects.events(service.domain)] : []),
     `${ns}.dlq.${service.service}.>`,
@@ -28,8 +35,9 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
     ...service.calls.flatMap((domain) => [`${ns}.${domain}.cmd.>`, `${ns}.${domain}.qry.>`]),
     '$JS.API.INFO',
     '$JS.API.STREAM.NAMES',
-    ...unique([...written, ...shared]).flatMap(streamAdministration),
-    ...unique([...written, ...read, ...shared]).flatMap(streamReading),
+    ...unique([...configured, ...createdIfMissing]).map((stream) => `$JS.API.STREAM.CREATE.${stream}`),
+    ...unique(configured).map((stream) => `$JS.API.STREAM.UPDATE.${stream}`),
+    ...unique([...written, ...read, dlq, ...readTelemetry]).flatMap(streamReading),
   ];
   const subscribe = [
     ...(service.domain ? [`${ns}.${service.domain}.cmd.>`, `${ns}.${service.domain}.qry.>`] : []),
@@ -43,11 +51,6 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
-
-const streamAdministration = (stream: string): string[] => [
-  `$JS.API.STREAM.CREATE.${stream}`,
-  `$JS.API.STREAM.UPDATE.${stream}`,
-];
 
 /** Reading a stream: its info, message gets, and consumers of its own (create, info, fetch, ack, delete). */
 const streamReading = (stream: string): string[] => [
