@@ -41,7 +41,7 @@ function exportContracts(tree: Tree, { domain }: ServiceOptions): void {
 function addToTopology(tree: Tree, { name, domain }: ServiceOptions): readonly ServiceTopology[] {
   const existing = SERVICE_TOPOLOGY.find((entry) => entry.service === name);
   if (existing) {
-    if (existing.domain !== domain) throw new Error(`${name} writes domain '${existing.domain}' in SERVICE_TOPOLOGY, not '${domain}'`);
+    if (existing.domain !== domain) throw new Error(`${name} writes domain '${existing.domain ?? '(none)'}' in SERVICE_TOPOLOGY, not '${domain}'`);
     return SERVICE_TOPOLOGY;
   }
   const entry: ServiceTopology = { service: name, domain, consumes: [domain], calls: [], telemetry: 'none' };
