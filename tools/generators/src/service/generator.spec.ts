@@ -31,7 +31,11 @@ const created = (tree: Tree): string[] =>
   tree
     .listChanges()
     .map((change) => change.path)
-    .filter((path) => /^(apps\/[a-z-]+-svc|libs\/contracts\/src\/(demo|monitor))\//.test(path) && !path.startsWith('apps/state-svc/'))
+    .filter(
+      (path) =>
+        /^(apps\/[a-z-]+-svc|libs\/contracts\/src\/(demo|monitor))\//.test(path) &&
+        !path.startsWith('apps/state-svc/'),
+    )
     .sort();
 
 // Prettier cannot load in Jest's sandbox; the generated-service test checks the format instead.
@@ -47,7 +51,9 @@ describe('nx g @kailash/tools:service', () => {
   });
 
   it('creates the app with one example slice, its tests and its contracts', () => {
-    const files = created(tree).map((path) => path.replace(/\/\d+-create-items\.ts$/, '/<timestamp>-create-items.ts'));
+    const files = created(tree).map((path) =>
+      path.replace(/\/\d+-create-items\.ts$/, '/<timestamp>-create-items.ts'),
+    );
     expect(files).toEqual(
       [
         'apps/demo-svc/eslint.config.mjs',
@@ -87,11 +93,15 @@ describe('nx g @kailash/tools:service', () => {
   });
 
   it('names the service, its domain, port and database in its config and project', () => {
-    expect(read(tree, 'apps/demo-svc/src/config.ts')).toContain("loadServiceConfig(DEMO_SERVICE, { port: 3002, database: 'kailash_demo' }");
+    expect(read(tree, 'apps/demo-svc/src/config.ts')).toContain(
+      "loadServiceConfig(DEMO_SERVICE, { port: 3002, database: 'kailash_demo' }",
+    );
     const project = JSON.parse(read(tree, 'apps/demo-svc/project.json'));
     expect(project).toMatchObject({ name: 'demo-svc', tags: ['type:app', 'scope:demo'] });
     expect(project.targets.build.command).toBe('node tools/scripts/build-app.mjs demo-svc');
-    expect(read(tree, 'libs/contracts/src/demo/item.contracts.ts')).toContain("export const DEMO_DOMAIN = 'demo';");
+    expect(read(tree, 'libs/contracts/src/demo/item.contracts.ts')).toContain(
+      "export const DEMO_DOMAIN = 'demo';",
+    );
     expect(read(tree, 'libs/contracts/src/index.ts')).toMatch(/^export \* from '\.\/demo';$/m);
   });
 
@@ -99,9 +109,14 @@ describe('nx g @kailash/tools:service', () => {
     expect(read(tree, 'libs/contracts/src/services/service-topology.ts')).toContain(
       "{ service: 'demo-svc', domain: 'demo', consumes: ['demo'], calls: [], telemetry: 'none' },",
     );
-    expect(read(tree, 'eslint.config.mjs')).toContain("layer('demo', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing'])");
+    expect(read(tree, 'eslint.config.mjs')).toContain(
+      "layer('demo', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing'])",
+    );
     const compose = load(read(tree, 'docker-compose.yml')) as {
-      services: Record<string, { build: { args: Record<string, string> }; environment: Record<string, string>; ports: string[] }>;
+      services: Record<
+        string,
+        { build: { args: Record<string, string> }; environment: Record<string, string>; ports: string[] }
+      >;
       'x-nats-passwords': Record<string, string>;
     };
     const service = compose.services['demo-svc'];
@@ -113,9 +128,13 @@ describe('nx g @kailash/tools:service', () => {
       DATABASE_URL: 'postgres://kailash:${POSTGRES_PASSWORD}@postgres:5432/kailash_demo',
     });
     expect(service?.ports).toEqual(['3002:3002']);
-    expect(compose['x-nats-passwords']['NATS_PASSWORD_DEMO_SVC']).toBe('${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}');
+    expect(compose['x-nats-passwords']['NATS_PASSWORD_DEMO_SVC']).toBe(
+      '${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}',
+    );
     expect(read(tree, '.env.example')).toMatch(/^NATS_PASSWORD_DEMO_SVC=\S{16,}$/m);
-    expect(read(tree, 'deploy/postgres/init/01-service-databases.sh')).toMatch(/^for db in .* kailash_demo; do$/m);
+    expect(read(tree, 'deploy/postgres/init/01-service-databases.sh')).toMatch(
+      /^for db in .* kailash_demo; do$/m,
+    );
   });
 
   it('renders the NATS config with the service as its own user, serving only its subjects', () => {
@@ -137,11 +156,15 @@ describe('nx g @kailash/tools:service', () => {
   });
 
   it('refuses an app that exists, a domain that is taken, and a name that is no subject token', async () => {
-    await expect(serviceGenerator(tree, { name: 'demo-svc' })).rejects.toThrow('apps/demo-svc exists already');
-    await expect(serviceGenerator(tree, { name: 'other-svc', domain: 'demo' })).rejects.toThrow("domain 'demo' is taken");
-    await expect(serviceGenerator(workspace(), { name: 'Bad_Name' })).rejects.toThrow("name 'Bad_Name'");
-    await expect(serviceGenerator(workspace(), { name: 'coordination-svc', domain: 'coordx' })).rejects.toThrow(
-      "coordination-svc writes domain 'coord' in SERVICE_TOPOLOGY, not 'coordx'",
+    await expect(serviceGenerator(tree, { name: 'demo-svc' })).rejects.toThrow(
+      'apps/demo-svc exists already',
     );
+    await expect(serviceGenerator(tree, { name: 'other-svc', domain: 'demo' })).rejects.toThrow(
+      "domain 'demo' is taken",
+    );
+    await expect(serviceGenerator(workspace(), { name: 'Bad_Name' })).rejects.toThrow("name 'Bad_Name'");
+    await expect(
+      serviceGenerator(workspace(), { name: 'coordination-svc', domain: 'coordx' }),
+    ).rejects.toThrow("coordination-svc writes domain 'coord' in SERVICE_TOPOLOGY, not 'coordx'");
   });
 });

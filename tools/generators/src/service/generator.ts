@@ -18,7 +18,8 @@ export default async function serviceGenerator(tree: Tree, schema: ServiceGenera
   const appRoot = `apps/${options.name}`;
   const contractsRoot = `libs/contracts/src/${options.domain}`;
   if (tree.exists(appRoot)) throw new Error(`${appRoot} exists already`);
-  if (tree.exists(contractsRoot)) throw new Error(`${contractsRoot} exists already: domain '${options.domain}' is taken`);
+  if (tree.exists(contractsRoot))
+    throw new Error(`${contractsRoot} exists already: domain '${options.domain}' is taken`);
 
   generateFiles(tree, join(__dirname, 'files', 'app'), appRoot, options.substitutions);
   generateFiles(tree, join(__dirname, 'files', 'contracts'), contractsRoot, options.substitutions);

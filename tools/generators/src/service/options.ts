@@ -25,11 +25,14 @@ const FIRST_PORT = 3001;
 
 export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): ServiceOptions {
   const name = schema.name;
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) throw new Error(`name '${name}' must be lowercase words joined by '-'`);
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
+    throw new Error(`name '${name}' must be lowercase words joined by '-'`);
   const domain = schema.domain ?? name.replace(/-svc$/, '').replace(/-/g, '');
-  if (!/^[a-z][a-z0-9]{0,15}$/.test(domain)) throw new Error(`domain '${domain}' must match [a-z][a-z0-9]{0,15} (a subject token)`);
+  if (!/^[a-z][a-z0-9]{0,15}$/.test(domain))
+    throw new Error(`domain '${domain}' must match [a-z][a-z0-9]{0,15} (a subject token)`);
   const aggregate = schema.aggregate ?? 'item';
-  if (!/^[a-z][a-z0-9]{0,30}$/.test(aggregate)) throw new Error(`aggregate '${aggregate}' must be one lowercase word`);
+  if (!/^[a-z][a-z0-9]{0,30}$/.test(aggregate))
+    throw new Error(`aggregate '${aggregate}' must be one lowercase word`);
   const port = schema.port ?? nextFreePort(tree);
   const database = `kailash_${domain}`;
   const description = schema.description ?? `The ${domain} domain`;

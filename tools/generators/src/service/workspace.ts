@@ -16,7 +16,8 @@ export function registerService(tree: Tree, options: ServiceOptions): void {
   addLintLayer(tree, options);
   addComposeService(tree, options);
   addDatabase(tree, options);
-  if (tree.exists('deploy/nats/nats-server.conf')) tree.write('deploy/nats/nats-server.conf', composeConfig(topology));
+  if (tree.exists('deploy/nats/nats-server.conf'))
+    tree.write('deploy/nats/nats-server.conf', composeConfig(topology));
 }
 
 function edit(tree: Tree, path: string, change: (text: string) => string): void {
@@ -41,7 +42,10 @@ function exportContracts(tree: Tree, { domain }: ServiceOptions): void {
 function addToTopology(tree: Tree, { name, domain }: ServiceOptions): readonly ServiceTopology[] {
   const existing = SERVICE_TOPOLOGY.find((entry) => entry.service === name);
   if (existing) {
-    if (existing.domain !== domain) throw new Error(`${name} writes domain '${existing.domain ?? '(none)'}' in SERVICE_TOPOLOGY, not '${domain}'`);
+    if (existing.domain !== domain)
+      throw new Error(
+        `${name} writes domain '${existing.domain ?? '(none)'}' in SERVICE_TOPOLOGY, not '${domain}'`,
+      );
     return SERVICE_TOPOLOGY;
   }
   const entry: ServiceTopology = { service: name, domain, consumes: [domain], calls: [], telemetry: 'none' };
@@ -62,7 +66,12 @@ function addLintLayer(tree: Tree, { domain }: ServiceOptions): void {
   edit(tree, path, (text) =>
     text.includes(`layer('${domain}',`)
       ? text
-      : insertBefore(text, /^ *layer\('deploy'/m, `            layer('${domain}', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),\n`, path),
+      : insertBefore(
+          text,
+          /^ *layer\('deploy'/m,
+          `            layer('${domain}', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),\n`,
+          path,
+        ),
   );
 }
 
@@ -81,7 +90,9 @@ function addComposeService(tree: Tree, { name, port, database }: ServiceOptions)
     return next;
   });
   edit(tree, '.env.example', (text) =>
-    new RegExp(`^${variable}=`, 'm').test(text) ? text : `${text}${variable}=change-me-${name}-${'0'.repeat(Math.max(0, 16 - name.length))}\n`,
+    new RegExp(`^${variable}=`, 'm').test(text)
+      ? text
+      : `${text}${variable}=change-me-${name}-${'0'.repeat(Math.max(0, 16 - name.length))}\n`,
   );
 }
 
@@ -113,6 +124,8 @@ function addDatabase(tree: Tree, { database }: ServiceOptions): void {
   const path = 'deploy/postgres/init/01-service-databases.sh';
   if (!tree.exists(path)) return;
   edit(tree, path, (text) =>
-    new RegExp(`\\b${database}\\b`).test(text) ? text : text.replace(/^(for db in [^;]*);/m, `$1 ${database};`),
+    new RegExp(`\\b${database}\\b`).test(text)
+      ? text
+      : text.replace(/^(for db in [^;]*);/m, `$1 ${database};`),
   );
 }
