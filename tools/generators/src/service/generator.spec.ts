@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { load } from 'js-yaml';
-import { composeConfig } from '../../../scripts/nats-config';
+import { composeNatsServerConfig } from '@kailash/service-kit';
 import serviceGenerator from './generator';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -152,7 +152,7 @@ describe('nx g @kailash/tools:service', () => {
     const compose = read(planned, 'docker-compose.yml');
     expect(compose.match(/^ {2}NATS_PASSWORD_MONITOR_SVC:/gm)).toHaveLength(1);
     expect(compose).toMatch(/^ {2}monitor-svc:$/m);
-    expect(read(planned, 'deploy/nats/nats-server.conf')).toBe(composeConfig());
+    expect(read(planned, 'deploy/nats/nats-server.conf')).toBe(composeNatsServerConfig());
   });
 
   it('refuses an app that exists, a domain that is taken, and a name that is no subject token', async () => {

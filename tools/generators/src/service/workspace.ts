@@ -1,8 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import type { ServiceTopology } from '@kailash/contracts';
 import { SERVICE_TOPOLOGY } from '@kailash/contracts';
-import { passwordVariable } from '@kailash/service-kit';
-import { composeConfig } from '../../../scripts/nats-config';
+import { composeNatsServerConfig, passwordVariable } from '@kailash/service-kit';
+
 import type { ServiceOptions } from './options';
 
 /**
@@ -17,7 +17,7 @@ export function registerService(tree: Tree, options: ServiceOptions): void {
   addComposeService(tree, options);
   addDatabase(tree, options);
   if (tree.exists('deploy/nats/nats-server.conf'))
-    tree.write('deploy/nats/nats-server.conf', composeConfig(topology));
+    tree.write('deploy/nats/nats-server.conf', composeNatsServerConfig(topology));
 }
 
 function edit(tree: Tree, path: string, change: (text: string) => string): void {
