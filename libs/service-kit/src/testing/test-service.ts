@@ -1,7 +1,13 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { RequestClient } from '@kailash/backbone';
 import { SubjectSpace } from '@kailash/contracts';
-import { connectTestNats, deleteStreamsWithPrefix, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import {
+  connectTestNats,
+  deleteStreamsWithPrefix,
+  testNatsUrl,
+  testPostgresUrl,
+  uniqueName,
+} from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client } from 'pg';
@@ -12,7 +18,10 @@ export const TEST_API_KEY = 'test-key-0123456789abcdef';
 /** The name of TEST_API_KEY: the actor a service records for a test's changes. */
 export const TEST_PRINCIPAL = 'tester';
 /** Headers of an authorized JSON request. */
-export const TEST_AUTHORIZED = { 'content-type': 'application/json', authorization: `Bearer ${TEST_API_KEY}` };
+export const TEST_AUTHORIZED = {
+  'content-type': 'application/json',
+  authorization: `Bearer ${TEST_API_KEY}`,
+};
 
 export interface TestServiceDefinition {
   /** The service's own config loader (its name, port and database defaults, its variables). */
@@ -35,7 +44,10 @@ export interface TestService {
 }
 
 /** `env` overrides the test environment (e.g. a higher RATE_LIMIT_PER_MINUTE for a fuzz run). */
-export async function startTestService(definition: TestServiceDefinition, env: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(
+  definition: TestServiceDefinition,
+  env: Record<string, string> = {},
+): Promise<TestService> {
   const namespace = uniqueName('t');
   const databaseName = uniqueName('svc');
   const config = definition.loadConfig({
@@ -48,7 +60,10 @@ export async function startTestService(definition: TestServiceDefinition, env: R
     API_KEYS: `${TEST_PRINCIPAL}:${TEST_API_KEY}`,
     ...env,
   });
-  const app = await bootstrapService(definition.module(config), config, { title: config.service, description: 'test' });
+  const app = await bootstrapService(definition.module(config), config, {
+    title: config.service,
+    description: 'test',
+  });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const nc = await connectTestNats(`${config.service}-test-client`);
   const subjects = new SubjectSpace(namespace);
