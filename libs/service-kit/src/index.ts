@@ -22,3 +22,9 @@ export { ErrorFilter, toErrorResponse } from './http/error.filter';
 export { CorrelationId, Principal } from './context/request-scope.decorators';
 export type { ApiKey } from './config/api-keys';
 export * from './nats-permissions';
+export { AggregateStores } from './messaging/aggregate-stores';
+export { ReadsProjection } from './read-your-writes/reads-projection.decorator';
+export {
+  ReadYourWritesInterceptor,
+  READ_YOUR_WRITES_WAIT_MS,
+} from './read-your-writes/read-your-writes.interceptor';

@@ -18,6 +18,7 @@ import { loggerParams } from './logging';
 import { MessagingModule } from './messaging/messaging.module';
 import type { StreamOwnership } from './messaging/service-streams';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReadYourWritesInterceptor } from './read-your-writes/read-your-writes.interceptor';
 
 /**
  * A ready-made piece a service mounts (e.g. the fleet view): its Nest module, and the migrations
@@ -85,6 +86,7 @@ export class ServiceKitModule {
         { provide: APP_GUARD, useClass: QueryParametersGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: SequenceInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],
       exports: [SERVICE_CONFIG],
     };

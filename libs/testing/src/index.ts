@@ -6,3 +6,4 @@ export * from './free-port';
 export * from './test-clock';
 export * from './nats-server';
 export * from './fuzz';
+export * from './service-process';

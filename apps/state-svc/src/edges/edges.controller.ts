@@ -17,10 +17,19 @@ import {
   TransitionEdge,
   UpdateEdge,
 } from '@kailash/contracts';
-import { CorrelationId, NatsRequest, openApiSchema, Principal, QueryParameters, ZodPipe } from '@kailash/service-kit';
+import {
+  CorrelationId,
+  NatsRequest,
+  openApiSchema,
+  Principal,
+  QueryParameters,
+  ReadsProjection,
+  ZodPipe,
+} from '@kailash/service-kit';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import { DISCOVERY_PARAMETERS, discoveryQueryPipe } from './discovery-query.pipe';
+import { EDGES_PROJECTION } from './edges.read-port';
 import { EdgesService } from './edges.service';
 
 const edgeIdPipe = new ZodPipe(tokenSchema, 'edgeId');
@@ -47,6 +56,7 @@ export class EdgesController {
   }
 
   @Get()
+  @ReadsProjection(EDGES_PROJECTION)
   @ApiOperation({
     summary: 'Discover edges by region, zone, capability, tag, lifecycle, or nearest to a point',
   })
@@ -58,6 +68,7 @@ export class EdgesController {
   }
 
   @Get(':edgeId')
+  @ReadsProjection(EDGES_PROJECTION)
   @ApiOperation({ summary: 'One edge as the projection holds it' })
   @ApiOkResponse({ schema: openApiSchema(edgeViewSchema) })
   get(@Param('edgeId', edgeIdPipe) edgeId: string): Promise<EdgeView> {
@@ -65,6 +76,7 @@ export class EdgesController {
   }
 
   @Get(':edgeId/history')
+  @ReadsProjection(EDGES_PROJECTION)
   @ApiOperation({ summary: 'Every lifecycle transition of an edge, with reason and actor' })
   @ApiOkResponse({ schema: openApiSchema(GetEdgeHistory.result) })
   history(@Param('edgeId', edgeIdPipe) edgeId: string) {
@@ -150,16 +162,19 @@ export class EdgesController {
   }
 
   @NatsRequest(GetEdge)
+  @ReadsProjection(EDGES_PROJECTION)
   getOverNats(@Payload() data: RequestData<typeof GetEdge>): Promise<EdgeView> {
     return this.edges.get(data.edgeId);
   }
 
   @NatsRequest(GetEdgeHistory)
+  @ReadsProjection(EDGES_PROJECTION)
   historyOverNats(@Payload() data: RequestData<typeof GetEdgeHistory>) {
     return this.edges.history(data.edgeId);
   }
 
   @NatsRequest(ListEdges)
+  @ReadsProjection(EDGES_PROJECTION)
   discoverOverNats(@Payload() data: RequestData<typeof ListEdges>) {
     return this.edges.discover(data);
   }

@@ -5,12 +5,13 @@ import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
 import { EdgesController } from './edges.controller';
 import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
+import { EdgesReadPort } from './edges.read-port';
 import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesMetrics],
-  exports: [EdgesService],
+  providers: [EdgesService, EdgesMetrics, EdgesReadPort],
+  exports: [EdgesService, EdgesReadPort],
 })
 export class EdgesModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { SqlDatabase } from '@kailash/backbone';
-import { AggregateReader, EventPublisher, handleCommand } from '@kailash/backbone';
+import type { AggregateStore, SqlDatabase } from '@kailash/backbone';
 import type {
   DiscoveredEdge,
   EdgeDiscoveryQuery,
@@ -12,9 +11,8 @@ import type {
   EdgeUpdate,
   EdgeView,
 } from '@kailash/contracts';
-import { EDGE_AGGREGATE, notFound, stateEventCatalog, STATE_DOMAIN, SubjectSpace } from '@kailash/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, SQL_DATABASE, SUBJECTS } from '@kailash/service-kit';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { EDGE_AGGREGATE, notFound } from '@kailash/contracts';
+import { AggregateStores, SQL_DATABASE } from '@kailash/service-kit';
 import type { EdgeCommand, EdgeState } from './edge';
 import { decide, evolve, initialState } from './edge';
 import { discoverEdges, findEdge, findEdgeSnapshot, findTransitions, stateToView } from './edges.read-model';
@@ -22,18 +20,19 @@ import { discoverEdges, findEdge, findEdgeSnapshot, findTransitions, stateToView
 /** The edge use cases, shared by the REST controller, the NATS handlers and other slices. */
 @Injectable()
 export class EdgesService {
-  private readonly reader: AggregateReader;
+  private readonly edges: AggregateStore<EdgeState, EdgeCommand, EdgeEvent>;
 
   constructor(
-    private readonly publisher: EventPublisher,
-    @Inject(SUBJECTS) private readonly subjects: SubjectSpace,
+    stores: AggregateStores,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(JETSTREAM) js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
   ) {
-    // The edges row is a fold of the same evolve: start there and replay only what it lacks.
-    this.reader = new AggregateReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog, {
-      snapshotOf: (subject) => findEdgeSnapshot(db, subject.slice(subject.lastIndexOf('.') + 1)),
+    this.edges = stores.create<EdgeState, EdgeCommand, EdgeEvent>({
+      type: EDGE_AGGREGATE,
+      initialState,
+      evolve,
+      decide,
+      // The edges row is a fold of the same evolve: start there and replay only what it lacks.
+      load: { kind: 'replay', snapshotOf: (edgeId) => findEdgeSnapshot(db, edgeId) },
     });
   }
 
@@ -47,7 +46,13 @@ export class EdgesService {
   }
 
   /** Moves an edge along its lifecycle; INVALID_TRANSITION names the transitions allowed. */
-  transition(edgeId: string, to: EdgeLifecycle, reason: string, actor: string, correlationId?: string): Promise<EdgeView> {
+  transition(
+    edgeId: string,
+    to: EdgeLifecycle,
+    reason: string,
+    actor: string,
+    correlationId?: string,
+  ): Promise<EdgeView> {
     return this.execute({ type: 'TransitionEdge', to, reason, actor, ...meta(edgeId, correlationId) });
   }
 
@@ -71,12 +76,7 @@ export class EdgesService {
   }
 
   private async execute(command: EdgeCommand): Promise<EdgeView> {
-    const { edgeId } = command;
-    const result = await handleCommand<EdgeState, EdgeCommand, EdgeEvent>(
-      { reader: this.reader, publisher: this.publisher, subject: this.subjects.event(STATE_DOMAIN, EDGE_AGGREGATE, edgeId) },
-      { initialState, evolve, decide },
-      command,
-    );
+    const result = await this.edges.handle(command.edgeId, command);
     return stateToView(result.state, result.version) as EdgeView;
   }
 }

@@ -140,7 +140,7 @@ function draft<D extends EventDraft['definition']>(
 
 /**
  * Every lease event carries the whole lease, so the new state depends on the event alone; that is
- * what lets the write side load a lease from its last event (see lease-reader.ts).
+ * what lets the write side load a lease from its last event (the `last-event` load strategy in leases.service.ts).
  */
 export function evolve(state: LeaseState, event: LeaseEvent): LeaseState {
   switch (event.type) {

@@ -9,8 +9,9 @@ import {
   ReleaseLease,
   RenewLease,
   leaseAcquireSchema, leaseReleaseSchema, leaseRenewSchema, leaseResourceSchema, leaseViewSchema, parseWith } from '@kailash/contracts';
-import { CorrelationId, NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { CorrelationId, NatsRequest, openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
 import { z } from 'zod';
+import { leasesProjection } from './leases.projection';
 import { LeasesService } from './leases.service';
 
 /** Parses the path parameter as a named field, so a 400 names `resource` rather than `(root)`. */
@@ -74,6 +75,7 @@ export class LeasesController {
   }
 
   @Get(':resource')
+  @ReadsProjection(leasesProjection.name)
   @ApiOperation({ summary: 'The lease on a resource as the projection holds it; 404 if it was never granted' })
   @ApiParam(RESOURCE_DOC)
   @ApiOkResponse({ schema: openApiSchema(leaseViewSchema) })
@@ -99,6 +101,7 @@ export class LeasesController {
   }
 
   @NatsRequest(GetLease)
+  @ReadsProjection(leasesProjection.name)
   getOverNats(@Payload() { resource }: RequestData<typeof GetLease>): Promise<LeaseView> {
     return this.leases.get(resource);
   }

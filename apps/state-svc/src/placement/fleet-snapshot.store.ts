@@ -1,16 +1,17 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SqlDatabase } from '@kailash/backbone';
-import { SQL_DATABASE } from '@kailash/service-kit';
+import { RequestContext } from '@kailash/backbone';
+import { EdgesReadPort } from '../edges/edges.read-port';
 import type { Fleet } from './engine/fleet';
-import { readEdgesChangedAfter, readEdgesPosition, toFleetEdge } from './fleet-rows';
+import { toFleetEdge } from './fleet-rows';
 import { FleetView } from './fleet-view';
 
 /** How often an instance asks whether the edges projection moved: the bound on how stale placement can be. */
 export const FLEET_REFRESH_MS = 250;
 
 /**
- * This instance's in-memory fleet view, kept fresh from the `edges` projection.
+ * This instance's in-memory fleet view, kept fresh from the `edges` projection (through the edges
+ * slice's read port; placement never reads the edges tables itself).
  *
  * Why poll the projection checkpoint rather than subscribe to edge events: the projection already
  * folds the events with the same `evolve` the write side uses, deduplicated and in order, so the view
@@ -18,7 +19,8 @@ export const FLEET_REFRESH_MS = 250;
  * ephemeral consumer would keep a second copy of that logic and replay the whole stream at every start.
  * The check is one primary-key read every FLEET_REFRESH_MS; only when the checkpoint has advanced are
  * the changed rows (version above the last position) read and the index rebuilt, off the request path,
- * so a placement never waits on Postgres.
+ * so a placement never waits on Postgres — except a query that asks to see a write (read-your-writes):
+ * once the projection has applied it, such a query refreshes the view before it is answered.
  */
 @Injectable()
 export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,7 +30,7 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
   private refreshing: Promise<Fleet> | undefined;
   private firstLoad: Promise<Fleet> | undefined;
 
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(@Inject(EdgesReadPort) private readonly edges: EdgesReadPort) {}
 
   onApplicationBootstrap(): void {
     this.firstLoad = this.refresh();
@@ -42,9 +44,14 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
     await this.refreshing?.catch(() => undefined);
   }
 
-  /** The current view; the first call after boot waits for the first load so it never answers from an empty fleet. */
+  /**
+   * The current view; the first call after boot waits for the first load so it never answers from an
+   * empty fleet, and a request carrying a minimum sequence the view has not reached gets a fresh load.
+   */
   async fleet(): Promise<Fleet> {
     if (this.view.position === 0 && this.firstLoad) await this.firstLoad.catch(() => this.refresh());
+    const wanted = RequestContext.current()?.minSequence;
+    if (wanted !== undefined && this.view.position < wanted) return this.refreshStartingNow();
     return this.view.current;
   }
 
@@ -54,14 +61,20 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
     return this.refreshing;
   }
 
+  /** A refresh that reads the projection after this call: one already in flight may have read it before. */
+  private async refreshStartingNow(): Promise<Fleet> {
+    await this.refreshing?.catch(() => undefined);
+    return this.refresh();
+  }
+
   private async load(): Promise<Fleet> {
     try {
-      const position = await readEdgesPosition(this.db);
+      const position = await this.edges.position();
       if (position === this.view.position) return this.view.current;
       // A checkpoint behind ours means the projection was rebuilt from scratch: reload everything.
       const rebuilt = position < this.view.position;
-      const rows = await readEdgesChangedAfter(this.db, rebuilt ? 0 : this.view.position);
-      return this.view.apply(position, rows.map(toFleetEdge), rebuilt);
+      const changed = await this.edges.placementFactsChangedAfter(rebuilt ? 0 : this.view.position);
+      return this.view.apply(position, changed.map(toFleetEdge), rebuilt);
     } catch (error) {
       this.logger.warn(`fleet refresh failed, keeping the previous view: ${String(error)}`);
       throw error;

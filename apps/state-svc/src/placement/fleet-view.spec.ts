@@ -11,7 +11,13 @@ describe('FleetView: the fleet folded from projection deltas', () => {
     expect(view.position).toBe(5);
     expect(view.current.edges.map((edge) => edge.edgeId).sort()).toEqual(['a', 'b', 'c']);
     expect(view.current.active.size).toBe(1);
-    expect(view.current.lifecycleCounts).toEqual({ initialized: 0, warming: 1, active: 1, draining: 1, terminated: 0 });
+    expect(view.current.lifecycleCounts).toEqual({
+      initialized: 0,
+      warming: 1,
+      active: 1,
+      draining: 1,
+      terminated: 0,
+    });
   });
 
   it('moves only the position (same index) when the checkpoint advanced without edge changes', () => {
@@ -30,22 +36,25 @@ describe('FleetView: the fleet folded from projection deltas', () => {
     expect(view.position).toBe(2);
   });
 
-  it('maps projection rows, treating missing placement facts as none', () => {
-    const edge = toFleetEdge({
-      edge_id: 'e', name: 'E', region: 'eu-west', lat: 1, lon: 2, capacity: { cpu: 4 }, zones: ['gdpr'], lifecycle: 'active',
-      data_sets: null, cost_per_hour: null,
-    });
-    expect(edge).toEqual(expect.objectContaining({ edgeId: 'e', lat: 1, lon: 2, costPerHour: undefined, lifecycle: 'active' }));
+  it('maps the facts of the edges read port, treating missing placement facts as none', () => {
+    const facts = {
+      edgeId: 'e',
+      name: 'E',
+      region: 'eu-west',
+      lat: 1,
+      lon: 2,
+      capacity: { cpu: 4 },
+      zones: ['gdpr' as const],
+      lifecycle: 'active' as const,
+      dataSets: [],
+    };
+    const edge = toFleetEdge(facts);
+    expect(edge).toEqual(
+      expect.objectContaining({ edgeId: 'e', lat: 1, lon: 2, costPerHour: undefined, lifecycle: 'active' }),
+    );
     expect(edge.dataSets.size).toBe(0);
-    expect(toFleetEdge({ ...rowOf(edge), data_sets: ['orders'], cost_per_hour: 1.5 })).toEqual(
+    expect(toFleetEdge({ ...facts, dataSets: ['orders'], costPerHour: 1.5 })).toEqual(
       expect.objectContaining({ dataSets: new Set(['orders']), costPerHour: 1.5 }),
     );
   });
 });
-
-function rowOf(edge: ReturnType<typeof toFleetEdge>) {
-  return {
-    edge_id: edge.edgeId, name: edge.name, region: edge.region, lat: edge.lat, lon: edge.lon, capacity: { ...edge.capacity },
-    zones: [...edge.zones], lifecycle: edge.lifecycle, data_sets: null, cost_per_hour: null,
-  };
-}

@@ -3,7 +3,8 @@ import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { PlacementRequest, PlacementResult, RequestData } from '@kailash/contracts';
 import { PlaceWorkload, placementRequestSchema, placementResultSchema } from '@kailash/contracts';
-import { NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
+import { NatsRequest, openApiSchema, ReadsProjection, ZodPipe } from '@kailash/service-kit';
+import { EDGES_PROJECTION } from '../edges/edges.read-port';
 import { PlacementService } from './placement.service';
 
 /**
@@ -19,6 +20,7 @@ export class PlacementController {
 
   @Post()
   @HttpCode(200)
+  @ReadsProjection(EDGES_PROJECTION)
   @ApiBearerAuth()
   @ApiOperation({
     summary:
@@ -32,6 +34,7 @@ export class PlacementController {
 
   /** The same over NATS: `<ns>.state.qry.placement.place`. */
   @NatsRequest(PlaceWorkload)
+  @ReadsProjection(EDGES_PROJECTION)
   placeOverNats(@Payload() data: RequestData<typeof PlaceWorkload>): Promise<PlacementResult> {
     return this.placement.place(data);
   }

@@ -1,4 +1,4 @@
-import { KailashError, PlaceWorkload } from '@kailash/contracts';
+import { KailashError, PlaceWorkload, TransitionEdge } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { StateApp } from '../../test/state-app';
 import { authorized, startStateApp } from '../../test/state-app';
@@ -127,6 +127,90 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
       (r) => r.filtered.draining === 2,
     );
     expect(edgeIds(drained)).toEqual(['frankfurt-gdpr']);
+  });
+
+  describe('read-your-writes (kailash-min-sequence)', () => {
+    const transition = async (edgeId: string, to: string) => {
+      const response = await post(`/edges/${edgeId}/transitions`, { to, reason: 'read-your-writes test' });
+      expect(response.status).toBe(200);
+      const sequence = response.headers.get('kailash-sequence');
+      expect(sequence).toMatch(/^[1-9]\d*$/);
+      return sequence as string;
+    };
+    const placeAfter = async (sequence: string) => {
+      const response = await post('/placement', gdprNearParis, {
+        ...authorized,
+        'kailash-min-sequence': sequence,
+      });
+      expect(response.status).toBe(200);
+      return json(response);
+    };
+
+    it('applies an acknowledged transition before a placement that asks for it, on the first try', async () => {
+      for (const round of [1, 2, 3]) {
+        const edgeId = `paris-ryw-${round}`;
+        expect((await post('/edges', edge(edgeId, { lat: 48.853, lon: 2.349 }, ['gdpr']))).status).toBe(201);
+        await transition(edgeId, 'warming');
+        expect(edgeIds(await placeAfter(await transition(edgeId, 'active')))[0]).toBe(edgeId);
+        expect(edgeIds(await placeAfter(await transition(edgeId, 'draining')))).not.toContain(edgeId);
+      }
+    });
+
+    it('over NATS too: a placement naming the sequence of a transition reply sees the transition', async () => {
+      expect(
+        (await post('/edges', edge('paris-ryw-nats', { lat: 48.852, lon: 2.348 }, ['gdpr']))).status,
+      ).toBe(201);
+      const client = state.client;
+      await client.send(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'warming',
+        reason: 'read-your-writes test',
+      });
+      const active = await client.ask(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'active',
+        reason: 'read-your-writes test',
+      });
+      expect(active.sequence).toEqual(expect.any(Number));
+      const placed = await client.send(PlaceWorkload, gdprNearParis as never, {
+        minSequence: active.sequence as number,
+      });
+      expect(edgeIds(placed)[0]).toBe('paris-ryw-nats');
+      const drained = await client.ask(TransitionEdge, {
+        edgeId: 'paris-ryw-nats',
+        to: 'draining',
+        reason: 'read-your-writes test',
+      });
+      const after = await client.send(PlaceWorkload, gdprNearParis as never, {
+        minSequence: drained.sequence as number,
+      });
+      expect(edgeIds(after)).not.toContain('paris-ryw-nats');
+    });
+
+    it('answers GET /edges/:id and its history with the write the caller names, on the first try', async () => {
+      const registered = await post('/edges', edge('paris-ryw-get', { lat: 48.85, lon: 2.35 }, ['gdpr']));
+      expect(registered.status).toBe(201);
+      const read = (path: string, sequence: string) =>
+        fetch(`${state.url}${path}`, { headers: { ...authorized, 'kailash-min-sequence': sequence } });
+      const afterRegister = await read(
+        '/edges/paris-ryw-get',
+        registered.headers.get('kailash-sequence') ?? '',
+      );
+      expect(afterRegister.status).toBe(200);
+      const sequence = await transition('paris-ryw-get', 'warming');
+      expect((await json(await read('/edges/paris-ryw-get', sequence))).lifecycle).toBe('warming');
+      const history = await json(await read('/edges/paris-ryw-get/history', sequence));
+      expect(history.transitions.map((t: { to: string }) => t.to)).toContain('warming');
+    });
+
+    it('refuses a malformed minimum sequence naming the header', async () => {
+      const response = await post('/placement', gdprNearParis, {
+        ...authorized,
+        'kailash-min-sequence': 'soon',
+      });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.details.issues[0].field).toBe('kailash-min-sequence');
+    });
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EdgesModule } from '../edges/edges.module';
 import { FleetSnapshotStore } from './fleet-snapshot.store';
 import { PlacementController } from './placement.controller';
 import { PlacementMetrics } from './placement.metrics';
@@ -6,6 +7,7 @@ import { PlacementService } from './placement.service';
 
 /** Issue 4, item 5: ranks edges for a workload over an in-memory view of the edges projection. */
 @Module({
+  imports: [EdgesModule],
   controllers: [PlacementController],
   providers: [FleetSnapshotStore, PlacementMetrics, PlacementService],
 })

@@ -2,6 +2,7 @@ import type { OnModuleInit } from '@nestjs/common';
 import { Module } from '@nestjs/common';
 import { EDGE_AGGREGATE, STATE_DOMAIN, STATE_OBJECT_AGGREGATE } from '@kailash/contracts';
 import { ProjectionHost } from '@kailash/service-kit';
+import { EdgesModule } from '../edges/edges.module';
 import { OwnershipProcessManager } from './ownership.process-manager';
 import { StateObjectsController } from './state-objects.controller';
 import { StateObjectsMetrics } from './state-objects.metrics';
@@ -10,6 +11,7 @@ import { StateObjectsService } from './state-objects.service';
 
 /** Durable state objects (issue 4, item 4): operations, their projection, and ownership that follows the edges. */
 @Module({
+  imports: [EdgesModule],
   controllers: [StateObjectsController],
   providers: [StateObjectsService, StateObjectsMetrics, OwnershipProcessManager],
   exports: [StateObjectsService],

@@ -48,62 +48,29 @@ export async function saveSnapshot(
 
 // ── Ownership queries ────────────────────────────────────────────────────────
 
-export async function activeEdgeIds(db: SqlExecutor): Promise<string[]> {
-  const rows = await db.query<{ edge_id: string }>(
-    "SELECT edge_id FROM edges WHERE lifecycle = 'active' ORDER BY edge_id",
-  );
-  return rows.map((row) => row.edge_id);
-}
-
-/** Objects on the departing edge, without an owner, or on an edge that is no longer active. */
+/** Objects on the departing edge, without an owner, or on an edge that is not among the active ones. */
 export async function objectsToRehome(
   db: SqlExecutor,
   departing: string | null,
+  activeEdges: readonly string[],
 ): Promise<{ objectId: string; owner: string | null }[]> {
   const rows = await db.query<{ object_id: string; owner_edge: string | null }>(
     `SELECT object_id, owner_edge FROM state_objects
-     WHERE owner_edge IS NULL OR owner_edge = $1
-        OR owner_edge NOT IN (SELECT edge_id FROM edges WHERE lifecycle = 'active')
+     WHERE owner_edge IS NULL OR owner_edge = $1 OR NOT (owner_edge = ANY($2::text[]))
      ORDER BY object_id`,
-    [departing],
+    [departing, [...activeEdges]],
   );
   return rows.map((row) => ({ objectId: row.object_id, owner: row.owner_edge }));
 }
 
-// ── Access counts ────────────────────────────────────────────────────────────
-
-export interface AccessStats {
-  readonly accessCount: number;
-  readonly lastAccessedAt: string | null;
-}
-
-/**
- * Counts one read. Reads are not events: an event per get would turn every read into a write on
- * the object's subject, make reads race writers for the expected sequence (a reader could fail a
- * CAS), and grow the log that every write must load. One atomic upsert per read here is exact
- * across instances; a rebuild of the projection leaves it alone.
- */
-export async function countAccess(db: SqlExecutor, objectId: string, at: string): Promise<AccessStats> {
-  const [row] = await db.query<{ access_count: string; last_accessed_at: Date }>(
-    `INSERT INTO state_object_access (object_id, access_count, last_accessed_at) VALUES ($1, 1, $2)
-     ON CONFLICT (object_id) DO UPDATE SET access_count = state_object_access.access_count + 1, last_accessed_at = $2
-     RETURNING access_count, last_accessed_at`,
-    [objectId, at],
-  );
-  return {
-    accessCount: Number(row?.access_count ?? 1),
-    lastAccessedAt: row?.last_accessed_at.toISOString() ?? at,
-  };
-}
-
 // ── Views ────────────────────────────────────────────────────────────────────
 
-export function toView(state: StateObject, access: AccessStats, now: string): StateObjectView {
+export function toView(state: StateObject, now: string): StateObjectView {
   return {
     objectId: state.objectId,
     owner: state.owner,
     version: state.version,
-    metadata: metadataOf(state, access),
+    metadata: metadataOf(state),
     body: { ...state.body },
     locks: Object.entries(state.locks)
       .filter(([, lock]) => !isExpired(lock, now))
@@ -111,7 +78,7 @@ export function toView(state: StateObject, access: AccessStats, now: string): St
   };
 }
 
-export function toKeyView(state: StateObject, key: string, access: AccessStats): StateKeyView {
+export function toKeyView(state: StateObject, key: string): StateKeyView {
   const value = own(state.body, key);
   return {
     objectId: state.objectId,
@@ -120,15 +87,11 @@ export function toKeyView(state: StateObject, key: string, access: AccessStats):
     value: value ?? null,
     owner: state.owner,
     version: state.version,
-    metadata: metadataOf(state, access),
+    metadata: metadataOf(state),
   };
 }
 
-function metadataOf(state: StateObject, access: AccessStats): StateObjectView['metadata'] {
-  return {
-    createdAt: state.createdAt,
-    modifiedAt: state.modifiedAt,
-    accessCount: access.accessCount,
-    lastAccessedAt: access.lastAccessedAt,
-  };
+/** Reads leave no trace (no access count): a read with a side effect could be driven by anyone who can read. */
+function metadataOf(state: StateObject): StateObjectView['metadata'] {
+  return { createdAt: state.createdAt, modifiedAt: state.modifiedAt };
 }

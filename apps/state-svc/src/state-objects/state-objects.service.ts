@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CommandResult, SqlDatabase } from '@kailash/backbone';
-import { AggregateReader, EventPublisher, handleCommand } from '@kailash/backbone';
+import type { AggregateStore, CommandResult, SqlDatabase } from '@kailash/backbone';
 import type {
   StateAppendBody,
   StateAppendResult,
@@ -21,16 +20,9 @@ import type {
   StateUpdateBody,
   StateUpdateResult,
 } from '@kailash/contracts';
-import {
-  isKailashError,
-  notFound,
-  STATE_DOMAIN,
-  STATE_OBJECT_AGGREGATE,
-  stateEventCatalog,
-  SubjectSpace,
-} from '@kailash/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, ServiceClock, SQL_DATABASE, SUBJECTS } from '@kailash/service-kit';
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { isKailashError, notFound, STATE_OBJECT_AGGREGATE } from '@kailash/contracts';
+import { AggregateStores, ServiceClock, SQL_DATABASE } from '@kailash/service-kit';
+import { EdgesReadPort } from '../edges/edges.read-port';
 import type { OwnerMove } from './ownership';
 import { planRehoming } from './ownership';
 import type { StateObject, StateObjectState } from './state-object';
@@ -38,14 +30,7 @@ import { evolve, initialState, own } from './state-object';
 import type { StateObjectCommand, StateObjectOperation } from './state-object.decide';
 import { decide } from './state-object.decide';
 import { StateObjectsMetrics } from './state-objects.metrics';
-import {
-  activeEdgeIds,
-  countAccess,
-  findSnapshot,
-  objectsToRehome,
-  toKeyView,
-  toView,
-} from './state-objects.read-model';
+import { findSnapshot, objectsToRehome, toKeyView, toView } from './state-objects.read-model';
 
 /**
  * A hot object (a shared counter, a contended lock) sees many writers at once; each conflict
@@ -69,31 +54,32 @@ interface Outcome {
 /** The state object use cases, shared by the REST controller, the NATS handlers and the ownership process. */
 @Injectable()
 export class StateObjectsService {
-  private readonly reader: AggregateReader;
+  private readonly objects: AggregateStore<StateObjectState, StateObjectCommand, StateObjectEvent>;
 
   constructor(
-    private readonly publisher: EventPublisher,
+    stores: AggregateStores,
     private readonly metrics: StateObjectsMetrics,
-    @Inject(SUBJECTS) private readonly subjects: SubjectSpace,
+    private readonly edges: EdgesReadPort,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(JETSTREAM) js: JetStreamClient,
-    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
     private readonly clock: ServiceClock,
   ) {
-    // The projection row is the snapshot: a counter incremented a million times loads in one row and a short tail.
-    this.reader = new AggregateReader(js, jsm, subjects.stream(STATE_DOMAIN), stateEventCatalog, {
-      snapshotOf: (subject) => findSnapshot(db, subject.slice(subject.lastIndexOf('.') + 1)),
+    this.objects = stores.create<StateObjectState, StateObjectCommand, StateObjectEvent>({
+      type: STATE_OBJECT_AGGREGATE,
+      initialState,
+      evolve,
+      decide,
+      // The projection row is the snapshot: a counter incremented a million times loads in one row and a short tail.
+      load: { kind: 'replay', snapshotOf: (objectId) => findSnapshot(db, objectId) },
+      maxAttempts: MAX_ATTEMPTS,
     });
   }
 
-  /** Reads the object as of its last event (projection row plus any newer events), and counts the read. */
+  /** Reads the object as of its last event (cached state or projection row, plus any newer events); writes nothing. */
   async get(objectId: string, key?: string): Promise<StateObjectView | StateKeyView> {
     return this.counted('get', async () => {
-      const { state } = await this.reader.load(this.subjectOf(objectId), initialState, evolve);
+      const { state } = await this.objects.load(objectId);
       if (state.status !== 'present') throw notFound('state object', objectId);
-      const now = this.clock.nowIso();
-      const access = await countAccess(this.db, objectId, now);
-      return key === undefined ? toView(state, access, now) : toKeyView(state, key, access);
+      return key === undefined ? toView(state, this.clock.nowIso()) : toKeyView(state, key);
     });
   }
 
@@ -220,10 +206,10 @@ export class StateObjectsService {
   }
 
   private async rehome(departing: string | null, reason: string): Promise<OwnerMove[]> {
-    const active = await activeEdgeIds(this.db);
+    const active = await this.edges.activeEdgeIds();
     const candidates = active.filter((edgeId) => edgeId !== departing);
     const moved: OwnerMove[] = [];
-    for (const move of planRehoming(await objectsToRehome(this.db, departing), active, departing)) {
+    for (const move of planRehoming(await objectsToRehome(this.db, departing, active), active, departing)) {
       // The decider re-checks the owner, so a move planned from a lagging projection is a no-op.
       const { result, after } = await this.run(
         move.objectId,
@@ -238,7 +224,7 @@ export class StateObjectsService {
 
   private async run(objectId: string, operation: StateObjectOperation, options: Options): Promise<Outcome> {
     return this.counted(operationName(operation), async () => {
-      const activeEdges = options.activeEdges ?? (await activeEdgeIds(this.db));
+      const activeEdges = options.activeEdges ?? (await this.edges.activeEdgeIds());
       const command: StateObjectCommand = {
         ...operation,
         objectId,
@@ -247,20 +233,9 @@ export class StateObjectsService {
         ...(options.fence ? { fence: options.fence } : {}),
         ...(options.correlationId ? { correlationId: options.correlationId } : {}),
       };
-      // handleCommand may decide several times (conflicts); the state of the last decision is the one that won.
-      let before: StateObjectState = initialState();
-      const result = await handleCommand<StateObjectState, StateObjectCommand, StateObjectEvent>(
-        {
-          reader: this.reader,
-          publisher: this.publisher,
-          subject: this.subjectOf(objectId),
-          maxAttempts: MAX_ATTEMPTS,
-        },
-        { initialState, evolve, decide: (c, state) => decide(c, (before = state)) },
-        command,
-      );
+      const result = await this.objects.handle(objectId, command);
       if (result.state.status !== 'present') throw notFound('state object', objectId);
-      return { before, after: result.state, result };
+      return { before: result.decidedOn, after: result.state, result };
     });
   }
 
@@ -275,10 +250,6 @@ export class StateObjectsService {
       if (operation === 'lock' && isHeldByAnother(error)) this.metrics.lockContention.inc();
       throw error;
     }
-  }
-
-  private subjectOf(objectId: string): string {
-    return this.subjects.event(STATE_DOMAIN, STATE_OBJECT_AGGREGATE, objectId);
   }
 }
 

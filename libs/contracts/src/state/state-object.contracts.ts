@@ -122,8 +122,6 @@ export const stateLockViewSchema = z.strictObject({
 export const stateObjectMetadataSchema = z.strictObject({
   createdAt: z.string(),
   modifiedAt: z.string(),
-  accessCount: z.number().int().nonnegative(),
-  lastAccessedAt: z.string().nullable(),
 });
 
 export const stateObjectViewSchema = z.strictObject({

@@ -4,13 +4,14 @@ import { BackboneMetrics, connectToNats, EventPublisher, RequestClient } from '@
 import type { EventCatalog } from '@kailash/contracts';
 import { SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS } from '../config/tokens';
 import { NatsEnvelopeServer } from '../transport/nats-envelope.server';
+import { AggregateStores } from './aggregate-stores';
 import { ProjectionHost } from './projection-host';
 import { ServiceClock } from './service-clock';
 import type { StreamOwnership } from './service-streams';
@@ -141,10 +142,16 @@ export class MessagingModule {
           useFactory: (nc: NatsConnection, subjects: SubjectSpace) => new RequestClient(nc, subjects),
         },
         ...(options.database === false ? [] : [projectionHostProvider(logger)]),
+        {
+          provide: AggregateStores,
+          inject: [JETSTREAM_MANAGER, SUBJECTS, EventPublisher],
+          useFactory: (jsm: JetStreamManager, subjects: SubjectSpace, publisher: EventPublisher) =>
+            new AggregateStores({ jsm, subjects, domain: options.domain, catalog: options.catalog, publisher }),
+        },
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, NatsEnvelopeServer, RequestClient, ...(options.database === false ? [] : [ProjectionHost])],
+      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, NatsEnvelopeServer, RequestClient, AggregateStores, ...(options.database === false ? [] : [ProjectionHost])],
     };
   }
 }
