@@ -1,9 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { connectTestNats, deleteStreamsWithPrefix, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import { connectTestNats, deleteStreamsWithPrefix, dropTestDatabase, eventually, freePort, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const MAIN = join(ROOT, 'dist', 'apps', 'state-svc', 'apps', 'state-svc', 'src', 'main.js');
@@ -36,10 +35,7 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
     const nc = await connectTestNats('e2e-cleanup');
     await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
     await nc.close();
-    const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await dropTestDatabase(database);
   }, CLEANUP_MS);
 
   const start = (env: Record<string, string>) => {

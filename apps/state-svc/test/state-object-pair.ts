@@ -2,10 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { RequestClient } from '@kailash/backbone';
 import { SubjectSpace } from '@kailash/contracts';
 import { bootstrapService } from '@kailash/service-kit';
-import { connectTestNats, deleteStreamsWithPrefix, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
+import { connectTestNats, deleteStreamsWithPrefix, dropTestDatabase, testNatsUrl, testPostgresUrl, uniqueName } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
 import { TEST_API_KEY, TEST_PRINCIPAL } from './state-app';
@@ -53,10 +52,7 @@ export async function startStateAppPair(): Promise<StateAppPair> {
       await Promise.all([a.app.close(), b.app.close()]);
       await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
       await nc.close();
-      const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-      await admin.end();
+      await dropTestDatabase(databaseName);
     },
   };
 }

@@ -27,3 +27,13 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
     },
   };
 }
+
+/** Drops a test's database by name, closing any connection still open on it. */
+export async function dropTestDatabase(name: string): Promise<void> {
+  const admin = new Pool({ connectionString: testPostgresUrl('postgres'), max: 1 });
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -4,13 +4,13 @@ import { SubjectSpace } from '@kailash/contracts';
 import {
   connectTestNats,
   deleteStreamsWithPrefix,
+  dropTestDatabase,
   testNatsUrl,
   testPostgresUrl,
   uniqueName,
 } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import { bootstrapService } from '../bootstrap';
 import type { ServiceConfig } from '../config/service-config';
 
@@ -78,10 +78,7 @@ export async function startTestService(
       await app.close();
       await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
       await nc.close();
-      const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-      await admin.end();
+      await dropTestDatabase(databaseName);
     },
   };
 }
