@@ -5,7 +5,7 @@ import { ProjectionFencedError } from '../errors';
 import type { BackboneLogger } from '../logger';
 import { silentLogger } from '../logger';
 import { BackboneMetrics } from '../metrics/backbone-metrics';
-import { takeOverDurableConsumer } from '../streams/stream-setup';
+import { projectionConsumerName, takeOverDurableConsumer } from '../streams/stream-setup';
 import { advanceCheckpoint, lockCheckpoint, readCheckpoint } from './checkpoints';
 import { DeadLetterPublisher } from './dead-letter';
 import type { Decoded } from './decode';
@@ -180,7 +180,7 @@ export class ProjectionRunner {
     this.committedSeq = await readCheckpoint(this.options.db, this.name);
     this.consumerName = await takeOverDurableConsumer(this.options.jsm, {
       stream: this.options.stream,
-      durable: this.name,
+      durable: projectionConsumerName(this.options.service, this.name),
       filterSubject: this.options.filterSubject,
       // Two batches: one being applied while the next is already on its way.
       maxAckPending: this.batchSize * 2,

@@ -23,7 +23,7 @@ describe('rebuildProjection', () => {
   };
   const runner = () => harness.runner(projection);
   const rows = async () => (await harness.database.pool.query('SELECT seq, amount FROM applied ORDER BY seq')).rows;
-  const options = () => ({ jsm: harness.jsm, db: harness.db, stream: streamOf(harness.subjects), projection });
+  const options = () => ({ jsm: harness.jsm, db: harness.db, stream: streamOf(harness.subjects), service: 'test', projection });
 
   it('refuses while a runner projects, then replays the stream into the same rows', async () => {
     let last = 0;

@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { BackboneError } from '../errors';
-import { deleteProjectionConsumers } from '../streams/stream-setup';
+import { deleteProjectionConsumers, projectionConsumerName } from '../streams/stream-setup';
 import { resetCheckpoint } from './checkpoints';
 import type { Projection } from './projection';
 import { ProjectorLock } from './projector-lock';
@@ -10,6 +10,8 @@ export interface RebuildOptions {
   readonly jsm: JetStreamManager;
   readonly db: SqlDatabase;
   readonly stream: string;
+  /** The service whose projection it is: its consumers are named after it. */
+  readonly service: string;
   readonly projection: Projection;
 }
 
@@ -28,7 +30,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<void> 
     throw new BackboneError(`projection ${projection.name} is being projected by a running instance; stop the service first`);
   }
   try {
-    await deleteProjectionConsumers(options.jsm, options.stream, projection.name);
+    await deleteProjectionConsumers(options.jsm, options.stream, projectionConsumerName(options.service, projection.name));
     await options.db.transaction(async (tx) => {
       await lock.fence(tx);
       await reset(tx);

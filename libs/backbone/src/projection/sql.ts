@@ -58,6 +58,9 @@ export class PgDatabase implements SqlDatabase {
       release: async () => {
         if (released) return;
         released = true;
+        // Unlock first: a destroyed connection's backend exits (and lets its locks go) only some time
+        // after the socket closes, so whoever asks next — a rebuild, a takeover — could still find it held.
+        await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
         // Destroy rather than return to the pool, so no session state (locks) leaks to the next user.
         client.release(true);
       },

@@ -6,6 +6,7 @@ import { encodeHlc } from '@kailash/hlc';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { headers } from '@nats-io/transport-node';
+import { RequestContext } from '../context/request-context';
 import { ConcurrencyConflictError, PublishError } from '../errors';
 import { BackboneMetrics } from '../metrics/backbone-metrics';
 
@@ -126,6 +127,8 @@ export class EventPublisher {
   private envelope<D extends EventDefinition>(draft: EventDraft<D>): EventEnvelope<D['type'], DataOf<D>> {
     const { definition } = draft;
     const data = this.options.catalog.validateData(definition, draft.data);
+    // Who asked: the principal the transport authenticated, never a field the caller filled in.
+    const actor = RequestContext.current()?.principal;
     const envelope: EventEnvelope<D['type'], DataOf<D>> = {
       id: draft.id ?? randomUUID(),
       type: definition.type,
@@ -135,6 +138,7 @@ export class EventPublisher {
       source: this.options.source,
       ...(draft.causationId ? { causationId: draft.causationId } : {}),
       ...(draft.correlationId ? { correlationId: draft.correlationId } : {}),
+      ...(actor ? { actor } : {}),
       ...(draft.deps ? { deps: [...draft.deps] } : {}),
       data,
     };

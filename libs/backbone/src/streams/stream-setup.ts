@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SubjectSpace } from '@kailash/contracts';
-import type { ConsumerInfo, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -175,18 +175,17 @@ export async function takeOverDurableConsumer(
   return name;
 }
 
-/** The consumer of the projection's current holder, if one is projecting (newest generation). */
-export async function findProjectionConsumer(
-  jsm: JetStreamManager,
-  stream: string,
-  projection: string,
-): Promise<ConsumerInfo | undefined> {
-  let newest: ConsumerInfo | undefined;
-  for await (const info of jsm.consumers.list(stream)) {
-    if (!info.name.startsWith(`${projection}${GENERATION_SEPARATOR}`)) continue;
-    if (!newest || info.created > newest.created) newest = info;
-  }
-  return newest;
+const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * The durable name of a service's projection on a stream. Several services project one stream
+ * (each keeps its own fleet view from STATE), so the name carries the service: two services with a
+ * projection of the same name must never take over, or delete, each other's consumers. A service
+ * name has no "_", so the first one ends it and no two (service, projection) pairs share a name.
+ */
+export function projectionConsumerName(service: string, projection: string): string {
+  if (!SERVICE_NAME.test(service)) throw new BackboneError(`service name '${service}' must match ${SERVICE_NAME}`);
+  return `${service}_${projection}`;
 }
 
 /** Deletes every consumer a projection ever used on a stream (any generation). */

@@ -28,6 +28,8 @@ export const eventEnvelopeSchema = z.strictObject({
   source: z.strictObject({ service: tokenSchema, instance: tokenSchema }),
   causationId: tokenSchema.optional(),
   correlationId: tokenSchema.optional(),
+  /** The authenticated principal whose request caused the event (absent for the system's own actions). */
+  actor: tokenSchema.optional(),
   deps: z.array(tokenSchema).max(64).optional(),
   data: z.unknown(),
 });
@@ -43,6 +45,7 @@ export interface EventEnvelope<Type extends string = string, Data = unknown> {
   readonly source: { readonly service: string; readonly instance: string };
   readonly causationId?: string;
   readonly correlationId?: string;
+  readonly actor?: string;
   readonly deps?: readonly string[];
   readonly data: Data;
 }

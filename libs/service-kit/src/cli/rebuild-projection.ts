@@ -26,7 +26,7 @@ export async function runProjectionRebuild(config: ServiceConfig, targets: reado
   const nc = await connectToNats({ servers: config.NATS_URL.split(','), name: `${config.service}-rebuild`, user: config.NATS_USER, pass: config.NATS_PASSWORD, token: config.NATS_TOKEN });
   const pool = new Pool({ connectionString: databaseUrlOf(config), max: 2 });
   try {
-    await rebuildProjection({ jsm: await jetstreamManager(nc), db: new PgDatabase(pool), stream: subjects.stream(target.domain), projection: target.projection });
+    await rebuildProjection({ jsm: await jetstreamManager(nc), db: new PgDatabase(pool), stream: subjects.stream(target.domain), service: config.service, projection: target.projection });
   } finally {
     await pool.end();
     await nc.close();
