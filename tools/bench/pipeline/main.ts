@@ -82,7 +82,7 @@ over ${fmt(latencies.length)} events.
 
 HLC: ${fmt(stamps)} stamps/s (\`now()\` + \`encodeHlc\`, one core).
 
-Targets (issue 2): ≥ 10,000 events/s projected and ≥ 40 % of raw; p99 ≤ 25 ms at 1,000 events/s.
+Targets: ≥ 10,000 events/s projected and ≥ 40 % of raw; p99 ≤ 25 ms at 1,000 events/s.
 Throughput target — ${verdicts.join('; ')}. Latency target — ${percentile(latencies, 99) <= 25 ? 'met' : 'not met'}.
 Batch 1 is one PostgreSQL transaction (six round trips) per event, so it cannot approach a consumer
 that only acks; it is the worst case of a live stream trickling one event at a time, where latency, not

@@ -5,7 +5,7 @@ import { PlacementController } from './placement.controller';
 import { PlacementMetrics } from './placement.metrics';
 import { PlacementService } from './placement.service';
 
-/** Issue 4, item 5: ranks edges for a workload over an in-memory view of the edges projection. */
+/** Ranks edges for a workload over an in-memory view of the edges projection. */
 @Module({
   imports: [EdgesModule],
   controllers: [PlacementController],

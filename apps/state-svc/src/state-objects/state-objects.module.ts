@@ -9,7 +9,7 @@ import { StateObjectsMetrics } from './state-objects.metrics';
 import { stateObjectsProjection } from './state-objects.projection';
 import { StateObjectsService } from './state-objects.service';
 
-/** Durable state objects (issue 4, item 4): operations, their projection, and ownership that follows the edges. */
+/** Durable state objects: operations, their projection, and ownership that follows the edges. */
 @Module({
   imports: [EdgesModule],
   controllers: [StateObjectsController],

@@ -5,7 +5,7 @@ import { exactNumber } from '../numbers';
 import { STATE_DOMAIN } from './edge.requests';
 
 /**
- * Durable state objects (issue 4, item 4): a key/value JSON body per object id, with one owner
+ * Durable state objects: a key/value JSON body per object id, with one owner
  * edge, a version that counts every change, and named locks with fencing tokens.
  */
 
