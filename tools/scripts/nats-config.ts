@@ -21,10 +21,10 @@ import { SERVICE_TOPOLOGY } from '@kailash/contracts';
 import { composeNatsServerConfig, natsServerConfig, passwordVariable } from '@kailash/service-kit';
 
 const ROOT = resolve(__dirname, '..', '..');
-export const COMPOSE_CONFIG = join(ROOT, 'deploy', 'nats', 'nats-server.conf');
+const COMPOSE_CONFIG = join(ROOT, 'deploy', 'nats', 'nats-server.conf');
 
 /** The compose configuration, also checked by tools/deploy to be what this generator writes. */
-export const composeConfig = (): string => composeNatsServerConfig();
+const composeConfig = (): string => composeNatsServerConfig();
 
 function localConfig(options: { namespace: string; port: number; dir: string }): string {
   const passwordsFile = join(options.dir, 'passwords.env');
