@@ -26,3 +26,29 @@ export function selectors(pool: Forecaster[], horizon: number): Forecaster[] {
     createSelector({ candidates: pool, validationHorizon: horizon, mode: 'combine', topK: 3 }),
   ];
 }
+
+/** Validation origins of the shrunk selectors. */
+export const SHRUNK_ORIGINS = 6;
+
+/**
+ * Selector and ensemble validated on more origins, spread evenly over the last `span` steps (so
+ * long horizons get overlapping validation blocks and keep most of the history to fit on), whose
+ * choice is shrunk toward the best-validated simple forecast (naive, seasonal naive) of the pool
+ * when the evidence that it beats that forecast is weak.
+ */
+export function shrunkSelectors(pool: Forecaster[], horizon: number, span: number): Forecaster[] {
+  const baselines = pool.map((f) => f.name).filter((n) => n === 'naive' || n.startsWith('seasonal-naive'));
+  return (['best', 'combine'] as const).map((mode) => {
+    const selector = createSelector({
+      candidates: pool,
+      validationHorizon: horizon,
+      origins: SHRUNK_ORIGINS,
+      originSpacing: Math.ceil(span / SHRUNK_ORIGINS),
+      mode,
+      ...(mode === 'combine' ? { topK: 3 } : {}),
+      shrinkTowards: baselines,
+    });
+    const name = `${mode === 'best' ? 'selector' : 'ensemble'}, ${SHRUNK_ORIGINS} origins, shrunk`;
+    return { name, fit: (history, context) => selector.fit(history, context) };
+  });
+}

@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLine } from '../../bench/report';
 import { hasFile, resolveDataDir } from './data';
-import { m4SingleModels, selectorPool, selectors } from './forecasters';
+import { m4SingleModels, selectorPool, selectors, shrunkSelectors } from './forecasters';
 import { evaluateM4, M4_HORIZON } from './m4';
 import { fixed, table } from './markdown';
 import { nabSection, type DetectorSummary } from './nab-report';
 import { evaluateGeneratedPatterns, findingsOnVms } from './patterns';
-import { DAY, evaluateVm } from './vm';
+import { DAY, evaluateVm, type VmModelResult } from './vm';
 
 const REPORT = join(__dirname, '..', '..', '..', 'docs', 'analytics-quality.md');
 const COMMAND = 'npm run eval:analytics [dataDir]';
@@ -83,7 +83,12 @@ const LIBRARIES = [
 ].join('\n');
 
 function m4Section(dataDir: string): string {
-  const result = evaluateM4(dataDir, [...m4SingleModels(), ...selectors(selectorPool(24, 168), M4_HORIZON)]);
+  const pool = selectorPool(24, 168);
+  const result = evaluateM4(dataDir, [
+    ...m4SingleModels(),
+    ...selectors(pool, M4_HORIZON),
+    ...shrunkSelectors(pool, M4_HORIZON, 168),
+  ]);
   const rows = result.models.map((m) => [
     m.model,
     fixed(m.smape),
@@ -92,7 +97,8 @@ function m4Section(dataDir: string): string {
     fixed(m.msPerSeries, 1),
     m.fallbacks,
   ]);
-  const singles = result.models.filter((m) => m.model !== 'selector' && m.model !== 'ensemble');
+  const combined = (name: string) => name.startsWith('selector') || name.startsWith('ensemble');
+  const singles = result.models.filter((m) => !combined(m.model));
   const bestSingle = singles.reduce((a, b) => (a.owa <= b.owa ? a : b));
   const ensemble = result.models.find((m) => m.model === 'ensemble');
   const selector = result.models.find((m) => m.model === 'selector');
@@ -113,41 +119,85 @@ function m4Section(dataDir: string): string {
     '',
     `- Ensemble (top 3 weighted by 1/validation MASE): ${verdict(ensemble)}`,
     `- Selector (single best by validation): ${verdict(selector)}`,
+    ...result.models
+      .filter((m) => combined(m.model) && m.model.includes('shrunk'))
+      .map((m) => {
+        const plain = m.model.startsWith('selector') ? selector : ensemble;
+        return `- ${m.model} (6 origins, shrunk toward the best-validated naive / seasonal naive by the evidence it beats it): OWA ${fixed(m.owa)} vs ${fixed(plain?.owa ?? Number.NaN)} unshrunk — ${m.owa <= (plain?.owa ?? Number.NaN) ? 'no worse' : 'WORSE'}.`;
+      }),
     `- Highest-weighted member of the ensemble per series (model family; arima = the SARIMA candidate with its chosen order): ${choices}.`,
     '- Anchors (official test split, not directly comparable): seasonal naive OWA 0.627, M4 winner 0.440, augurs MSTL 0.602 (intelligence-anchors §3).',
   ].join('\n');
 }
 
 function vmSection(dataDir: string): string {
-  const result = evaluateVm(dataDir);
+  const limit = Number(process.env['EVAL_VM_LIMIT'] ?? '') || undefined;
+  const result = evaluateVm(dataDir, { vmLimit: limit });
   const parts = result.byHorizon.map(({ horizon, models }) => {
-    const get = (name: string) => models.find((m) => m.model === name)?.mase ?? Number.NaN;
-    const baseline = horizon === DAY ? 'seasonal-naive(288)' : 'naive';
-    const judge = (name: string) =>
-      `${name} ${fixed(get(name))} — ${get(name) < get(baseline) ? 'met' : 'MISSED'}`;
+    const baselineName = horizon === DAY ? 'seasonal-naive(288)' : 'naive';
+    const byName = new Map(models.map((m) => [m.model, m]));
+    const naiveVm = byName.get('naive')?.perVm ?? [];
+    const seasonalVm = byName.get('seasonal-naive(288)')?.perVm ?? [];
+    const share = (m: VmModelResult, against: number[]) =>
+      m.perVm.filter((v, i) => v < (against[i] ?? Number.NaN)).length / Math.max(1, m.perVm.length);
+    const baseline = byName.get(baselineName) as VmModelResult;
+    const judge = (m: VmModelResult) => {
+      const baseVm = baselineName === 'naive' ? naiveVm : seasonalVm;
+      const checks = [
+        ['mean', m.mase < baseline.mase],
+        ['median', median(m.perVm) < median(baseline.perVm)],
+        ['≥ 60 % of VMs', share(m, baseVm) >= 0.6],
+      ] as const;
+      const missed = checks.filter(([, ok]) => !ok).map(([what]) => what);
+      return `${m.model}: ${missed.length === 0 ? 'met' : `MISSED on ${missed.join(', ')}`}`;
+    };
     const label = horizon === DAY ? '1 day (288 steps)' : '1 hour (12 steps)';
+    const selectorsHere = models.filter(
+      (m) => m.model.startsWith('selector') || m.model.startsWith('ensemble'),
+    );
     return [
       `### ${label}`,
       '',
       table(
-        ['model', 'MASE'],
-        models.map((m) => [m.model, fixed(m.mase)]),
+        [
+          'model',
+          'mean MASE',
+          'median MASE (per VM)',
+          'VMs beating naive',
+          'VMs beating seasonal-naive(288)',
+        ],
+        models.map((m) => [
+          m.model,
+          fixed(m.mase),
+          fixed(median(m.perVm)),
+          `${fixed(100 * share(m, naiveVm), 0)} %`,
+          `${fixed(100 * share(m, seasonalVm), 0)} %`,
+        ]),
       ),
       '',
-      `Target: beat ${baseline} (${fixed(get(baseline))}). ${judge('selector')}; ${judge('ensemble')}.`,
+      `Target: beat ${baselineName} (mean ${fixed(baseline.mase)}, median ${fixed(median(baseline.perVm))}) on the mean, the median and on at least 60 % of VMs. ${selectorsHere.map(judge).join('; ')}.`,
     ].join('\n');
   });
   return [
     '## Forecasting: Azure VM CPU (5-minute average), rolling origin',
     '',
-    `${result.vmCount} VMs; 14 days of history before each origin; origins every day over the last 7 days (${result.originsPerVm} per VM). MASE is scaled by the in-sample daily seasonal naive error, as in intelligence-anchors §3.2 (which used 100 VMs and 14 origins: 1 h naive 1.170 / daily sNaive 1.624; 1 day naive 1.765 / daily sNaive 1.388). Selector and ensemble validate naive, seasonal naive (day, week) and MSTL on 3 origins of the same horizon.`,
+    `${result.vmCount} VMs; 14 days of history before each origin; origins every day over the last 7 days (${result.originsPerVm} per VM). MASE is scaled by the in-sample daily seasonal naive error, as in intelligence-anchors §3.2 (which used 100 VMs and 14 origins: 1 h naive 1.170 / daily sNaive 1.624; 1 day naive 1.765 / daily sNaive 1.388). Per VM, MASE is averaged over its origins; the median and the win shares are over VMs (a VM counts as a win when its mean MASE is lower). "selector" and "ensemble" validate naive, seasonal naive (day, week) and MSTL on 3 adjacent origins of the same horizon; the shrunk ones on 6 origins spread over at least the last day, and then blend the choice with the best-validated of naive / seasonal naive (day, week) by the evidence that it beats it (t statistic of the per-origin error differences; full trust at t ≥ 2).`,
     '',
     ...parts,
   ].join('\n');
 }
 
+function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 function nabReport(dataDir: string): string {
-  const { markdown, primary, live, firstRound } = nabSection(dataDir);
+  const { markdown, primary, live, firstRound, liveVariants } = nabSection(dataDir);
   const verdict = (d: DetectorSummary, target: number) =>
     d.standard >= target ? 'met' : `MISSED by ${fixed(target - d.standard, 1)} points`;
   const tally = (d: DetectorSummary) =>
@@ -164,7 +214,7 @@ function nabReport(dataDir: string): string {
     '',
     `Target: told-range standard score ≥ 70 — ${primary.name} ${fixed(primary.standard, 1)}: ${verdict(primary, 70)}; ≥ 60: ${verdict(primary, 60)}. At its best threshold it ${tally(primary)}. No told-range detector beyond CAD OSE was built in this round.`,
     '',
-    `Target: live standard score ≥ 60 with one parameter set — ${live.name} ${profiles(live)}: ${verdict(live, 60)}. At its best threshold it ${tally(live)}. The live detector learns its range from the first 150 values, widens it (margin 0.4 of the span beyond the crossed edge) when values leave it, and then relearns its context memory from the last 4,000 values re-encoded on the new levels, at most once per 1,000 values; and whenever its history reaches 8,000 values it relearns from the last 4,000, which bounds memory and forgets old behaviour. Range frozen after the learning values (the first round's live figure) is the last CAD OSE row. The neighbouring margins show how much of the figure is that one choice: NAB scores on two dozen files move by a few points between neighbouring parameters, so a difference of 1–2 points is within that noise.`,
+    `Target: live standard score ≥ 60 with one parameter set — ${live.name} ${profiles(live)}: ${verdict(live, 60)}. At its best threshold it ${tally(live)}. The live detector learns its range from the first 150 values, widens it (margin 0.4 of the span beyond the crossed edge) when values leave it, and then relearns its context memory from the last 4,000 values re-encoded on the new levels, at most once per 1,000 values; and whenever its history reaches 8,000 values it relearns from the last 4,000, which bounds memory and forgets old behaviour. Range frozen after the learning values (the first round's live figure) is the last CAD OSE row. How much of the figure is that one choice: ${liveVariants.map((v) => `${v.name.replace(/^cad-ose live, /, '')} gives ${fixed(v.standard, 1)}`).join(', ')} (standard) — NAB scores over a few dozen files move by several points between neighbouring parameters, so the live figure is at the target, not safely above it.`,
   ].join('\n');
 }
 

@@ -20,6 +20,7 @@ export const MAX_ENSEMBLE = "max(cad-ose NAB's protocol, combined)";
 export const MEAN_ENSEMBLE = "mean(cad-ose NAB's protocol, combined)";
 /** Neighbouring margins of the live detector, to show how much its figure depends on that one choice. */
 const LIVE_MARGINS = [0.25, 0.5];
+export const LIVE_VARIANT = 'cad-ose live, margin';
 
 function stream(detector: StreamingDetector, file: NabFile): Float64Array {
   return file.values.map((v) => detector.update(v));
@@ -64,7 +65,7 @@ export function runNabLineup(files: readonly NabFile[]): DetectorOutcome[] {
       ),
     ),
     ...LIVE_MARGINS.map((margin) =>
-      runNabDetector(`cad-ose live, margin ${margin}`, files, () => liveCadOseDetector({ margin })),
+      runNabDetector(`${LIVE_VARIANT} ${margin}`, files, () => liveCadOseDetector({ margin })),
     ),
     runNabDetector(CAD_OSE_FROZEN, files, () =>
       cadOseDetector({ range: { warmup: 150, margin: 0.25 }, gateOnPrediction: true }),

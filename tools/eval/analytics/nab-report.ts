@@ -4,7 +4,7 @@ import { parseNabCsv, seededRandom } from '@kailash/analytics';
 import { readFileSync } from 'node:fs';
 import { fixed, table } from './markdown';
 import { loadNabCorpus, runNabDetector, type DetectorOutcome, type NabFile } from './nab';
-import { CAD_OSE_FIRST_ROUND, CAD_OSE_LIVE, runNabLineup } from './nab-lineup';
+import { CAD_OSE_FIRST_ROUND, CAD_OSE_LIVE, LIVE_VARIANT, runNabLineup } from './nab-lineup';
 
 const RANDOM_SEEDS = [1, 2, 3, 4, 5];
 
@@ -31,6 +31,8 @@ export interface NabSectionResult {
   readonly live: DetectorSummary;
   /** The told-range detector with the first round's parameters, to show what following NAB changed. */
   readonly firstRound: DetectorSummary;
+  /** The live detector with neighbouring margins: how much its figure owes to that one choice. */
+  readonly liveVariants: DetectorSummary[];
 }
 
 export interface DetectorSummary {
@@ -92,6 +94,7 @@ export function nabSection(dataDir: string): NabSectionResult {
     primary: summarise(detectors[0]),
     live: find(CAD_OSE_LIVE),
     firstRound: find(CAD_OSE_FIRST_ROUND),
+    liveVariants: detectors.filter((d) => d.detector.startsWith(LIVE_VARIANT)).map((d) => summarise(d)),
   };
 }
 
