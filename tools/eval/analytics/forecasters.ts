@@ -33,11 +33,16 @@ export const SHRUNK_ORIGINS = 6;
 /**
  * Selector and ensemble validated on more origins, spread evenly over the last `span` steps (so
  * long horizons get overlapping validation blocks and keep most of the history to fit on), whose
- * choice is shrunk toward the best-validated simple forecast (naive, seasonal naive) of the pool
- * when the evidence that it beats that forecast is weak.
+ * choice is shrunk toward the horizon's benchmark when the evidence that it beats it is weak.
  */
-export function shrunkSelectors(pool: Forecaster[], horizon: number, span: number): Forecaster[] {
-  const baselines = pool.map((f) => f.name).filter((n) => n === 'naive' || n.startsWith('seasonal-naive'));
+export function shrunkSelectors(
+  pool: Forecaster[],
+  horizon: number,
+  span: number,
+  period: number,
+): Forecaster[] {
+  // The usual benchmark for the horizon: naive below one seasonal cycle, seasonal naive from one on.
+  const baselines = [horizon < period ? 'naive' : `seasonal-naive(${period})`];
   return (['best', 'combine'] as const).map((mode) => {
     const selector = createSelector({
       candidates: pool,

@@ -54,7 +54,7 @@ export function evaluateVm(
       mstl,
       createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'best' }),
       createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'combine' }),
-      ...shrunkSelectors(pool, horizon, DAY),
+      ...shrunkSelectors(pool, horizon, DAY, DAY),
     ];
     const totals = models.map(() => ({ sum: 0, count: 0 }));
     const perVm = models.map(() => [] as number[]);
