@@ -43,6 +43,8 @@ export { guardedForecast, type GuardedForecastOptions } from './forecasting/guar
 export {
   createSelector,
   validateCandidates,
+  evidenceWeight,
+  horizonBenchmark,
   type SelectorOptions,
   type CandidateScore,
 } from './forecasting/selector';

@@ -1,6 +1,7 @@
 import {
   arima,
   createSelector,
+  horizonBenchmark,
   holtWinters,
   linearTrend,
   mstl,
@@ -41,8 +42,7 @@ export function shrunkSelectors(
   span: number,
   period: number,
 ): Forecaster[] {
-  // The usual benchmark for the horizon: naive below one seasonal cycle, seasonal naive from one on.
-  const baselines = [horizon < period ? 'naive' : `seasonal-naive(${period})`];
+  const baselines = [horizonBenchmark(horizon, period)];
   return (['best', 'combine'] as const).map((mode) => {
     const selector = createSelector({
       candidates: pool,

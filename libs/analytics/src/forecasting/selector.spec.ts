@@ -1,5 +1,5 @@
 import { naive } from './models/naive';
-import { createSelector, evidenceWeight } from './selector';
+import { createSelector, evidenceWeight, horizonBenchmark } from './selector';
 import type { Forecaster } from './types';
 
 const H = 10;
@@ -60,5 +60,14 @@ describe('selector shrinkage toward a baseline', () => {
     expect(evidenceWeight([2, 2, 2], [1, 1.5, 2], 2)).toBeCloseTo(0.866, 3);
     expect(evidenceWeight([2], [1], 2)).toBe(0.5);
     expect(evidenceWeight([], [], 2)).toBe(0);
+  });
+});
+
+describe('horizonBenchmark', () => {
+  it('is naive below one seasonal cycle and seasonal naive from one cycle on', () => {
+    expect(horizonBenchmark(12, 288)).toBe('naive');
+    expect(horizonBenchmark(288, 288)).toBe('seasonal-naive(288)');
+    expect(horizonBenchmark(48, 24)).toBe('seasonal-naive(24)');
+    expect(horizonBenchmark(48, undefined)).toBe('naive');
   });
 });

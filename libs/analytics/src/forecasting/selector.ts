@@ -136,6 +136,14 @@ export function createSelector(options: SelectorOptions): Forecaster {
   };
 }
 
+/**
+ * The usual benchmark for a horizon, to shrink a selector toward: naive below one seasonal cycle,
+ * seasonal naive from one cycle on (the name of `seasonalNaive(period)`).
+ */
+export function horizonBenchmark(horizon: number, period: number | undefined): string {
+  return period === undefined || horizon < period ? 'naive' : `seasonal-naive(${period})`;
+}
+
 type Ranked = { score: CandidateScore; forecaster: Forecaster };
 
 /** The best-validated baseline candidate, if any of the named ones validated. */
