@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../core/errors';
-import { seededNormal } from '../../core/random';
+import { seededNormal } from '@kailash/random';
 import { cadOseDetector } from './cad-ose';
 import { liveCadOseDetector, type LiveCadOseOptions, type LiveCadOseState } from './live-cad-ose';
 
