@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SERVICE_TOPOLOGY } from '@kailash/contracts';
-import { passwordVariable } from '@kailash/service-kit';
+import { composeNatsServerConfig, passwordVariable } from '@kailash/service-kit';
 import { load } from 'js-yaml';
-import { COMPOSE_CONFIG, composeConfig } from '../scripts/nats-config';
 
 const ROOT = join(__dirname, '..', '..');
+// What `npm run nats:config -- compose` writes.
+const COMPOSE_CONFIG = join(ROOT, 'deploy', 'nats', 'nats-server.conf');
+const composeConfig = (): string => composeNatsServerConfig();
 interface Service {
   command?: string[];
   environment?: Record<string, string>;

@@ -18,22 +18,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SERVICE_TOPOLOGY } from '@kailash/contracts';
-import { natsServerConfig, passwordVariable } from '@kailash/service-kit';
+import { composeNatsServerConfig, natsServerConfig, passwordVariable } from '@kailash/service-kit';
 
 const ROOT = resolve(__dirname, '..', '..');
-export const COMPOSE_CONFIG = join(ROOT, 'deploy', 'nats', 'nats-server.conf');
+const COMPOSE_CONFIG = join(ROOT, 'deploy', 'nats', 'nats-server.conf');
 
 /** The compose configuration, also checked by tools/deploy to be what this generator writes. */
-export function composeConfig(): string {
-  return natsServerConfig({
-    host: '0.0.0.0',
-    port: 4222,
-    monitorPort: 8222,
-    storeDir: '/data',
-    passwordOf: (service) => ({ env: passwordVariable(service) }),
-    admin: { user: 'admin', password: { env: 'NATS_PASSWORD_ADMIN' } },
-  });
-}
+const composeConfig = (): string => composeNatsServerConfig();
 
 function localConfig(options: { namespace: string; port: number; dir: string }): string {
   const passwordsFile = join(options.dir, 'passwords.env');

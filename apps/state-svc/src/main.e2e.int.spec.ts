@@ -5,6 +5,7 @@ import {
   builtAppMain,
   connectTestNats,
   deleteStreamsWithPrefix,
+  dropTestDatabase,
   eventually,
   freePort,
   testNatsUrl,
@@ -12,7 +13,6 @@ import {
   uniqueName,
 } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Client } from 'pg';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const KEY = 'e2e-key-0123456789abcdef';
@@ -43,10 +43,7 @@ describe('state-svc process (built with SWC, real NATS + PostgreSQL)', () => {
     const nc = await connectTestNats('e2e-cleanup');
     await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
     await nc.close();
-    const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await dropTestDatabase(database);
   }, CLEANUP_MS);
 
   const start = (env: Record<string, string>) => {

@@ -22,6 +22,7 @@ import {
   UpdateStateValues,
 } from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
+import { natsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
 
 /** Ids the fuzz spec creates first, so generated requests reach existing edges, objects and leases. */
@@ -131,14 +132,8 @@ const withIds = (ids: Record<string, fc.Arbitrary<string>>, body: fc.Arbitrary<o
  * hostile rest. A new route or subject is fuzzed by adding it here.
  */
 export function stateFuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
-  const nats = (definition: RequestDefinition, data: fc.Arbitrary<unknown>): FuzzRoute => ({
-    kind: 'nats',
-    subject:
-      definition.kind === 'command'
-        ? subjects.command(definition.domain, definition.name)
-        : subjects.query(definition.domain, definition.name),
-    data,
-  });
+  const nats = (definition: RequestDefinition, data: fc.Arbitrary<unknown>) =>
+    natsFuzzRoute(subjects, definition, data);
   return [
     { kind: 'rest', method: 'POST', path: '/edges', body: registration },
     { kind: 'rest', method: 'GET', path: '/edges', query: discovery },

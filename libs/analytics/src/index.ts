@@ -43,6 +43,8 @@ export { guardedForecast, type GuardedForecastOptions } from './forecasting/guar
 export {
   createSelector,
   validateCandidates,
+  evidenceWeight,
+  horizonBenchmark,
   type SelectorOptions,
   type CandidateScore,
 } from './forecasting/selector';
@@ -60,6 +62,13 @@ export { seasonalResidualDetector, type SeasonalResidualOptions } from './anomal
 export { withSuppression } from './anomaly/suppression';
 export { combinedDetector, type CombinedOptions } from './anomaly/combined';
 export { cadOseDetector, type CadOseDetector, type CadOseOptions } from './anomaly/cad-ose/cad-ose';
+export { nabCadOseOptions } from './anomaly/cad-ose/nab-protocol';
+export {
+  liveCadOseDetector,
+  type LiveCadOseDetector,
+  type LiveCadOseOptions,
+  type LiveCadOseState,
+} from './anomaly/cad-ose/live-cad-ose';
 export { rangeEncoder, type ValueRange } from './anomaly/cad-ose/encoding';
 export { clamp01, type PatternFinding, type PatternKind } from './patterns/types';
 export {

@@ -10,6 +10,8 @@ export { ZodPipe } from './http/zod-body.pipe';
 export { QueryParameters } from './http/query-parameters';
 export { openApiSchema } from './http/openapi';
 export { bootstrapService, startNatsTransport, useRequestContext } from './bootstrap';
+export { runService } from './run-service';
+export type { ServiceMain } from './run-service';
 export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';

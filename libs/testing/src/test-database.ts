@@ -1,4 +1,4 @@
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { testPostgresUrl } from './environment';
 import { uniqueName } from './unique-name';
 
@@ -28,10 +28,9 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   };
 }
 
-/** Drops a test database, whoever created it and whoever is still connected to it. */
+/** Drops a test's database by name, closing any connection still open on it. */
 export async function dropTestDatabase(name: string): Promise<void> {
-  const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-  await admin.connect();
+  const admin = new Pool({ connectionString: testPostgresUrl('postgres'), max: 1 });
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {

@@ -1,6 +1,7 @@
 import {
   arima,
   cadOseDetector,
+  liveCadOseDetector,
   combinedDetector,
   cusumDetector,
   ewmaBandsDetector,
@@ -84,6 +85,14 @@ function main(): void {
       `cad-ose, range learned (${CAD_POINTS.toLocaleString('en-US')} points)`,
       () => cadOseDetector(),
       cadStream,
+    ),
+    // The live detector's memory is bounded, so its rate should not fall on a five times longer stream.
+    ...[CAD_POINTS, 5 * CAD_POINTS].map((points) =>
+      detectorThroughput(
+        `cad-ose live, told nothing (${points.toLocaleString('en-US')} points)`,
+        () => liveCadOseDetector(),
+        stream.subarray(0, points),
+      ),
     ),
   );
   const hourly = Array.from({ length: 20 }, (_, k) => {

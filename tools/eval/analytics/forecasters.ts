@@ -1,6 +1,7 @@
 import {
   arima,
   createSelector,
+  horizonBenchmark,
   holtWinters,
   linearTrend,
   mstl,
@@ -25,4 +26,34 @@ export function selectors(pool: Forecaster[], horizon: number): Forecaster[] {
     createSelector({ candidates: pool, validationHorizon: horizon, mode: 'best' }),
     createSelector({ candidates: pool, validationHorizon: horizon, mode: 'combine', topK: 3 }),
   ];
+}
+
+/** Validation origins of the shrunk selectors. */
+export const SHRUNK_ORIGINS = 6;
+
+/**
+ * Selector and ensemble validated on more origins, spread evenly over the last `span` steps (so
+ * long horizons get overlapping validation blocks and keep most of the history to fit on), whose
+ * choice is shrunk toward the horizon's benchmark when the evidence that it beats it is weak.
+ */
+export function shrunkSelectors(
+  pool: Forecaster[],
+  horizon: number,
+  span: number,
+  period: number,
+): Forecaster[] {
+  const baselines = [horizonBenchmark(horizon, period)];
+  return (['best', 'combine'] as const).map((mode) => {
+    const selector = createSelector({
+      candidates: pool,
+      validationHorizon: horizon,
+      origins: SHRUNK_ORIGINS,
+      originSpacing: Math.ceil(span / SHRUNK_ORIGINS),
+      mode,
+      ...(mode === 'combine' ? { topK: 3 } : {}),
+      shrinkTowards: baselines,
+    });
+    const name = `${mode === 'best' ? 'selector' : 'ensemble'}, ${SHRUNK_ORIGINS} origins, shrunk`;
+    return { name, fit: (history, context) => selector.fit(history, context) };
+  });
 }

@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLine } from '../../bench/report';
 import { hasFile, resolveDataDir } from './data';
-import { m4SingleModels, selectorPool, selectors } from './forecasters';
+import { m4SingleModels, selectorPool, selectors, shrunkSelectors } from './forecasters';
 import { evaluateM4, M4_HORIZON } from './m4';
 import { fixed, table } from './markdown';
 import { nabSection, type DetectorSummary } from './nab-report';
 import { evaluateGeneratedPatterns, findingsOnVms } from './patterns';
-import { DAY, evaluateVm } from './vm';
+import { DAY, evaluateVm, type VmModelResult } from './vm';
 
 const REPORT = join(__dirname, '..', '..', '..', 'docs', 'analytics-quality.md');
 const COMMAND = 'npm run eval:analytics [dataDir]';
@@ -83,7 +83,12 @@ const LIBRARIES = [
 ].join('\n');
 
 function m4Section(dataDir: string): string {
-  const result = evaluateM4(dataDir, [...m4SingleModels(), ...selectors(selectorPool(24, 168), M4_HORIZON)]);
+  const pool = selectorPool(24, 168);
+  const result = evaluateM4(dataDir, [
+    ...m4SingleModels(),
+    ...selectors(pool, M4_HORIZON),
+    ...shrunkSelectors(pool, M4_HORIZON, 168, 24),
+  ]);
   const rows = result.models.map((m) => [
     m.model,
     fixed(m.smape),
@@ -92,7 +97,8 @@ function m4Section(dataDir: string): string {
     fixed(m.msPerSeries, 1),
     m.fallbacks,
   ]);
-  const singles = result.models.filter((m) => m.model !== 'selector' && m.model !== 'ensemble');
+  const combined = (name: string) => name.startsWith('selector') || name.startsWith('ensemble');
+  const singles = result.models.filter((m) => !combined(m.model));
   const bestSingle = singles.reduce((a, b) => (a.owa <= b.owa ? a : b));
   const ensemble = result.models.find((m) => m.model === 'ensemble');
   const selector = result.models.find((m) => m.model === 'selector');
@@ -107,59 +113,117 @@ function m4Section(dataDir: string): string {
   return [
     '## Forecasting: M4 Hourly hold-out',
     '',
-    `${result.seriesCount} series of the training file; the last ${M4_HORIZON} values of each are held out (the official test file is held back). sMAPE and MASE (m = 24) are averaged over series; OWA relates them to Naive2 computed by the same code on the same split (Naive2 here: sMAPE ${fixed(result.naive2.smape)}, MASE ${fixed(result.naive2.mase)}). Seasonality is detected per series (ACF, periods up to 192 h). Every model runs behind the guarded fallback chain; "fallbacks" counts series where it was replaced. The selector and ensemble validate their candidates (naive, seasonal naive 24/168, Holt-Winters, SARIMA, MSTL) on two rolling origins of 48 values inside the training part.`,
+    `${result.seriesCount} series of the training file; the last ${M4_HORIZON} values of each are held out (the official test file is held back). sMAPE and MASE (m = 24) are averaged over series; OWA relates them to Naive2 computed by the same code on the same split (Naive2 here: sMAPE ${fixed(result.naive2.smape)}, MASE ${fixed(result.naive2.mase)}). Seasonality is detected per series (ACF, periods up to 192 h). Every model runs behind the guarded fallback chain; "fallbacks" counts series where it was replaced. The selector and ensemble validate their candidates (naive, seasonal naive 24/168, Holt-Winters, SARIMA, MSTL) on two rolling origins of 48 values inside the training part; the shrunk ones on 6 origins 28 steps apart.`,
     '',
     table(['model', 'sMAPE', 'MASE', 'OWA', 'ms/series', 'fallbacks'], rows),
     '',
     `- Ensemble (top 3 weighted by 1/validation MASE): ${verdict(ensemble)}`,
     `- Selector (single best by validation): ${verdict(selector)}`,
+    ...result.models
+      .filter((m) => combined(m.model) && m.model.includes('shrunk'))
+      .map((m) => {
+        const plain = m.model.startsWith('selector') ? selector : ensemble;
+        return `- ${m.model} (6 origins spread over the last week, shrunk toward seasonal naive (24) by the evidence it beats it): OWA ${fixed(m.owa)} vs ${fixed(plain?.owa ?? Number.NaN)} unshrunk — ${m.owa <= (plain?.owa ?? Number.NaN) ? 'no worse' : 'WORSE'}.`;
+      }),
     `- Highest-weighted member of the ensemble per series (model family; arima = the SARIMA candidate with its chosen order): ${choices}.`,
     '- Anchors (official test split, not directly comparable): seasonal naive OWA 0.627, M4 winner 0.440, augurs MSTL 0.602 (intelligence-anchors §3).',
   ].join('\n');
 }
 
 function vmSection(dataDir: string): string {
-  const result = evaluateVm(dataDir);
+  const limit = Number(process.env['EVAL_VM_LIMIT'] ?? '') || undefined;
+  const result = evaluateVm(dataDir, { vmLimit: limit });
+  const passedEverywhere = new Map<string, boolean>();
   const parts = result.byHorizon.map(({ horizon, models }) => {
-    const get = (name: string) => models.find((m) => m.model === name)?.mase ?? Number.NaN;
-    const baseline = horizon === DAY ? 'seasonal-naive(288)' : 'naive';
-    const judge = (name: string) =>
-      `${name} ${fixed(get(name))} — ${get(name) < get(baseline) ? 'met' : 'MISSED'}`;
+    const baselineName = horizon === DAY ? 'seasonal-naive(288)' : 'naive';
+    const byName = new Map(models.map((m) => [m.model, m]));
+    const naiveVm = byName.get('naive')?.perVm ?? [];
+    const seasonalVm = byName.get('seasonal-naive(288)')?.perVm ?? [];
+    const share = (m: VmModelResult, against: number[]) =>
+      m.perVm.filter((v, i) => v < (against[i] ?? Number.NaN)).length / Math.max(1, m.perVm.length);
+    const baseline = byName.get(baselineName) as VmModelResult;
+    const judge = (m: VmModelResult) => {
+      const baseVm = baselineName === 'naive' ? naiveVm : seasonalVm;
+      const checks = [
+        ['mean', m.mase < baseline.mase],
+        ['median', median(m.perVm) < median(baseline.perVm)],
+        ['≥ 60 % of VMs', share(m, baseVm) >= 0.6],
+      ] as const;
+      const missed = checks.filter(([, ok]) => !ok).map(([what]) => what);
+      passedEverywhere.set(m.model, (passedEverywhere.get(m.model) ?? true) && missed.length === 0);
+      return `${m.model}: ${missed.length === 0 ? 'met' : `MISSED on ${missed.join(', ')}`}`;
+    };
     const label = horizon === DAY ? '1 day (288 steps)' : '1 hour (12 steps)';
+    const selectorsHere = models.filter(
+      (m) => m.model.startsWith('selector') || m.model.startsWith('ensemble'),
+    );
     return [
       `### ${label}`,
       '',
       table(
-        ['model', 'MASE'],
-        models.map((m) => [m.model, fixed(m.mase)]),
+        [
+          'model',
+          'mean MASE',
+          'median MASE (per VM)',
+          'VMs beating naive',
+          'VMs beating seasonal-naive(288)',
+        ],
+        models.map((m) => [
+          m.model,
+          fixed(m.mase),
+          fixed(median(m.perVm)),
+          `${fixed(100 * share(m, naiveVm), 0)} %`,
+          `${fixed(100 * share(m, seasonalVm), 0)} %`,
+        ]),
       ),
       '',
-      `Target: beat ${baseline} (${fixed(get(baseline))}). ${judge('selector')}; ${judge('ensemble')}.`,
+      `Target: beat ${baselineName} (mean ${fixed(baseline.mase)}, median ${fixed(median(baseline.perVm))}) on the mean, the median and on at least 60 % of VMs. ${selectorsHere.map(judge).join('; ')}.`,
     ].join('\n');
   });
   return [
     '## Forecasting: Azure VM CPU (5-minute average), rolling origin',
     '',
-    `${result.vmCount} VMs; 14 days of history before each origin; origins every day over the last 7 days (${result.originsPerVm} per VM). MASE is scaled by the in-sample daily seasonal naive error, as in intelligence-anchors §3.2 (which used 100 VMs and 14 origins: 1 h naive 1.170 / daily sNaive 1.624; 1 day naive 1.765 / daily sNaive 1.388). Selector and ensemble validate naive, seasonal naive (day, week) and MSTL on 3 origins of the same horizon.`,
+    `${result.vmCount} VMs; 14 days of history before each origin; origins every day over the last 7 days (${result.originsPerVm} per VM). MASE is scaled by the in-sample daily seasonal naive error, as in intelligence-anchors §3.2 (which used 100 VMs and 14 origins: 1 h naive 1.170 / daily sNaive 1.624; 1 day naive 1.765 / daily sNaive 1.388). Per VM, MASE is averaged over its origins; the median and the win shares are over VMs (a VM counts as a win when its mean MASE is lower). "selector" and "ensemble" validate naive, seasonal naive (day, week) and MSTL on 3 adjacent origins of the same horizon; the shrunk ones on 6 origins 48 steps apart (spread over the last day), and then blend the choice with the horizon's benchmark (naive below a day, seasonal naive (day) from a day on) by the evidence that it beats it (t statistic of the per-origin error differences; full trust at t ≥ 2).`,
     '',
     ...parts,
+    '',
+    `Meeting the targets at every horizon: ${
+      [...passedEverywhere.entries()]
+        .filter(([, ok]) => ok)
+        .map(([name]) => name)
+        .join('; ') || 'none'
+    }.`,
   ].join('\n');
 }
 
+function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
 function nabReport(dataDir: string): string {
-  const { markdown, primary, causal } = nabSection(dataDir);
-  const verdict = (d: DetectorSummary) =>
-    d.standard >= 60 ? 'met' : `MISSED by ${fixed(60 - d.standard, 1)} points`;
+  const { markdown, primary, live, firstRound, liveVariants } = nabSection(dataDir);
+  const verdict = (d: DetectorSummary, target: number) =>
+    d.standard >= target ? 'met' : `MISSED by ${fixed(target - d.standard, 1)} points`;
   const tally = (d: DetectorSummary) =>
     `misses ${d.missedWindows} of ${d.windows} windows (−1 each) and raises ${d.falsePositiveRows} false-positive rows (up to −0.11 each)`;
+  const profiles = (d: DetectorSummary) =>
+    `${fixed(d.standard, 1)} standard / ${fixed(d.lowFalsePositive, 1)} reward-low-FP / ${fixed(d.lowFalseNegative, 1)} reward-low-FN`;
+  const change = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${fixed(a - b, 1)}`;
   return [
-    '## Anomaly detection: NAB subset',
+    '## Anomaly detection: NAB',
     '',
     markdown,
     '',
-    `Target: standard score ≥ 60 with one parameter set — ${primary.name} ${fixed(primary.standard, 1)}: ${verdict(primary)}. At its best threshold it ${tally(primary)}.`,
+    `**NAB's protocol for CAD OSE.** NAB's runner builds CAD OSE with the file's minimum and maximum and a rest period of a fifth of the file's probationary period, min(15 % of rows, 750) — so 120 rows for the 4,032-row files rather than a fixed 150 — keeps the reference defaults (base threshold 0.75, 3 bits, left contexts up to 7, 15 active contexts), caps no memory, and scores every value from its context shares alone. The first round differed in the rest period (always 150) and in scoring 0 whenever all facts of a value had been predicted; ties among equally activated contexts are still broken by age (NAB breaks them by Python tuple hashes, an arbitrary order), and NAB's accidental skipping of context 0 (its "no new context" marker is \`False\`, which equals 0) is not reproduced. Following the protocol moves the score from ${profiles(firstRound)} to ${profiles(primary)} (${change(primary.standard, firstRound.standard)} standard, ${change(primary.lowFalsePositive, firstRound.lowFalsePositive)} reward-low-FP).`,
     '',
-    `Without being told each file's range — ${causal.name} ${fixed(causal.standard, 1)}: ${verdict(causal)}. At its best threshold it ${tally(causal)}. CAD OSE quantises each value to 8 levels of the range; with the file's final range the ordinary values share a few levels and the extremes (often the anomalies) get levels of their own, while a range fixed from the first values puts later ordinary drift on new or edge levels, which the context memory sees as broken sequences. NAB permits the file range (HTM uses it too), so the first figure is the comparable one; the second is what a live stream without a known range gets.`,
+    `Target: told-range standard score ≥ 70 — ${primary.name} ${fixed(primary.standard, 1)}: ${verdict(primary, 70)}; ≥ 60: ${verdict(primary, 60)}. At its best threshold it ${tally(primary)}. No told-range detector beyond CAD OSE was built in this round.`,
+    '',
+    `Target: live standard score ≥ 60 with one parameter set — ${live.name} ${profiles(live)}: ${verdict(live, 60)}. At its best threshold it ${tally(live)}. The live detector learns its range from the first 150 values, widens it (margin 0.4 of the span beyond the crossed edge) when values leave it, and then relearns its context memory from the last 4,000 values re-encoded on the new levels, at most once per 1,000 values; and whenever its history reaches 8,000 values it relearns from the last 4,000, which bounds memory and forgets old behaviour. Range frozen after the learning values (the first round's live figure) is the last CAD OSE row. How much of the figure is that one choice: ${liveVariants.map((v) => `${v.name.replace(/^cad-ose live, /, '')} gives ${fixed(v.standard, 1)}`).join(', ')} (standard) — NAB scores over a few dozen files move by several points between neighbouring parameters, so the live figure is at the target, not safely above it.`,
   ].join('\n');
 }
 

@@ -1,5 +1,7 @@
 import {
   cadOseDetector,
+  liveCadOseDetector,
+  nabCadOseOptions,
   combinedDetector,
   cusumDetector,
   ewmaBandsDetector,
@@ -10,25 +12,18 @@ import {
 } from '@kailash/analytics';
 import { runNabDetector, type DetectorOutcome, type NabFile } from './nab';
 
-export const CAD_OSE_NAB = 'cad-ose (told file min/max, NAB rule)';
-export const CAD_OSE_CAUSAL = 'cad-ose (range learned from first 150 values)';
-export const MAX_ENSEMBLE = 'max(cad-ose NAB rule, combined)';
-export const MEAN_ENSEMBLE = 'mean(cad-ose NAB rule, combined)';
+export const CAD_OSE_NAB = "cad-ose, NAB's protocol (told file min/max, rest = probation / 5)";
+export const CAD_OSE_FIRST_ROUND = 'cad-ose, told min/max, rest 150, prediction gate (first round)';
+export const CAD_OSE_LIVE = 'cad-ose live (told nothing; re-quantising, margin 0.4)';
+export const CAD_OSE_FROZEN = 'cad-ose, range frozen after the first 150 values (first round)';
+export const MAX_ENSEMBLE = "max(cad-ose NAB's protocol, combined)";
+export const MEAN_ENSEMBLE = "mean(cad-ose NAB's protocol, combined)";
+/** Neighbouring margins of the live detector, to show how much its figure depends on that one choice. */
+const LIVE_MARGINS = [0.25, 0.5];
+export const LIVE_VARIANT = 'cad-ose live, margin';
 
 function stream(detector: StreamingDetector, file: NabFile): Float64Array {
   return file.values.map((v) => detector.update(v));
-}
-
-/** The file's range: NAB's rules let a detector be told each file's minimum and maximum before it starts. */
-function fileRange(file: NabFile): { min: number; max: number } {
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const v of file.values) {
-    if (!Number.isFinite(v)) continue;
-    min = Math.min(min, v);
-    max = Math.max(max, v);
-  }
-  return { min, max };
 }
 
 /** Scores of one detector per file, computed once and shared by the rows that use them. */
@@ -45,12 +40,12 @@ function memoised(score: (file: NabFile) => Float64Array): (file: NabFile) => Fl
 
 /**
  * Every detector of the NAB table, each with one parameter set for all files. The first row is the
- * detector judged against the target. The ensembles combine the two strongest detectors by the
+ * told-range detector judged against the target, the second the live one. The ensembles combine the two strongest detectors by the
  * maximum and the mean of their scores, both already in [0, 1]; they are reported so it is visible
  * whether combining helps.
  */
 export function runNabLineup(files: readonly NabFile[]): DetectorOutcome[] {
-  const cad = memoised((file) => stream(cadOseDetector({ range: fileRange(file) }), file));
+  const cad = memoised((file) => stream(cadOseDetector(nabCadOseOptions(file.values)), file));
   const combined = memoised((file) => stream(combinedDetector(), file));
   const pairwise = (merge: (a: number, b: number) => number) => (file: NabFile) => {
     const b = combined(file);
@@ -58,7 +53,23 @@ export function runNabLineup(files: readonly NabFile[]): DetectorOutcome[] {
   };
   return [
     runNabDetector(CAD_OSE_NAB, files, cad),
-    runNabDetector(CAD_OSE_CAUSAL, files, () => cadOseDetector()),
+    runNabDetector(CAD_OSE_LIVE, files, () => liveCadOseDetector()),
+    runNabDetector(CAD_OSE_FIRST_ROUND, files, (file: NabFile) =>
+      stream(
+        cadOseDetector({
+          range: nabCadOseOptions(file.values).range,
+          restPeriod: 150,
+          gateOnPrediction: true,
+        }),
+        file,
+      ),
+    ),
+    ...LIVE_MARGINS.map((margin) =>
+      runNabDetector(`${LIVE_VARIANT} ${margin}`, files, () => liveCadOseDetector({ margin })),
+    ),
+    runNabDetector(CAD_OSE_FROZEN, files, () =>
+      cadOseDetector({ range: { warmup: 150, margin: 0.25 }, gateOnPrediction: true }),
+    ),
     runNabDetector('combined (CUSUM + seasonal residual, suppressed)', files, combined),
     runNabDetector(MAX_ENSEMBLE, files, pairwise(Math.max)),
     runNabDetector(

@@ -11,6 +11,7 @@ import {
   type Forecaster,
 } from '@kailash/analytics';
 import { readVmCsv } from './data';
+import { shrunkSelectors } from './forecasters';
 
 export const DAY = 288;
 export const WEEK = 7 * DAY;
@@ -19,8 +20,16 @@ export interface VmResult {
   readonly vmCount: number;
   readonly originsPerVm: number;
   readonly historyLength: number;
-  /** Mean MASE (scaled by in-sample daily seasonal naive) per horizon and model. */
-  readonly byHorizon: { horizon: number; models: { model: string; mase: number }[] }[];
+  /** MASE (scaled by in-sample daily seasonal naive) per horizon and model: over all forecasts and per VM. */
+  readonly byHorizon: { horizon: number; models: VmModelResult[] }[];
+}
+
+export interface VmModelResult {
+  readonly model: string;
+  /** Mean over every forecast. */
+  readonly mase: number;
+  /** Mean over each VM's origins, one entry per VM (VMs without a usable origin left out). */
+  readonly perVm: number[];
 }
 
 /**
@@ -45,9 +54,12 @@ export function evaluateVm(
       mstl,
       createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'best' }),
       createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'combine' }),
+      ...shrunkSelectors(pool, horizon, DAY, DAY),
     ];
     const totals = models.map(() => ({ sum: 0, count: 0 }));
+    const perVm = models.map(() => [] as number[]);
     for (const values of vms) {
+      const vmTotals = models.map(() => ({ sum: 0, count: 0 }));
       const n = values.length;
       for (let origin = n - 7 * DAY; origin + horizon <= n; origin += originStep) {
         const train = values.subarray(origin - history, origin);
@@ -57,17 +69,23 @@ export function evaluateVm(
         const periods = detectSeasonality(train, { maxPeriod: WEEK + DAY }).map((p) => p.period);
         models.forEach((model, k) => {
           const forecast = guardedForecast(train, horizon, { models: [model], periods });
-          const total = totals[k] as { sum: number; count: number };
-          total.sum += mase(actual, forecast.mean, scale);
-          total.count++;
+          const error = mase(actual, forecast.mean, scale);
+          for (const total of [totals[k], vmTotals[k]] as { sum: number; count: number }[]) {
+            total.sum += error;
+            total.count++;
+          }
         });
       }
+      vmTotals.forEach((t, k) => {
+        if (t.count > 0) (perVm[k] as number[]).push(t.sum / t.count);
+      });
     }
     return {
       horizon,
       models: models.map((m, k) => ({
         model: m.name === 'seasonal-naive' ? 'seasonal-naive' : m.name,
         mase: (totals[k] as { sum: number }).sum / Math.max(1, (totals[k] as { count: number }).count),
+        perVm: perVm[k] as number[],
       })),
     };
   });

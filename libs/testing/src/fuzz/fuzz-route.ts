@@ -1,3 +1,4 @@
+import type { RequestDefinition, SubjectSpace } from '@kailash/contracts';
 import type fc from 'fast-check';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -31,3 +32,17 @@ export const fuzzRouteName = (route: FuzzRoute): string =>
 /** A change of state is what a refused request must never cause: reads and `.qry.` subjects cannot cause one. */
 export const mutates = (route: FuzzRoute): boolean =>
   route.kind === 'rest' ? route.method !== 'GET' : route.subject.includes('.cmd.');
+
+/** The NATS route of a command or query definition, on a namespace's subjects. */
+export const natsFuzzRoute = (
+  subjects: SubjectSpace,
+  definition: RequestDefinition,
+  data: fc.Arbitrary<unknown>,
+): NatsFuzzRoute => ({
+  kind: 'nats',
+  subject:
+    definition.kind === 'command'
+      ? subjects.command(definition.domain, definition.name)
+      : subjects.query(definition.domain, definition.name),
+  data,
+});

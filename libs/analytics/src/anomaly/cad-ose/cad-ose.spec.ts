@@ -2,6 +2,7 @@ import { seededNormal } from '@kailash/random';
 import { cadOseDetector, mostActivated } from './cad-ose';
 import { ContextMemory } from './context-memory';
 import { rangeEncoder } from './encoding';
+import { nabCadOseOptions } from './nab-protocol';
 
 /** A repeating ramp 0..7 over 8 steps: a sequence that is easy to learn and whose every value is common. */
 function sawtooth(length: number): number[] {
@@ -9,7 +10,8 @@ function sawtooth(length: number): number[] {
 }
 
 function run(values: readonly number[], options: Parameters<typeof cadOseDetector>[0] = {}): number[] {
-  const detector = cadOseDetector(options);
+  // These tests read the learned sequence through the prediction gate: a predicted value scores 0.
+  const detector = cadOseDetector({ gateOnPrediction: true, ...options });
   return values.map((v) => detector.update(v));
 }
 
@@ -161,5 +163,20 @@ describe('cadOseDetector', () => {
     const scores = Array.from({ length: 3000 }, () => detector.update(noise()));
     expect(scores.every((s) => s >= 0 && s <= 1)).toBe(true);
     expect(detector.contextCount).toBe(300);
+  });
+});
+
+describe('nabCadOseOptions', () => {
+  it("derives NAB's rest period from the file length: a fifth of min(15 % of rows, 750), truncated", () => {
+    expect(nabCadOseOptions(new Float64Array(4032)).restPeriod).toBe(120);
+    expect(nabCadOseOptions(new Float64Array(1243)).restPeriod).toBe(37);
+    expect(nabCadOseOptions(new Float64Array(22_695)).restPeriod).toBe(150);
+  });
+
+  it("tells the file's finite minimum and maximum, scores every value and caps no memory", () => {
+    const options = nabCadOseOptions([3, Number.NaN, -2, 8, Number.POSITIVE_INFINITY]);
+    expect(options.range).toEqual({ min: -2, max: 8 });
+    expect(options.gateOnPrediction).toBe(false);
+    expect(options.maxContexts).toBe(Number.MAX_SAFE_INTEGER);
   });
 });

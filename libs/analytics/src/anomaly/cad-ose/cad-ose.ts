@@ -13,7 +13,10 @@ export interface CadOseOptions {
   readonly valueBits?: number;
   /** After a raw score at or above this, later scores are muted for `restPeriod` values (default 0.75). */
   readonly baseThreshold?: number;
-  /** Values muted after a strong score, and at the start (default 150, NAB's 750-row probation / 5). */
+  /**
+   * Values muted after a strong score, and at the start (default 150). NAB's reference uses a
+   * fifth of the file's probationary period, see `nabCadOseOptions`.
+   */
   readonly restPeriod?: number;
   /** Longest partial left match turned into a new context (default 7). */
   readonly maxLeftMatch?: number;
@@ -21,6 +24,11 @@ export interface CadOseOptions {
   readonly maxActiveContexts?: number;
   /** Learning stops at this many contexts: bounds memory and time per value (default 50,000). */
   readonly maxContexts?: number;
+  /**
+   * Score 0 when every fact of the value was among those predicted for it (default false: NAB's
+   * reference scores every value by its context shares alone).
+   */
+  readonly gateOnPrediction?: boolean;
 }
 
 /**
@@ -47,10 +55,11 @@ export function cadOseDetector(options: CadOseOptions = {}): CadOseDetector {
     maxLeftMatch = 7,
     maxActiveContexts = 15,
     maxContexts = 50_000,
+    gateOnPrediction = false,
   } = options;
   const encode = rangeEncoder(valueBits, options.range ?? { warmup: 150, margin: 0.25 });
   const learner = contextLearner(valueBits, maxLeftMatch, maxActiveContexts, maxContexts);
-  let predicted = new Set<number>();
+  let predicted: ReadonlySet<number> = new Set<number>();
   // The detector starts muted, as if a strong score had just been seen: nothing is learned yet.
   let sinceStrongScore = 0;
   return {
@@ -61,10 +70,9 @@ export function cadOseDetector(options: CadOseOptions = {}): CadOseDetector {
     update(value: number): number {
       if (!Number.isFinite(value)) return 0;
       const facts = encode(value);
-      const surprised = facts.some((fact) => !predicted.has(fact));
-      const step = learner.step(facts);
+      const step = learner.step(facts, gateOnPrediction);
+      const raw = rawScore(facts, predicted, step, gateOnPrediction);
       predicted = step.predicted;
-      const raw = surprised ? (1 - step.confirmedShare + step.noveltyShare) / 2 : 0;
       const score = sinceStrongScore >= restPeriod ? raw : 0;
       sinceStrongScore = raw >= baseThreshold ? 0 : sinceStrongScore + 1;
       return Math.min(1, Math.max(0, score));
@@ -72,24 +80,48 @@ export function cadOseDetector(options: CadOseOptions = {}): CadOseDetector {
   };
 }
 
-interface LearnerStep {
+/**
+ * CAD OSE's score of one value: half of (share of the selected contexts the value failed to
+ * confirm + share of new contexts it created). With `gate`, a value whose facts were all predicted
+ * scores 0.
+ */
+export function rawScore(
+  facts: readonly number[],
+  predicted: ReadonlySet<number>,
+  step: LearnerStep,
+  gate: boolean,
+): number {
+  if (gate && facts.every((fact) => predicted.has(fact))) return 0;
+  return (1 - step.confirmedShare + step.noveltyShare) / 2;
+}
+
+export interface LearnerStep {
   /** Facts expected for the next value. */
-  readonly predicted: Set<number>;
+  readonly predicted: ReadonlySet<number>;
   /** Share of the contexts selected by the previous value that this value confirmed. */
   readonly confirmedShare: number;
   /** Share of the contexts this value could have created that were new. */
   readonly noveltyShare: number;
 }
 
+const NOTHING_PREDICTED: ReadonlySet<number> = new Set();
+
+export type ContextLearner = ReturnType<typeof contextLearner>;
+
 /** One learning step of CAD OSE over the facts of one value. */
-function contextLearner(valueBits: number, maxLeftMatch: number, maxActive: number, maxContexts: number) {
+export function contextLearner(
+  valueBits: number,
+  maxLeftMatch: number,
+  maxActive: number,
+  maxContexts: number,
+) {
   const memory = new ContextMemory(maxLeftMatch, maxContexts);
   // Facts of active contexts are numbered after the value facts (2 per bit), so the two never collide.
   const contextFactBase = 2 * valueBits;
   let leftFacts: number[] = [];
   return {
     memory,
-    step(facts: readonly number[]): LearnerStep {
+    step(facts: readonly number[], predictNext: boolean): LearnerStep {
       const considered = new Set<string>();
       let newZeroLevel = false;
       if (leftFacts.length > 0) {
@@ -105,7 +137,7 @@ function contextLearner(valueBits: number, maxLeftMatch: number, maxActive: numb
       memory.crossLeft(leftFacts);
       if (newZeroLevel) added++;
       return {
-        predicted: memory.predict(),
+        predicted: predictNext ? memory.predict() : NOTHING_PREDICTED,
         confirmedShare: selected > 0 ? active.length / selected : 0,
         noveltyShare: newZeroLevel && considered.size > 0 ? added / considered.size : 0,
       };

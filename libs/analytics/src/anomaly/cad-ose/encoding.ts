@@ -22,7 +22,6 @@ export interface LearnedRange {
 export function rangeEncoder(bits: number, range: ValueRange | LearnedRange): (value: number) => number[] {
   if (!Number.isInteger(bits) || bits < 1 || bits > 16)
     throw new RangeError(`valueBits must be 1..16, got ${bits}`);
-  const top = 2 ** bits - 1;
   const known = 'min' in range;
   let min = known ? range.min : Number.POSITIVE_INFINITY;
   let max = known ? range.max : Number.NEGATIVE_INFINITY;
@@ -37,10 +36,19 @@ export function rangeEncoder(bits: number, range: ValueRange | LearnedRange): (v
         max += pad;
       }
     }
-    const span = max - min;
-    // A constant series (or a single value so far) has no spread: every value is level 0.
-    const step = span > 0 && Number.isFinite(span) ? span / top : 1;
-    const level = Math.min(top, Math.max(0, Math.floor((value - min) / step)));
-    return Array.from({ length: bits }, (_, bit) => 2 * bit + ((level >> bit) & 1));
+    return encodeLevel(bits, { min, max }, value);
   };
+}
+
+/**
+ * The facts of `value` on 2^bits levels over `range` (fact 2·bit + (0 | 1) per bit), values outside
+ * the range taking the edge level. A range without spread uses a step of 1 from its minimum, as
+ * NAB's reference does for a constant file.
+ */
+export function encodeLevel(bits: number, range: ValueRange, value: number): number[] {
+  const top = 2 ** bits - 1;
+  const span = range.max - range.min;
+  const step = span > 0 && Number.isFinite(span) ? span / top : 1;
+  const level = Math.min(top, Math.max(0, Math.floor((value - range.min) / step)));
+  return Array.from({ length: bits }, (_, bit) => 2 * bit + ((level >> bit) & 1));
 }
