@@ -1,6 +1,7 @@
 import { STATE_DOMAIN } from '@kailash/contracts';
-import type { ServiceCluster, ServiceClusterOptions, ServiceInstance } from '@kailash/testing';
-import { DEFAULT_TEST_API_KEY, nestServiceBoot, startServiceCluster, TestClock } from '@kailash/testing';
+import type { ServiceCluster, ServiceClusterOptions, ServiceInstance } from '@kailash/service-kit/testing';
+import { DEFAULT_TEST_API_KEY, nestServiceBoot, startServiceCluster } from '@kailash/service-kit/testing';
+import { TestClock } from '@kailash/testing';
 import { AppModule } from '../src/app.module';
 import { loadStateConfig } from '../src/config';
 import { LeaseSweeper } from '../src/leases/lease-sweeper';

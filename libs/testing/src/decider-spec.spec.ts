@@ -1,7 +1,7 @@
-import type { EventDraft } from '@kailash/backbone';
 import type { EventEnvelope } from '@kailash/contracts';
 import { defineEvent, KailashError } from '@kailash/contracts';
 import { z } from 'zod';
+import type { SpecDraft } from './decider-spec';
 import { DeciderSpec } from './decider-spec';
 
 // A counter that may not go above a limit: enough of a decider to hold the spec to its word.
@@ -17,7 +17,7 @@ const counter = {
   initialState: () => 0,
   evolve: (state: number, event: EventEnvelope) =>
     event.type === 'counter.incremented' ? state + (event.data as { by: number }).by : 0,
-  decide: (command: Command, state: number): readonly EventDraft[] => {
+  decide: (command: Command, state: number): readonly SpecDraft[] => {
     if (command.type === 'Reset')
       return state === 0 ? [] : [{ definition: Reset, aggregateId: 'c', data: {} }];
     if (state + command.by > LIMIT)
@@ -39,7 +39,7 @@ describe('DeciderSpec', () => {
   });
 
   it('accepts drafts as given events, and a function for custom assertions', () => {
-    const draft: EventDraft = { definition: Incremented, aggregateId: 'c', data: { by: 10 } };
+    const draft: SpecDraft = { definition: Incremented, aggregateId: 'c', data: { by: 10 } };
     DeciderSpec.for(counter).given([draft]).when({ type: 'Increment', by: 1 }).thenThrows('CONFLICT');
     DeciderSpec.for(counter)
       .given([incremented(3)])
@@ -87,7 +87,7 @@ describe('DeciderSpec', () => {
   it('thenThrows fails on an error that is not a KailashError', () => {
     const broken = {
       ...counter,
-      decide: (): readonly EventDraft[] => {
+      decide: (): readonly SpecDraft[] => {
         throw new TypeError('bug');
       },
     };

@@ -1,18 +1,27 @@
 import { isDeepStrictEqual, inspect } from 'node:util';
-import type { EventDraft } from '@kailash/backbone';
 import type { EventEnvelope } from '@kailash/contracts';
 import { KailashError } from '@kailash/contracts';
 import { encodeHlc } from '@kailash/hlc';
+
+/**
+ * An event a decider decides, as the backbone's EventDraft has it (the shape only: test helpers
+ * sit below the backbone).
+ */
+export interface SpecDraft {
+  readonly definition: { readonly type: string; readonly v: number; readonly aggregateType: string };
+  readonly aggregateId: string;
+  readonly data: unknown;
+}
 
 /** The pure core of an aggregate, as the backbone's command handler runs it. */
 export interface SpecDecider<State, Command, E extends EventEnvelope> {
   readonly initialState: () => State;
   readonly evolve: (state: State, event: E) => State;
-  readonly decide: (command: Command, state: State) => readonly EventDraft[];
+  readonly decide: (command: Command, state: State) => readonly SpecDraft[];
 }
 
 /** An event as a test writes it: its type and data (a decided draft is accepted as well). */
-export type SpecEvent = { readonly type: string; readonly data: unknown } | EventDraft;
+export type SpecEvent = { readonly type: string; readonly data: unknown } | SpecDraft;
 
 /**
  * Given / when / then for a decider, after emmett's DeciderSpecification: the given events fold
@@ -92,7 +101,7 @@ export class DeciderOutcome {
   }
 }
 
-const isDraft = (event: SpecEvent): event is EventDraft => 'definition' in event;
+const isDraft = (event: SpecEvent): event is SpecDraft => 'definition' in event;
 
 const typeAndData = (event: SpecEvent) =>
   isDraft(event) ? { type: event.definition.type, data: event.data } : { type: event.type, data: event.data };

@@ -9,7 +9,7 @@ import {
   LeaseRenewed,
   STATE_DOMAIN,
 } from '@kailash/contracts';
-import { ProjectionSpec } from '@kailash/testing';
+import { ProjectionSpec } from '@kailash/service-kit/testing';
 import { stateMigrations } from '../migrations';
 import { leasesProjection } from './leases.projection';
 import { findLease } from './leases.read-model';

@@ -5,17 +5,24 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
-import { testNatsUrl, testPostgresUrl } from '../environment';
-import { TestClock } from '../test-clock';
-import { dropTestDatabase } from '../test-database';
-import { connectTestNats, deleteStreamsWithPrefix, eventually } from '../test-nats';
-import { uniqueName } from '../unique-name';
-import { builtAppMain, WORKSPACE_ROOT } from './built-app';
-import type { InstanceRunner } from './instance-runner';
-import { inProcessRunner, spawnProcessRunner } from './instance-runner';
-import type { StoredEvent } from './stored-events';
-import { readStoredEvents } from './stored-events';
-import { withTimeout } from './with-timeout';
+import type { InstanceRunner, StoredEvent } from '@kailash/testing';
+import { TEST_API_KEY, TEST_PRINCIPAL } from './test-service';
+import {
+  builtAppMain,
+  connectTestNats,
+  deleteStreamsWithPrefix,
+  dropTestDatabase,
+  eventually,
+  inProcessRunner,
+  readStoredEvents,
+  spawnProcessRunner,
+  TestClock,
+  testNatsUrl,
+  testPostgresUrl,
+  uniqueName,
+  withTimeout,
+  WORKSPACE_ROOT,
+} from '@kailash/testing';
 
 export type InstanceEnv = Readonly<Record<string, string>>;
 
@@ -25,7 +32,7 @@ export interface TestApiKey {
   readonly key: string;
 }
 
-export const DEFAULT_TEST_API_KEY: TestApiKey = { principal: 'tester', key: 'test-key-0123456789abcdef' };
+export const DEFAULT_TEST_API_KEY: TestApiKey = { principal: TEST_PRINCIPAL, key: TEST_API_KEY };
 
 export interface BootContext {
   readonly instanceId: string;

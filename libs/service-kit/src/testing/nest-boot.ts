@@ -1,7 +1,8 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { Module } from '@nestjs/common';
-import type { ServiceConfig } from '@kailash/service-kit';
-import { bootstrapService, ServiceClock } from '@kailash/service-kit';
+import { bootstrapService } from '../bootstrap';
+import type { ServiceConfig } from '../config/service-config';
+import { ServiceClock } from '../messaging/service-clock';
 import type { InProcessBoot, InstanceEnv } from './service-cluster';
 
 export interface NestServiceBoot<C extends ServiceConfig> {

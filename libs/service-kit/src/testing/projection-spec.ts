@@ -16,11 +16,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { MixedList } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { withTimeout } from './cluster/with-timeout';
-import type { TestDatabase } from './test-database';
-import { createTestDatabase } from './test-database';
-import { connectTestNats, deleteStreamsWithPrefix, eventually } from './test-nats';
-import { uniqueName } from './unique-name';
+import type { TestDatabase } from '@kailash/testing';
+import {
+  connectTestNats,
+  createTestDatabase,
+  deleteStreamsWithPrefix,
+  eventually,
+  uniqueName,
+  withTimeout,
+} from '@kailash/testing';
 
 export interface ProjectionSpecOptions {
   readonly projection: Projection;
