@@ -31,6 +31,8 @@ const HOT_SECONDS = Number(process.env['BENCH_HOT_SECONDS'] ?? 10);
 const HOT_CLIENTS = 16;
 const TARGET_HOT_PER_SECOND = 1000;
 const TARGET_P99_MS = 20;
+/** When set, the service is CPU-profiled into that folder (see cpu-profile.cjs) and docs/benchmarks.md is left alone. */
+const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'];
 
 const ms = (n: number) => n.toFixed(1);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
       DATABASE_URL: testPostgresUrl(database),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ...(PROFILE_DIR
+        ? { BENCH_CPU_PROF_DIR: PROFILE_DIR, NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}` }
+        : {}),
     });
     await service.ready();
     const transports: [string, Increment][] = [
@@ -181,7 +186,7 @@ average of ${loadavg()[0]?.toFixed(1)} at the end of the run (this benchmark and
 service falls behind: REST requests queue in the client's connection pool (the latency includes that wait) and
 NATS requests beyond the server's in-flight limit are refused UNAVAILABLE.
 `;
-    writeBenchSection('commands', markdown);
+    if (PROFILE_DIR === undefined) writeBenchSection('commands', markdown);
     console.log(markdown);
   } finally {
     await service?.stop();
