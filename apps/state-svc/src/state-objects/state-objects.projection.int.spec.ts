@@ -64,7 +64,7 @@ describe('state-objects projection', () => {
 
   const rows = () =>
     db
-      .query('SELECT * FROM state_objects ORDER BY object_id')
+      .query<Record<string, unknown>>('SELECT * FROM state_objects ORDER BY object_id')
       .then((found) => found.map((row) => ({ ...row, state: JSON.stringify(row['state']) })));
 
   async function oneByOne(): Promise<Record<string, unknown>[]> {
