@@ -14,6 +14,7 @@ export type { DeadLetterReason } from './projection/dead-letter';
 export * from './projection/projection-runner';
 export type { ProjectionStall } from './projection/stall-watch';
 export * from './projection/rebuild';
+export * from './projection/coalesced-read';
 export * from './aggregate/decider';
 export * from './aggregate/aggregate-store';
 export * from './rpc/request-message';

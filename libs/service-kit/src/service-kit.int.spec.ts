@@ -143,4 +143,13 @@ describe('service kit: stream ownership and a service without a database (real N
     await start({ telemetry: 'owner' });
     expect((await jsm.streams.info(telemetry.name)).config.max_age).toBe(telemetry.max_age);
   });
+
+  it('answers 429 RATE_LIMITED past RATE_LIMIT_PER_MINUTE for one caller, not a 5xx', async () => {
+    const { url } = await start({}, { RATE_LIMIT_PER_MINUTE: '3' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${url}/metrics`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await fetch(`${url}/metrics`);
+    expect((await refused.json()).error.code).toBe('RATE_LIMITED');
+  });
 });

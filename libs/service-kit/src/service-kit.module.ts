@@ -12,6 +12,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { SequenceInterceptor } from './context/sequence.interceptor';
 import { ApiKeyGuard } from './http/api-key.guard';
+import { FixedWindowThrottlerStorage } from './http/fixed-window-throttler.storage';
 import { ErrorFilter } from './http/error.filter';
 import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
@@ -60,6 +61,7 @@ export class ServiceKitModule {
         // HTTP only: NATS requests are bounded per instance by the transport's maxInFlight instead.
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: 60_000, limit: config.RATE_LIMIT_PER_MINUTE }],
+          storage: new FixedWindowThrottlerStorage(),
           skipIf: (context) => context.getType() !== 'http',
         }),
         TerminusModule.forRoot({ gracefulShutdownTimeoutMs: 0, errorLogStyle: 'json' }),

@@ -31,6 +31,32 @@ const HOT_SECONDS = Number(process.env['BENCH_HOT_SECONDS'] ?? 10);
 const HOT_CLIENTS = 16;
 const TARGET_HOT_PER_SECOND = 1000;
 const TARGET_P99_MS = 20;
+/** When set, the service is CPU-profiled into that folder (see cpu-profile.cjs) and docs/benchmarks.md is left alone. */
+const PROFILE_DIR = process.env['BENCH_CPU_PROF_DIR'];
+
+/**
+ * From CPU profiles of the service under this benchmark (BENCH_CPU_PROF_DIR, 5 s phases), taken
+ * before and after the last round of cuts; static text, as a profile is not taken on every run.
+ */
+const WHERE_THE_TIME_GOES = `Where the time goes (CPU profiles of the service under this benchmark, 2026-12-01, load 6–9:
+\`BENCH_CPU_PROF_DIR=/tmp/prof BENCH_STEADY_SECONDS=5 BENCH_HOT_SECONDS=5 npm run bench:commands\`, then
+\`bash tools/bench/run.sh tools/bench/commands/profile-summary.ts /tmp/prof/*.cpuprofile\`). Before the last round
+the service used 36.2 s of CPU for 13,677 commands (2.6 ms each): socket writes 23 % (NATS flushes 3.3 s; pg
+queries 2 s, mostly the state-objects projection's SELECT plus upsert per event and the active-edges query per
+command; HTTP responses 2 s), GC 10 %, nats.js building a RequestError and a TimeoutError with stack traces for
+every request 1.6 s. Now the projection reads and upserts once per batch, concurrent commands share one
+active-edges query sent after they asked (\`coalescedRead\`), and NATS connections skip those async traces:
+24.3 s for 16,810 commands (1.4 ms each); pg writes sent for queued queries fell from 2.1 s to none. Per request
+remain: NATS socket writes (2.6 s, one write per flushed message), GC (2.6 s), HTTP response writes (1.6 s),
+Nest's interceptor chain (an \`AsyncResource.bind\` per interceptor, each with two deprecation wrappers: ~1 s),
+pino-http's per-request child logger, which serialises the request even when the access line is not written
+(~1 s), the ThrottlerGuard (a sha256 key and a sliding hit list filtered per request: ~0.8 s) and zod (~0.6 s:
+the body at the boundary, each event before it is stored, and again when a projection reads it). The hot object
+is bound by its one serial decide → publish → ack queue, where CPU per command barely moved (1.8 ms before,
+1.7–2.0 ms after, in runs mostly of hot increments); hot-only runs alternating the two versions at load 3–5 gave
+1,022 and 703 NATS increments/s after against 985 and 1,004 before: within this machine's noise. The previous
+code run in the same hour as the run above (load 3.0 at start): REST 573/s at p50 5,255 ms and NATS 754/s
+with 2,298 UNAVAILABLE at 1,000 commands/s; hot object 571/s REST, 1,074/s NATS.`;
 
 const ms = (n: number) => n.toFixed(1);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -71,6 +97,9 @@ async function main(): Promise<void> {
       DATABASE_URL: testPostgresUrl(database),
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      ...(PROFILE_DIR
+        ? { BENCH_CPU_PROF_DIR: PROFILE_DIR, NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}` }
+        : {}),
     });
     await service.ready();
     const transports: [string, Increment][] = [
@@ -175,13 +204,15 @@ ${verdicts.join('\n')}
 Reading the gap: in this run the aggregate store alone reached ${fmt(storeOnly.ok / storeOnly.seconds)} commands/s on one
 aggregate and the serial floor ${fmt(floor.sent / floor.seconds)} appends/s, so JetStream and the store's one publish per
 hot command are not the limit. What separates them from the service's figures is the per-request work in the
-service process — HTTP or NATS request handling, validation, auth, logging, the active-edges query a
-state-object command makes, and the projections applying every event — competing for ${cpus().length} cores with a load
+service process — HTTP or NATS request handling, validation, auth, logging, the active-edges query
+(shared by concurrent commands), and the projections applying every event — competing for ${cpus().length} cores with a load
 average of ${loadavg()[0]?.toFixed(1)} at the end of the run (this benchmark and the other work on the shared machine). At ${fmt(RATE)} commands/s on distinct objects the
 service falls behind: REST requests queue in the client's connection pool (the latency includes that wait) and
 NATS requests beyond the server's in-flight limit are refused UNAVAILABLE.
+
+${WHERE_THE_TIME_GOES}
 `;
-    writeBenchSection('commands', markdown);
+    if (PROFILE_DIR === undefined) writeBenchSection('commands', markdown);
     console.log(markdown);
   } finally {
     await service?.stop();

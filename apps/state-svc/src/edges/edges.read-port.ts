@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SqlDatabase } from '@kailash/backbone';
-import { readCheckpoint } from '@kailash/backbone';
+import { coalescedRead, readCheckpoint } from '@kailash/backbone';
 import type { ComplianceZone, EdgeLifecycle } from '@kailash/contracts';
 import { SQL_DATABASE } from '@kailash/service-kit';
 import { edgesProjection } from './edges.projection';
@@ -46,12 +46,17 @@ export class EdgesReadPort {
 
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
-  async activeEdgeIds(): Promise<string[]> {
+  /**
+   * Every state-object command asks for the active set; concurrent commands share one query sent
+   * after they asked (never an older answer), so a burst costs one round trip, not one per command.
+   * The answer is shared: callers must not mutate it.
+   */
+  readonly activeEdgeIds: () => Promise<readonly string[]> = coalescedRead(async () => {
     const rows = await this.db.query<{ edge_id: string }>(
       "SELECT edge_id FROM edges WHERE lifecycle = 'active' ORDER BY edge_id",
     );
-    return rows.map((row) => row.edge_id);
-  }
+    return Object.freeze(rows.map((row) => row.edge_id));
+  });
 
   /** Stream sequence of the last edge event the projection applied. */
   position(): Promise<number> {

@@ -21,27 +21,43 @@ export async function findSnapshot(
   return row ? { state: row.state, seq: Number(row.last_seq) } : undefined;
 }
 
-/** Stores the evolved state of one object; `seq` is the stream sequence of its last event. */
-export async function saveSnapshot(
+/** The stored states of several objects (those without a row are absent from the map). */
+export async function findSnapshots(
   db: SqlExecutor,
-  state: StateObjectState,
-  seq: number,
-  hlc: string,
-): Promise<void> {
-  if (state.status !== 'present') return;
+  objectIds: readonly string[],
+): Promise<Map<string, StateObjectState>> {
+  const rows = await db.query<SnapshotRow & { object_id: string }>(
+    'SELECT object_id, state FROM state_objects WHERE object_id = ANY($1::text[])',
+    [[...objectIds]],
+  );
+  return new Map(rows.map((row) => [row.object_id, row.state]));
+}
+
+export interface Snapshot {
+  readonly state: StateObject;
+  /** Stream sequence of the object's last event. */
+  readonly seq: number;
+  readonly hlc: string;
+}
+
+/** Stores the evolved states of distinct objects in one statement. */
+export async function saveSnapshots(db: SqlExecutor, snapshots: readonly Snapshot[]): Promise<void> {
+  if (snapshots.length === 0) return;
+  const column = <T>(of: (snapshot: Snapshot) => T) => snapshots.map(of);
   await db.query(
     `INSERT INTO state_objects (object_id, owner_edge, version, last_seq, state, created_at, modified_at, last_hlc)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (object_id) DO UPDATE SET owner_edge = $2, version = $3, last_seq = $4, state = $5, modified_at = $7, last_hlc = $8`,
+     SELECT * FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::jsonb[], $6::timestamptz[], $7::timestamptz[], $8::text[])
+     ON CONFLICT (object_id) DO UPDATE SET owner_edge = EXCLUDED.owner_edge, version = EXCLUDED.version,
+       last_seq = EXCLUDED.last_seq, state = EXCLUDED.state, modified_at = EXCLUDED.modified_at, last_hlc = EXCLUDED.last_hlc`,
     [
-      state.objectId,
-      state.owner,
-      state.version,
-      seq,
-      JSON.stringify(state),
-      state.createdAt,
-      state.modifiedAt,
-      hlc,
+      column((s) => s.state.objectId),
+      column((s) => s.state.owner),
+      column((s) => s.state.version),
+      column((s) => s.seq),
+      column((s) => JSON.stringify(s.state)),
+      column((s) => s.state.createdAt),
+      column((s) => s.state.modifiedAt),
+      column((s) => s.hlc),
     ],
   );
 }

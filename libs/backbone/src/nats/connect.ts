@@ -19,5 +19,9 @@ export function connectToNats(settings: NatsSettings): Promise<NatsConnection> {
     token: settings.token,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
+    // Otherwise every request (each JetStream publish and message get) builds two Error objects up
+    // front, stack traces included, only to throw them away on the reply: a measurable share of a
+    // command's CPU. Request errors keep their message and cause; only the caller's async stack goes.
+    noAsyncTraces: true,
   });
 }
