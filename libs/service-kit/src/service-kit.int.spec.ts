@@ -150,6 +150,6 @@ describe('service kit: stream ownership and a service without a database (real N
     for (let i = 0; i < 5; i++) statuses.push((await fetch(`${url}/metrics`)).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     const refused = await fetch(`${url}/metrics`);
-    expect((await refused.json()).error.code).toBe('RATE_LIMITED');
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
   });
 });
