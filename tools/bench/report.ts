@@ -4,14 +4,17 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 const BENCHMARKS_FILE = join(__dirname, '..', '..', 'docs', 'benchmarks.md');
-const HEADER = '# Benchmarks\n\nEvery section is written by its benchmark script; rerun the command to refresh it.\n';
+const HEADER =
+  '# Benchmarks\n\nEvery section is written by its benchmark script; rerun the command to refresh it.\n';
 
 /** One line describing where and when a figure was measured. */
 export function machineLine(command: string): string {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
   const gib = (totalmem() / 2 ** 30).toFixed(0);
   const commit = tryExec('git rev-parse --short HEAD') ?? 'uncommitted';
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   return `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpu}, ${gib} GiB, Node ${process.version}, commit ${commit}, load average at start ${load}. Command: \`${command}\`.`;
 }
 
@@ -43,7 +46,9 @@ export function percentile(values: readonly number[], p: number): number {
 
 function tryExec(command: string): string | undefined {
   try {
-    return execSync(command, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execSync(command, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }

@@ -38,7 +38,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('creates one database per service by an executable init script', () => {
-    const mount = compose.services['postgres']?.volumes?.find((volume) => volume.includes('/docker-entrypoint-initdb.d'));
+    const mount = compose.services['postgres']?.volumes?.find((volume) =>
+      volume.includes('/docker-entrypoint-initdb.d'),
+    );
     const folder = join(ROOT, (mount ?? '').split(':')[0] ?? '');
     const script = join(folder, '01-service-databases.sh');
     expect(existsSync(script)).toBe(true);
@@ -48,20 +50,31 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(apps)('%s is built from the shared Dockerfile of an existing app and gated on healthy dependencies', (name, service) => {
-    expect(service.build?.dockerfile).toBe('Dockerfile');
-    const app = service.build?.args?.['APP'];
-    expect(app).toBe(name);
-    expect(existsSync(join(ROOT, 'apps', app ?? '', 'src', 'main.ts'))).toBe(true);
-    expect(JSON.parse(readFileSync(join(ROOT, 'apps', app ?? '', 'project.json'), 'utf8')).targets.build.command).toContain('build-app.mjs');
-    expect(service.depends_on).toEqual({ nats: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
-    expect(service.environment?.['NATS_URL']).toBe('nats://nats:4222');
-    expect(service.environment?.['DATABASE_URL']).toMatch(/@postgres:5432\/kailash_/);
-  });
+  it.each(apps)(
+    '%s is built from the shared Dockerfile of an existing app and gated on healthy dependencies',
+    (name, service) => {
+      expect(service.build?.dockerfile).toBe('Dockerfile');
+      const app = service.build?.args?.['APP'];
+      expect(app).toBe(name);
+      expect(existsSync(join(ROOT, 'apps', app ?? '', 'src', 'main.ts'))).toBe(true);
+      expect(
+        JSON.parse(readFileSync(join(ROOT, 'apps', app ?? '', 'project.json'), 'utf8')).targets.build.command,
+      ).toContain('build-app.mjs');
+      expect(service.depends_on).toEqual({
+        nats: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+      });
+      expect(service.environment?.['NATS_URL']).toBe('nats://nats:4222');
+      expect(service.environment?.['DATABASE_URL']).toMatch(/@postgres:5432\/kailash_/);
+    },
+  );
 
   it('takes every secret from the environment, none written in the file', () => {
-    expect(compose.services['postgres']?.environment?.['POSTGRES_PASSWORD']).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
-    for (const [, service] of apps) expect(service.environment?.['API_KEYS']).toMatch(/^\$\{KAILASH_API_KEYS:\?/);
+    expect(compose.services['postgres']?.environment?.['POSTGRES_PASSWORD']).toMatch(
+      /^\$\{POSTGRES_PASSWORD:\?/,
+    );
+    for (const [, service] of apps)
+      expect(service.environment?.['API_KEYS']).toMatch(/^\$\{KAILASH_API_KEYS:\?/);
   });
 });
 

@@ -37,7 +37,9 @@ const sources = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return TEST_ONLY_FOLDERS.has(entry.name) ? [] : sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')
+      ? [path]
+      : [];
   });
 
 /** `@kailash/x` (or `@kailash/x/sub`) → the source root of its lib, `libs/x/src`. */
@@ -48,7 +50,8 @@ const libRootOf = (alias) => {
   return join(root, libs, name, 'src');
 };
 const WORKSPACE_IMPORT = /(?:\bfrom|\bimport|\brequire\()\s*\(?\s*['"](@kailash\/[^'"]+)['"]/g;
-const workspaceImports = (file) => [...readFileSync(file, 'utf8').matchAll(WORKSPACE_IMPORT)].map((m) => m[1]);
+const workspaceImports = (file) =>
+  [...readFileSync(file, 'utf8').matchAll(WORKSPACE_IMPORT)].map((m) => m[1]);
 
 /** The app's sources, then every lib they reach, lib by lib, until nothing new is imported. */
 const roots = [join(root, 'apps', app, 'src')];
@@ -67,11 +70,18 @@ rmSync(out, { recursive: true, force: true });
 let count = 0;
 for (const file of files) {
   const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
-  const { code, map } = await transformFile(file, { ...swcOptions, filename: file, sourceFileName: relative(dirname(target), file) });
+  const { code, map } = await transformFile(file, {
+    ...swcOptions,
+    filename: file,
+    sourceFileName: relative(dirname(target), file),
+  });
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${code}\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
   if (map) writeFileSync(`${target}.map`, map);
   count++;
 }
-const libs = roots.slice(1).map((dir) => relative(join(root, 'libs'), dirname(dir))).sort();
+const libs = roots
+  .slice(1)
+  .map((dir) => relative(join(root, 'libs'), dirname(dir)))
+  .sort();
 console.log(`built ${app}: ${count} files in ${relative(root, out)} (libs: ${libs.join(', ') || 'none'})`);

@@ -15,7 +15,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, domain: STATE_DOMAIN, catalog: stateEventCatalog, migrations: stateMigrations }),
+        ServiceKitModule.forRoot({
+          config,
+          domain: STATE_DOMAIN,
+          catalog: stateEventCatalog,
+          migrations: stateMigrations,
+        }),
         EdgesModule,
         LeasesModule,
         StateObjectsModule,

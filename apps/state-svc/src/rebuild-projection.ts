@@ -9,9 +9,12 @@ export const REBUILDABLE: readonly RebuildTarget[] = [{ projection: edgesProject
 
 async function main(): Promise<void> {
   const name = process.argv[2];
-  if (!name) throw new Error(`usage: rebuild-projection <${REBUILDABLE.map((t) => t.projection.name).join('|')}>`);
+  if (!name)
+    throw new Error(`usage: rebuild-projection <${REBUILDABLE.map((t) => t.projection.name).join('|')}>`);
   await runProjectionRebuild(loadStateConfig(), REBUILDABLE, name);
-  process.stdout.write(`projection ${name} emptied; state-svc replays ${EDGE_AGGREGATE} events into it on its next start\n`);
+  process.stdout.write(
+    `projection ${name} emptied; state-svc replays ${EDGE_AGGREGATE} events into it on its next start\n`,
+  );
 }
 
 if (require.main === module) {

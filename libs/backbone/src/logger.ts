@@ -5,4 +5,8 @@ export interface BackboneLogger {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
-export const silentLogger: BackboneLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLogger: BackboneLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

@@ -7,7 +7,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import type { Projection, ProjectionRunnerOptions } from '../src';
-import { BackboneMetrics, deadLetterStreamSpec, domainStreamSpec, ensureStream, EventPublisher, PgDatabase, ProjectionRunner } from '../src';
+import {
+  BackboneMetrics,
+  deadLetterStreamSpec,
+  domainStreamSpec,
+  ensureStream,
+  EventPublisher,
+  PgDatabase,
+  ProjectionRunner,
+} from '../src';
 import { counterCatalog, createSchema, streamOf, TEST_DOMAIN } from './fixtures';
 
 /** Everything a backbone integration test needs, in its own namespace and database. */

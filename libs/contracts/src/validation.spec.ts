@@ -6,7 +6,10 @@ describe('parseWith', () => {
   const schema = z.strictObject({ name: z.string(), location: z.strictObject({ lat: z.number().max(90) }) });
 
   it('returns the parsed value when valid', () => {
-    expect(parseWith(schema, { name: 'a', location: { lat: 1 } })).toEqual({ name: 'a', location: { lat: 1 } });
+    expect(parseWith(schema, { name: 'a', location: { lat: 1 } })).toEqual({
+      name: 'a',
+      location: { lat: 1 },
+    });
   });
 
   it('names the offending nested field', () => {
@@ -30,7 +33,9 @@ describe('parseWith', () => {
   });
 
   it('names an empty key visibly', () => {
-    expect(() => parseWith(schema, { name: 'a', location: { lat: 1 }, '': 1 })).toThrow(/invalid input: "": unknown field/);
+    expect(() => parseWith(schema, { name: 'a', location: { lat: 1 }, '': 1 })).toThrow(
+      /invalid input: "": unknown field/,
+    );
   });
 
   it('names the root when the value is not an object', () => {
@@ -40,7 +45,9 @@ describe('parseWith', () => {
 
 describe('parseWith on a single value', () => {
   it('names the value by the given root field', () => {
-    expect(() => parseWith(z.string().regex(/^[a-z]+$/), 'A.B', 'path', 'edgeId')).toThrow(/invalid path: edgeId: /);
+    expect(() => parseWith(z.string().regex(/^[a-z]+$/), 'A.B', 'path', 'edgeId')).toThrow(
+      /invalid path: edgeId: /,
+    );
   });
 });
 
@@ -48,22 +55,30 @@ describe('parseWith refuses what no store can hold', () => {
   const anything = z.unknown();
 
   it('refuses a NUL character anywhere, naming the field', () => {
-    expect(() => parseWith(anything, { reason: 'bad\u0000' })).toThrow(/reason: must not contain the NUL character/);
+    expect(() => parseWith(anything, { reason: 'bad\u0000' })).toThrow(
+      /reason: must not contain the NUL character/,
+    );
     expect(() => parseWith(anything, { tags: { a: ['ok', 'x\u0000'] } })).toThrow(/tags\.a\.1: /);
     expect(() => parseWith(anything, { ['k\u0000']: 1 })).toThrow(/NUL/);
     expect(() => parseWith(anything, 'a\u0000', 'path', 'edgeId')).toThrow(/edgeId: /);
   });
 
   it('refuses a lone surrogate in any string, key or nested value, naming the field', () => {
-    expect(() => parseWith(anything, { tags: { k: '\ud800' } })).toThrow(/invalid input: tags\.k: must be well-formed Unicode/);
+    expect(() => parseWith(anything, { tags: { k: '\ud800' } })).toThrow(
+      /invalid input: tags\.k: must be well-formed Unicode/,
+    );
     expect(() => parseWith(anything, { a: [{ b: 'x\udfffy' }] })).toThrow(/a\.0\.b: /);
-    expect(() => parseWith(anything, { tags: { ['k\udc00']: 'v' } })).toThrow(/tags\.k\uFFFD: must be well-formed Unicode/);
+    expect(() => parseWith(anything, { tags: { ['k\udc00']: 'v' } })).toThrow(
+      /tags\.k\uFFFD: must be well-formed Unicode/,
+    );
     expect(() => parseWith(anything, '\ud83d', 'path', 'edgeId')).toThrow(/edgeId: must be well-formed/);
     try {
       parseWith(anything, { holder: '\ud800' });
       throw new Error('expected a validation error');
     } catch (error) {
-      expect((error as KailashError).details).toEqual({ issues: [{ field: 'holder', message: 'must be well-formed Unicode (no lone surrogate)' }] });
+      expect((error as KailashError).details).toEqual({
+        issues: [{ field: 'holder', message: 'must be well-formed Unicode (no lone surrogate)' }],
+      });
     }
   });
 
@@ -79,6 +94,8 @@ describe('parseWith refuses what no store can hold', () => {
   });
 
   it('still accepts ordinary nested values', () => {
-    expect(parseWith(anything, { a: { b: [1, 'two', { c: null }] } })).toEqual({ a: { b: [1, 'two', { c: null }] } });
+    expect(parseWith(anything, { a: { b: [1, 'two', { c: null }] } })).toEqual({
+      a: { b: [1, 'two', { c: null }] },
+    });
   });
 });

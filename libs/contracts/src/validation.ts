@@ -10,11 +10,18 @@ export interface FieldIssue {
  * Parses untrusted input against a schema (`rootField` names the value itself, e.g. a path parameter). On failure the error names every offending field
  * (dotted path, `(root)` for the value itself), so a 400 or an error reply says what to fix.
  */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what = 'input', rootField = '(root)'): z.output<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what = 'input',
+  rootField = '(root)',
+): z.output<S> {
   const unsafe = findUnsafeValue(input, '', 0);
   if (unsafe) {
     const field = unsafe.field || rootField;
-    throw new KailashError('VALIDATION_FAILED', `invalid ${what}: ${field}: ${unsafe.message}`, { issues: [{ field, message: unsafe.message }] });
+    throw new KailashError('VALIDATION_FAILED', `invalid ${what}: ${field}: ${unsafe.message}`, {
+      issues: [{ field, message: unsafe.message }],
+    });
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -58,7 +65,8 @@ function findUnsafeValue(value: unknown, path: string, depth: number): FieldIssu
 
 function unstorableText(text: string, field: string): FieldIssue | undefined {
   if (text.includes('\u0000')) return { field, message: 'must not contain the NUL character (U+0000)' };
-  if (!isWellFormed(text)) return { field: wellFormedPath(field), message: 'must be well-formed Unicode (no lone surrogate)' };
+  if (!isWellFormed(text))
+    return { field: wellFormedPath(field), message: 'must be well-formed Unicode (no lone surrogate)' };
   return undefined;
 }
 
@@ -66,4 +74,5 @@ function unstorableText(text: string, field: string): FieldIssue | undefined {
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 /** A lone surrogate in a key would make the field name itself unprintable in JSON tooling. */
-const wellFormedPath = (field: string): string => (isWellFormed(field) ? field : field.replace(/\p{Cs}/gu, '\uFFFD'));
+const wellFormedPath = (field: string): string =>
+  isWellFormed(field) ? field : field.replace(/\p{Cs}/gu, '\uFFFD');

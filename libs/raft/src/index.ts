@@ -1,7 +1,13 @@
 // Core
 export { RawNode, type Ready, type Status, type ProgressStatus } from './core/raw-node';
 export { Raft, type ProposedEntry } from './core/raft';
-export { DEFAULTS as RAFT_DEFAULTS, resolveConfig, type RaftConfig, type ReadOnlyOption, type ResolvedConfig } from './core/config';
+export {
+  DEFAULTS as RAFT_DEFAULTS,
+  resolveConfig,
+  type RaftConfig,
+  type ReadOnlyOption,
+  type ResolvedConfig,
+} from './core/config';
 export { SeededRandom, type RandomSource } from './core/random';
 export { encodeConfChange, decodeConfChange } from './core/conf-change';
 export * from './core/errors';

@@ -13,7 +13,8 @@ if (dir) {
   // A main-thread session answers synchronously, so this completes inside the exit handler.
   process.on('exit', () =>
     session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(join(dir, `state-svc-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!error)
+        writeFileSync(join(dir, `state-svc-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
     }),
   );
 }

@@ -30,7 +30,12 @@ export async function rawConsumerRate(env: BenchEnv, count: number, batch: numbe
 }
 
 /** Catch-up projection of `count` events (from the start of the stream) with one batch size. */
-export async function projectionRate(env: BenchEnv, count: number, lastSeqOfCount: number, batch: number): Promise<number> {
+export async function projectionRate(
+  env: BenchEnv,
+  count: number,
+  lastSeqOfCount: number,
+  batch: number,
+): Promise<number> {
   const name = `catchup_${batch}`;
   await createReadingsTable(env, name);
   const db = new PgDatabase(env.database.pool);

@@ -33,7 +33,12 @@ class CommitClock implements SqlDatabase {
 }
 
 /** Publishes at a steady rate into a live projection; returns publish→commit latencies (ms). */
-export async function endToEndLatencies(env: BenchEnv, ratePerSecond: number, seconds: number, warmupSeconds: number): Promise<number[]> {
+export async function endToEndLatencies(
+  env: BenchEnv,
+  ratePerSecond: number,
+  seconds: number,
+  warmupSeconds: number,
+): Promise<number[]> {
   const table = 'live_readings';
   await createReadingsTable(env, table);
   const clock = new CommitClock(new PgDatabase(env.database.pool));
@@ -67,11 +72,15 @@ export async function endToEndLatencies(env: BenchEnv, ratePerSecond: number, se
   const total = ratePerSecond * seconds;
   const inFlight: Promise<unknown>[] = [];
   const started = wallNow();
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const due = Math.min(total, Math.floor(((wallNow() - started) / tickMs) * perTick));
     for (; sent < due; sent++) {
       inFlight.push(
-        env.publisher.publish({ definition: ReadingRecorded, aggregateId: `s${sent % 100}`, data: { value: sent, sentAt: wallNow() } }),
+        env.publisher.publish({
+          definition: ReadingRecorded,
+          aggregateId: `s${sent % 100}`,
+          data: { value: sent, sentAt: wallNow() },
+        }),
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 1));

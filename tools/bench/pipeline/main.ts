@@ -40,7 +40,9 @@ async function main(): Promise<void> {
       const raw = await rawConsumerRate(catchUp, count, batch);
       const projected = await projectionRate(catchUp, count, firstSeq + count - 1, batch);
       console.log(`batch ${batch}: projected ${fmt(projected)}/s, raw ${fmt(raw)}/s`);
-      rows.push(`| ${batch} | ${fmt(count)} | ${fmt(projected)} | ${fmt(raw)} | ${((100 * projected) / raw).toFixed(0)} % |`);
+      rows.push(
+        `| ${batch} | ${fmt(count)} | ${fmt(projected)} | ${fmt(raw)} | ${((100 * projected) / raw).toFixed(0)} % |`,
+      );
       const met = projected >= 10_000 && projected >= 0.4 * raw;
       verdicts.push(`batch ${batch}: ${met ? 'met' : 'not met'}`);
     }

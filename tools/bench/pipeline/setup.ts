@@ -1,7 +1,13 @@
 import type { EventEnvelope } from '@kailash/contracts';
 import { defineEvent, EventCatalog, SubjectSpace } from '@kailash/contracts';
 import type { PositionedEvent, SqlExecutor } from '@kailash/backbone';
-import { domainStreamSpec, deadLetterStreamSpec, ensureStream, EventPublisher, PROJECTION_CHECKPOINTS_DDL } from '@kailash/backbone';
+import {
+  domainStreamSpec,
+  deadLetterStreamSpec,
+  ensureStream,
+  EventPublisher,
+  PROJECTION_CHECKPOINTS_DDL,
+} from '@kailash/backbone';
 import { HybridLogicalClock } from '@kailash/hlc';
 import type { TestDatabase } from '@kailash/testing';
 import { connectTestNats, createTestDatabase, deleteStreamsWithPrefix, uniqueName } from '@kailash/testing';
@@ -68,13 +74,20 @@ export async function createReadingsTable(env: BenchEnv, table: string): Promise
   );
 }
 
-export async function insertReadings(tx: SqlExecutor, table: string, events: readonly PositionedEvent[]): Promise<void> {
+export async function insertReadings(
+  tx: SqlExecutor,
+  table: string,
+  events: readonly PositionedEvent[],
+): Promise<void> {
   const readings = events as readonly PositionedEvent<ReadingEvent>[];
-  await tx.query(`INSERT INTO ${table} (seq, sensor, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[])`, [
-    readings.map((r) => r.position.seq),
-    readings.map((r) => r.event.aggregate.id),
-    readings.map((r) => r.event.data.value),
-  ]);
+  await tx.query(
+    `INSERT INTO ${table} (seq, sensor, value) SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[])`,
+    [
+      readings.map((r) => r.position.seq),
+      readings.map((r) => r.event.aggregate.id),
+      readings.map((r) => r.event.data.value),
+    ],
+  );
 }
 
 /** Publishes `count` events with up to `window` acks outstanding; returns the last sequence. */

@@ -9,7 +9,11 @@ import { PLACEMENT_STRATEGIES } from '@kailash/contracts';
 import type { Fleet } from '../../../apps/state-svc/src/placement/engine/fleet';
 import { buildFleet } from '../../../apps/state-svc/src/placement/engine/fleet';
 import { place, placeByFullScan } from '../../../apps/state-svc/src/placement/engine/place';
-import { parseRequest, syntheticFleet, syntheticRequests } from '../../../apps/state-svc/test/placement/synthetic-fleet';
+import {
+  parseRequest,
+  syntheticFleet,
+  syntheticRequests,
+} from '../../../apps/state-svc/test/placement/synthetic-fleet';
 import { machineLine, percentile, writeBenchSection } from '../report';
 
 const COMMAND = 'npm run bench:placement';
@@ -67,20 +71,33 @@ function time(engine: Engine, fleet: Fleet, requests: readonly PlacementRequest[
 }
 
 function sameAnswers(fleet: Fleet, requests: readonly PlacementRequest[]): boolean {
-  const ids = (engine: Engine, request: PlacementRequest) => engine(fleet, request).candidates.map((c) => c.edgeId).join(',');
+  const ids = (engine: Engine, request: PlacementRequest) =>
+    engine(fleet, request)
+      .candidates.map((c) => c.edgeId)
+      .join(',');
   return requests.every((request) => ids(place, request) === ids(placeByFullScan, request));
 }
 
 const fmt = (ms: number) => (ms < 0.1 ? ms.toFixed(3) : ms.toFixed(2));
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
-function bySizeRow({ size, zones }: (typeof RUNS)[number], buildMs: number, indexed: Timing, scan: Timing, same: boolean): string {
+function bySizeRow(
+  { size, zones }: (typeof RUNS)[number],
+  buildMs: number,
+  indexed: Timing,
+  scan: Timing,
+  same: boolean,
+): string {
   return `| ${size.toLocaleString('en-US')} | ${zones} | ${buildMs.toFixed(0)} | ${fmt(percentile(indexed.ms, 50))} | ${fmt(percentile(indexed.ms, 99))} | ${Math.round(mean(indexed.examined)).toLocaleString('en-US')} / ${percentile(indexed.examined, 99).toLocaleString('en-US')} | ${fmt(percentile(scan.ms, 50))} | ${fmt(percentile(scan.ms, 99))} | ${(percentile(scan.ms, 50) / percentile(indexed.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} |`;
 }
 
 function byStrategyRows(fleet: Fleet, requests: readonly PlacementRequest[]): string[] {
   return PLACEMENT_STRATEGIES.map((strategy: PlacementStrategy) => {
-    const timing = time(place, fleet, requests.map((request) => ({ ...request, strategy })));
+    const timing = time(
+      place,
+      fleet,
+      requests.map((request) => ({ ...request, strategy })),
+    );
     return `| ${strategy} | ${fmt(percentile(timing.ms, 50))} | ${fmt(percentile(timing.ms, 99))} | ${Math.round(mean(timing.examined)).toLocaleString('en-US')} / ${percentile(timing.examined, 99).toLocaleString('en-US')} |`;
   });
 }
@@ -102,7 +119,11 @@ function main(): void {
     console.log(sizeRows[sizeRows.length - 1]);
     if (run.zones === 'geographic') {
       largest = fleet;
-      verdict = { p50: percentile(indexed.ms, 50), p99: percentile(indexed.ms, 99), examinedP99: percentile(indexed.examined, 99) };
+      verdict = {
+        p50: percentile(indexed.ms, 50),
+        p99: percentile(indexed.ms, 99),
+        examinedP99: percentile(indexed.examined, 99),
+      };
     }
   }
   const strategyRows = largest ? byStrategyRows(largest, requests.slice(0, 300)) : [];

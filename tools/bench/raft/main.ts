@@ -7,7 +7,14 @@ import { loadavg } from 'node:os';
 import { machineLine, writeBenchSection } from '../report';
 import { measureSimulator, type SimulatorFigure } from './simulator';
 import { DiskStorage } from '@kailash/raft';
-import { sampleRawFdatasync, sampleWal, summarize, withTempDirectory, type WalFigure, type WalSample } from './wal';
+import {
+  sampleRawFdatasync,
+  sampleWal,
+  summarize,
+  withTempDirectory,
+  type WalFigure,
+  type WalSample,
+} from './wal';
 
 const COMMAND = 'npm run bench:raft';
 

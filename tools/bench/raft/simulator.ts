@@ -21,7 +21,14 @@ export function measureSimulator(voters: number, target: number): SimulatorFigur
     seed: voters,
     voters,
     checkInvariants: false,
-    network: { minDelayMs: 1, maxDelayMs: 1, dropRate: 0, duplicateRate: 0, longDelayRate: 0, longDelayMaxMs: 0 },
+    network: {
+      minDelayMs: 1,
+      maxDelayMs: 1,
+      dropRate: 0,
+      duplicateRate: 0,
+      longDelayRate: 0,
+      longDelayMaxMs: 0,
+    },
   });
   cluster.runUntil(() => cluster.leader() !== undefined, 5000);
   const leader = cluster.leader();

@@ -30,16 +30,25 @@ function runSlice(start: number, length: number): void {
   for (let seed = start; seed < start + length; seed++) {
     const result = runRandomFaultSeed(seed, options);
     operations += result.operations;
-    if (verbose) console.log(`seed ${seed}: ${result.ok ? 'ok' : 'FAIL'} (${result.description}, ${result.operations} ops, ${result.events} events)`);
+    if (verbose)
+      console.log(
+        `seed ${seed}: ${result.ok ? 'ok' : 'FAIL'} (${result.description}, ${result.operations} ops, ${result.events} events)`,
+      );
     if (!result.ok) {
-      console.error(`FAILED seed ${seed} (${result.description})\n${result.error}\nreplay: ${replayCommand(seed, options)}`);
+      console.error(
+        `FAILED seed ${seed} (${result.description})\n${result.error}\nreplay: ${replayCommand(seed, options)}`,
+      );
       process.exit(1);
     }
     if (!verbose && (seed - start + 1) % 1000 === 0) {
-      console.log(`seeds ${start}..${seed} ok (${((Date.now() - started) / 1000).toFixed(0)} s, ${operations} client ops)`);
+      console.log(
+        `seeds ${start}..${seed} ok (${((Date.now() - started) / 1000).toFixed(0)} s, ${operations} client ops)`,
+      );
     }
   }
-  console.log(`all ${length} seeds from ${start} passed in ${((Date.now() - started) / 1000).toFixed(1)} s (${operations} client operations checked)`);
+  console.log(
+    `all ${length} seeds from ${start} passed in ${((Date.now() - started) / 1000).toFixed(1)} s (${operations} client operations checked)`,
+  );
 }
 
 /** Runs the slices in child processes (same Node flags, so the TypeScript loader comes along). */
@@ -49,7 +58,14 @@ function runInWorkers(): void {
   let failed = false;
   for (let start = from; start < from + count; start += size) {
     const length = Math.min(size, from + count - start);
-    const args = [...process.execArgv, process.argv[1] as string, '--from', String(start), '--count', String(length)];
+    const args = [
+      ...process.execArgv,
+      process.argv[1] as string,
+      '--from',
+      String(start),
+      '--count',
+      String(length),
+    ];
     if (verbose) args.push('--verbose');
     if (variant) args.push('--variant', variant);
     const child = spawn(process.execPath, args, { stdio: 'inherit' });

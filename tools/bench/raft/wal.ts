@@ -30,7 +30,12 @@ export function sampleWal(storage: DiskStorage, batchSize: number, batches: numb
   const latencies: number[] = [];
   const start = process.hrtime.bigint();
   for (let b = 0; b < batches; b++) {
-    const entries: Entry[] = Array.from({ length: batchSize }, () => ({ term: 1, index: ++index, type: 'normal', data }));
+    const entries: Entry[] = Array.from({ length: batchSize }, () => ({
+      term: 1,
+      index: ++index,
+      type: 'normal',
+      data,
+    }));
     const t0 = process.hrtime.bigint();
     storage.save({ entries, hardState: { term: 1, vote: 1, commit: index - batchSize }, mustSync: true });
     latencies.push(Number(process.hrtime.bigint() - t0) / 1000);

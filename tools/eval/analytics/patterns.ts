@@ -1,10 +1,5 @@
 import { join } from 'node:path';
-import {
-  autocorrelation,
-  detectImbalance,
-  findPatterns,
-  type PatternKind,
-} from '@kailash/analytics';
+import { autocorrelation, detectImbalance, findPatterns, type PatternKind } from '@kailash/analytics';
 import { seededNormal, seededRandom } from '@kailash/random';
 import { readVmCsv } from './data';
 

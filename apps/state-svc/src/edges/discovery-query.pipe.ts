@@ -3,7 +3,17 @@ import { edgeDiscoverySchema, KailashError, parseWith } from '@kailash/contracts
 import type { EdgeDiscoveryQuery } from '@kailash/contracts';
 
 /** The parameters discovery takes (the route's QueryParameters guard refuses any other name). */
-export const DISCOVERY_PARAMETERS = ['region', 'zone', 'capability', 'tag', 'lifecycle', 'near', 'radiusKm', 'limit', 'offset'] as const;
+export const DISCOVERY_PARAMETERS = [
+  'region',
+  'zone',
+  'capability',
+  'tag',
+  'lifecycle',
+  'near',
+  'radiusKm',
+  'limit',
+  'offset',
+] as const;
 const KNOWN = new Set<string>(DISCOVERY_PARAMETERS);
 
 /**
@@ -36,5 +46,7 @@ function convert(key: string, value: unknown): unknown {
 const toNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
 function invalid(field: string, message: string): KailashError {
-  return new KailashError('VALIDATION_FAILED', `invalid query: ${field}: ${message}`, { issues: [{ field, message }] });
+  return new KailashError('VALIDATION_FAILED', `invalid query: ${field}: ${message}`, {
+    issues: [{ field, message }],
+  });
 }

@@ -76,7 +76,9 @@ describe('state-svc edge lifecycle and discovery (real NATS + PostgreSQL)', () =
       expect.objectContaining({ reason: 'go draining', actor: TEST_PRINCIPAL }),
     );
     // Registration too is recorded under the key that asked for it, not the service that stored it.
-    expect(history.transitions[0]).toEqual(expect.objectContaining({ reason: 'registered', actor: TEST_PRINCIPAL }));
+    expect(history.transitions[0]).toEqual(
+      expect.objectContaining({ reason: 'registered', actor: TEST_PRINCIPAL }),
+    );
   });
 
   it('refuses an invalid transition with 409 naming the allowed ones, and changes nothing', async () => {

@@ -22,7 +22,9 @@ export class EdgesMetrics implements OnModuleInit {
       labelNames: ['lifecycle'],
       registers: [this.registry],
       async collect() {
-        const rows = await db.query<{ lifecycle: string; n: string }>('SELECT lifecycle, count(*) AS n FROM edges GROUP BY lifecycle');
+        const rows = await db.query<{ lifecycle: string; n: string }>(
+          'SELECT lifecycle, count(*) AS n FROM edges GROUP BY lifecycle',
+        );
         const counts = new Map(rows.map((row) => [row.lifecycle, Number(row.n)]));
         for (const lifecycle of EDGE_LIFECYCLE_STATES) this.set({ lifecycle }, counts.get(lifecycle) ?? 0);
       },

@@ -17,6 +17,10 @@ export class EdgesModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}
 
   onModuleInit(): void {
-    this.projections.register({ projection: edgesProjection, domain: STATE_DOMAIN, aggregateType: EDGE_AGGREGATE });
+    this.projections.register({
+      projection: edgesProjection,
+      domain: STATE_DOMAIN,
+      aggregateType: EDGE_AGGREGATE,
+    });
   }
 }

@@ -26,7 +26,14 @@ async function recordTransition(tx: SqlExecutor, event: EdgeEvent, version: numb
   const { edgeId } = event.data;
   switch (event.type) {
     case 'edge.registered':
-      return saveTransition(tx, edgeId, { from: 'initialized', to: 'initialized', reason: 'registered', actor: event.actor ?? event.source.service, at: event.data.registeredAt, version });
+      return saveTransition(tx, edgeId, {
+        from: 'initialized',
+        to: 'initialized',
+        reason: 'registered',
+        actor: event.actor ?? event.source.service,
+        at: event.data.registeredAt,
+        version,
+      });
     case 'edge.lifecycle-changed':
       return saveTransition(tx, edgeId, { ...event.data, version });
     case 'edge.deregistered':

@@ -26,7 +26,10 @@ export async function findEdge(db: SqlExecutor, edgeId: string): Promise<EdgeVie
   return row ? toView(row) : undefined;
 }
 
-export async function findEdgeSnapshot(db: SqlExecutor, edgeId: string): Promise<Snapshot<EdgeState> | undefined> {
+export async function findEdgeSnapshot(
+  db: SqlExecutor,
+  edgeId: string,
+): Promise<Snapshot<EdgeState> | undefined> {
   const view = await findEdge(db, edgeId);
   return view ? { state: toState(view), seq: view.version } : undefined;
 }
@@ -37,7 +40,12 @@ export async function findEdgeState(db: SqlExecutor, edgeId: string): Promise<Ed
 }
 
 /** Writes the evolved state of one edge; `version` is the stream sequence of its last event. */
-export async function saveEdge(db: SqlExecutor, state: EdgeState, version: number, hlc: string): Promise<void> {
+export async function saveEdge(
+  db: SqlExecutor,
+  state: EdgeState,
+  version: number,
+  hlc: string,
+): Promise<void> {
   if (state.status !== 'registered') return;
   const { edge } = state;
   await db.query(
@@ -48,9 +56,23 @@ export async function saveEdge(db: SqlExecutor, state: EdgeState, version: numbe
        endpoint = $9, lifecycle = $10, version = $11, registered_at = $12, updated_at = $13, last_hlc = $14,
        data_sets = $15, cost_per_hour = $16, provider = $17`,
     [
-      edge.edgeId, edge.name, edge.region, edge.location.lat, edge.location.lon, JSON.stringify(edge.capacity), edge.zones,
-      JSON.stringify(edge.tags), edge.endpoint, state.lifecycle, version, edge.registeredAt, state.updatedAt, hlc,
-      edge.dataSets ?? null, edge.costPerHour ?? null, edge.provider ?? null,
+      edge.edgeId,
+      edge.name,
+      edge.region,
+      edge.location.lat,
+      edge.location.lon,
+      JSON.stringify(edge.capacity),
+      edge.zones,
+      JSON.stringify(edge.tags),
+      edge.endpoint,
+      state.lifecycle,
+      version,
+      edge.registeredAt,
+      state.updatedAt,
+      hlc,
+      edge.dataSets ?? null,
+      edge.costPerHour ?? null,
+      edge.provider ?? null,
     ],
   );
 }
@@ -103,10 +125,14 @@ function toState(view: EdgeView): EdgeState {
 }
 
 export async function findTransitions(db: SqlExecutor, edgeId: string): Promise<EdgeTransitionRecord[]> {
-  const rows = await db.query<{ from_state: string; to_state: string; reason: string; actor: string; at: Date; version: string }>(
-    'SELECT * FROM edge_transitions WHERE edge_id = $1 ORDER BY version',
-    [edgeId],
-  );
+  const rows = await db.query<{
+    from_state: string;
+    to_state: string;
+    reason: string;
+    actor: string;
+    at: Date;
+    version: string;
+  }>('SELECT * FROM edge_transitions WHERE edge_id = $1 ORDER BY version', [edgeId]);
   return rows.map((row) => ({
     from: row.from_state as EdgeView['lifecycle'],
     to: row.to_state as EdgeView['lifecycle'],
@@ -117,7 +143,11 @@ export async function findTransitions(db: SqlExecutor, edgeId: string): Promise<
   }));
 }
 
-export async function saveTransition(db: SqlExecutor, edgeId: string, record: EdgeTransitionRecord): Promise<void> {
+export async function saveTransition(
+  db: SqlExecutor,
+  edgeId: string,
+  record: EdgeTransitionRecord,
+): Promise<void> {
   await db.query(
     `INSERT INTO edge_transitions (edge_id, version, from_state, to_state, reason, actor, at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
@@ -137,7 +167,10 @@ const DISTANCE_KM = (lat: string, lon: string) =>
   `6371 * 2 * asin(sqrt(power(sin(${RADIANS(`lat - ${lat}`)} / 2), 2) + cos(${RADIANS(lat)}) * cos(${RADIANS('lat')}) * power(sin(${RADIANS(`lon - ${lon}`)} / 2), 2)))`;
 
 /** Discovery: every filter is optional and ANDed; `near` orders by distance, `radiusKm` bounds it. */
-export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
+export async function discoverEdges(
+  db: SqlExecutor,
+  query: EdgeDiscoveryQuery,
+): Promise<{ edges: DiscoveredEdge[]; total: number }> {
   const params: unknown[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
   const where: string[] = [];
@@ -149,7 +182,9 @@ export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery):
     const [key, value] = splitTag(query.tag);
     where.push(value === undefined ? `tags ? ${bind(key)}` : `tags ->> ${bind(key)} = ${bind(value)}`);
   }
-  const distance = query.near ? DISTANCE_KM(`${bind(query.near.lat)}::float8`, `${bind(query.near.lon)}::float8`) : 'NULL::float8';
+  const distance = query.near
+    ? DISTANCE_KM(`${bind(query.near.lat)}::float8`, `${bind(query.near.lon)}::float8`)
+    : 'NULL::float8';
   const radius = query.radiusKm === undefined ? '' : `WHERE distance_km <= ${bind(query.radiusKm)}`;
   const rows = await db.query<EdgeRow & { distance_km: number | null; total: string }>(
     `SELECT *, count(*) OVER () AS total FROM (
@@ -159,7 +194,10 @@ export async function discoverEdges(db: SqlExecutor, query: EdgeDiscoveryQuery):
      LIMIT ${bind(query.limit)} OFFSET ${bind(query.offset)}`,
     params,
   );
-  const edges = rows.map((row) => ({ ...toView(row), distanceKm: row.distance_km === null ? null : Number(row.distance_km) }));
+  const edges = rows.map((row) => ({
+    ...toView(row),
+    distanceKm: row.distance_km === null ? null : Number(row.distance_km),
+  }));
   // The window count rides on the rows; a page past the end has none, so count on its own then.
   const total = rows[0] ? Number(rows[0].total) : query.offset > 0 ? await countEdges(db, query) : 0;
   return { edges, total };

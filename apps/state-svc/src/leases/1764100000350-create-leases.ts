@@ -21,7 +21,9 @@ export class CreateLeases1764100000350 implements MigrationInterface {
         last_hlc text COLLATE "C" NOT NULL
       )`);
     // Sweepers only ever look for held leases by deadline.
-    await queryRunner.query(`CREATE INDEX leases_held_expires_at_idx ON leases (expires_at) WHERE status = 'held'`);
+    await queryRunner.query(
+      `CREATE INDEX leases_held_expires_at_idx ON leases (expires_at) WHERE status = 'held'`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -47,13 +47,23 @@ class FakeEdges implements EdgeLifecyclePort {
 }
 
 /** The lease as its stream holds it now: by default still the expired grant (token 4). */
-const stillExpired: LeaseState = { status: 'expired', lease: { fencingToken: 4 } as Lease, endedAt: '2026-11-26T10:00:05.100Z' };
+const stillExpired: LeaseState = {
+  status: 'expired',
+  lease: { fencingToken: 4 } as Lease,
+  endedAt: '2026-11-26T10:00:05.100Z',
+};
 
 async function run(edges: FakeEdges, resource = 'edge:paris-1', current: LeaseState = stillExpired) {
   const registry = new Registry();
   const metrics = new LeaseMetrics(registry, {} as SqlDatabase, { nowMs: () => 0 } as ServiceClock);
   const leases = { current: async () => current };
-  const policy = leaseExpiryPolicy({ edges, leases, policy: new Map([['active', 'draining']]), metrics, logger: new Logger('test') });
+  const policy = leaseExpiryPolicy({
+    edges,
+    leases,
+    policy: new Map([['active', 'draining']]),
+    metrics,
+    logger: new Logger('test'),
+  });
   await policy.apply(expired(resource), { query: async () => [] }, { stream: 'S', seq: 1, subject: 's' });
   const counts = (await metrics.policy.get()).values.map((value) => [value.labels['outcome'], value.value]);
   return Object.fromEntries(counts);
@@ -64,7 +74,12 @@ describe('edge expiry policy', () => {
     const edges = new FakeEdges('active');
     expect(await run(edges)).toEqual({ applied: 1 });
     expect(edges.transitions).toEqual([
-      { edgeId: 'paris-1', to: 'draining', actor: 'lease-expiry', reason: 'lease edge:paris-1 of agent-1 (fencing token 4) expired at 2026-11-26T10:00:05.000Z' },
+      {
+        edgeId: 'paris-1',
+        to: 'draining',
+        actor: 'lease-expiry',
+        reason: 'lease edge:paris-1 of agent-1 (fencing token 4) expired at 2026-11-26T10:00:05.000Z',
+      },
     ]);
   });
 
@@ -75,7 +90,10 @@ describe('edge expiry policy', () => {
   });
 
   it('counts a refused transition (the edge moved on, or a redelivery) as done', async () => {
-    const edges = new FakeEdges('active', new KailashError('INVALID_TRANSITION', 'draining cannot go to draining'));
+    const edges = new FakeEdges(
+      'active',
+      new KailashError('INVALID_TRANSITION', 'draining cannot go to draining'),
+    );
     expect(await run(edges)).toEqual({ refused: 1 });
   });
 

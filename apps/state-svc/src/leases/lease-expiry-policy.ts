@@ -50,7 +50,11 @@ export function leaseExpiryPolicy(deps: ExpiryPolicyDeps): Projection<LeaseExpir
   };
 }
 
-async function applyPolicy(deps: ExpiryPolicyDeps, edgeId: string, event: LeaseExpired): Promise<PolicyOutcome> {
+async function applyPolicy(
+  deps: ExpiryPolicyDeps,
+  edgeId: string,
+  event: LeaseExpired,
+): Promise<PolicyOutcome> {
   const { holder, fencingToken, resource, expiresAt } = event.data;
   // Re-granted since (an agent that renewed a moment too late and acquired again): the edge is alive.
   const now = await deps.leases.current(resource);

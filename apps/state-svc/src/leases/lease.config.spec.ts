@@ -10,8 +10,14 @@ describe('lease configuration', () => {
   });
 
   it('reads a policy of several pairs, or none', () => {
-    const config = loadLeaseConfig({ LEASE_EDGE_EXPIRY_POLICY: 'active>draining, warming>initialized', LEASE_SWEEP_INTERVAL_MS: '250' });
-    expect([...config.LEASE_EDGE_EXPIRY_POLICY]).toEqual([['active', 'draining'], ['warming', 'initialized']]);
+    const config = loadLeaseConfig({
+      LEASE_EDGE_EXPIRY_POLICY: 'active>draining, warming>initialized',
+      LEASE_SWEEP_INTERVAL_MS: '250',
+    });
+    expect([...config.LEASE_EDGE_EXPIRY_POLICY]).toEqual([
+      ['active', 'draining'],
+      ['warming', 'initialized'],
+    ]);
     expect(config.LEASE_SWEEP_INTERVAL_MS).toBe(250);
     expect(loadLeaseConfig({ LEASE_EDGE_EXPIRY_POLICY: 'none' }).LEASE_EDGE_EXPIRY_POLICY.size).toBe(0);
   });
@@ -32,6 +38,8 @@ describe('lease configuration', () => {
   });
 
   it('refuses at boot a policy the edge lifecycle would refuse at every expiry', () => {
-    expect(() => loadLeaseConfig({ LEASE_EDGE_EXPIRY_POLICY: 'active>warming' })).toThrow("LEASE_EDGE_EXPIRY_POLICY: 'active>warming': an edge cannot go from active to warming");
+    expect(() => loadLeaseConfig({ LEASE_EDGE_EXPIRY_POLICY: 'active>warming' })).toThrow(
+      "LEASE_EDGE_EXPIRY_POLICY: 'active>warming': an edge cannot go from active to warming",
+    );
   });
 });

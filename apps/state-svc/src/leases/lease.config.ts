@@ -6,7 +6,8 @@ import { z } from 'zod';
 /** What an expired edge lease does to its edge: the edge's current lifecycle → the one to move it to. */
 export type EdgeExpiryPolicy = ReadonlyMap<EdgeLifecycle, EdgeLifecycle>;
 
-const lifecycle = (value: string): value is EdgeLifecycle => (EDGE_LIFECYCLE_STATES as readonly string[]).includes(value);
+const lifecycle = (value: string): value is EdgeLifecycle =>
+  (EDGE_LIFECYCLE_STATES as readonly string[]).includes(value);
 
 /** `active>draining,warming>initialized`, or `none` to leave edges alone. */
 const policySchema = z.string().transform((text, ctx): EdgeExpiryPolicy => {
@@ -15,7 +16,10 @@ const policySchema = z.string().transform((text, ctx): EdgeExpiryPolicy => {
   for (const pair of text.split(',').map((item) => item.trim())) {
     const [from = '', to = '', ...rest] = pair.split('>');
     if (rest.length > 0 || !lifecycle(from) || !lifecycle(to) || policy.has(from)) {
-      ctx.addIssue({ code: 'custom', message: `'${pair}' is not <from>><to> with states of ${EDGE_LIFECYCLE_STATES.join(', ')}, one pair per <from>` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${pair}' is not <from>><to> with states of ${EDGE_LIFECYCLE_STATES.join(', ')}, one pair per <from>`,
+      });
       return z.NEVER;
     }
     // Caught at boot rather than as a refused transition at the first expiry.
@@ -43,8 +47,11 @@ export const LEASE_CONFIG = Symbol('LEASE_CONFIG');
 
 /** Reads the lease variables; a bad value stops the service with a message naming the variable. */
 export function loadLeaseConfig(env: Readonly<Record<string, string | undefined>>): LeaseConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([key, value]) => key.startsWith('LEASE_') && value));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key.startsWith('LEASE_') && value),
+  );
   const result = leaseEnvSchema.safeParse(present);
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   return result.data;
 }

@@ -17,14 +17,24 @@ export class LeaseMetrics {
   private readonly byEventType: ReadonlyMap<string, Counter>;
   readonly policy: Counter<'outcome'>;
 
-  constructor(@Inject(METRICS_REGISTRY) registry: Registry, @Inject(SQL_DATABASE) db: SqlDatabase, clock: ServiceClock) {
+  constructor(
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(SQL_DATABASE) db: SqlDatabase,
+    clock: ServiceClock,
+  ) {
     const registers = [registry];
     const counter = (name: string, help: string) => new Counter({ name, help, registers });
     this.byEventType = new Map([
-      ['lease.acquired', counter('kailash_lease_grants_total', 'Leases granted (each with a new fencing token)')],
+      [
+        'lease.acquired',
+        counter('kailash_lease_grants_total', 'Leases granted (each with a new fencing token)'),
+      ],
       ['lease.renewed', counter('kailash_lease_renewals_total', 'Lease renewals accepted')],
       ['lease.released', counter('kailash_lease_releases_total', 'Leases released by their holder')],
-      ['lease.expired', counter('kailash_lease_expiries_total', 'Leases expired because their holder did not renew in time')],
+      [
+        'lease.expired',
+        counter('kailash_lease_expiries_total', 'Leases expired because their holder did not renew in time'),
+      ],
     ]);
     this.policy = new Counter({
       name: 'kailash_lease_expiry_policy_total',

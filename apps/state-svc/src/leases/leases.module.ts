@@ -20,7 +20,11 @@ import { LeasesService } from './leases.service';
   controllers: [LeasesController],
   providers: [
     // Read at boot: a bad LEASE_* variable stops the service naming it.
-    { provide: LEASE_CONFIG, inject: [SERVICE_CONFIG], useFactory: (config: ServiceConfig) => loadLeaseConfig(config.env) },
+    {
+      provide: LEASE_CONFIG,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: ServiceConfig) => loadLeaseConfig(config.env),
+    },
     LeaseMetrics,
     LeasesService,
     LeaseSweeper,

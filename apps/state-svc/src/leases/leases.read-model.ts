@@ -21,7 +21,12 @@ export async function findLease(db: SqlExecutor, resource: string): Promise<Leas
 }
 
 /** Writes the evolved state of one lease; `version` is the stream sequence of its last event. */
-export async function saveLease(db: SqlExecutor, state: LeaseState, version: number, hlc: string): Promise<void> {
+export async function saveLease(
+  db: SqlExecutor,
+  state: LeaseState,
+  version: number,
+  hlc: string,
+): Promise<void> {
   if (state.status === 'vacant') return;
   const { lease } = state;
   const endedAt = state.status === 'held' ? null : state.endedAt;
@@ -30,7 +35,19 @@ export async function saveLease(db: SqlExecutor, state: LeaseState, version: num
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (resource) DO UPDATE SET status = $2, holder = $3, fencing_token = $4, ttl_ms = $5, acquired_at = $6,
        renewed_at = $7, expires_at = $8, ended_at = $9, version = $10, last_hlc = $11`,
-    [lease.resource, state.status, lease.holder, lease.fencingToken, lease.ttlMs, lease.acquiredAt, lease.renewedAt, lease.expiresAt, endedAt, version, hlc],
+    [
+      lease.resource,
+      state.status,
+      lease.holder,
+      lease.fencingToken,
+      lease.ttlMs,
+      lease.acquiredAt,
+      lease.renewedAt,
+      lease.expiresAt,
+      endedAt,
+      version,
+      hlc,
+    ],
   );
 }
 
@@ -44,13 +61,21 @@ export async function findDueLeases(db: SqlExecutor, now: Date, limit: number): 
 }
 
 export async function countLiveLeases(db: SqlExecutor, now: Date): Promise<number> {
-  const [row] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM leases WHERE status = 'held' AND expires_at > $1`, [now]);
+  const [row] = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM leases WHERE status = 'held' AND expires_at > $1`,
+    [now],
+  );
   return Number(row?.n ?? 0);
 }
 
 export function stateToView(state: LeaseState, version: number): LeaseView | undefined {
   if (state.status === 'vacant') return undefined;
-  return { ...state.lease, status: state.status, endedAt: state.status === 'held' ? null : state.endedAt, version };
+  return {
+    ...state.lease,
+    status: state.status,
+    endedAt: state.status === 'held' ? null : state.endedAt,
+    version,
+  };
 }
 
 function toView(row: LeaseRow): LeaseView {

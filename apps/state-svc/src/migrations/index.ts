@@ -6,4 +6,11 @@ import { CreateEdgeTransitions1764100000200 } from './1764100000200-create-edge-
 import { EdgePlacementFacts1764100000300 } from './1764100000300-edge-placement-facts';
 
 /** Every migration of state-svc's database; TypeORM orders them by the timestamp in their names. */
-export const stateMigrations = [CreateEdges1764100000100, CreateEdgeTransitions1764100000200, EdgePlacementFacts1764100000300, ...leaseMigrations, ...stateObjectMigrations, ...placementMigrations];
+export const stateMigrations = [
+  CreateEdges1764100000100,
+  CreateEdgeTransitions1764100000200,
+  EdgePlacementFacts1764100000300,
+  ...leaseMigrations,
+  ...stateObjectMigrations,
+  ...placementMigrations,
+];

@@ -26,7 +26,10 @@ export class FleetView {
     if (full) this.edges.clear();
     for (const edge of changed) this.edges.set(edge.edgeId, edge);
     // Rebuilding the index costs ~100 ms at 100,000 edges; a position that moved with no edge changed only moves the stamp.
-    this.fleet = full || changed.length > 0 ? buildFleet([...this.edges.values()], position) : { ...this.fleet, position };
+    this.fleet =
+      full || changed.length > 0
+        ? buildFleet([...this.edges.values()], position)
+        : { ...this.fleet, position };
     return this.fleet;
   }
 }

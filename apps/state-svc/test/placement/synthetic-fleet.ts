@@ -10,7 +10,18 @@ import { fleetEdge } from '../../src/placement/engine/fleet';
  * has work to do. Same seed, same fleet.
  */
 export const SYNTHETIC_DATA_SETS = Array.from({ length: 40 }, (_, i) => `ds-${i}`);
-const LIFECYCLES: readonly EdgeLifecycle[] = ['active', 'active', 'active', 'active', 'active', 'active', 'active', 'draining', 'warming', 'terminated'];
+const LIFECYCLES: readonly EdgeLifecycle[] = [
+  'active',
+  'active',
+  'active',
+  'active',
+  'active',
+  'active',
+  'active',
+  'draining',
+  'warming',
+  'terminated',
+];
 
 /** Zones that follow the law of the place (residency), as opposed to certifications an operator obtains anywhere. */
 const SOVEREIGNTY_ZONES: readonly ComplianceZone[] = ['gdpr', 'ccpa', 'pipeda', 'lgpd'];
@@ -30,7 +41,11 @@ function residencyZone(lat: number, lon: number): ComplianceZone | undefined {
  * as real fleets have them; `'random'` draws every zone at random, the worst case for a spatial index
  * because no subtree of the kd-tree can be skipped for lacking a zone.
  */
-export function syntheticFleet(count: number, seed: number, zones: 'geographic' | 'random' = 'geographic'): FleetEdge[] {
+export function syntheticFleet(
+  count: number,
+  seed: number,
+  zones: 'geographic' | 'random' = 'geographic',
+): FleetEdge[] {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   return Array.from({ length: count }, (_, i) => {
@@ -46,7 +61,11 @@ export function syntheticFleet(count: number, seed: number, zones: 'geographic' 
       lon,
       zones: zones === 'geographic' && residency ? [residency, ...drawn] : drawn,
       lifecycle: pick(LIFECYCLES),
-      capacity: { cpu: 4 * (1 + Math.floor(random() * 16)), memory: 16 * (1 + Math.floor(random() * 16)), ...(random() < 0.2 ? { gpu: 1 + Math.floor(random() * 4) } : {}) },
+      capacity: {
+        cpu: 4 * (1 + Math.floor(random() * 16)),
+        memory: 16 * (1 + Math.floor(random() * 16)),
+        ...(random() < 0.2 ? { gpu: 1 + Math.floor(random() * 4) } : {}),
+      },
       allocated: random() < 0.5 ? { cpu: Math.floor(random() * 8) } : {},
       dataSets: SYNTHETIC_DATA_SETS.filter(() => random() < 0.1),
       costPerHour: random() < 0.9 ? Math.round(random() * 500) / 100 : undefined,
@@ -62,8 +81,14 @@ export function syntheticRequests(count: number, seed: number): PlacementRequest
     client: { lat: (Math.asin(2 * random() - 1) * 180) / Math.PI, lon: 360 * random() - 180 },
     strategy: pick(PLACEMENT_STRATEGIES),
     dataSets: SYNTHETIC_DATA_SETS.filter(() => random() < 0.05),
-    compliance: { classifications: random() < 0.3 ? [pick(['pii', 'phi', 'pci', 'financial'] as const)] : [], subjectCountry: pick(['FR', 'US', 'CA', 'DE']) },
-    resources: random() < 0.7 ? { cpu: 1 + Math.floor(random() * 16), memory: 8 * Math.floor(random() * 8) } : ({} as Record<string, number>),
+    compliance: {
+      classifications: random() < 0.3 ? [pick(['pii', 'phi', 'pci', 'financial'] as const)] : [],
+      subjectCountry: pick(['FR', 'US', 'CA', 'DE']),
+    },
+    resources:
+      random() < 0.7
+        ? { cpu: 1 + Math.floor(random() * 16), memory: 8 * Math.floor(random() * 8) }
+        : ({} as Record<string, number>),
     ...(random() < 0.8 ? { latencyBudgetMs: 10 + Math.floor(random() * 150) } : {}),
     ...(random() < 0.2 ? { maxCostPerHour: random() * 5 } : {}),
     maxResults: 1 + Math.floor(random() * 10),

@@ -22,7 +22,11 @@ export async function lockCheckpoint(tx: SqlExecutor, projection: string): Promi
   return Number(row?.position ?? 0);
 }
 
-export async function advanceCheckpoint(tx: SqlExecutor, projection: string, position: number): Promise<void> {
+export async function advanceCheckpoint(
+  tx: SqlExecutor,
+  projection: string,
+  position: number,
+): Promise<void> {
   await tx.query(
     'UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1 AND position < $2',
     [projection, position],
@@ -30,9 +34,10 @@ export async function advanceCheckpoint(tx: SqlExecutor, projection: string, pos
 }
 
 export async function readCheckpoint(tx: SqlExecutor, projection: string): Promise<number> {
-  const [row] = await tx.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE name = $1', [
-    projection,
-  ]);
+  const [row] = await tx.query<{ position: string }>(
+    'SELECT position FROM projection_checkpoints WHERE name = $1',
+    [projection],
+  );
   return Number(row?.position ?? 0);
 }
 

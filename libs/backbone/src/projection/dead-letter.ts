@@ -29,7 +29,9 @@ export class DeadLetterPublisher {
     for (const key of msg.headers?.keys() ?? []) {
       // Nats-* headers are instructions to JetStream (expected sequence, message id): kept, renamed,
       // so they describe the original instead of being checked against the DLQ stream.
-      const name = key.toLowerCase().startsWith('nats-') ? `${DEAD_LETTER_HEADERS.originalPrefix}${key}` : key;
+      const name = key.toLowerCase().startsWith('nats-')
+        ? `${DEAD_LETTER_HEADERS.originalPrefix}${key}`
+        : key;
       for (const value of msg.headers?.values(key) ?? []) h.append(name, value);
     }
     h.set(DEAD_LETTER_HEADERS.reason, reason);

@@ -7,7 +7,12 @@ import type { Projection } from './projection';
 export type Decoded =
   | { readonly kind: 'apply'; readonly msg: JsMsg; readonly event: EventEnvelope }
   | { readonly kind: 'ignore'; readonly msg: JsMsg }
-  | { readonly kind: 'poison'; readonly msg: JsMsg; readonly reason: DeadLetterReason; readonly detail: string };
+  | {
+      readonly kind: 'poison';
+      readonly msg: JsMsg;
+      readonly reason: DeadLetterReason;
+      readonly detail: string;
+    };
 
 /** Classifies one consumed message: apply it, skip it (not ours), or dead-letter it (poison). */
 export function decode(msg: JsMsg, projection: Projection): Decoded {
@@ -35,6 +40,8 @@ export function decode(msg: JsMsg, projection: Projection): Decoded {
 
 /** Whatever a message makes the parser throw (even a RangeError from absurd nesting), it is poison. */
 function toPoison(msg: JsMsg, reason: DeadLetterReason, error: unknown): Decoded {
-  const detail = isKailashError(error) ? error.message : `${(error as Error)?.name ?? 'Error'}: ${String((error as Error)?.message ?? error)}`;
+  const detail = isKailashError(error)
+    ? error.message
+    : `${(error as Error)?.name ?? 'Error'}: ${String((error as Error)?.message ?? error)}`;
   return { kind: 'poison', msg, reason, detail };
 }

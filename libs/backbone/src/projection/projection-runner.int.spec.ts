@@ -14,7 +14,8 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
   let runner: ProjectionRunner;
   let options: ProjectionRunnerOptions;
 
-  const appliedCount = async () => Number((await harness.database.pool.query('SELECT count(*) AS n FROM applied')).rows[0].n);
+  const appliedCount = async () =>
+    Number((await harness.database.pool.query('SELECT count(*) AS n FROM applied')).rows[0].n);
   const dlqMessages = async () => {
     const info = await harness.jsm.streams.info(harness.subjects.deadLetterStream());
     return info.state.messages;
@@ -61,7 +62,11 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     let last = 0;
     for (let i = 0; i < 120; i++) last = (await publish(`c${i % 7}`, { by: 1 })).seq;
     await eventually('120 applied rows', appliedCount, (n) => n === 120);
-    await eventually('checkpoint at last seq', () => readCheckpoint(harness.db, 'counters'), (cp) => cp === last);
+    await eventually(
+      'checkpoint at last seq',
+      () => readCheckpoint(harness.db, 'counters'),
+      (cp) => cp === last,
+    );
     expect(runner.status).toBe('active');
   });
 
@@ -86,29 +91,39 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     const second = await harness.jsm.streams.getMessage(dlqStream, { seq: 2 });
     expect(second?.header.get('Kailash-Dlq-Reason')).toBe('invalid-envelope');
     expect(second?.header.get('Kailash-Dlq-Detail')).toMatch(/aggregate/);
-    await eventually('checkpoint past the junk', () => readCheckpoint(harness.db, 'counters'), (cp) => cp === after.seq);
+    await eventually(
+      'checkpoint past the junk',
+      () => readCheckpoint(harness.db, 'counters'),
+      (cp) => cp === after.seq,
+    );
   });
 
   it('retries a throwing handler maxDeliver times, then dead-letters it and moves on', async () => {
     const dlqBefore = await dlqMessages();
     const appliedBefore = await appliedCount();
     // As a command handler publishes: with an expected last subject sequence (a JetStream header).
-    const poison = await harness.publisher().publish(
-      { definition: CounterIncremented, aggregateId: 'poisoned', data: { by: 1, poison: true } },
-      { expectedLastSubjectSequence: 0 },
-    );
+    const poison = await harness
+      .publisher()
+      .publish(
+        { definition: CounterIncremented, aggregateId: 'poisoned', data: { by: 1, poison: true } },
+        { expectedLastSubjectSequence: 0 },
+      );
     await publish('poisoned', { by: 2 });
 
     await eventually('the event after the poison applied', appliedCount, (n) => n === appliedBefore + 1);
     expect(attemptsOnPoison.filter((seq) => seq === poison.seq).length).toBeGreaterThanOrEqual(3);
     expect(await dlqMessages()).toBe(dlqBefore + 1);
-    const dead = await harness.jsm.streams.getMessage(harness.subjects.deadLetterStream(), { seq: dlqBefore + 1 });
+    const dead = await harness.jsm.streams.getMessage(harness.subjects.deadLetterStream(), {
+      seq: dlqBefore + 1,
+    });
     expect(dead?.header.get('Kailash-Dlq-Reason')).toBe('handler-failed');
     expect(dead?.header.get('Kailash-Dlq-Detail')).toMatch(/handler refuses poison/);
     expect(Number(dead?.header.get('Kailash-Dlq-Sequence'))).toBe(poison.seq);
     expect(dead?.header.get('Kailash-Dlq-Orig-Nats-Expected-Last-Subject-Sequence')).toBe('0');
     expect(dead?.header.get('Kailash-Dlq-Orig-Nats-Msg-Id')).toBe(poison.event.id);
-    const rows = await harness.database.pool.query('SELECT amount FROM applied WHERE counter = $1', ['poisoned']);
+    const rows = await harness.database.pool.query('SELECT amount FROM applied WHERE counter = $1', [
+      'poisoned',
+    ]);
     expect(rows.rows).toEqual([{ amount: 2 }]);
   });
 
@@ -136,7 +151,11 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     for (let i = 0; i < 15; i++) last = (await publish(`slow${i % 2}`, { by: 1 })).seq;
     await slow.start();
     await eventually('15 new rows', appliedCount, (n) => n === applied + 15);
-    await eventually('checkpoint at the last', () => readCheckpoint(harness.db, 'counters'), (cp) => cp === last);
+    await eventually(
+      'checkpoint at the last',
+      () => readCheckpoint(harness.db, 'counters'),
+      (cp) => cp === last,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await slow.stop();
     expect(await appliedCount()).toBe(applied + 15);
@@ -151,7 +170,9 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     await resumed.start();
     await eventually('5 new rows', appliedCount, (n) => n === applied + 5);
     await resumed.stop();
-    const duplicates = await harness.database.pool.query('SELECT seq FROM applied GROUP BY seq HAVING count(*) > 1');
+    const duplicates = await harness.database.pool.query(
+      'SELECT seq FROM applied GROUP BY seq HAVING count(*) > 1',
+    );
     expect(duplicates.rows).toEqual([]);
   });
 
@@ -159,7 +180,11 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     const first = new ProjectionRunner({ ...options, standbyPollMs: 50 });
     const second = new ProjectionRunner({ ...options, standbyPollMs: 50 });
     await first.start();
-    await eventually('first active', async () => first.status, (status) => status === 'active');
+    await eventually(
+      'first active',
+      async () => first.status,
+      (status) => status === 'active',
+    );
     await second.start();
     const before = await appliedCount();
     for (let i = 0; i < 40; i++) await publish(`ha${i % 3}`, { by: 1 });
@@ -167,12 +192,18 @@ describe('ProjectionRunner against JetStream and PostgreSQL', () => {
     expect(second.status).toBe('standby');
 
     await first.stop();
-    await eventually('second takes over', async () => second.status, (status) => status === 'active');
+    await eventually(
+      'second takes over',
+      async () => second.status,
+      (status) => status === 'active',
+    );
     const last = await publish('after-failover', { by: 1 });
     await eventually('applied after failover', appliedCount, (n) => n === before + 41);
     await second.stop();
     expect(await readCheckpoint(harness.db, 'counters')).toBe(last.seq);
-    const duplicates = await harness.database.pool.query('SELECT seq FROM applied GROUP BY seq HAVING count(*) > 1');
+    const duplicates = await harness.database.pool.query(
+      'SELECT seq FROM applied GROUP BY seq HAVING count(*) > 1',
+    );
     expect(duplicates.rows).toEqual([]);
   });
 });

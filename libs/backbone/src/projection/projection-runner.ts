@@ -80,8 +80,11 @@ export class ProjectionRunner {
     this.logger = options.logger ?? silentLogger;
     this.lock = new ProjectorLock(options.db, this.name);
     this.deadLetters = new DeadLetterPublisher(options.js, options.subjects, options.service, this.name);
-    this.stallWatch = new StallWatch(this.name, options.stallAfterMs ?? 30_000, options.now ?? Date.now, (stalled) =>
-      this.metrics.stalled.set({ projection: this.name }, stalled ? 1 : 0),
+    this.stallWatch = new StallWatch(
+      this.name,
+      options.stallAfterMs ?? 30_000,
+      options.now ?? Date.now,
+      (stalled) => this.metrics.stalled.set({ projection: this.name }, stalled ? 1 : 0),
     );
   }
 
@@ -139,14 +142,19 @@ export class ProjectionRunner {
         failures++;
         if (this.blockedBy(this.committedSeq + 1, error)) {
           const log = error instanceof ProjectionFencedError ? this.logger.warn : this.logger.error;
-          log.call(this.logger, 'projection paused; back to standby', { ...this.stallMeta(), reason: String(error), failures });
+          log.call(this.logger, 'projection paused; back to standby', {
+            ...this.stallMeta(),
+            reason: String(error),
+            failures,
+          });
         }
         await this.lock.release().catch(() => undefined);
       }
       this.releaseQueue();
       await this.messages?.close().catch(() => undefined);
       if (this.running) this.state = 'standby';
-      if (failures > 0 && this.running) await sleep(Math.min((this.options.standbyPollMs ?? 1000) * 2 ** (failures - 1), 30_000));
+      if (failures > 0 && this.running)
+        await sleep(Math.min((this.options.standbyPollMs ?? 1000) * 2 ** (failures - 1), 30_000));
     }
     this.releaseQueue();
   }
@@ -168,7 +176,10 @@ export class ProjectionRunner {
       this.stallWatch.advanced();
     } catch (error) {
       if (this.blockedBy(this.committedSeq + 1, error)) {
-        this.logger.warn('could not reach the database for the projector lock', { ...this.stallMeta(), error: String(error) });
+        this.logger.warn('could not reach the database for the projector lock', {
+          ...this.stallMeta(),
+          error: String(error),
+        });
       }
     }
     await sleep(this.options.standbyPollMs ?? 1000);
@@ -192,7 +203,10 @@ export class ProjectionRunner {
   private async consume(): Promise<void> {
     const consumer = await this.options.js.consumers.get(this.options.stream, this.consumerName);
     // If a newer holder deletes our consumer, our pull loop must end rather than wait for it to return.
-    const messages = await consumer.consume({ max_messages: this.batchSize * 2, abort_on_missing_resource: true });
+    const messages = await consumer.consume({
+      max_messages: this.batchSize * 2,
+      abort_on_missing_resource: true,
+    });
     this.messages = messages;
     let pumping = true;
     const pump = (async () => {
@@ -233,12 +247,17 @@ export class ProjectionRunner {
 
   private async processBatch(batch: JsMsg[]): Promise<void> {
     // Redeliveries (ack wait ran out) can sit behind newer messages; apply in stream order.
-    const decoded = batch.map((msg) => decode(msg, this.options.projection)).sort((a, b) => a.msg.seq - b.msg.seq);
+    const decoded = batch
+      .map((msg) => decode(msg, this.options.projection))
+      .sort((a, b) => a.msg.seq - b.msg.seq);
     const stopTimer = this.metrics.handlerSeconds.startTimer({ consumer: this.name });
     // A slow batch (a process manager's long reaction, a loaded database) must not outlive the ack
     // wait and come back as a redelivery while it is still being applied.
     const ackWaitMs = this.options.ackWaitMs ?? 30_000;
-    const keepAlive = setInterval(() => decoded.forEach((item) => item.msg.working()), Math.max(ackWaitMs / 3, 100));
+    const keepAlive = setInterval(
+      () => decoded.forEach((item) => item.msg.working()),
+      Math.max(ackWaitMs / 3, 100),
+    );
     try {
       await this.options.db.transaction((tx) => this.applyAll(tx, decoded));
       this.committed(decoded);
@@ -305,7 +324,8 @@ export class ProjectionRunner {
       } catch (error) {
         if (error instanceof ProjectionFencedError) throw error;
         this.metrics.failed.inc({ consumer: this.name });
-        if (!(await this.databaseAnswers())) throw new ProjectionFencedError('database unavailable', { cause: error });
+        if (!(await this.databaseAnswers()))
+          throw new ProjectionFencedError('database unavailable', { cause: error });
         if (attempt >= this.maxDeliver && !this.options.projection.stallInsteadOfDeadLetter) {
           await this.deadLetterInPlace(item, error);
           this.committedSeq = Math.max(this.committedSeq, item.msg.seq);
@@ -331,7 +351,11 @@ export class ProjectionRunner {
     item.msg.term('dead-lettered');
   }
 
-  private async deadLetter(msg: JsMsg, reason: Parameters<DeadLetterPublisher['publish']>[1], detail: string) {
+  private async deadLetter(
+    msg: JsMsg,
+    reason: Parameters<DeadLetterPublisher['publish']>[1],
+    detail: string,
+  ) {
     await this.deadLetters.publish(msg, reason, detail);
     this.metrics.deadLettered.inc({ consumer: this.name, reason });
     this.logger.warn('event dead-lettered', { projection: this.name, seq: msg.seq, reason, detail });
@@ -359,7 +383,13 @@ export class ProjectionRunner {
   private stallMeta(): Record<string, unknown> {
     const stall = this.stallWatch.current();
     return stall
-      ? { projection: this.name, seq: stall.seq, stalled: true, stalledForMs: stall.forMs, attempts: stall.attempts }
+      ? {
+          projection: this.name,
+          seq: stall.seq,
+          stalled: true,
+          stalledForMs: stall.forMs,
+          attempts: stall.attempts,
+        }
       : { projection: this.name, seq: this.committedSeq + 1, stalled: false };
   }
 

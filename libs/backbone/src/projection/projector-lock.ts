@@ -25,10 +25,10 @@ export class ProjectorLock {
     if (this.session) return true;
     const session = await this.db.session();
     try {
-      const [row] = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [
-        LOCK_CLASS,
-        this.projection,
-      ]);
+      const [row] = await session.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok',
+        [LOCK_CLASS, this.projection],
+      );
       if (row?.ok) {
         this.session = session;
         return true;

@@ -24,13 +24,20 @@ export interface RebuildOptions {
 export async function rebuildProjection(options: RebuildOptions): Promise<void> {
   const { projection } = options;
   const reset = projection.reset?.bind(projection);
-  if (!reset) throw new BackboneError(`projection ${projection.name} has no reset: it cannot be rebuilt by replay`);
+  if (!reset)
+    throw new BackboneError(`projection ${projection.name} has no reset: it cannot be rebuilt by replay`);
   const lock = new ProjectorLock(options.db, projection.name);
   if (!(await lock.tryAcquire())) {
-    throw new BackboneError(`projection ${projection.name} is being projected by a running instance; stop the service first`);
+    throw new BackboneError(
+      `projection ${projection.name} is being projected by a running instance; stop the service first`,
+    );
   }
   try {
-    await deleteProjectionConsumers(options.jsm, options.stream, projectionConsumerName(options.service, projection.name));
+    await deleteProjectionConsumers(
+      options.jsm,
+      options.stream,
+      projectionConsumerName(options.service, projection.name),
+    );
     await options.db.transaction(async (tx) => {
       await lock.fence(tx);
       await reset(tx);

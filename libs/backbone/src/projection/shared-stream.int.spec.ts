@@ -3,7 +3,13 @@ import type { TestDatabase } from '@kailash/testing';
 import type { Harness } from '../../test/harness';
 import { openHarness } from '../../test/harness';
 import type { CounterEvent } from '../../test/fixtures';
-import { counterCatalog, CounterIncremented, createSchema, insertApplied, streamOf } from '../../test/fixtures';
+import {
+  counterCatalog,
+  CounterIncremented,
+  createSchema,
+  insertApplied,
+  streamOf,
+} from '../../test/fixtures';
 import { PgDatabase } from './sql';
 import { readCheckpoint } from './checkpoints';
 
@@ -38,10 +44,24 @@ describe('two services projecting one stream under the same projection name', ()
     await beta.start();
     let last = 0;
     for (let i = 0; i < 40; i++) {
-      last = (await harness.publisher().publish({ definition: CounterIncremented, aggregateId: `s${i % 4}`, data: { by: 1 } })).seq;
+      last = (
+        await harness
+          .publisher()
+          .publish({ definition: CounterIncremented, aggregateId: `s${i % 4}`, data: { by: 1 } })
+      ).seq;
     }
-    await eventually('alpha caught up', () => readCheckpoint(harness.db, 'fleet'), (seq) => seq === last, 20_000);
-    await eventually('beta caught up', () => readCheckpoint(new PgDatabase(other.pool), 'fleet'), (seq) => seq === last, 20_000);
+    await eventually(
+      'alpha caught up',
+      () => readCheckpoint(harness.db, 'fleet'),
+      (seq) => seq === last,
+      20_000,
+    );
+    await eventually(
+      'beta caught up',
+      () => readCheckpoint(new PgDatabase(other.pool), 'fleet'),
+      (seq) => seq === last,
+      20_000,
+    );
 
     const names: string[] = [];
     for await (const info of harness.jsm.consumers.list(streamOf(harness.subjects))) names.push(info.name);

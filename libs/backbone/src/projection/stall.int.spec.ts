@@ -26,12 +26,23 @@ describe('a projection that stalls instead of dead-lettering', () => {
       { maxDeliver: 3, retryDelayMs: () => 20 },
     );
     const publisher = harness.publisher();
-    const hard = await publisher.publish({ definition: CounterIncremented, aggregateId: 's', data: { by: 1, poison: true } });
-    const next = await publisher.publish({ definition: CounterIncremented, aggregateId: 's', data: { by: 2 } });
+    const hard = await publisher.publish({
+      definition: CounterIncremented,
+      aggregateId: 's',
+      data: { by: 1, poison: true },
+    });
+    const next = await publisher.publish({
+      definition: CounterIncremented,
+      aggregateId: 's',
+      data: { by: 2 },
+    });
     await runner.start();
     const rows = await eventually(
       'both applied',
-      async () => (await harness.database.pool.query('SELECT seq FROM applied ORDER BY row_id')).rows.map((row) => Number(row.seq)),
+      async () =>
+        (await harness.database.pool.query('SELECT seq FROM applied ORDER BY row_id')).rows.map((row) =>
+          Number(row.seq),
+        ),
       (seqs) => seqs.length === 2,
     );
     await runner.stop();
@@ -63,26 +74,53 @@ describe('a projection that stalls instead of dead-lettering', () => {
       { maxDeliver: 2, retryDelayMs: () => 5, stallAfterMs: 30_000, now: () => nowMs, logger },
     );
     const publisher = harness.publisher();
-    const stuck = await publisher.publish({ definition: CounterIncremented, aggregateId: 'w', data: { by: 1 } });
+    const stuck = await publisher.publish({
+      definition: CounterIncremented,
+      aggregateId: 'w',
+      data: { by: 1 },
+    });
     await runner.start();
-    await eventually('retrying', async () => attempts, (count) => count >= 20);
+    await eventually(
+      'retrying',
+      async () => attempts,
+      (count) => count >= 20,
+    );
     expect(runner.stall).toBeUndefined();
     expect(await stalledGauge('wedged')).toBe(0);
     const logged = lines.length;
     expect(logged).toBeLessThanOrEqual(2); // the first failure, not one line per retry
 
     nowMs += 30_000;
-    const stall = await eventually('stalled', async () => runner.stall, (found) => found !== undefined);
-    expect(stall).toEqual(expect.objectContaining({ projection: 'wedged', seq: stuck.seq, forMs: 30_000, cause: 'value out of range' }));
+    const stall = await eventually(
+      'stalled',
+      async () => runner.stall,
+      (found) => found !== undefined,
+    );
+    expect(stall).toEqual(
+      expect.objectContaining({
+        projection: 'wedged',
+        seq: stuck.seq,
+        forMs: 30_000,
+        cause: 'value out of range',
+      }),
+    );
     expect(await stalledGauge('wedged')).toBe(1);
     const afterStall = attempts;
-    await eventually('more retries', async () => attempts, (count) => count >= afterStall + 20);
+    await eventually(
+      'more retries',
+      async () => attempts,
+      (count) => count >= afterStall + 20,
+    );
     expect(lines.length).toBe(logged + 1); // one line for this interval, whatever the number of retries
     expect(lines[lines.length - 1]).toBe('error projection stalled: handler keeps failing');
     expect(runner.status).toBe('active');
 
     failing = false;
-    await eventually('applied', async () => (await harness.database.pool.query("SELECT seq FROM applied WHERE counter = 'w'")).rowCount, (count) => count === 1);
+    await eventually(
+      'applied',
+      async () => (await harness.database.pool.query("SELECT seq FROM applied WHERE counter = 'w'")).rowCount,
+      (count) => count === 1,
+    );
     expect(runner.stall).toBeUndefined();
     expect(await stalledGauge('wedged')).toBe(0);
     await runner.stop();

@@ -19,7 +19,9 @@ describe('EventPublisher against JetStream', () => {
     expect(first.duplicate).toBe(false);
     expect(second.duplicate).toBe(true);
     expect(second.seq).toBe(first.seq);
-    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: first.subject });
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), {
+      subjects_filter: first.subject,
+    });
     expect(info.state.subjects?.[first.subject]).toBe(1);
   });
 
@@ -40,27 +42,49 @@ describe('EventPublisher against JetStream', () => {
 
   it('reports an optimistic-concurrency conflict and never loses the winning write', async () => {
     const [writerA, writerB] = [harness.publisher('a'), harness.publisher('b')];
-    const base = await writerA.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 1 } });
+    const base = await writerA.publish({
+      definition: CounterIncremented,
+      aggregateId: 'race',
+      data: { by: 1 },
+    });
     const attempts = await Promise.allSettled([
-      writerA.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 10 } }, { expectedLastSubjectSequence: base.seq }),
-      writerB.publish({ definition: CounterIncremented, aggregateId: 'race', data: { by: 20 } }, { expectedLastSubjectSequence: base.seq }),
+      writerA.publish(
+        { definition: CounterIncremented, aggregateId: 'race', data: { by: 10 } },
+        { expectedLastSubjectSequence: base.seq },
+      ),
+      writerB.publish(
+        { definition: CounterIncremented, aggregateId: 'race', data: { by: 20 } },
+        { expectedLastSubjectSequence: base.seq },
+      ),
     ]);
     const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
-    const lost = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
+    const lost = attempts.filter(
+      (attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected',
+    );
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(lost[0]?.reason).toBeInstanceOf(ConcurrencyConflictError);
-    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: base.subject });
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), {
+      subjects_filter: base.subject,
+    });
     expect(info.state.subjects?.[base.subject]).toBe(2);
-    const conflicts = await harness.registry.getSingleMetricAsString('kailash_events_concurrency_conflicts_total');
+    const conflicts = await harness.registry.getSingleMetricAsString(
+      'kailash_events_concurrency_conflicts_total',
+    );
     expect(conflicts).toMatch(/ 1$/m);
   });
 
   it('refuses a create when the aggregate already exists (expected sequence 0)', async () => {
     const publisher = harness.publisher();
-    await publisher.publish({ definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } }, { expectedLastSubjectSequence: 0 });
+    await publisher.publish(
+      { definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } },
+      { expectedLastSubjectSequence: 0 },
+    );
     await expect(
-      publisher.publish({ definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } }, { expectedLastSubjectSequence: 0 }),
+      publisher.publish(
+        { definition: CounterIncremented, aggregateId: 'once', data: { by: 1 } },
+        { expectedLastSubjectSequence: 0 },
+      ),
     ).rejects.toBeInstanceOf(ConcurrencyConflictError);
   });
 
@@ -77,10 +101,19 @@ describe('EventPublisher against JetStream', () => {
         return ack;
       },
     } as typeof harness.js;
-    const publisher = new EventPublisher({ ...publisherOptions(harness), js: lossy, clock: new HybridLogicalClock({ nodeId: 'lossy' }) });
-    const published = await publisher.publish({ definition: CounterIncremented, aggregateId: 'lost-ack', data: { by: 1 } }, { expectedLastSubjectSequence: 0 });
+    const publisher = new EventPublisher({
+      ...publisherOptions(harness),
+      js: lossy,
+      clock: new HybridLogicalClock({ nodeId: 'lossy' }),
+    });
+    const published = await publisher.publish(
+      { definition: CounterIncremented, aggregateId: 'lost-ack', data: { by: 1 } },
+      { expectedLastSubjectSequence: 0 },
+    );
     expect(published.duplicate).toBe(true);
-    const info = await harness.jsm.streams.info(streamOf(harness.subjects), { subjects_filter: published.subject });
+    const info = await harness.jsm.streams.info(streamOf(harness.subjects), {
+      subjects_filter: published.subject,
+    });
     expect(info.state.subjects?.[published.subject]).toBe(1);
     expect(loseNextAck).toBe(false);
   });
@@ -100,15 +133,18 @@ describe('EventPublisher against JetStream', () => {
     ['causationId', { causationId: 'a.b' }],
     ['deps.1', { deps: ['ok', 'x>'] }],
     ['note', { data: { by: 1, note: '\ud800' } }],
-  ])('refuses an envelope its own reader would refuse (%s) before anything reaches the stream', async (field, change) => {
-    const before = await harness.jsm.streams.info(streamOf(harness.subjects));
-    const draft = { definition: CounterIncremented, aggregateId: 'envelope', data: { by: 1 }, ...change };
-    const refusal = harness.publisher().publish(draft as never);
-    await expect(refusal).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(refusal).rejects.toThrow(`${field}: `);
-    const after = await harness.jsm.streams.info(streamOf(harness.subjects));
-    expect(after.state.messages).toBe(before.state.messages);
-  });
+  ])(
+    'refuses an envelope its own reader would refuse (%s) before anything reaches the stream',
+    async (field, change) => {
+      const before = await harness.jsm.streams.info(streamOf(harness.subjects));
+      const draft = { definition: CounterIncremented, aggregateId: 'envelope', data: { by: 1 }, ...change };
+      const refusal = harness.publisher().publish(draft as never);
+      await expect(refusal).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(refusal).rejects.toThrow(`${field}: `);
+      const after = await harness.jsm.streams.info(streamOf(harness.subjects));
+      expect(after.state.messages).toBe(before.state.messages);
+    },
+  );
 });
 
 describe('seedClockFromStream', () => {
@@ -119,7 +155,11 @@ describe('seedClockFromStream', () => {
   it('puts a fresh clock above the newest stamp in the stream, even one from a clock running ahead', async () => {
     const ahead = new HybridLogicalClock({ nodeId: 'fast', physicalClock: () => Date.now() + 200 });
     const publisher = new EventPublisher({ ...publisherOptions(harness), clock: ahead });
-    const published = await publisher.publish({ definition: CounterIncremented, aggregateId: 'seed', data: { by: 1 } });
+    const published = await publisher.publish({
+      definition: CounterIncremented,
+      aggregateId: 'seed',
+      data: { by: 1 },
+    });
     const restarted = new HybridLogicalClock({ nodeId: 'restarted' });
     await seedClockFromStream(harness.jsm, streamOf(harness.subjects), restarted);
     expect(encodeHlc(restarted.now()) > published.event.hlc).toBe(true);
@@ -127,5 +167,12 @@ describe('seedClockFromStream', () => {
 });
 
 function publisherOptions(harness: Harness) {
-  return { js: harness.js, subjects: harness.subjects, domain: 'state', source: { service: 'test', instance: 'seed' }, catalog: counterCatalog, metrics: harness.metrics };
+  return {
+    js: harness.js,
+    subjects: harness.subjects,
+    domain: 'state',
+    source: { service: 'test', instance: 'seed' },
+    catalog: counterCatalog,
+    metrics: harness.metrics,
+  };
 }

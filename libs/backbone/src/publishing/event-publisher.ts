@@ -58,9 +58,16 @@ export class EventPublisher {
     this.metrics = options.metrics ?? BackboneMetrics.for();
   }
 
-  async publish<D extends EventDefinition>(draft: EventDraft<D>, options: PublishOptions = {}): Promise<PublishedEvent<D>> {
+  async publish<D extends EventDefinition>(
+    draft: EventDraft<D>,
+    options: PublishOptions = {},
+  ): Promise<PublishedEvent<D>> {
     const event = this.envelope(draft);
-    const subject = this.options.subjects.event(this.options.domain, event.aggregate.type, event.aggregate.id);
+    const subject = this.options.subjects.event(
+      this.options.domain,
+      event.aggregate.type,
+      event.aggregate.id,
+    );
     try {
       const ack = await this.appendOnce(subject, event, options);
       if (ack.duplicate) this.metrics.duplicates.inc({ stream: this.stream });
@@ -69,7 +76,9 @@ export class EventPublisher {
     } catch (error) {
       if (isWrongLastSequence(error)) {
         this.metrics.conflicts.inc({ stream: this.stream });
-        throw new ConcurrencyConflictError(subject, options.expectedLastSubjectSequence ?? -1, { cause: error });
+        throw new ConcurrencyConflictError(subject, options.expectedLastSubjectSequence ?? -1, {
+          cause: error,
+        });
       }
       throw new PublishError(`publishing ${event.type} to ${subject} failed`, { cause: error });
     }
@@ -86,7 +95,10 @@ export class EventPublisher {
       msgID: event.id,
       headers: this.headersOf(event),
       timeout: this.options.timeoutMs ?? 5000,
-      expect: options.expectedLastSubjectSequence === undefined ? {} : { lastSubjectSequence: options.expectedLastSubjectSequence },
+      expect:
+        options.expectedLastSubjectSequence === undefined
+          ? {}
+          : { lastSubjectSequence: options.expectedLastSubjectSequence },
     };
     for (let attempt = 1; ; attempt++) {
       try {

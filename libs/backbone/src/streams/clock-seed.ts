@@ -7,7 +7,11 @@ import type { JetStreamManager } from '@nats-io/jetstream';
  * already wrote, if it had adopted stamps ahead of its physical clock; merging the stream's newest
  * stamp at boot keeps every new stamp above everything already stored there.
  */
-export async function seedClockFromStream(jsm: JetStreamManager, stream: string, clock: HybridLogicalClock): Promise<void> {
+export async function seedClockFromStream(
+  jsm: JetStreamManager,
+  stream: string,
+  clock: HybridLogicalClock,
+): Promise<void> {
   const info = await jsm.streams.info(stream);
   if (info.state.messages === 0) return;
   const last = await jsm.streams.getMessage(stream, { seq: info.state.last_seq });

@@ -184,7 +184,8 @@ const SERVICE_NAME = /^[a-z][a-z0-9-]*$/;
  * name has no "_", so the first one ends it and no two (service, projection) pairs share a name.
  */
 export function projectionConsumerName(service: string, projection: string): string {
-  if (!SERVICE_NAME.test(service)) throw new BackboneError(`service name '${service}' must match ${SERVICE_NAME}`);
+  if (!SERVICE_NAME.test(service))
+    throw new BackboneError(`service name '${service}' must match ${SERVICE_NAME}`);
   return `${service}_${projection}`;
 }
 

@@ -21,13 +21,24 @@ describe('projection survives kill -9', () => {
     await harness.close();
   }, 30_000);
 
-  const applied = async () => Number((await harness.database.pool.query('SELECT count(*) AS n FROM applied')).rows[0].n);
+  const applied = async () =>
+    Number((await harness.database.pool.query('SELECT count(*) AS n FROM applied')).rows[0].n);
 
   function startProjector(): ChildProcess {
     const proc = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', join(__dirname, 'projector-process.ts'), harness.subjects.namespace, harness.database.url],
-      { cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        '-r',
+        '@swc-node/register',
+        join(__dirname, 'projector-process.ts'),
+        harness.subjects.namespace,
+        harness.database.url,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     proc.stderr?.on('data', (chunk) => process.stderr.write(chunk));
     return proc;
@@ -37,7 +48,10 @@ describe('projection survives kill -9', () => {
   function exited(proc: ChildProcess | undefined): Promise<void> {
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`projector ${proc.pid} did not exit after SIGKILL`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`projector ${proc.pid} did not exit after SIGKILL`)),
+        10_000,
+      );
       proc.once('exit', () => {
         clearTimeout(timer);
         resolve();
@@ -57,7 +71,11 @@ describe('projection survives kill -9', () => {
     const publisher = harness.publisher();
     for (let start = 0; start < EVENTS; start += 500) {
       const chunk = Array.from({ length: 500 }, (_, i) =>
-        publisher.publish({ definition: CounterIncremented, aggregateId: `c${(start + i) % 97}`, data: { by: 1 } }),
+        publisher.publish({
+          definition: CounterIncremented,
+          aggregateId: `c${(start + i) % 97}`,
+          data: { by: 1 },
+        }),
       );
       for (const published of await Promise.all(chunk)) lastSeq = Math.max(lastSeq, published.seq);
     }
@@ -69,7 +87,12 @@ describe('projection survives kill -9', () => {
     expect(atSecondKill).toBeLessThan(EVENTS); // both kills really happened mid-stream
     child = startProjector();
 
-    await eventually('checkpoint at the last sequence', () => readCheckpoint(harness.db, 'counters'), (cp) => cp === lastSeq, 120_000);
+    await eventually(
+      'checkpoint at the last sequence',
+      () => readCheckpoint(harness.db, 'counters'),
+      (cp) => cp === lastSeq,
+      120_000,
+    );
     const { rows } = await harness.database.pool.query(
       'SELECT count(*)::int AS total, count(DISTINCT seq)::int AS distinct_seqs, count(DISTINCT event_id)::int AS distinct_ids FROM applied',
     );

@@ -40,7 +40,9 @@ describe('EventCatalog', () => {
 
   it('rejects unknown event types, wrong aggregates and bad data, naming the field', () => {
     expect(() => catalog.parse(envelope({ type: 'thing.deleted' }))).toThrow(/type: unknown event type/);
-    expect(() => catalog.parse(envelope({ aggregate: { type: 'other', id: 't-1' } }))).toThrow(/aggregate\.type/);
+    expect(() => catalog.parse(envelope({ aggregate: { type: 'other', id: 't-1' } }))).toThrow(
+      /aggregate\.type/,
+    );
     expect(() => catalog.parse(envelope({ data: { size: -1 } }))).toThrow(/size: /);
     expect(() => catalog.parse(envelope({ data: { size: 1, extra: true } }))).toThrow(/extra: unknown field/);
     expect(() => catalog.parse(envelope({ data: { size: 1 }, sneaky: 1 }))).toThrow(KailashError);

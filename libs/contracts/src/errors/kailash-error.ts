@@ -39,7 +39,9 @@ export class KailashError extends Error {
 export function isKailashError(error: unknown): error is KailashError {
   return (
     error instanceof KailashError ||
-    (error instanceof Error && isErrorCode((error as { code?: unknown }).code) && error.name === 'KailashError')
+    (error instanceof Error &&
+      isErrorCode((error as { code?: unknown }).code) &&
+      error.name === 'KailashError')
   );
 }
 

@@ -30,12 +30,10 @@ const describesItsEdge = (value: object) => {
 };
 
 const withSnapshot = <Shape extends z.ZodRawShape>(data: z.ZodObject<Shape, z.core.$strict>) =>
-  data
-    .extend({ edge: edgeSnapshotSchema })
-    .refine(describesItsEdge, {
-      message: 'must describe the edge the event is about',
-      path: ['edge', 'edgeId'],
-    });
+  data.extend({ edge: edgeSnapshotSchema }).refine(describesItsEdge, {
+    message: 'must describe the edge the event is about',
+    path: ['edge', 'edgeId'],
+  });
 
 // ── Version 1: the change only (still in streams written before snapshots) ───
 

@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { defineCommand, defineQuery, tokenSchema } from '../envelope';
 import { finiteNumber } from '../numbers';
-import { edgeDeregistrationSchema, edgeTransitionRecordSchema, edgeTransitionSchema, edgeUpdateSchema } from './edge-lifecycle';
-import { complianceZoneSchema, edgeLifecycleSchema, edgeRegistrationSchema, edgeViewSchema, geoPointSchema } from './edge.schemas';
+import {
+  edgeDeregistrationSchema,
+  edgeTransitionRecordSchema,
+  edgeTransitionSchema,
+  edgeUpdateSchema,
+} from './edge-lifecycle';
+import {
+  complianceZoneSchema,
+  edgeLifecycleSchema,
+  edgeRegistrationSchema,
+  edgeViewSchema,
+  geoPointSchema,
+} from './edge.schemas';
 
 export const STATE_DOMAIN = 'state';
 
@@ -41,10 +52,19 @@ export const GetEdgeHistory = defineQuery(STATE_DOMAIN, 'edge.history', {
 /** Discovery: every filter optional and combined with AND; `near` orders by distance. */
 export const edgeDiscoverySchema = z
   .strictObject({
-    region: z.string().regex(/^[a-z0-9-]{2,64}$/).optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{2,64}$/)
+      .optional(),
     zone: complianceZoneSchema.optional(),
-    capability: z.string().regex(/^(cpu|memory|gpu|storage|network|custom:[a-z0-9_-]{1,32})$/, 'unknown resource type').optional(),
-    tag: z.string().regex(/^[A-Za-z0-9_./-]{1,64}(=.{0,256})?$/, 'must be key or key=value').optional(),
+    capability: z
+      .string()
+      .regex(/^(cpu|memory|gpu|storage|network|custom:[a-z0-9_-]{1,32})$/, 'unknown resource type')
+      .optional(),
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9_./-]{1,64}(=.{0,256})?$/, 'must be key or key=value')
+      .optional(),
     lifecycle: edgeLifecycleSchema.optional(),
     near: geoPointSchema.optional(),
     radiusKm: finiteNumber().positive().max(20_038).optional(),

@@ -3,7 +3,17 @@ import { tokenSchema } from '../envelope';
 import { finiteNumber } from '../numbers';
 
 export const COMPLIANCE_ZONES = [
-  'gdpr', 'ccpa', 'pipeda', 'lgpd', 'hipaa', 'sox', 'pci_dss', 'fedramp', 'itar', 'public', 'restricted',
+  'gdpr',
+  'ccpa',
+  'pipeda',
+  'lgpd',
+  'hipaa',
+  'sox',
+  'pci_dss',
+  'fedramp',
+  'itar',
+  'public',
+  'restricted',
 ] as const;
 export const complianceZoneSchema = z.enum(COMPLIANCE_ZONES);
 export type ComplianceZone = z.output<typeof complianceZoneSchema>;
@@ -29,17 +39,25 @@ export const capacitySchema = z
   .refine((capacity) => Object.keys(capacity).length <= 32, 'at most 32 resource types');
 
 /** A data set an edge holds (placement prefers edges that already hold what a workload reads). */
-export const dataSetNameSchema = z.string().regex(/^[A-Za-z0-9_.:/-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . : / -');
+export const dataSetNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:/-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 _ . : / -');
 
 /** Optional commercial and data facts placement uses; absent on edges registered before they existed. */
 const placementFacts = {
   dataSets: z.array(dataSetNameSchema).max(256).optional(),
   costPerHour: finiteNumber().nonnegative().optional(),
-  provider: z.string().regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 of a-z 0-9 -').optional(),
+  provider: z
+    .string()
+    .regex(/^[a-z0-9-]{2,64}$/, 'must be 2-64 of a-z 0-9 -')
+    .optional(),
 };
 
 const tagsSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_./-]{1,64}$/, 'tag keys are 1-64 of A-Z a-z 0-9 _ . / -'), z.string().max(256))
+  .record(
+    z.string().regex(/^[A-Za-z0-9_./-]{1,64}$/, 'tag keys are 1-64 of A-Z a-z 0-9 _ . / -'),
+    z.string().max(256),
+  )
   .refine((tags) => Object.keys(tags).length <= 64, 'at most 64 tags');
 
 /** The describable fields of an edge, without defaults (an update must not reset what it omits). */
@@ -50,7 +68,10 @@ export const edgeFieldsSchema = z.strictObject({
   capacity: capacitySchema,
   zones: z.array(complianceZoneSchema).max(COMPLIANCE_ZONES.length),
   tags: tagsSchema,
-  endpoint: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+  endpoint: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   ...placementFacts,
 });
 

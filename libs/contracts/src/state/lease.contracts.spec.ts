@@ -11,16 +11,32 @@ import {
 } from './lease.contracts';
 
 describe('lease contracts', () => {
-  it.each(['edge:paris-1', 'build-cache', 'job:nightly_backup', 'a', 'x'.repeat(64)])('accepts the resource name %s', (resource) => {
-    expect(leaseResourceSchema.parse(resource)).toBe(resource);
-  });
+  it.each(['edge:paris-1', 'build-cache', 'job:nightly_backup', 'a', 'x'.repeat(64)])(
+    'accepts the resource name %s',
+    (resource) => {
+      expect(leaseResourceSchema.parse(resource)).toBe(resource);
+    },
+  );
 
-  it.each(['', 'Edge:paris', 'edge:', ':x', 'a:b:c', 'has.dot', 'has space', 'x'.repeat(65)])('refuses the resource name %j', (resource) => {
-    expect(leaseResourceSchema.safeParse(resource).success).toBe(false);
-  });
+  it.each(['', 'Edge:paris', 'edge:', ':x', 'a:b:c', 'has.dot', 'has space', 'x'.repeat(65)])(
+    'refuses the resource name %j',
+    (resource) => {
+      expect(leaseResourceSchema.safeParse(resource).success).toBe(false);
+    },
+  );
 
   it('maps every resource to a valid subject token, never two resources to the same one', () => {
-    const tricky = ['a:b', 'a_b', 'a_-b', 'a__b', 'a-b', 'edge:x_y', 'edge_x_y', 'edge__x', 'x'.repeat(32) + ':' + '_'.repeat(31)];
+    const tricky = [
+      'a:b',
+      'a_b',
+      'a_-b',
+      'a__b',
+      'a-b',
+      'edge:x_y',
+      'edge_x_y',
+      'edge__x',
+      'x'.repeat(32) + ':' + '_'.repeat(31),
+    ];
     const ids = tricky.map(leaseAggregateId);
     expect(new Set(ids).size).toBe(tricky.length);
     for (const id of ids) expect(subjectToken(id, 'aggregate.id')).toBe(id);

@@ -20,9 +20,14 @@ export const LEASE_RESOURCE_MAX_LENGTH = 64;
 export const leaseResourceSchema = z
   .string()
   .max(LEASE_RESOURCE_MAX_LENGTH)
-  .regex(/^(?:[a-z][a-z0-9-]{0,31}:)?[A-Za-z0-9_-]+$/, 'must be <name> or <kind>:<name> (name of A-Z a-z 0-9 _ -)');
+  .regex(
+    /^(?:[a-z][a-z0-9-]{0,31}:)?[A-Za-z0-9_-]+$/,
+    'must be <name> or <kind>:<name> (name of A-Z a-z 0-9 _ -)',
+  );
 
-export const leaseHolderSchema = z.string().regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters without spaces');
+export const leaseHolderSchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, 'must be 1-128 printable ASCII characters without spaces');
 export const fencingTokenSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 export const leaseTtlSchema = z.number().int().min(LEASE_TTL_MIN_MS).max(LEASE_TTL_MAX_MS);
 
@@ -58,10 +63,16 @@ const leaseSnapshotSchema = z.strictObject({
 });
 export type LeaseSnapshot = z.output<typeof leaseSnapshotSchema>;
 
-export const LeaseAcquired = defineEvent('lease.acquired', { aggregateType: LEASE_AGGREGATE, data: leaseSnapshotSchema });
+export const LeaseAcquired = defineEvent('lease.acquired', {
+  aggregateType: LEASE_AGGREGATE,
+  data: leaseSnapshotSchema,
+});
 export type LeaseAcquired = EventOf<typeof LeaseAcquired>;
 
-export const LeaseRenewed = defineEvent('lease.renewed', { aggregateType: LEASE_AGGREGATE, data: leaseSnapshotSchema });
+export const LeaseRenewed = defineEvent('lease.renewed', {
+  aggregateType: LEASE_AGGREGATE,
+  data: leaseSnapshotSchema,
+});
 export type LeaseRenewed = EventOf<typeof LeaseRenewed>;
 
 export const LeaseReleased = defineEvent('lease.released', {
@@ -93,7 +104,10 @@ export const leaseRenewSchema = z.strictObject({
 });
 export type LeaseRenewRequest = z.output<typeof leaseRenewSchema>;
 
-export const leaseReleaseSchema = z.strictObject({ holder: leaseHolderSchema, fencingToken: fencingTokenSchema });
+export const leaseReleaseSchema = z.strictObject({
+  holder: leaseHolderSchema,
+  fencingToken: fencingTokenSchema,
+});
 export type LeaseReleaseRequest = z.output<typeof leaseReleaseSchema>;
 
 export const LEASE_STATUSES = ['held', 'released', 'expired'] as const;

@@ -1,5 +1,11 @@
 import { parseWith } from '../validation';
-import { DEFAULT_STRATEGY_WEIGHTS, effectiveWeights, PlaceWorkload, placementRequestSchema, PLACEMENT_STRATEGIES } from './placement.contracts';
+import {
+  DEFAULT_STRATEGY_WEIGHTS,
+  effectiveWeights,
+  PlaceWorkload,
+  placementRequestSchema,
+  PLACEMENT_STRATEGIES,
+} from './placement.contracts';
 
 /** The fields a VALIDATION_FAILED error names for this input; none when it is valid. */
 function fieldsOf(input: unknown): string[] {
@@ -61,14 +67,33 @@ describe('placement contracts', () => {
   });
 
   it('lets overrides zero some weights as long as one stays positive', () => {
-    expect(fieldsOf({ client: { lat: 0, lon: 0 }, strategy: 'performance_optimal', weights: { geographic: 0, load: 0 } })).toEqual([]);
-    expect(effectiveWeights('performance_optimal', { geographic: 0, load: 0 })).toEqual({ ...DEFAULT_STRATEGY_WEIGHTS.performance_optimal, geographic: 0, load: 0 });
+    expect(
+      fieldsOf({
+        client: { lat: 0, lon: 0 },
+        strategy: 'performance_optimal',
+        weights: { geographic: 0, load: 0 },
+      }),
+    ).toEqual([]);
+    expect(effectiveWeights('performance_optimal', { geographic: 0, load: 0 })).toEqual({
+      ...DEFAULT_STRATEGY_WEIGHTS.performance_optimal,
+      geographic: 0,
+      load: 0,
+    });
   });
 
   it('names every strategy the issue asks for and defines the NATS query', () => {
-    expect([...PLACEMENT_STRATEGIES].sort()).toEqual(
-      ['balanced', 'capacity_optimal', 'compliance_first', 'cost_optimal', 'data_locality', 'latency_optimal', 'load_balanced', 'performance_optimal'],
+    expect([...PLACEMENT_STRATEGIES].sort()).toEqual([
+      'balanced',
+      'capacity_optimal',
+      'compliance_first',
+      'cost_optimal',
+      'data_locality',
+      'latency_optimal',
+      'load_balanced',
+      'performance_optimal',
+    ]);
+    expect(PlaceWorkload).toEqual(
+      expect.objectContaining({ kind: 'query', domain: 'state', name: 'placement.place' }),
     );
-    expect(PlaceWorkload).toEqual(expect.objectContaining({ kind: 'query', domain: 'state', name: 'placement.place' }));
   });
 });

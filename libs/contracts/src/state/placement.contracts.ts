@@ -13,15 +13,32 @@ function keyed<K extends string, S extends z.ZodType>(keys: readonly K[], schema
 
 /** How the data a workload touches is classified; compliance rules derive required zones from it. */
 export const DATA_CLASSIFICATIONS = [
-  'public', 'internal', 'confidential', 'restricted', 'pii', 'phi', 'pci', 'financial', 'healthcare',
-  'educational', 'eu_personal', 'california_resident', 'canadian_personal',
+  'public',
+  'internal',
+  'confidential',
+  'restricted',
+  'pii',
+  'phi',
+  'pci',
+  'financial',
+  'healthcare',
+  'educational',
+  'eu_personal',
+  'california_resident',
+  'canadian_personal',
 ] as const;
 export const dataClassificationSchema = z.enum(DATA_CLASSIFICATIONS);
 export type DataClassification = z.output<typeof dataClassificationSchema>;
 
 export const PLACEMENT_STRATEGIES = [
-  'latency_optimal', 'cost_optimal', 'balanced', 'capacity_optimal', 'performance_optimal',
-  'compliance_first', 'load_balanced', 'data_locality',
+  'latency_optimal',
+  'cost_optimal',
+  'balanced',
+  'capacity_optimal',
+  'performance_optimal',
+  'compliance_first',
+  'load_balanced',
+  'data_locality',
 ] as const;
 export const placementStrategySchema = z.enum(PLACEMENT_STRATEGIES);
 export type PlacementStrategy = z.output<typeof placementStrategySchema>;
@@ -32,7 +49,14 @@ export type PlacementFactor = (typeof PLACEMENT_FACTORS)[number];
 export type FactorWeights = Readonly<Record<PlacementFactor, number>>;
 
 /** Why an edge was not a candidate. Compliance is always a filter, never a score. */
-export const PLACEMENT_FILTER_REASONS = ['inactive', 'draining', 'compliance', 'capacity', 'latency_budget', 'cost'] as const;
+export const PLACEMENT_FILTER_REASONS = [
+  'inactive',
+  'draining',
+  'compliance',
+  'capacity',
+  'latency_budget',
+  'cost',
+] as const;
 export type PlacementFilterReason = (typeof PLACEMENT_FILTER_REASONS)[number];
 
 /**
@@ -52,7 +76,10 @@ export const DEFAULT_STRATEGY_WEIGHTS: Readonly<Record<PlacementStrategy, Factor
 };
 
 /** A strategy's weights with a request's overrides laid over them (unmentioned factors keep their default). */
-export function effectiveWeights(strategy: PlacementStrategy, overrides: Partial<FactorWeights> = {}): FactorWeights {
+export function effectiveWeights(
+  strategy: PlacementStrategy,
+  overrides: Partial<FactorWeights> = {},
+): FactorWeights {
   return { ...DEFAULT_STRATEGY_WEIGHTS[strategy], ...overrides };
 }
 
@@ -63,7 +90,10 @@ export const weightOverridesSchema = keyed(PLACEMENT_FACTORS, finiteNumber().min
 export const complianceNeedsSchema = z.strictObject({
   classifications: z.array(dataClassificationSchema).max(DATA_CLASSIFICATIONS.length).default([]),
   /** ISO 3166-1 alpha-2 country of the data subjects, e.g. FR; decides GDPR and similar residency rules. */
-  subjectCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR').optional(),
+  subjectCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .optional(),
   /** Zones the caller requires on top of the derived ones. */
   requiredZones: z.array(complianceZoneSchema).max(16).default([]),
 });
@@ -85,14 +115,20 @@ export const placementRequestSchema = z
   .superRefine((request, context) => {
     const weights = effectiveWeights(request.strategy, definedOnly(request.weights));
     if (PLACEMENT_FACTORS.every((factor) => weights[factor] === 0)) {
-      context.addIssue({ code: 'custom', path: ['weights'], message: `every weight of ${request.strategy} would be 0` });
+      context.addIssue({
+        code: 'custom',
+        path: ['weights'],
+        message: `every weight of ${request.strategy} would be 0`,
+      });
     }
   });
 export type PlacementRequest = z.output<typeof placementRequestSchema>;
 export type PlacementRequestInput = z.input<typeof placementRequestSchema>;
 
 /** Drops keys whose value is undefined, so an explicit `undefined` never erases a default weight. */
-export function definedOnly(overrides: Partial<Record<PlacementFactor, number | undefined>> | undefined): Partial<FactorWeights> {
+export function definedOnly(
+  overrides: Partial<Record<PlacementFactor, number | undefined>> | undefined,
+): Partial<FactorWeights> {
   return Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined));
 }
 

@@ -55,7 +55,9 @@ export class SubjectSpace {
   /** Every event of a domain, or of one aggregate type in it. */
   events(domain: string, aggregateType?: string): string {
     const base = `${this.namespace}.${domainOf(domain)}.evt`;
-    return aggregateType === undefined ? `${base}.>` : `${base}.${subjectToken(aggregateType, 'aggregate.type')}.*`;
+    return aggregateType === undefined
+      ? `${base}.>`
+      : `${base}.${subjectToken(aggregateType, 'aggregate.type')}.*`;
   }
 
   command(domain: string, name: string): string {

@@ -29,10 +29,18 @@ export function decodeConfChange(data: Uint8Array): ConfChange {
  * A node that joins later with an empty log replays them, so it learns the whole configuration
  * instead of only the changes made after the cluster started.
  */
-export function bootstrapEntries(confState: { voters: readonly number[]; learners: readonly number[] }): Entry[] {
+export function bootstrapEntries(confState: {
+  voters: readonly number[];
+  learners: readonly number[];
+}): Entry[] {
   const changes: ConfChange[] = [
     ...confState.voters.map((nodeId) => ({ type: 'add-voter' as const, nodeId })),
     ...confState.learners.map((nodeId) => ({ type: 'add-learner' as const, nodeId })),
   ];
-  return changes.map((change, i) => ({ term: 1, index: i + 1, type: 'conf-change', data: encodeConfChange(change) }));
+  return changes.map((change, i) => ({
+    term: 1,
+    index: i + 1,
+    type: 'conf-change',
+    data: encodeConfChange(change),
+  }));
 }

@@ -58,7 +58,8 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
     random: config.random,
     applied: config.applied ?? 0,
   };
-  if (!Number.isInteger(resolved.id) || resolved.id <= 0) throw new ConfigError('id must be a positive integer');
+  if (!Number.isInteger(resolved.id) || resolved.id <= 0)
+    throw new ConfigError('id must be a positive integer');
   if (resolved.heartbeatTick <= 0) throw new ConfigError('heartbeatTick must be positive');
   if (resolved.electionTick <= resolved.heartbeatTick) {
     throw new ConfigError('electionTick must be greater than heartbeatTick');
@@ -66,7 +67,9 @@ export function resolveConfig(config: RaftConfig): ResolvedConfig {
   if (resolved.maxInflightMsgs <= 0) throw new ConfigError('maxInflightMsgs must be positive');
   if (resolved.snapshotChunkSize <= 0) throw new ConfigError('snapshotChunkSize must be positive');
   if (resolved.readOnlyOption === 'lease-based' && !resolved.checkQuorum) {
-    throw new ConfigError('lease-based reads require checkQuorum, or a deposed leader could serve stale reads');
+    throw new ConfigError(
+      'lease-based reads require checkQuorum, or a deposed leader could serve stale reads',
+    );
   }
   return resolved;
 }

@@ -2,7 +2,12 @@ import { MemoryStorage } from '../storage/memory-storage';
 import { RaftLog } from './raft-log';
 import type { Entry } from './types';
 
-const entry = (index: number, term: number): Entry => ({ index, term, type: 'normal', data: new Uint8Array(0) });
+const entry = (index: number, term: number): Entry => ({
+  index,
+  term,
+  type: 'normal',
+  data: new Uint8Array(0),
+});
 
 function logWithTerms(terms: number[]): RaftLog {
   const storage = new MemoryStorage();

@@ -66,7 +66,12 @@ export class RaftLog {
   }
 
   /** AppendEntries receiver: returns the new last index, or undefined if (index, logTerm) does not match. */
-  maybeAppend(index: number, logTerm: number, committed: number, entries: readonly Entry[]): number | undefined {
+  maybeAppend(
+    index: number,
+    logTerm: number,
+    committed: number,
+    entries: readonly Entry[],
+  ): number | undefined {
     if (!this.matchTerm(index, logTerm)) return undefined;
     const lastNew = index + entries.length;
     const conflict = this.findConflict(entries);

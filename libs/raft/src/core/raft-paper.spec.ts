@@ -6,9 +6,16 @@ import type { Message } from './types';
 
 /** Tests tied to sentences of the Raft paper (after etcd's raft_paper_test.go). */
 
-function newNode(id: number, voters: number[], options: Partial<RaftConfig> = {}): { node: RawNode; storage: MemoryStorage } {
+function newNode(
+  id: number,
+  voters: number[],
+  options: Partial<RaftConfig> = {},
+): { node: RawNode; storage: MemoryStorage } {
   const storage = MemoryStorage.bootstrap({ voters, learners: [] });
-  const node = new RawNode({ id, random: new SeededRandom(id), preVote: false, checkQuorum: false, ...options }, storage);
+  const node = new RawNode(
+    { id, random: new SeededRandom(id), preVote: false, checkQuorum: false, ...options },
+    storage,
+  );
   drain(node, storage);
   return { node, storage };
 }
@@ -41,7 +48,16 @@ describe('Raft paper §5.1–§5.4', () => {
     node.campaign();
     drain(node, storage);
     expect(node.status().role).toBe('leader');
-    node.step({ type: 'app', from: 2, to: 1, term: node.status().term + 1, index: 0, logTerm: 0, entries: [], commit: 0 });
+    node.step({
+      type: 'app',
+      from: 2,
+      to: 1,
+      term: node.status().term + 1,
+      index: 0,
+      logTerm: 0,
+      entries: [],
+      commit: 0,
+    });
     expect(node.status().role).toBe('follower');
     expect(node.status().lead).toBe(2);
   });
@@ -112,7 +128,8 @@ describe('Raft paper §5.1–§5.4', () => {
     drain(node, storage);
     for (const from of [2, 3]) node.step({ type: 'vote-resp', from, to: 1, term, reject: false });
     drain(node, storage);
-    for (const from of [2, 3]) node.step({ type: 'app-resp', from, to: 1, term, index: node.status().lastIndex });
+    for (const from of [2, 3])
+      node.step({ type: 'app-resp', from, to: 1, term, index: node.status().lastIndex });
     drain(node, storage);
     const { index } = node.propose(new TextEncoder().encode('cmd'));
     const appends = drain(node, storage).filter((m) => m.type === 'app');

@@ -175,7 +175,8 @@ export class Raft {
       this.becomeFollower(this.term, NONE);
       return confState;
     }
-    if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee)) this.abortLeaderTransfer();
+    if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee))
+      this.abortLeaderTransfer();
     // The quorum changed: maybe more is committed now, and new members need their first append.
     if (this.maybeCommit()) this.releasePendingReadIndexMessages();
     this.bcastAppend();
@@ -348,11 +349,13 @@ export class Raft {
     this.lead = NONE;
     this.electionElapsed = 0;
     this.heartbeatElapsed = 0;
-    this.randomizedElectionTimeout = this.config.electionTick + this.config.random.nextInt(this.config.electionTick);
+    this.randomizedElectionTimeout =
+      this.config.electionTick + this.config.random.nextInt(this.config.electionTick);
     this.leadTransferee = NONE;
     this.tracker.resetVotes();
     const last = this.log.lastIndex();
-    for (const [id, progress] of this.tracker.progress) progress.reset(id === this.id ? last : 0, last + 1, id === this.id);
+    for (const [id, progress] of this.tracker.progress)
+      progress.reset(id === this.id ? last : 0, last + 1, id === this.id);
     this.pendingConfIndex = 0;
     this.uncommittedSize = 0;
     this.readOnly = new ReadOnly();
@@ -444,7 +447,14 @@ export class Raft {
     }
     // Fast backtracking: hint the last index whose term could match, skipping whole terms.
     const hint = this.log.findConflictByTerm(Math.min(index, this.log.lastIndex()), m.logTerm ?? 0);
-    this.send({ type: 'app-resp', to: m.from, index, reject: true, rejectHint: hint.index, logTerm: hint.term });
+    this.send({
+      type: 'app-resp',
+      to: m.from,
+      index,
+      reject: true,
+      rejectHint: hint.index,
+      logTerm: hint.term,
+    });
   }
 
   private handleHeartbeat(m: Message): void {
@@ -558,7 +568,8 @@ export class Raft {
     while (this.maybeSendAppend(m.from, false)) {
       // keep the pipeline full up to the in-flight cap
     }
-    if (m.from === this.leadTransferee && progress.match === this.log.lastIndex()) this.sendTimeoutNow(m.from);
+    if (m.from === this.leadTransferee && progress.match === this.log.lastIndex())
+      this.sendTimeoutNow(m.from);
   }
 
   private handleHeartbeatResponse(m: Message, progress: Progress): void {
@@ -571,7 +582,8 @@ export class Raft {
     let acks = 0;
     for (const id of this.readOnly.acks(m.context)) if (this.tracker.isVoter(id)) acks++;
     if (acks < this.tracker.quorumSize()) return;
-    for (const read of this.readOnly.advance(m.context)) this.answerReadIndex(read.from, read.index, read.context);
+    for (const read of this.readOnly.advance(m.context))
+      this.answerReadIndex(read.from, read.index, read.context);
   }
 
   private handleSnapshotChunkAck(m: Message, progress: Progress): void {
@@ -645,7 +657,12 @@ export class Raft {
 
   private appendEntries(proposals: readonly ProposedEntry[]): number {
     const last = this.log.lastIndex();
-    const entries: Entry[] = proposals.map((p, i) => ({ term: this.term, index: last + 1 + i, type: p.type, data: p.data }));
+    const entries: Entry[] = proposals.map((p, i) => ({
+      term: this.term,
+      index: last + 1 + i,
+      type: p.type,
+      data: p.data,
+    }));
     const size = payloadSize(entries);
     const limit = this.config.maxUncommittedEntriesSize;
     // A single oversized proposal is still accepted when nothing is pending, so progress is possible.
@@ -665,7 +682,9 @@ export class Raft {
     const progress = this.tracker.progress.get(change.nodeId);
     const lag = this.log.lastIndex() - (progress?.match ?? 0);
     if (lag > this.config.maxLearnerLagForPromotion) {
-      throw new InvalidConfChangeError(`learner ${change.nodeId} is ${lag} entries behind; promote it once caught up`);
+      throw new InvalidConfChangeError(
+        `learner ${change.nodeId} is ${lag} entries behind; promote it once caught up`,
+      );
     }
   }
 
@@ -728,7 +747,11 @@ export class Raft {
 
   private sendSnapshotChunk(to: NodeId, progress: Progress, snapshot: Snapshot): void {
     progress.snapshotTicks = 0;
-    this.send({ type: 'snap', to, chunk: snapshotChunk(snapshot, progress.snapshotOffset, this.config.snapshotChunkSize) });
+    this.send({
+      type: 'snap',
+      to,
+      chunk: snapshotChunk(snapshot, progress.snapshotOffset, this.config.snapshotChunkSize),
+    });
   }
 
   /** A lost chunk (or ack) would stall the stream: resend the wanted chunk after a quiet while. */
@@ -740,7 +763,8 @@ export class Raft {
         continue;
       }
       progress.snapshotTicks++;
-      if (progress.snapshotTicks >= this.config.electionTick / 2) this.sendSnapshotChunk(id, progress, snapshot);
+      if (progress.snapshotTicks >= this.config.electionTick / 2)
+        this.sendSnapshotChunk(id, progress, snapshot);
     }
   }
 
@@ -758,7 +782,9 @@ export class Raft {
 
   private loadState(hardState: HardState): void {
     if (hardState.commit < this.log.committed || hardState.commit > this.log.lastIndex()) {
-      throw new RaftError(`hard state commit ${hardState.commit} is outside [${this.log.committed}, ${this.log.lastIndex()}]`);
+      throw new RaftError(
+        `hard state commit ${hardState.commit} is outside [${this.log.committed}, ${this.log.lastIndex()}]`,
+      );
     }
     this.log.committed = hardState.commit;
     this.term = hardState.term;

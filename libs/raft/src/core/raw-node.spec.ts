@@ -111,8 +111,12 @@ describe('RawNode', () => {
     const storage = MemoryStorage.bootstrap({ voters: [1], learners: [] });
     const random = new SeededRandom(1);
     expect(() => new RawNode({ id: 0, random }, storage)).toThrow(ConfigError);
-    expect(() => new RawNode({ id: 1, random, electionTick: 1, heartbeatTick: 1 }, storage)).toThrow(ConfigError);
-    expect(() => new RawNode({ id: 1, random, readOnlyOption: 'lease-based', checkQuorum: false }, storage)).toThrow(ConfigError);
+    expect(() => new RawNode({ id: 1, random, electionTick: 1, heartbeatTick: 1 }, storage)).toThrow(
+      ConfigError,
+    );
+    expect(
+      () => new RawNode({ id: 1, random, readOnlyOption: 'lease-based', checkQuorum: false }, storage),
+    ).toThrow(ConfigError);
   });
 
   it('a single voter elects itself and commits immediately', () => {
@@ -140,7 +144,9 @@ describe('RawNode', () => {
     expect((readies.get(1) ?? []).flatMap((r) => r.readStates)).toEqual([]);
     leader.tick(); // now appends flow: the no-op commits and the deferred read is served
     settle(nodes, readies);
-    expect((readies.get(1) ?? []).flatMap((r) => r.readStates)).toEqual([{ index: leader.status().commit, context: 'early' }]);
+    expect((readies.get(1) ?? []).flatMap((r) => r.readStates)).toEqual([
+      { index: leader.status().commit, context: 'early' },
+    ]);
   });
 
   it('lease-based reads (opt-in) answer on the leader without a heartbeat round', () => {

@@ -18,7 +18,10 @@ export class ProgressTracker {
   constructor(private readonly limits: TrackerLimits) {}
 
   confState(): ConfState {
-    return { voters: [...this.voters].sort((a, b) => a - b), learners: [...this.learners].sort((a, b) => a - b) };
+    return {
+      voters: [...this.voters].sort((a, b) => a - b),
+      learners: [...this.learners].sort((a, b) => a - b),
+    };
   }
 
   restore(confState: ConfState, nextIndex: number): void {

@@ -11,7 +11,12 @@ import { encodeRecords } from './wal/records';
 import { expectedEntryData } from './testing/wal-crash-data';
 
 const CONF = { voters: [1], learners: [] };
-const entry = (index: number, term = 1, text = `e${index}`): Entry => ({ index, term, type: 'normal', data: new TextEncoder().encode(text) });
+const entry = (index: number, term = 1, text = `e${index}`): Entry => ({
+  index,
+  term,
+  type: 'normal',
+  data: new TextEncoder().encode(text),
+});
 const text = (e: Entry | undefined): string => new TextDecoder().decode(e?.data);
 
 describe('DiskStorage (WAL + snapshot files)', () => {
@@ -28,7 +33,11 @@ describe('DiskStorage (WAL + snapshot files)', () => {
 
   it('recovers entries and hard state written in batches', () => {
     let storage = DiskStorage.open(dir, CONF);
-    storage.save({ entries: [entry(1), entry(2)], hardState: { term: 1, vote: 1, commit: 1 }, mustSync: true });
+    storage.save({
+      entries: [entry(1), entry(2)],
+      hardState: { term: 1, vote: 1, commit: 1 },
+      mustSync: true,
+    });
     storage.save({ entries: [entry(3)], mustSync: true });
     storage = reopen(storage);
     expect(storage.lastIndex()).toBe(3);
@@ -60,7 +69,11 @@ describe('DiskStorage (WAL + snapshot files)', () => {
 
   it('snapshots compact the log and rewrite the WAL atomically; state survives reopen', () => {
     let storage = DiskStorage.open(dir, CONF);
-    storage.save({ entries: [1, 2, 3, 4, 5].map((i) => entry(i)), hardState: { term: 1, vote: 1, commit: 5 }, mustSync: true });
+    storage.save({
+      entries: [1, 2, 3, 4, 5].map((i) => entry(i)),
+      hardState: { term: 1, vote: 1, commit: 5 },
+      mustSync: true,
+    });
     storage.createSnapshot(4, CONF, new TextEncoder().encode('state@4'), 3);
     storage.save({ entries: [entry(6)], mustSync: true });
     expect(storage.firstIndex()).toBe(4); // in memory, the trailing entry asked for is kept
@@ -167,11 +180,15 @@ const CHILD_MS = 30_000;
 /** Starts the appending child, lets it sync for a while, SIGKILLs it; returns the last index it reported synced. */
 function runChildAndKill(dir: string, seed: number): Promise<number> {
   const root = join(__dirname, '..', '..', '..', '..');
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'testing', 'wal-crash-child.ts'), dir, String(seed)], {
-    cwd: root,
-    env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', '@swc-node/register', join(__dirname, 'testing', 'wal-crash-child.ts'), dir, String(seed)],
+    {
+      cwd: root,
+      env: { ...process.env, SWC_NODE_PROJECT: join(root, 'tsconfig.base.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let synced = 0;
   let buffered = '';
   let syncedLines = 0;
@@ -181,7 +198,11 @@ function runChildAndKill(dir: string, seed: number): Promise<number> {
     // Bounded: a child that never reaches its kill point is killed and fails the run with its stderr.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`child reported ${syncedLines} syncs in ${CHILD_MS} ms without reaching its kill point: ${stderr}`));
+      reject(
+        new Error(
+          `child reported ${syncedLines} syncs in ${CHILD_MS} ms without reaching its kill point: ${stderr}`,
+        ),
+      );
     }, CHILD_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

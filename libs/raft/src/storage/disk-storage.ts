@@ -5,7 +5,13 @@ import type { ConfState, Entry, HardState, Snapshot } from '../core/types';
 import { MemoryStorage } from './memory-storage';
 import type { InitialState, RaftStorage, SaveBatch } from './storage';
 import type { WalRecord } from './wal/records';
-import { recoverSegment, SegmentWriter, syncDirectory, writeSegmentAtomically, type WalStats } from './wal/segment-file';
+import {
+  recoverSegment,
+  SegmentWriter,
+  syncDirectory,
+  writeSegmentAtomically,
+  type WalStats,
+} from './wal/segment-file';
 import { pruneSnapshotFiles, readSnapshotFile, writeSnapshotFile } from './wal/snapshot-file';
 
 const SEGMENT = /^wal-(\d{16})\.log$/;
@@ -65,7 +71,8 @@ export class DiskStorage implements RaftStorage {
     const memory = MemoryStorage.bootstrap(confState);
     const records: WalRecord[] = [{ kind: 'snapshot', index: 0, term: 0 }];
     if (memory.lastIndex() > 0) {
-      for (const entry of memory.entries(1, memory.lastIndex() + 1, Number.MAX_SAFE_INTEGER)) records.push({ kind: 'entry', entry });
+      for (const entry of memory.entries(1, memory.lastIndex() + 1, Number.MAX_SAFE_INTEGER))
+        records.push({ kind: 'entry', entry });
     }
     records.push({ kind: 'hard-state', hardState: memory.initialState().hardState });
     const segment = join(directory, segmentName(1));
@@ -79,7 +86,11 @@ export class DiskStorage implements RaftStorage {
     if (batch.snapshot) {
       // The snapshot file must be durable before the WAL refers to it.
       writeSnapshotFile(this.directory, batch.snapshot);
-      records.push({ kind: 'snapshot', index: batch.snapshot.metadata.index, term: batch.snapshot.metadata.term });
+      records.push({
+        kind: 'snapshot',
+        index: batch.snapshot.metadata.index,
+        term: batch.snapshot.metadata.term,
+      });
     }
     for (const entry of batch.entries) records.push({ kind: 'entry', entry });
     if (batch.hardState) records.push({ kind: 'hard-state', hardState: batch.hardState });
@@ -140,11 +151,14 @@ export class DiskStorage implements RaftStorage {
   }
 
   private rewriteSegment(snapshot: Snapshot): void {
-    const records: WalRecord[] = [{ kind: 'snapshot', index: snapshot.metadata.index, term: snapshot.metadata.term }];
+    const records: WalRecord[] = [
+      { kind: 'snapshot', index: snapshot.metadata.index, term: snapshot.metadata.term },
+    ];
     const first = this.memory.firstIndex();
     const last = this.memory.lastIndex();
     if (last >= first) {
-      for (const entry of this.memory.entries(first, last + 1, Number.MAX_SAFE_INTEGER)) records.push({ kind: 'entry', entry });
+      for (const entry of this.memory.entries(first, last + 1, Number.MAX_SAFE_INTEGER))
+        records.push({ kind: 'entry', entry });
     }
     records.push({ kind: 'hard-state', hardState: this.hardState });
     const next = this.sequence + 1;

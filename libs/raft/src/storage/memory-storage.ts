@@ -77,7 +77,14 @@ export class MemoryStorage implements RaftStorage {
   applySnapshot(snapshot: Snapshot): void {
     if (snapshot.metadata.index <= this.snap.metadata.index) return;
     this.snap = snapshot;
-    this.ents = [{ term: snapshot.metadata.term, index: snapshot.metadata.index, type: 'normal', data: new Uint8Array(0) }];
+    this.ents = [
+      {
+        term: snapshot.metadata.term,
+        index: snapshot.metadata.index,
+        type: 'normal',
+        data: new Uint8Array(0),
+      },
+    ];
   }
 
   /** Records a snapshot of the local state machine at `index` (must be <= the last applied index). */
@@ -94,7 +101,10 @@ export class MemoryStorage implements RaftStorage {
     if (compactIndex <= offset) return;
     if (compactIndex > this.lastIndex()) throw new UnavailableError(compactIndex);
     const head = this.ents[compactIndex - offset] as Entry;
-    this.ents = [{ term: head.term, index: head.index, type: 'normal', data: new Uint8Array(0) }, ...this.ents.slice(compactIndex - offset + 1)];
+    this.ents = [
+      { term: head.term, index: head.index, type: 'normal', data: new Uint8Array(0) },
+      ...this.ents.slice(compactIndex - offset + 1),
+    ];
   }
 
   /** Appends entries, truncating any conflicting suffix (the new entries win). */
@@ -106,7 +116,8 @@ export class MemoryStorage implements RaftStorage {
     if (last <= offset) return;
     const keep = entries.slice(Math.max(0, offset + 1 - first.index));
     const start = (keep[0] as Entry).index;
-    if (start > this.lastIndex() + 1) throw new RaftError(`gap: appending ${start} after ${this.lastIndex()}`);
+    if (start > this.lastIndex() + 1)
+      throw new RaftError(`gap: appending ${start} after ${this.lastIndex()}`);
     this.ents.length = start - offset;
     for (const entry of keep) this.ents.push(entry);
   }

@@ -5,7 +5,10 @@ const valid = { API_KEYS: 'a-very-long-dev-key-0001' };
 
 describe('loadServiceConfig', () => {
   it('fills defaults and parses lists', () => {
-    const config = loadServiceConfig('state', defaults, { ...valid, API_KEYS: 'a-very-long-dev-key-0001, another-long-key-00002' });
+    const config = loadServiceConfig('state', defaults, {
+      ...valid,
+      API_KEYS: 'a-very-long-dev-key-0001, another-long-key-00002',
+    });
     expect(config.PORT).toBe(3001);
     expect(config.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/kailash_state');
     expect(config.API_KEYS).toEqual([
@@ -19,7 +22,10 @@ describe('loadServiceConfig', () => {
   });
 
   it('names keys from `name:key` entries and numbers the unnamed ones by position', () => {
-    const config = loadServiceConfig('state', defaults, { API_KEYS: 'alice:alice-key-0123456789,an-unnamed-key-000001', READ_AUTH: 'open' });
+    const config = loadServiceConfig('state', defaults, {
+      API_KEYS: 'alice:alice-key-0123456789,an-unnamed-key-000001',
+      READ_AUTH: 'open',
+    });
     expect(config.API_KEYS).toEqual([
       { name: 'alice', key: 'alice-key-0123456789' },
       { name: 'key-2', key: 'an-unnamed-key-000001' },
@@ -28,12 +34,16 @@ describe('loadServiceConfig', () => {
   });
 
   it('refuses a reserved system actor as a key name, naming it', () => {
-    expect(() => loadServiceConfig('state', defaults, { API_KEYS: 'lease-expiry:a-very-long-dev-key-0001' })).toThrow(/"lease-expiry" is reserved/);
+    expect(() =>
+      loadServiceConfig('state', defaults, { API_KEYS: 'lease-expiry:a-very-long-dev-key-0001' }),
+    ).toThrow(/"lease-expiry" is reserved/);
   });
 
   it('needs no DATABASE_URL in a service without a database, and reads one if given', () => {
     expect(loadServiceConfig('agent', { port: 3100 }, valid).DATABASE_URL).toBeUndefined();
-    expect(() => loadServiceConfig('agent', { port: 3100 }, { ...valid, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL: /);
+    expect(() =>
+      loadServiceConfig('agent', { port: 3100 }, { ...valid, DATABASE_URL: 'mysql://x/y' }),
+    ).toThrow(/DATABASE_URL: /);
   });
 
   it.each([

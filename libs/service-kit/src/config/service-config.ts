@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { apiKeysSchema } from './api-keys';
 
-
 const token = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Environment every service reads; a service can extend it with its own variables. */
@@ -12,7 +11,10 @@ export const baseEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  KAILASH_NAMESPACE: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must match [a-z][a-z0-9_]{0,31}').default('kailash'),
+  KAILASH_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must match [a-z][a-z0-9_]{0,31}')
+    .default('kailash'),
   INSTANCE_ID: z.string().regex(token, 'must be 1-64 of A-Z a-z 0-9 _ -').optional(),
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().min(1).optional(),
@@ -23,7 +25,12 @@ export const baseEnvSchema = z.object({
   API_KEYS: apiKeysSchema,
   // Reads (GET routes, NATS queries) need a key too unless this is `open`; health, metrics and docs are always open.
   READ_AUTH: z.enum(['required', 'open']).default('required'),
-  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(64 * 1024),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   // A projection failing to advance this long turns readiness to 503 (retrying briefly is normal).
@@ -62,17 +69,29 @@ export interface ConfigDefaults {
  * Reads and validates the environment. Every problem names its variable, so a bad or missing
  * setting stops the service at boot with a message that says what to fix.
  */
-export function loadServiceConfig(service: string, defaults: ConfigDefaults, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function loadServiceConfig(
+  service: string,
+  defaults: ConfigDefaults,
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
   const withDefaults = {
     PORT: String(defaults.port),
-    ...(defaults.database === undefined ? {} : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${defaults.database}` }),
+    ...(defaults.database === undefined
+      ? {}
+      : { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${defaults.database}` }),
     ...stripEmpty(env),
   };
   const result = baseEnvSchema.safeParse(withDefaults);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
   }
-  const instanceId = result.data.INSTANCE_ID ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+  const instanceId =
+    result.data.INSTANCE_ID ??
+    `${hostname()
+      .replace(/[^A-Za-z0-9_-]/g, '-')
+      .slice(0, 40)}-${process.pid}`;
   return { ...result.data, service, instanceId, env: stripEmpty(env) };
 }
 

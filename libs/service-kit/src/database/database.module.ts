@@ -33,7 +33,8 @@ export class DatabaseModule {
         {
           provide: SQL_DATABASE,
           inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => new PgDatabase((dataSource.driver as PostgresDriver).master),
+          useFactory: (dataSource: DataSource) =>
+            new PgDatabase((dataSource.driver as PostgresDriver).master),
         },
         { provide: DATABASE_HEALTH, useClass: DatabaseHealth },
       ],

@@ -10,7 +10,9 @@ import { ServiceStreams } from '../messaging/service-streams';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  const expired = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 };
 
@@ -42,7 +44,12 @@ export class HealthController {
     return this.health.check([
       () => this.nats(),
       () => this.consumedStreams(),
-      ...(database ? [() => this.probe('database', database.reachable), () => this.probe('migrations', database.migrated)] : []),
+      ...(database
+        ? [
+            () => this.probe('database', database.reachable),
+            () => this.probe('migrations', database.migrated),
+          ]
+        : []),
       ...(projections ? [() => this.consumers(projections)] : []),
     ]);
   }
@@ -68,7 +75,9 @@ export class HealthController {
   private async consumedStreams(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('streams');
     const statuses = this.streams.statuses();
-    return Object.values(statuses).every((status) => status === 'present') ? check.up(statuses) : check.down(statuses);
+    return Object.values(statuses).every((status) => status === 'present')
+      ? check.up(statuses)
+      : check.down(statuses);
   }
 
   /** Running is not enough: a projection retrying one event forever hides every later write. */
@@ -76,7 +85,9 @@ export class HealthController {
     const check = this.indicators.check('consumers');
     const statuses = projections.statuses();
     const running = Object.values(statuses).every((status) => status === 'active' || status === 'standby');
-    const stalled = projections.stalls().map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
+    const stalled = projections
+      .stalls()
+      .map(({ projection, seq, forMs, attempts, cause }) => ({ projection, seq, forMs, attempts, cause }));
     if (stalled.length > 0) {
       const names = stalled.map((stall) => `${stall.projection} at stream sequence ${stall.seq}`).join(', ');
       return check.down({ ...statuses, message: `projection stalled: ${names}`, stalled });

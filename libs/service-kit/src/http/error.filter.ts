@@ -33,9 +33,17 @@ export function toErrorResponse(exception: unknown): [number, ErrorBody] {
   }
   // Express and its middleware signal a client's mistake with an http-errors status: keep it a 4xx.
   const clientError = exception as { status?: unknown; expose?: unknown; message?: unknown };
-  if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+  if (
+    typeof clientError.status === 'number' &&
+    clientError.status >= 400 &&
+    clientError.status < 500 &&
+    clientError.expose === true
+  ) {
     const status = clientError.status;
-    return [status, { code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: String(clientError.message) }];
+    return [
+      status,
+      { code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: String(clientError.message) },
+    ];
   }
   return [500, { code: 'INTERNAL', message: 'internal error' }];
 }

@@ -7,7 +7,8 @@ describe('FixedWindowThrottlerStorage', () => {
 
   it('lets `limit` requests through in a window, blocks the next one until the block passes', async () => {
     const store = storage();
-    for (let i = 1; i <= 3; i++) expect((await store.increment('k', 60_000, 3, 60_000)).isBlocked).toBe(false);
+    for (let i = 1; i <= 3; i++)
+      expect((await store.increment('k', 60_000, 3, 60_000)).isBlocked).toBe(false);
     const refused = await store.increment('k', 60_000, 3, 60_000);
     expect(refused).toMatchObject({ isBlocked: true, totalHits: 4, timeToBlockExpire: 60 });
     now += 59_999;

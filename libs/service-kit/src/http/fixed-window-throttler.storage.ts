@@ -20,7 +20,12 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     this.lastSweep = now();
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+  ): Promise<ThrottlerStorageRecord> {
     const now = this.now();
     this.sweep(now, ttl);
     let window = this.windows.get(key);
@@ -30,7 +35,8 @@ export class FixedWindowThrottlerStorage implements ThrottlerStorage {
     }
     const blocked = window.blockedUntil > now;
     if (!blocked) window.hits++;
-    if (!blocked && window.hits > limit) window.blockedUntil = now + (blockDuration > 0 ? blockDuration : ttl);
+    if (!blocked && window.hits > limit)
+      window.blockedUntil = now + (blockDuration > 0 ? blockDuration : ttl);
     const isBlocked = window.blockedUntil > now;
     return {
       totalHits: window.hits,

@@ -1,4 +1,9 @@
-import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module, Optional } from '@nestjs/common';
 import { BackboneMetrics, connectToNats, EventPublisher, RequestClient } from '@kailash/backbone';
 import type { EventCatalog } from '@kailash/contracts';
@@ -9,7 +14,15 @@ import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Registry } from 'prom-client';
 import type { ServiceConfig } from '../config/service-config';
-import { HLC_CLOCK, JETSTREAM, JETSTREAM_MANAGER, METRICS_REGISTRY, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS } from '../config/tokens';
+import {
+  HLC_CLOCK,
+  JETSTREAM,
+  JETSTREAM_MANAGER,
+  METRICS_REGISTRY,
+  NATS_CONNECTION,
+  SERVICE_CONFIG,
+  SUBJECTS,
+} from '../config/tokens';
 import { NatsEnvelopeServer } from '../transport/nats-envelope.server';
 import { AggregateStores } from './aggregate-stores';
 import { ProjectionHost } from './projection-host';
@@ -69,7 +82,9 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   /** Shutdown goes on whatever happens here: a failure or a timeout is logged, never thrown. */
   private async withinGrace(what: string, work: () => Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), this.config.SHUTDOWN_GRACE_MS)));
+    const expired = new Promise<'expired'>(
+      (resolve) => (timer = setTimeout(() => resolve('expired'), this.config.SHUTDOWN_GRACE_MS)),
+    );
     const finished = work().then(
       () => 'done' as const,
       (error: unknown) => {
@@ -79,7 +94,10 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const outcome = await Promise.race([finished, expired]);
     clearTimeout(timer);
-    if (outcome === 'expired') this.logger.warn({ msg: `shutdown grace of ${this.config.SHUTDOWN_GRACE_MS} ms ran out draining ${what}` });
+    if (outcome === 'expired')
+      this.logger.warn({
+        msg: `shutdown grace of ${this.config.SHUTDOWN_GRACE_MS} ms ran out draining ${what}`,
+      });
   }
 }
 
@@ -99,7 +117,8 @@ export class MessagingModule {
         {
           provide: HLC_CLOCK,
           inject: [SERVICE_CONFIG],
-          useFactory: (config: ServiceConfig) => new HybridLogicalClock({ nodeId: `${config.service}-${config.instanceId}`.slice(0, 64) }),
+          useFactory: (config: ServiceConfig) =>
+            new HybridLogicalClock({ nodeId: `${config.service}-${config.instanceId}`.slice(0, 64) }),
         },
         {
           provide: NATS_CONNECTION,
@@ -118,7 +137,13 @@ export class MessagingModule {
         {
           provide: EventPublisher,
           inject: [JETSTREAM, SUBJECTS, HLC_CLOCK, SERVICE_CONFIG, METRICS_REGISTRY],
-          useFactory: (js: JetStreamClient, subjects: SubjectSpace, clock: HybridLogicalClock, config: ServiceConfig, registry: Registry) =>
+          useFactory: (
+            js: JetStreamClient,
+            subjects: SubjectSpace,
+            clock: HybridLogicalClock,
+            config: ServiceConfig,
+            registry: Registry,
+          ) =>
             new EventPublisher({
               js,
               subjects,
@@ -134,7 +159,12 @@ export class MessagingModule {
           provide: NatsEnvelopeServer,
           inject: [NATS_CONNECTION, SUBJECTS, SERVICE_CONFIG],
           useFactory: (nc: NatsConnection, subjects: SubjectSpace, config: ServiceConfig) =>
-            new NatsEnvelopeServer({ nc, subjects, queue: config.service, maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES }),
+            new NatsEnvelopeServer({
+              nc,
+              subjects,
+              queue: config.service,
+              maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES,
+            }),
         },
         {
           provide: RequestClient,
@@ -146,12 +176,31 @@ export class MessagingModule {
           provide: AggregateStores,
           inject: [JETSTREAM_MANAGER, SUBJECTS, EventPublisher],
           useFactory: (jsm: JetStreamManager, subjects: SubjectSpace, publisher: EventPublisher) =>
-            new AggregateStores({ jsm, subjects, domain: options.domain, catalog: options.catalog, publisher }),
+            new AggregateStores({
+              jsm,
+              subjects,
+              domain: options.domain,
+              catalog: options.catalog,
+              publisher,
+            }),
         },
         MessagingLifecycle,
         ServiceClock,
       ],
-      exports: [ServiceClock, SUBJECTS, HLC_CLOCK, NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, ServiceStreams, EventPublisher, NatsEnvelopeServer, RequestClient, AggregateStores, ...(options.database === false ? [] : [ProjectionHost])],
+      exports: [
+        ServiceClock,
+        SUBJECTS,
+        HLC_CLOCK,
+        NATS_CONNECTION,
+        JETSTREAM,
+        JETSTREAM_MANAGER,
+        ServiceStreams,
+        EventPublisher,
+        NatsEnvelopeServer,
+        RequestClient,
+        AggregateStores,
+        ...(options.database === false ? [] : [ProjectionHost]),
+      ],
     };
   }
 }

@@ -1,4 +1,11 @@
-import type { BackboneLogger, BackboneMetrics, Projection, ProjectionStall, RunnerStatus, SqlDatabase } from '@kailash/backbone';
+import type {
+  BackboneLogger,
+  BackboneMetrics,
+  Projection,
+  ProjectionStall,
+  RunnerStatus,
+  SqlDatabase,
+} from '@kailash/backbone';
 import { ProjectionRunner, readCheckpoint } from '@kailash/backbone';
 import type { SubjectSpace } from '@kailash/contracts';
 import { KailashError } from '@kailash/contracts';
@@ -75,7 +82,10 @@ export class ProjectionHost {
       () => (this.stopped ? undefined : runner.start()),
       (error: unknown) => {
         if (this.stopped) return;
-        logger.error('projection not started: its stream never appeared', { projection: runner.projectionName, error: String(error) });
+        logger.error('projection not started: its stream never appeared', {
+          projection: runner.projectionName,
+          error: String(error),
+        });
       },
     );
   }
@@ -91,7 +101,9 @@ export class ProjectionHost {
 
   /** Projections that have not got past one stream sequence for the stall threshold. */
   stalls(): ProjectionStall[] {
-    return this.runners.map((runner) => runner.stall).filter((stall): stall is ProjectionStall => stall !== undefined);
+    return this.runners
+      .map((runner) => runner.stall)
+      .filter((stall): stall is ProjectionStall => stall !== undefined);
   }
 
   /**

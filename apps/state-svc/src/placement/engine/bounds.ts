@@ -42,7 +42,9 @@ export function requestBounds(
     weights: context.weights,
     requiredMask: context.requiredMask,
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
-    needs: requested.filter((resource) => need(resource) > 0).map((resource) => ({ need: need(resource), maxFree: summaries.maxFree.get(resource) })),
+    needs: requested
+      .filter((resource) => need(resource) > 0)
+      .map((resource) => ({ need: need(resource), maxFree: summaries.maxFree.get(resource) })),
     considered: names
       .filter((resource) => summaries.maxFree.has(resource))
       .map((resource) => ({
@@ -63,10 +65,16 @@ export function requestBounds(
  * below: geographic from the nearest point of the node's box, the others from the node's summaries.
  * A mean over resource types never exceeds its largest term, so load and capacity take the largest.
  */
-export function nodeBound(summaries: NodeSummaries, node: number, minKm: number, bounds: RequestBounds): number {
+export function nodeBound(
+  summaries: NodeSummaries,
+  node: number,
+  minKm: number,
+  bounds: RequestBounds,
+): number {
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
   if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
-  for (const { need, maxFree } of bounds.needs) if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
+  for (const { need, maxFree } of bounds.needs)
+    if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
   const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
@@ -82,8 +90,9 @@ function dataLocalityCeiling(summaries: NodeSummaries, node: number, bits: reado
   if (bits.length === 0) return 100;
   let held = 0;
   for (const bit of bits) {
-    const word = bit < 32 ? (summaries.dataSetsLow[node] as number) : (summaries.dataSetsHigh[node] as number);
-    if (word & (1 << bit % 32)) held += 1;
+    const word =
+      bit < 32 ? (summaries.dataSetsLow[node] as number) : (summaries.dataSetsHigh[node] as number);
+    if (word & (1 << (bit % 32))) held += 1;
   }
   return (100 * held) / bits.length;
 }
@@ -104,7 +113,8 @@ function capacityCeiling(node: number, considered: readonly ConsideredResource[]
   let best = 0;
   for (const resource of considered) {
     if ((resource.maxCapacity[node] as number) <= 0) continue;
-    const share = resource.roomiest > 0 ? ((resource.maxFree[node] as number) - resource.need) / resource.roomiest : 1;
+    const share =
+      resource.roomiest > 0 ? ((resource.maxFree[node] as number) - resource.need) / resource.roomiest : 1;
     best = Math.max(best, Math.min(1, share));
   }
   return 100 * best;

@@ -1,7 +1,11 @@
 import type { ComplianceNeeds } from '@kailash/contracts';
 import { requiredZones, zoneMask } from './compliance';
 
-const needs = (partial: Partial<ComplianceNeeds>): ComplianceNeeds => ({ classifications: [], requiredZones: [], ...partial });
+const needs = (partial: Partial<ComplianceNeeds>): ComplianceNeeds => ({
+  classifications: [],
+  requiredZones: [],
+  ...partial,
+});
 
 describe('compliance rule table: classification + subject country → required zones', () => {
   it.each([
@@ -25,11 +29,19 @@ describe('compliance rule table: classification + subject country → required z
     [['public', 'internal', 'confidential', 'educational'], 'FR', []],
     [['pii', 'phi', 'pci'], 'IT', ['gdpr', 'hipaa', 'pci_dss']],
   ] as const)('%j with subjects in %s needs %j', (classifications, subjectCountry, expected) => {
-    expect(requiredZones(needs({ classifications: [...classifications], ...(subjectCountry ? { subjectCountry } : {}) }))).toEqual(expected);
+    expect(
+      requiredZones(
+        needs({ classifications: [...classifications], ...(subjectCountry ? { subjectCountry } : {}) }),
+      ),
+    ).toEqual(expected);
   });
 
   it('adds explicitly required zones once, in the canonical zone order', () => {
-    expect(requiredZones(needs({ classifications: ['pii'], subjectCountry: 'FR', requiredZones: ['itar', 'gdpr'] }))).toEqual(['gdpr', 'itar']);
+    expect(
+      requiredZones(
+        needs({ classifications: ['pii'], subjectCountry: 'FR', requiredZones: ['itar', 'gdpr'] }),
+      ),
+    ).toEqual(['gdpr', 'itar']);
   });
 
   it('turns zones into a bit mask where "holds every required zone" is one AND', () => {

@@ -3,8 +3,36 @@ import { COMPLIANCE_ZONES } from '@kailash/contracts';
 
 /** EU member states plus the EEA's Iceland, Liechtenstein and Norway: GDPR applies to their residents' data. */
 export const EEA_COUNTRIES: ReadonlySet<string> = new Set([
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL',
-  'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
 ]);
 
 /**
@@ -35,7 +63,9 @@ const PERSONAL_DATA_ZONE_BY_COUNTRY: ReadonlyMap<string, ComplianceZone> = new M
  * | restricted          | restricted                                                 |
  * | public, internal, confidential, educational | none                               |
  */
-const ZONES_BY_CLASSIFICATION: Readonly<Record<DataClassification, (subjectCountry?: string) => readonly ComplianceZone[]>> = {
+const ZONES_BY_CLASSIFICATION: Readonly<
+  Record<DataClassification, (subjectCountry?: string) => readonly ComplianceZone[]>
+> = {
   eu_personal: () => ['gdpr'],
   pii: (country) => {
     const zone = country === undefined ? undefined : PERSONAL_DATA_ZONE_BY_COUNTRY.get(country);

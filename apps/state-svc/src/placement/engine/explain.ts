@@ -13,9 +13,14 @@ export function explain(
   const { edge, km } = candidate;
   const parts = [
     `${km.toFixed(0)} km from the client (est. RTT ${estimateRttMs(km).toFixed(1)} ms)`,
-    requiredZones.length > 0 ? `holds the required zones ${requiredZones.join(', ')}` : 'no compliance zone required',
+    requiredZones.length > 0
+      ? `holds the required zones ${requiredZones.join(', ')}`
+      : 'no compliance zone required',
   ];
-  if (dataSets.length > 0) parts.push(`holds ${dataSets.filter((name) => edge.dataSets.has(name)).length}/${dataSets.length} requested data sets`);
+  if (dataSets.length > 0)
+    parts.push(
+      `holds ${dataSets.filter((name) => edge.dataSets.has(name)).length}/${dataSets.length} requested data sets`,
+    );
   parts.push(edge.costPerHour === undefined ? 'no cost rate known' : `costs ${edge.costPerHour}/h`);
   return `${edge.name} (${edge.region}): ${parts.join('; ')}. Score ${candidate.total.toFixed(1)}, led by ${leadingFactors(candidate, weights)}.`;
 }

@@ -49,7 +49,12 @@ describe('placement hard filters', () => {
   });
 
   it('reports the first failing filter in order: lifecycle, latency, compliance, capacity, cost', () => {
-    const strict: FilterContext = { requiredMask: zoneMask(['gdpr']), resources: { cpu: 1 }, maxKm: 1, maxCostPerHour: 1 };
+    const strict: FilterContext = {
+      requiredMask: zoneMask(['gdpr']),
+      resources: { cpu: 1 },
+      maxKm: 1,
+      maxCostPerHour: 1,
+    };
     const failing = { zones: [], capacity: {}, costPerHour: 9 } as const;
     expect(rejectReason(testEdge('e', { ...failing, lifecycle: 'draining' }), 5, strict)).toBe('draining');
     expect(rejectReason(testEdge('e', failing), 5, strict)).toBe('latency_budget');

@@ -32,7 +32,9 @@ export function hasCapacity(edge: FleetEdge, resources: PlacementRequest['resour
 
 /** A cost cap is a promise: an edge with no known rate cannot be shown to meet it, so it is filtered. */
 export function withinCost(edge: FleetEdge, maxCostPerHour: number | undefined): boolean {
-  return maxCostPerHour === undefined || (edge.costPerHour !== undefined && edge.costPerHour <= maxCostPerHour);
+  return (
+    maxCostPerHour === undefined || (edge.costPerHour !== undefined && edge.costPerHour <= maxCostPerHour)
+  );
 }
 
 /**
@@ -40,7 +42,11 @@ export function withinCost(edge: FleetEdge, maxCostPerHour: number | undefined):
  * first because the fleet view and the kd-tree apply them before an edge is even looked at (only active
  * edges are indexed; the search stops at the budget's radius), so every path counts reasons alike.
  */
-export function rejectReason(edge: FleetEdge, km: number, context: FilterContext): PlacementFilterReason | undefined {
+export function rejectReason(
+  edge: FleetEdge,
+  km: number,
+  context: FilterContext,
+): PlacementFilterReason | undefined {
   const lifecycle = lifecycleFilter(edge.lifecycle);
   if (lifecycle) return lifecycle;
   if (km > context.maxKm) return 'latency_budget';

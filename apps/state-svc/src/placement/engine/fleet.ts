@@ -29,7 +29,12 @@ export interface FleetEdgeInput extends Omit<FleetEdge, 'zoneMask' | 'dataSets' 
 }
 
 export function fleetEdge(input: FleetEdgeInput): FleetEdge {
-  return { ...input, zoneMask: zoneMask(input.zones), dataSets: new Set(input.dataSets ?? []), allocated: input.allocated ?? {} };
+  return {
+    ...input,
+    zoneMask: zoneMask(input.zones),
+    dataSets: new Set(input.dataSets ?? []),
+    allocated: input.allocated ?? {},
+  };
 }
 
 /** Fleet-wide figures that scores are relative to. */
@@ -59,11 +64,21 @@ export function freeOf(edge: FleetEdge, resource: string): number {
 
 export function buildFleet(edges: readonly FleetEdge[], position = 0): Fleet {
   const active = edges.filter((edge) => edge.lifecycle === 'active');
-  const lifecycleCounts = Object.fromEntries(EDGE_LIFECYCLE_STATES.map((state) => [state, 0])) as Record<EdgeLifecycle, number>;
+  const lifecycleCounts = Object.fromEntries(EDGE_LIFECYCLE_STATES.map((state) => [state, 0])) as Record<
+    EdgeLifecycle,
+    number
+  >;
   for (const edge of edges) lifecycleCounts[edge.lifecycle] += 1;
   const stats = fleetStats(active);
   const index = GeoIndex.of(active, scoreCoordinates(stats));
-  return { edges, active: index, summaries: new NodeSummaries(index, stats), lifecycleCounts, stats, position };
+  return {
+    edges,
+    active: index,
+    summaries: new NodeSummaries(index, stats),
+    lifecycleCounts,
+    stats,
+    position,
+  };
 }
 
 /**
@@ -76,7 +91,11 @@ export function buildFleet(edges: readonly FleetEdge[], position = 0): Fleet {
 function scoreCoordinates(stats: FleetStats): SplitAlso<FleetEdge> {
   return {
     dimensions: 3,
-    values: (edge) => [costScore(edge, stats) / 200, capacityScore(edge, {}, stats) / 200, loadScore(edge, {}) / 200],
+    values: (edge) => [
+      costScore(edge, stats) / 200,
+      capacityScore(edge, {}, stats) / 200,
+      loadScore(edge, {}) / 200,
+    ],
   };
 }
 
@@ -89,7 +108,8 @@ function fleetStats(active: readonly FleetEdge[]): FleetStats {
       minCostPerHour = Math.min(minCostPerHour, edge.costPerHour);
       maxCostPerHour = Math.max(maxCostPerHour, edge.costPerHour);
     }
-    for (const resource of Object.keys(edge.capacity)) maxFree[resource] = Math.max(maxFree[resource] ?? 0, freeOf(edge, resource));
+    for (const resource of Object.keys(edge.capacity))
+      maxFree[resource] = Math.max(maxFree[resource] ?? 0, freeOf(edge, resource));
   }
   return { minCostPerHour, maxCostPerHour, maxFree };
 }

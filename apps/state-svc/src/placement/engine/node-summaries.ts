@@ -38,7 +38,9 @@ export class NodeSummaries {
       this.maxFreeShare.set(resource, new Float64Array(count));
       this.maxCapacity.set(resource, new Float64Array(count));
     }
-    index.forEachNodeBottomUp((node) => (node.left < 0 ? this.summariseLeaf(node, index, stats) : this.summariseParent(node)));
+    index.forEachNodeBottomUp((node) =>
+      node.left < 0 ? this.summariseLeaf(node, index, stats) : this.summariseParent(node),
+    );
   }
 
   private summariseLeaf({ node, start, end }: GeoNode, index: GeoIndex<FleetEdge>, stats: FleetStats): void {
@@ -50,7 +52,7 @@ export class NodeSummaries {
       for (const name of edge.dataSets) {
         const bit = dataSetBit(name);
         const words = bit < 32 ? this.dataSetsLow : this.dataSetsHigh;
-        words[node] = (words[node] as number) | (1 << bit % 32);
+        words[node] = (words[node] as number) | (1 << (bit % 32));
       }
       for (const [resource, maxFree] of this.maxFree) {
         const capacity = edge.capacity[resource] ?? 0;
@@ -71,7 +73,11 @@ export class NodeSummaries {
     this.maxCostScore[node] = Math.max(this.maxCostScore[left] as number, this.maxCostScore[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
-    for (const values of [...this.maxFree.values(), ...this.maxFreeShare.values(), ...this.maxCapacity.values()]) {
+    for (const values of [
+      ...this.maxFree.values(),
+      ...this.maxFreeShare.values(),
+      ...this.maxCapacity.values(),
+    ]) {
       values[node] = Math.max(values[left] as number, values[right] as number);
     }
   }

@@ -1,4 +1,10 @@
-import type { ComplianceZone, FactorWeights, PlacementFilterReason, PlacementRequest, PlacementResult } from '@kailash/contracts';
+import type {
+  ComplianceZone,
+  FactorWeights,
+  PlacementFilterReason,
+  PlacementRequest,
+  PlacementResult,
+} from '@kailash/contracts';
 import { PLACEMENT_FILTER_REASONS } from '@kailash/contracts';
 import { estimateRttMs, greatCircleKm, kmWithinRtt } from '../geo/geo';
 import { requiredZones, zoneMask } from './compliance';
@@ -61,7 +67,13 @@ function score(edge: FleetEdge, km: number, context: PlacementContext): ScoredEd
 }
 
 /** Filters one edge, scores it if it passes, and keeps the tally of why edges were turned away. */
-function evaluate(edge: FleetEdge, km: number, context: PlacementContext, top: TopK, filtered: Record<PlacementFilterReason, number>): void {
+function evaluate(
+  edge: FleetEdge,
+  km: number,
+  context: PlacementContext,
+  top: TopK,
+  filtered: Record<PlacementFilterReason, number>,
+): void {
   const reason = rejectReason(edge, km, context);
   if (reason) filtered[reason] += 1;
   else top.offer(score(edge, km, context));
@@ -137,7 +149,10 @@ function result(
 }
 
 function zeroTally(): Record<PlacementFilterReason, number> {
-  return Object.fromEntries(PLACEMENT_FILTER_REASONS.map((reason) => [reason, 0])) as Record<PlacementFilterReason, number>;
+  return Object.fromEntries(PLACEMENT_FILTER_REASONS.map((reason) => [reason, 0])) as Record<
+    PlacementFilterReason,
+    number
+  >;
 }
 
 /** Inactive and draining edges are not in the index; their counts come from the fleet view. */

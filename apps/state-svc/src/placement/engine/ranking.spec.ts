@@ -13,7 +13,14 @@ describe('TopK ranking', () => {
   it('keeps the k best by total, best first, and reports the k-th total as threshold', () => {
     const top = new TopK(3);
     expect(top.threshold).toBe(-Infinity);
-    for (const [id, total] of [['a', 10], ['b', 50], ['c', 30], ['d', 40], ['e', 5]] as const) top.offer(scored(id, total));
+    for (const [id, total] of [
+      ['a', 10],
+      ['b', 50],
+      ['c', 30],
+      ['d', 40],
+      ['e', 5],
+    ] as const)
+      top.offer(scored(id, total));
     expect(top.best().map((s) => s.edge.edgeId)).toEqual(['b', 'd', 'c']);
     expect(top.full).toBe(true);
     expect(top.threshold).toBe(30);

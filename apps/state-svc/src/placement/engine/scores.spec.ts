@@ -1,5 +1,12 @@
 import { buildFleet } from './fleet';
-import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore, UNKNOWN_SCORE } from './scores';
+import {
+  capacityScore,
+  costScore,
+  dataLocalityScore,
+  geographicScore,
+  loadScore,
+  UNKNOWN_SCORE,
+} from './scores';
 import { testEdge } from '../../../test/placement/test-edges';
 
 describe('placement factor scores (each 0–100)', () => {
@@ -32,7 +39,11 @@ describe('placement factor scores (each 0–100)', () => {
   it('capacity is headroom after placement against the roomiest active edge', () => {
     const big = testEdge('big', { capacity: { cpu: 64 } });
     const small = testEdge('small', { capacity: { cpu: 16 } });
-    const { stats } = buildFleet([big, small, testEdge('idle', { lifecycle: 'warming', capacity: { cpu: 1_000 } })]);
+    const { stats } = buildFleet([
+      big,
+      small,
+      testEdge('idle', { lifecycle: 'warming', capacity: { cpu: 1_000 } }),
+    ]);
     expect(stats.maxFree).toEqual({ cpu: 64 });
     expect(capacityScore(big, { cpu: 0 }, stats)).toBe(100);
     expect(capacityScore(small, { cpu: 0 }, stats)).toBe(25);
@@ -40,7 +51,11 @@ describe('placement factor scores (each 0–100)', () => {
   });
 
   it('cost is min–max over the active fleet; unknown rates are neutral', () => {
-    const fleet = buildFleet([testEdge('cheap', { costPerHour: 1 }), testEdge('dear', { costPerHour: 5 }), testEdge('mid', { costPerHour: 2 })]);
+    const fleet = buildFleet([
+      testEdge('cheap', { costPerHour: 1 }),
+      testEdge('dear', { costPerHour: 5 }),
+      testEdge('mid', { costPerHour: 2 }),
+    ]);
     expect(costScore(testEdge('x', { costPerHour: 1 }), fleet.stats)).toBe(100);
     expect(costScore(testEdge('x', { costPerHour: 5 }), fleet.stats)).toBe(0);
     expect(costScore(testEdge('x', { costPerHour: 2 }), fleet.stats)).toBe(75);

@@ -47,13 +47,18 @@ export function loadScore(edge: FleetEdge, resources: PlacementRequest['resource
  * Absolute headroom: free capacity after placement, against the roomiest active edge of the fleet.
  * Unlike load, this prefers big edges (room to scale up) over small idle ones.
  */
-export function capacityScore(edge: FleetEdge, resources: PlacementRequest['resources'], stats: FleetStats): number {
+export function capacityScore(
+  edge: FleetEdge,
+  resources: PlacementRequest['resources'],
+  stats: FleetStats,
+): number {
   let sum = 0;
   let count = 0;
   for (const resource of consideredNames(resources)) {
     if ((edge.capacity[resource] ?? 0) <= 0) continue;
     const roomiest = stats.maxFree[resource] ?? 0;
-    sum += roomiest > 0 ? clamp((100 * (freeOf(edge, resource) - (resources[resource] ?? 0))) / roomiest) : 100;
+    sum +=
+      roomiest > 0 ? clamp((100 * (freeOf(edge, resource) - (resources[resource] ?? 0))) / roomiest) : 100;
     count += 1;
   }
   return count === 0 ? UNKNOWN_SCORE : sum / count;

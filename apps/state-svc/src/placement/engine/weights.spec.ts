@@ -7,7 +7,8 @@ describe('strategy weights and overrides', () => {
   it.each(PLACEMENT_STRATEGIES)('%s has a documented default row summing to 1', (strategy) => {
     expect(sum(DEFAULT_STRATEGY_WEIGHTS[strategy])).toBeCloseTo(1, 10);
     const weights = requestWeights({ strategy });
-    for (const factor of PLACEMENT_FACTORS) expect(weights[factor]).toBeCloseTo(DEFAULT_STRATEGY_WEIGHTS[strategy][factor], 12);
+    for (const factor of PLACEMENT_FACTORS)
+      expect(weights[factor]).toBeCloseTo(DEFAULT_STRATEGY_WEIGHTS[strategy][factor], 12);
   });
 
   it('each strategy leans on the factor it is named for', () => {
@@ -34,7 +35,11 @@ describe('strategy weights and overrides', () => {
   });
 
   it('ignores overrides given as undefined and refuses an all-zero set', () => {
-    expect(requestWeights({ strategy: 'balanced', weights: { geographic: undefined } }).geographic).toBeCloseTo(0.3, 12);
-    expect(() => requestWeights({ strategy: 'data_locality', weights: { geographic: 0, dataLocality: 0, load: 0 } })).toThrow(/every weight/);
+    expect(
+      requestWeights({ strategy: 'balanced', weights: { geographic: undefined } }).geographic,
+    ).toBeCloseTo(0.3, 12);
+    expect(() =>
+      requestWeights({ strategy: 'data_locality', weights: { geographic: 0, dataLocality: 0, load: 0 } }),
+    ).toThrow(/every weight/);
   });
 });

@@ -10,5 +10,8 @@ export function requestWeights(request: Pick<PlacementRequest, 'strategy' | 'wei
   const weights = effectiveWeights(request.strategy, definedOnly(request.weights));
   const sum = PLACEMENT_FACTORS.reduce((total, factor) => total + weights[factor], 0);
   if (!(sum > 0)) throw new RangeError(`every weight of ${request.strategy} is 0`);
-  return Object.fromEntries(PLACEMENT_FACTORS.map((factor) => [factor, weights[factor] / sum])) as Record<keyof FactorWeights, number>;
+  return Object.fromEntries(PLACEMENT_FACTORS.map((factor) => [factor, weights[factor] / sum])) as Record<
+    keyof FactorWeights,
+    number
+  >;
 }

@@ -20,7 +20,9 @@ function sites(count: number, seed: number): Site[] {
 }
 
 function bruteForce(points: readonly Site[], from: LatLon): { id: number; km: number }[] {
-  return points.map((point) => ({ id: point.id, km: greatCircleKm(from, point) })).sort((a, b) => a.km - b.km);
+  return points
+    .map((point) => ({ id: point.id, km: greatCircleKm(from, point) }))
+    .sort((a, b) => a.km - b.km);
 }
 
 const queries: LatLon[] = [
@@ -67,7 +69,9 @@ describe('GeoIndex (kd-tree over unit vectors) against a brute-force haversine s
     const seen: number[] = [];
     index.visitByDistance({ lat: 0, lon: 0 }, Infinity, (item) => seen.push(item.id) < 4);
     expect(seen).toHaveLength(4);
-    expect(() => index.visitByDistance({ lat: 0, lon: 0 }, Infinity, () => void index.nearest(0, 0, 1))).toThrow(/do not nest/);
+    expect(() =>
+      index.visitByDistance({ lat: 0, lon: 0 }, Infinity, () => void index.nearest(0, 0, 1)),
+    ).toThrow(/do not nest/);
     expect(index.nearest(0, 0, 1)).toHaveLength(1);
   });
 
@@ -84,7 +88,11 @@ describe('GeoIndex (kd-tree over unit vectors) against a brute-force haversine s
     const extras = new Map(points.map((point) => [point.id, [random(), random() * 0.5]]));
     const mixed = GeoIndex.of(points, { dimensions: 2, values: (point) => extras.get(point.id) ?? [] });
     for (const query of queries) {
-      expect(mixed.nearest(query.lat, query.lon, 10).map((hit) => hit.item.id)).toEqual(bruteForce(points, query).slice(0, 10).map((hit) => hit.id));
+      expect(mixed.nearest(query.lat, query.lon, 10).map((hit) => hit.item.id)).toEqual(
+        bruteForce(points, query)
+          .slice(0, 10)
+          .map((hit) => hit.id),
+      );
     }
   });
 

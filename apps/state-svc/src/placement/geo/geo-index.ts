@@ -103,7 +103,9 @@ export class GeoIndex<T extends LatLon> {
     if (points.length > 0) this.buildNode(order, raw, 0, points.length);
     this.items = order.map((i) => points[i] as T);
     this.coords = new Float64Array(points.length * 3);
-    order.forEach((source, target) => this.coords.set(raw.subarray(source * this.stride, source * this.stride + 3), target * 3));
+    order.forEach((source, target) =>
+      this.coords.set(raw.subarray(source * this.stride, source * this.stride + 3), target * 3),
+    );
   }
 
   /** Up to k points nearest to a location, nearest first, optionally no further than maxKm. */
@@ -173,7 +175,14 @@ export class GeoIndex<T extends LatLon> {
     if (bound > -Infinity) this.queue.push(-bound, -node - 1);
   }
 
-  private expandByBound(node: number, qx: number, qy: number, qz: number, limit: number, search: BoundedSearch<T>): void {
+  private expandByBound(
+    node: number,
+    qx: number,
+    qy: number,
+    qz: number,
+    limit: number,
+    search: BoundedSearch<T>,
+  ): void {
     // Leaves' items go to itemValue whatever their distance; the caller's filter owns the budget.
     const left = this.nodeChildren[node * 2] as number;
     if (left >= 0) {
@@ -185,7 +194,10 @@ export class GeoIndex<T extends LatLon> {
     }
     const end = this.nodeRange[node * 2 + 1] as number;
     for (let i = this.nodeRange[node * 2] as number; i < end; i += 1) {
-      const value = search.itemValue(this.items[i] as T, chordToKm(Math.sqrt(this.squaredChordTo(i, qx, qy, qz))));
+      const value = search.itemValue(
+        this.items[i] as T,
+        chordToKm(Math.sqrt(this.squaredChordTo(i, qx, qy, qz))),
+      );
       if (value > -Infinity) this.queue.push(-value, i);
     }
   }
@@ -203,7 +215,8 @@ export class GeoIndex<T extends LatLon> {
 
   /** One search at a time: the queue is shared, and a visitor searching the same index would corrupt it. */
   private exclusive(search: () => void): void {
-    if (this.searching) throw new Error('GeoIndex searches do not nest: visit() must not search the same index');
+    if (this.searching)
+      throw new Error('GeoIndex searches do not nest: visit() must not search the same index');
     this.searching = true;
     try {
       search();
@@ -284,7 +297,13 @@ export class GeoIndex<T extends LatLon> {
   }
 
   /** Stores the position box of the node's points and returns the axis (position or extra) of widest spread. */
-  private fitBox(node: number, order: readonly number[], raw: Float64Array, start: number, end: number): number {
+  private fitBox(
+    node: number,
+    order: readonly number[],
+    raw: Float64Array,
+    start: number,
+    end: number,
+  ): number {
     const box = node * 6;
     let widest = 0;
     let widestSpread = -1;
@@ -314,7 +333,15 @@ function gap(value: number, low: number, high: number): number {
 }
 
 /** Hoare quickselect: afterwards order[nth] holds the point of rank nth on the axis, smaller ones before it. */
-function selectNth(order: number[], raw: Float64Array, stride: number, axis: number, left: number, right: number, nth: number): void {
+function selectNth(
+  order: number[],
+  raw: Float64Array,
+  stride: number,
+  axis: number,
+  left: number,
+  right: number,
+  nth: number,
+): void {
   const at = (i: number) => raw[(order[i] as number) * stride + axis] as number;
   while (right > left) {
     const pivot = at((left + right) >> 1);

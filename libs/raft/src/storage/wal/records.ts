@@ -94,7 +94,11 @@ function decodePayload(kind: number, payload: Buffer): WalRecord | undefined {
   if (kind === KIND_HARD_STATE && payload.length === 24) {
     return {
       kind: 'hard-state',
-      hardState: { term: payload.readDoubleLE(0), vote: payload.readDoubleLE(8), commit: payload.readDoubleLE(16) },
+      hardState: {
+        term: payload.readDoubleLE(0),
+        vote: payload.readDoubleLE(8),
+        commit: payload.readDoubleLE(16),
+      },
     };
   }
   if (kind === KIND_SNAPSHOT && payload.length === 16) {

@@ -1,4 +1,14 @@
-import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { StorageError } from '../../core/errors';
@@ -16,7 +26,10 @@ export function snapshotFileName(index: number): string {
 export function writeSnapshotFile(directory: string, snapshot: Snapshot): void {
   const meta = Buffer.from(JSON.stringify(snapshot.metadata));
   const header = Buffer.allocUnsafe(16);
-  const body = Buffer.concat([meta, Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength)]);
+  const body = Buffer.concat([
+    meta,
+    Buffer.from(snapshot.data.buffer, snapshot.data.byteOffset, snapshot.data.byteLength),
+  ]);
   header.writeUInt32LE(MAGIC, 0);
   header.writeUInt32LE(meta.length, 4);
   header.writeUInt32LE(snapshot.data.length, 8);
@@ -38,7 +51,8 @@ export function readSnapshotFile(directory: string, index: number): Snapshot {
   const path = join(directory, snapshotFileName(index));
   if (!existsSync(path)) throw new StorageError(`snapshot file ${path} is missing`);
   const buffer = readFileSync(path);
-  if (buffer.length < 16 || buffer.readUInt32LE(0) !== MAGIC) throw new StorageError(`snapshot ${path} has no header`);
+  if (buffer.length < 16 || buffer.readUInt32LE(0) !== MAGIC)
+    throw new StorageError(`snapshot ${path} has no header`);
   const metaLength = buffer.readUInt32LE(4);
   const dataLength = buffer.readUInt32LE(8);
   const body = buffer.subarray(16);

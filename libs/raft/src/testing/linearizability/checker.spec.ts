@@ -4,12 +4,23 @@ import { checkLinearizable } from './checker';
 import { kvModel } from './kv-model';
 
 const INF = Number.POSITIVE_INFINITY;
-function op(clientId: number, input: KvInput, output: KvOutput | undefined, call: number, ret: number): Operation {
+function op(
+  clientId: number,
+  input: KvInput,
+  output: KvOutput | undefined,
+  call: number,
+  ret: number,
+): Operation {
   return { clientId, input, output, call, ret };
 }
 const put = (key: string, value: string): KvInput => ({ op: 'put', key, value });
 const get = (key: string): KvInput => ({ op: 'get', key });
-const cas = (key: string, expected: string | null, value: string): KvInput => ({ op: 'cas', key, expected, value });
+const cas = (key: string, expected: string | null, value: string): KvInput => ({
+  op: 'cas',
+  key,
+  expected,
+  value,
+});
 
 function isLinearizable(history: Operation[]): boolean | 'unknown' {
   return checkLinearizable(kvModel, history).linearizable;
@@ -18,11 +29,15 @@ function isLinearizable(history: Operation[]): boolean | 'unknown' {
 describe('linearizability checker (KV: get, put, compare-and-set)', () => {
   describe('rejects known non-linearizable histories', () => {
     it('stale read after a completed write', () => {
-      expect(isLinearizable([op(0, put('x', '1'), {}, 0, 1), op(1, get('x'), { value: null }, 2, 3)])).toBe(false);
+      expect(isLinearizable([op(0, put('x', '1'), {}, 0, 1), op(1, get('x'), { value: null }, 2, 3)])).toBe(
+        false,
+      );
     });
 
     it('read of a value nobody wrote', () => {
-      expect(isLinearizable([op(0, put('x', '1'), {}, 0, 5), op(1, get('x'), { value: '2' }, 1, 2)])).toBe(false);
+      expect(isLinearizable([op(0, put('x', '1'), {}, 0, 5), op(1, get('x'), { value: '2' }, 1, 2)])).toBe(
+        false,
+      );
     });
 
     it('two concurrent CAS from the same expected value both succeed', () => {
@@ -46,7 +61,9 @@ describe('linearizability checker (KV: get, put, compare-and-set)', () => {
     });
 
     it('a failed CAS whose expected value was current', () => {
-      expect(isLinearizable([op(0, put('x', '0'), {}, 0, 1), op(1, cas('x', '0', '1'), { ok: false }, 2, 3)])).toBe(false);
+      expect(
+        isLinearizable([op(0, put('x', '0'), {}, 0, 1), op(1, cas('x', '0', '1'), { ok: false }, 2, 3)]),
+      ).toBe(false);
     });
 
     it('lost update: an acknowledged write is not visible to a later read', () => {
@@ -68,14 +85,17 @@ describe('linearizability checker (KV: get, put, compare-and-set)', () => {
       ];
       const result = checkLinearizable(kvModel, history);
       expect(result.linearizable).toBe(false);
-      if (result.linearizable === false) expect(result.partition.every((o) => o.input.key === 'x')).toBe(true);
+      if (result.linearizable === false)
+        expect(result.partition.every((o) => o.input.key === 'x')).toBe(true);
     });
   });
 
   describe('accepts linearizable histories', () => {
     it('a read concurrent with a write may see either value', () => {
       for (const seen of [null, '1']) {
-        expect(isLinearizable([op(0, put('x', '1'), {}, 0, 10), op(1, get('x'), { value: seen }, 1, 2)])).toBe(true);
+        expect(
+          isLinearizable([op(0, put('x', '1'), {}, 0, 10), op(1, get('x'), { value: seen }, 1, 2)]),
+        ).toBe(true);
       }
     });
 
@@ -85,7 +105,11 @@ describe('linearizability checker (KV: get, put, compare-and-set)', () => {
       expect(isLinearizable([pending, op(1, get('x'), { value: '1' }, 5, 6)])).toBe(true);
       // ...but not both orders at once.
       expect(
-        isLinearizable([pending, op(1, get('x'), { value: '1' }, 5, 6), op(2, get('x'), { value: null }, 7, 8)]),
+        isLinearizable([
+          pending,
+          op(1, get('x'), { value: '1' }, 5, 6),
+          op(2, get('x'), { value: null }, 7, 8),
+        ]),
       ).toBe(false);
     });
 
@@ -144,18 +168,30 @@ describe('linearizability checker (KV: get, put, compare-and-set)', () => {
 
   it('property: corrupting one read to a never-written value is always caught', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('get', 'put'), { minLength: 2, maxLength: 30 }), fc.nat(), (kinds, pick) => {
-        let current: string | null = null;
-        const history = kinds.map((kind, i) => {
-          if (kind === 'put') {
-            current = `v${i}`;
-            return op(0, put('x', current), {}, i * 10, i * 10 + 5);
-          }
-          return op(0, get('x'), { value: current }, i * 10, i * 10 + 5);
-        });
-        history.push(op(1, get('x'), { value: 'never-written' }, (kinds.length + pick % 3) * 10, (kinds.length + 5) * 10));
-        return isLinearizable(history) === false;
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('get', 'put'), { minLength: 2, maxLength: 30 }),
+        fc.nat(),
+        (kinds, pick) => {
+          let current: string | null = null;
+          const history = kinds.map((kind, i) => {
+            if (kind === 'put') {
+              current = `v${i}`;
+              return op(0, put('x', current), {}, i * 10, i * 10 + 5);
+            }
+            return op(0, get('x'), { value: current }, i * 10, i * 10 + 5);
+          });
+          history.push(
+            op(
+              1,
+              get('x'),
+              { value: 'never-written' },
+              (kinds.length + (pick % 3)) * 10,
+              (kinds.length + 5) * 10,
+            ),
+          );
+          return isLinearizable(history) === false;
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -80,14 +80,35 @@ function checkPartition<State, Input, Output>(
 function buildList<Input, Output>(ops: readonly HistoryOperation<Input, Output>[]): Node {
   const events: Node[] = [];
   ops.forEach((op, index) => {
-    const call: Node = { op: index, isCall: true, time: op.call, match: undefined, prev: undefined, next: undefined };
-    const ret: Node = { op: index, isCall: false, time: op.ret, match: undefined, prev: undefined, next: undefined };
+    const call: Node = {
+      op: index,
+      isCall: true,
+      time: op.call,
+      match: undefined,
+      prev: undefined,
+      next: undefined,
+    };
+    const ret: Node = {
+      op: index,
+      isCall: false,
+      time: op.ret,
+      match: undefined,
+      prev: undefined,
+      next: undefined,
+    };
     call.match = ret;
     events.push(call, ret);
   });
   // Calls sort before returns at equal times, so operations touching at one instant count as concurrent.
   events.sort((a, b) => a.time - b.time || Number(b.isCall) - Number(a.isCall) || a.op - b.op);
-  const head: Node = { op: -1, isCall: false, time: -Infinity, match: undefined, prev: undefined, next: undefined };
+  const head: Node = {
+    op: -1,
+    isCall: false,
+    time: -Infinity,
+    match: undefined,
+    prev: undefined,
+    next: undefined,
+  };
   let previous = head;
   for (const event of events) {
     previous.next = event;

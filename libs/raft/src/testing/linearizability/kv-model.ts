@@ -29,5 +29,6 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
     return [...byKey.values()];
   },
   stateKey: (state) => (state === null ? '\u0000' : state),
-  describe: (op) => `${op.clientId}: ${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)} [${op.call}, ${op.ret}]`,
+  describe: (op) =>
+    `${op.clientId}: ${JSON.stringify(op.input)} -> ${JSON.stringify(op.output)} [${op.call}, ${op.ret}]`,
 };

@@ -469,7 +469,12 @@ export class SimCluster {
     const applied = node.machine.appliedIndex;
     if (applied - node.storage.firstIndex() + 1 < every) return;
     // Keep a short tail, as etcd does, so a follower one message behind needs no InstallSnapshot.
-    node.disk.snapshot(applied, raw.status().confState, node.machine.snapshot(), applied - Math.floor(every / 2));
+    node.disk.snapshot(
+      applied,
+      raw.status().confState,
+      node.machine.snapshot(),
+      applied - Math.floor(every / 2),
+    );
   }
 
   private checkGlobalInvariants(): void {

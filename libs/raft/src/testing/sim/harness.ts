@@ -8,7 +8,11 @@ const decoder = new TextDecoder();
 export class ScenarioError extends RaftError {}
 
 /** Waits for exactly one leader among `among` (default: live nodes) and returns it. */
-export function checkOneLeader(cluster: SimCluster, among: readonly NodeId[] = cluster.liveIds(), maxMs = 3000): NodeId {
+export function checkOneLeader(
+  cluster: SimCluster,
+  among: readonly NodeId[] = cluster.liveIds(),
+  maxMs = 3000,
+): NodeId {
   let found: NodeId | undefined;
   cluster.runUntil(() => {
     found = leaderAmong(cluster, among);

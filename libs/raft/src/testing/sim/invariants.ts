@@ -49,11 +49,20 @@ export class SafetyChecker {
    * Called before a node persists `entries`. Leader append-only: a leader never overwrites its log.
    * Log matching: one (index, term) always names the same command and the same predecessor term.
    */
-  beforePersist(node: NodeId, isLeader: boolean, entries: readonly Entry[], durable: DurableLogView, durableLast: number): void {
+  beforePersist(
+    node: NodeId,
+    isLeader: boolean,
+    entries: readonly Entry[],
+    durable: DurableLogView,
+    durableLast: number,
+  ): void {
     const first = entries[0];
     if (!first) return;
     if (isLeader && first.index <= durableLast) {
-      throw new InvariantViolation('leader append-only', `leader ${node} rewrites index ${first.index} (has ${durableLast})`);
+      throw new InvariantViolation(
+        'leader append-only',
+        `leader ${node} rewrites index ${first.index} (has ${durableLast})`,
+      );
     }
     let prevTerm = durable.termAt(first.index - 1);
     for (const entry of entries) {
@@ -63,9 +72,15 @@ export class SafetyChecker {
       if (!seen) {
         this.logged.set(key, record);
       } else if (seen.dataHash !== record.dataHash) {
-        throw new InvariantViolation('log matching', `two different commands at index ${entry.index} term ${entry.term}`);
+        throw new InvariantViolation(
+          'log matching',
+          `two different commands at index ${entry.index} term ${entry.term}`,
+        );
       } else if (seen.prevTerm !== undefined && prevTerm !== undefined && seen.prevTerm !== prevTerm) {
-        throw new InvariantViolation('log matching', `entry ${key} follows term ${seen.prevTerm} on one node, ${prevTerm} on node ${node}`);
+        throw new InvariantViolation(
+          'log matching',
+          `entry ${key} follows term ${seen.prevTerm} on one node, ${prevTerm} on node ${node}`,
+        );
       }
       prevTerm = entry.term;
     }
@@ -75,9 +90,13 @@ export class SafetyChecker {
   onPersistHardState(node: NodeId, next: HardState): void {
     const prev = this.durableHardState.get(node);
     if (prev) {
-      if (next.term < prev.term) throw new InvariantViolation('durable term', `node ${node} term ${prev.term} → ${next.term}`);
+      if (next.term < prev.term)
+        throw new InvariantViolation('durable term', `node ${node} term ${prev.term} → ${next.term}`);
       if (next.term === prev.term && prev.vote !== 0 && next.vote !== prev.vote) {
-        throw new InvariantViolation('one vote per term', `node ${node} voted ${prev.vote} then ${next.vote} in term ${next.term}`);
+        throw new InvariantViolation(
+          'one vote per term',
+          `node ${node} voted ${prev.vote} then ${next.vote} in term ${next.term}`,
+        );
       }
     }
     this.durableHardState.set(node, next);
@@ -106,7 +125,12 @@ export class SafetyChecker {
   }
 
   /** Leader completeness: a new leader holds every entry committed in an earlier term. */
-  onBecomeLeader(node: NodeId, term: number, termAt: (index: number) => number | undefined, firstIndex: number): void {
+  onBecomeLeader(
+    node: NodeId,
+    term: number,
+    termAt: (index: number) => number | undefined,
+    firstIndex: number,
+  ): void {
     let index = this.maxCommitted;
     while (index > 0 && (this.committedTerm[index] ?? 0) >= term) index--;
     if (index === 0 || index < firstIndex) return; // covered by the leader's snapshot
@@ -129,7 +153,10 @@ export class SafetyChecker {
     let holders = 0;
     for (const log of logs) if (log.snapshotIndex() >= index || log.termAt(index) === term) holders++;
     if (holders < quorum) {
-      throw new InvariantViolation('durability', `committed index ${index} is durable on ${holders} nodes, quorum is ${quorum}`);
+      throw new InvariantViolation(
+        'durability',
+        `committed index ${index} is durable on ${holders} nodes, quorum is ${quorum}`,
+      );
     }
   }
 
@@ -141,7 +168,10 @@ export class SafetyChecker {
     const known = this.appliedHash[index];
     if (known === undefined) this.appliedHash[index] = hash;
     else if (known !== hash) {
-      throw new InvariantViolation('state-machine safety', `node ${node} applied a different history up to index ${index}`);
+      throw new InvariantViolation(
+        'state-machine safety',
+        `node ${node} applied a different history up to index ${index}`,
+      );
     }
   }
 }

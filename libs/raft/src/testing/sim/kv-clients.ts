@@ -62,7 +62,8 @@ export class KvClients {
   }
 
   start(): void {
-    for (let id = 0; id < this.options.clients; id++) this.cluster.schedule(this.random.nextInt(10), () => this.issue(id));
+    for (let id = 0; id < this.options.clients; id++)
+      this.cluster.schedule(this.random.nextInt(10), () => this.issue(id));
   }
 
   stop(): void {
@@ -89,7 +90,9 @@ export class KvClients {
           this.finish(op, { value: this.cluster.readLocalUnsafe(target, op.input.key) });
           return;
         }
-        this.cluster.read(target, op.input.key, `r${this.nextReadContext++}`, (value) => this.finish(op, { value }));
+        this.cluster.read(target, op.input.key, `r${this.nextReadContext++}`, (value) =>
+          this.finish(op, { value }),
+        );
       } else {
         const command: KvCommand = { id: this.cluster.freshCommandId(), ...op.input };
         this.cluster.propose(target, command, (result) => {
@@ -119,7 +122,13 @@ export class KvClients {
     if (op.done) return;
     op.done = true;
     if (op.input.op !== 'get') {
-      this.history.push({ clientId: op.clientId, input: op.input, output: undefined, call: op.call, ret: Number.POSITIVE_INFINITY });
+      this.history.push({
+        clientId: op.clientId,
+        input: op.input,
+        output: undefined,
+        call: op.call,
+        ret: Number.POSITIVE_INFINITY,
+      });
     }
     const fresh = this.nextProcessId++;
     this.cluster.schedule(this.random.nextInt(5), () => this.issue(fresh));

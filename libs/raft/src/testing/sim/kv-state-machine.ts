@@ -2,7 +2,13 @@ import type { Entry } from '../../core/types';
 
 export type KvCommand =
   | { readonly id: string; readonly op: 'put'; readonly key: string; readonly value: string }
-  | { readonly id: string; readonly op: 'cas'; readonly key: string; readonly expected: string | null; readonly value: string };
+  | {
+      readonly id: string;
+      readonly op: 'cas';
+      readonly key: string;
+      readonly expected: string | null;
+      readonly value: string;
+    };
 
 export interface KvResult {
   readonly ok: boolean;
@@ -46,13 +52,19 @@ export class KvStateMachine {
   }
 
   snapshot(): Uint8Array {
-    return encoder.encode(JSON.stringify({ index: this.appliedIndex, hash: this.hash, data: [...this.data] }));
+    return encoder.encode(
+      JSON.stringify({ index: this.appliedIndex, hash: this.hash, data: [...this.data] }),
+    );
   }
 
   static restore(bytes: Uint8Array): KvStateMachine {
     const machine = new KvStateMachine();
     if (bytes.length === 0) return machine;
-    const parsed = JSON.parse(decoder.decode(bytes)) as { index: number; hash: number; data: [string, string][] };
+    const parsed = JSON.parse(decoder.decode(bytes)) as {
+      index: number;
+      hash: number;
+      data: [string, string][];
+    };
     machine.appliedIndex = parsed.index;
     machine.hash = parsed.hash;
     for (const [key, value] of parsed.data) machine.data.set(key, value);

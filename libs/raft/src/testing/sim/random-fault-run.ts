@@ -29,7 +29,14 @@ export interface RandomRunResult {
 const NETWORKS: readonly NetworkFaults[] = [
   RELIABLE,
   UNRELIABLE,
-  { minDelayMs: 1, maxDelayMs: 15, dropRate: 0.03, duplicateRate: 0.03, longDelayRate: 0.02, longDelayMaxMs: 300 },
+  {
+    minDelayMs: 1,
+    maxDelayMs: 15,
+    dropRate: 0.03,
+    duplicateRate: 0.03,
+    longDelayRate: 0.02,
+    longDelayMaxMs: 300,
+  },
 ];
 
 /**
@@ -84,7 +91,14 @@ export function runRandomFaultSeed(seed: number, options: RandomRunOptions = {})
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     options.onFailure?.(cluster);
-    return { seed, ok: false, error: message, operations: clients.completed(), events: cluster.events, description };
+    return {
+      seed,
+      ok: false,
+      error: message,
+      operations: clients.completed(),
+      events: cluster.events,
+      description,
+    };
   }
 }
 
@@ -189,7 +203,10 @@ export function runSeedRange(from: number, to: number, options: RandomRunOptions
   for (let seed = from; seed < to; seed++) {
     const result = runRandomFaultSeed(seed, options);
     operations += result.operations;
-    if (!result.ok) failures.push(`seed ${seed} (${result.description}): ${result.error}\n  replay: ${replayCommand(seed, options)}`);
+    if (!result.ok)
+      failures.push(
+        `seed ${seed} (${result.description}): ${result.error}\n  replay: ${replayCommand(seed, options)}`,
+      );
   }
   return { failures, operations };
 }

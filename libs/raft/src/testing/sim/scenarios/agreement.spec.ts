@@ -49,7 +49,10 @@ describe('log agreement', () => {
     const leader1 = checkOneLeader(cluster);
     cluster.disconnect(leader1);
     one(cluster, 'b', 2);
-    const leader2 = checkOneLeader(cluster, cluster.ids().filter((id) => id !== leader1));
+    const leader2 = checkOneLeader(
+      cluster,
+      cluster.ids().filter((id) => id !== leader1),
+    );
     cluster.disconnect(leader2);
     const proposals: number[] = [];
     for (const id of cluster.ids()) {
@@ -107,7 +110,10 @@ describe('log agreement', () => {
     cluster.disconnect(leader1);
     const stale = [102, 103, 104].map((v) => cluster.proposeValue(leader1, String(v)).index);
     one(cluster, '103', 2);
-    const leader2 = checkOneLeader(cluster, cluster.ids().filter((id) => id !== leader1));
+    const leader2 = checkOneLeader(
+      cluster,
+      cluster.ids().filter((id) => id !== leader1),
+    );
     cluster.disconnect(leader2);
     cluster.connect(leader1);
     one(cluster, '104', 2);
@@ -118,17 +124,29 @@ describe('log agreement', () => {
 
   it('backup: fast backtracking over 50-entry divergent logs costs few messages', () => {
     // Fixed delay keeps links FIFO, so every rejection counted comes from divergence, not reordering.
-    const cluster = new SimCluster({ seed: 29, voters: 5, network: { ...RELIABLE, minDelayMs: 2, maxDelayMs: 2 } });
+    const cluster = new SimCluster({
+      seed: 29,
+      voters: 5,
+      network: { ...RELIABLE, minDelayMs: 2, maxDelayMs: 2 },
+    });
     one(cluster, 'start', 5);
     const leader1 = checkOneLeader(cluster);
     const [a, b, c, d] = cluster.ids().filter((id) => id !== leader1) as [number, number, number, number];
     // Leader and one follower in a minority take 50 entries that never commit.
-    cluster.links.partition([[leader1, a], [b, c, d]]);
+    cluster.links.partition([
+      [leader1, a],
+      [b, c, d],
+    ]);
     for (let i = 0; i < 50; i++) cluster.proposeValue(leader1, `lost1-${i}`);
     // The majority commits 50 others.
     const leader2 = checkOneLeader(cluster, [b, c, d]);
     for (let i = 0; i < 50; i++) cluster.proposeValue(leader2, `ok1-${i}`);
-    expect(cluster.runUntil(() => cluster.appliedCount(cluster.maxCommitted()) >= 3 && cluster.maxCommitted() > 50, 5000)).toBe(true);
+    expect(
+      cluster.runUntil(
+        () => cluster.appliedCount(cluster.maxCommitted()) >= 3 && cluster.maxCommitted() > 50,
+        5000,
+      ),
+    ).toBe(true);
     // leader2 keeps one follower and loses the majority: 50 more entries that never commit.
     const leader2Follower = [b, c, d].find((id) => id !== leader2) as number;
     const other = [b, c, d].find((id) => id !== leader2 && id !== leader2Follower) as number;
@@ -137,7 +155,10 @@ describe('log agreement', () => {
     for (let i = 0; i < 50; i++) cluster.proposeValue(leader2, `lost2-${i}`);
     // The original minority plus `other` form a majority; their divergent tails must be replaced.
     cluster.links.healAll();
-    cluster.links.partition([[leader2, leader2Follower], [leader1, a, other]]);
+    cluster.links.partition([
+      [leader2, leader2Follower],
+      [leader1, a, other],
+    ]);
     const before = cluster.appendRejections;
     cluster.runFor(1000); // let stale leaders notice (check-quorum) and the majority elect
     const leader3 = checkOneLeader(cluster, [leader1, a, other]);

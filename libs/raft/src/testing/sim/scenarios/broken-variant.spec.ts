@@ -95,7 +95,9 @@ describe('the randomised fault test has teeth', () => {
     expect(failures.length).toBeGreaterThanOrEqual(4);
     for (const failure of failures) {
       expect(failure).toMatch(/not linearizable/);
-      expect(failure).toMatch(/replay: npm run soak:raft -- --from \d+ --count 1 --verbose --variant local-reads/);
+      expect(failure).toMatch(
+        /replay: npm run soak:raft -- --from \d+ --count 1 --verbose --variant local-reads/,
+      );
     }
   });
 });

@@ -50,7 +50,10 @@ describe('leader election', () => {
       const cut = new Set<number>();
       while (cut.size < 3) cut.add(cluster.random.pick(ids));
       for (const id of cut) cluster.disconnect(id);
-      checkOneLeader(cluster, ids.filter((id) => !cut.has(id)));
+      checkOneLeader(
+        cluster,
+        ids.filter((id) => !cut.has(id)),
+      );
       for (const id of cut) cluster.connect(id);
     }
     checkOneLeader(cluster);

@@ -1,4 +1,8 @@
-import { ConfChangeInProgressError, InvalidConfChangeError, ProposalDroppedError } from '../../../core/errors';
+import {
+  ConfChangeInProgressError,
+  InvalidConfChangeError,
+  ProposalDroppedError,
+} from '../../../core/errors';
 import { SimCluster } from '../cluster';
 import { checkOneLeader, leaderAmong, nCommitted, one } from '../harness';
 import { KvClients } from '../kv-clients';
@@ -9,7 +13,12 @@ function waitApplied(cluster: SimCluster, index: number, count: number): void {
 
 describe('membership changes (one server at a time, with learners)', () => {
   it('under load: add a learner, promote it once caught up, then remove the old leader', () => {
-    const cluster = new SimCluster({ seed: 61, voters: 3, snapshotEvery: 20, raft: { maxLearnerLagForPromotion: 5 } });
+    const cluster = new SimCluster({
+      seed: 61,
+      voters: 3,
+      snapshotEvery: 20,
+      raft: { maxLearnerLagForPromotion: 5 },
+    });
     const clients = new KvClients(cluster, cluster.random.fork(), {
       clients: 2,
       keys: ['a', 'b'],
@@ -28,7 +37,9 @@ describe('membership changes (one server at a time, with learners)', () => {
     cluster.runFor(300);
     // It has not caught up, so promotion is refused.
     leader = checkOneLeader(cluster, [1, 2, 3]);
-    expect(() => cluster.proposeConfChange(leader, { type: 'add-voter', nodeId: 4 })).toThrow(InvalidConfChangeError);
+    expect(() => cluster.proposeConfChange(leader, { type: 'add-voter', nodeId: 4 })).toThrow(
+      InvalidConfChangeError,
+    );
     cluster.links.reconnect(4, cluster.ids());
     expect(
       cluster.runUntil(() => {
@@ -66,7 +77,9 @@ describe('membership changes (one server at a time, with learners)', () => {
     cluster.addNode(5);
     const leader = checkOneLeader(cluster, [1, 2, 3]);
     cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: 4 });
-    expect(() => cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: 5 })).toThrow(ConfChangeInProgressError);
+    expect(() => cluster.proposeConfChange(leader, { type: 'add-learner', nodeId: 5 })).toThrow(
+      ConfChangeInProgressError,
+    );
   });
 
   it('a joiner replaying the log from index 1 learns the founding members, not just later changes', () => {

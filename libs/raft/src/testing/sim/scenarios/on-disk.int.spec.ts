@@ -20,7 +20,13 @@ describe('simulated cluster on real disks (DiskStorage)', () => {
   });
 
   it('crashes and restarts through WAL recovery, with snapshots and InstallSnapshot', () => {
-    const sim = new SimCluster({ seed: 71, voters: 3, diskDirectory: directory, snapshotEvery: 10, raft: { snapshotChunkSize: 64 } });
+    const sim = new SimCluster({
+      seed: 71,
+      voters: 3,
+      diskDirectory: directory,
+      snapshotEvery: 10,
+      raft: { snapshotChunkSize: 64 },
+    });
     cluster = sim;
     one(sim, 'a', 3);
     for (const id of sim.ids()) sim.crash(id);

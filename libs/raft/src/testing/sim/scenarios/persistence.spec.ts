@@ -144,7 +144,11 @@ describe('persistence across crashes', () => {
 
   for (const unreliable of [false, true]) {
     it(`${unreliable ? 'unreliable' : 'reliable'} churn: every value a client saw committed is in the final log`, () => {
-      const cluster = new SimCluster({ seed: unreliable ? 47 : 46, voters: 5, network: unreliable ? UNRELIABLE : RELIABLE });
+      const cluster = new SimCluster({
+        seed: unreliable ? 47 : 46,
+        voters: 5,
+        network: unreliable ? UNRELIABLE : RELIABLE,
+      });
       const random = cluster.random.fork();
       const clients = new KvClients(cluster, random.fork(), {
         clients: 3,
