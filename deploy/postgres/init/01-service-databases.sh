@@ -1,5 +1,5 @@
 #!/bin/sh
-# One database per service (DESIGN.md §1). Runs once, on the first start with an empty data volume;
+# One database per service. Runs once, on the first start with an empty data volume;
 # the services also create their database if it is missing.
 set -eu
 for db in kailash_state kailash_coordination kailash_warming kailash_monitor kailash_migration kailash_resource; do

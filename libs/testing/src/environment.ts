@@ -1,4 +1,4 @@
-/** Where the real servers are; CI and developers run them locally (DESIGN.md §6). */
+/** Where the real servers are; CI and developers run them locally. */
 export const testNatsUrl = (): string => process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
 /** TEST_POSTGRES_URL is a server URL without a database, e.g. postgres://postgres@127.0.0.1:5432. */

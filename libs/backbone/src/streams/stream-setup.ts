@@ -15,7 +15,7 @@ import { BackboneError } from '../errors';
 
 export type StreamSpec = Pick<StreamConfig, 'name' | 'subjects'> & Partial<StreamConfig>;
 
-// Who may configure a stream (DESIGN.md §2: only its writer):
+// Who may configure a stream (only its writer; docs/fleet-facts.md):
 // - its owner, the service that writes it, creates it and brings its config up to date (ensureStream);
 // - a stream every service writes (the DLQ) or many processes write (TELEMETRY's agents) is created
 //   by whoever needs it first, from the one spec below, and never rewritten (createStreamIfMissing);

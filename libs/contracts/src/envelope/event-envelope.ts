@@ -18,7 +18,7 @@ export const hlcStringSchema = z.string().refine(
   { message: 'must be an encoded HLC timestamp' },
 );
 
-/** The envelope every event travels in (DESIGN.md §2); `data` is checked by the event's own schema. */
+/** The envelope every event travels in (docs/architecture.md); `data` is checked by the event's own schema. */
 export const eventEnvelopeSchema = z.strictObject({
   id: tokenSchema,
   type: z.string().regex(EVENT_TYPE, 'must be a dotted past-tense name such as edge.registered'),

@@ -1,7 +1,7 @@
 import { KailashError } from '../errors';
 
 /**
- * Subject and stream names (DESIGN.md §2). Every token is checked so an id can never smuggle a
+ * Subject and stream names (docs/architecture.md). Every token is checked so an id can never smuggle a
  * `.`, `*`, `>` or whitespace into a subject and widen what a subscriber or a concurrency check sees.
  */
 

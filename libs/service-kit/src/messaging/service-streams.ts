@@ -20,7 +20,7 @@ import type { ServiceConfig } from '../config/service-config';
 import { HLC_CLOCK, JETSTREAM_MANAGER, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS } from '../config/tokens';
 
 /**
- * Who configures which stream (DESIGN.md §2: only its writer):
+ * Who configures which stream (only its writer; docs/fleet-facts.md):
  * - the service's own domain stream: this service writes it, so it creates and updates it;
  * - DLQ: every service writes it; created if missing from the one shared spec, never updated;
  * - TELEMETRY: monitor-svc owns its retention ('owner'); the edge agents and anyone else that
