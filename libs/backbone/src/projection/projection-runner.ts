@@ -214,17 +214,25 @@ export class ProjectionRunner {
         this.queue.push(msg);
         this.wake?.();
       }
-    })().finally(() => {
-      pumping = false;
-      this.wake?.();
-    });
-    while (this.state === 'active' && (pumping || this.queue.length > 0)) {
-      if (this.queue.length === 0 && !(await this.nextArrival())) await this.checkStillHolder();
-      const batch = this.queue.splice(0, this.batchSize);
-      if (batch.length > 0) await this.processBatch(batch);
+    })()
+      // The iterator ends with an error when a newer holder deletes our consumer. That only ends this
+      // loop; caught here at once, because a batch may fail first (fenced) and leave no one awaiting it.
+      .catch(() => undefined)
+      .finally(() => {
+        pumping = false;
+        this.wake?.();
+      });
+    try {
+      while (this.state === 'active' && (pumping || this.queue.length > 0)) {
+        if (this.queue.length === 0 && !(await this.nextArrival())) await this.checkStillHolder();
+        const batch = this.queue.splice(0, this.batchSize);
+        if (batch.length > 0) await this.processBatch(batch);
+      }
+    } finally {
+      // Also when a batch throws: the pull subscription must not outlive this turn as holder.
+      await messages.close().catch(() => undefined);
+      await pump;
     }
-    await messages.close();
-    await pump.catch(() => undefined);
     if (this.state === 'active') throw new ProjectionFencedError(`consumer ${this.consumerName} ended`);
   }
 
