@@ -197,8 +197,16 @@ export type Response<Op extends CommandOp = CommandOp> = Op extends CommandOp
     | { readonly ok: false; readonly op: Op; readonly revision: number; readonly error: CoordError }
   : never;
 
+const responseSchemas = new Map<CommandOp, z.ZodType>();
+
 /** Validates a reply for `op` (a client library's check of what a replica sent). */
 export function responseSchema<Op extends CommandOp>(op: Op): z.ZodType<Response<Op>> {
+  let schema = responseSchemas.get(op);
+  if (!schema) responseSchemas.set(op, (schema = buildResponseSchema(op)));
+  return schema as z.ZodType<Response<Op>>;
+}
+
+function buildResponseSchema<Op extends CommandOp>(op: Op): z.ZodType<Response<Op>> {
   const ok = (okResultSchemas[op] as z.ZodObject).extend({
     ok: z.literal(true),
     op: z.literal(op),
