@@ -1,6 +1,7 @@
 // The replicated state machine
 export {
   CoordinationStateMachine,
+  DEFAULT_HISTORY_CHAR_LIMIT,
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_SESSION_RESPONSE_LIMIT,
   type Applied,
@@ -28,6 +29,7 @@ export {
   getLeader,
   inRange,
   isReserved,
+  leaseExpiryCommand,
   leaseInfo,
   leases,
   lockKey,

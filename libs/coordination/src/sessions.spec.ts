@@ -35,6 +35,17 @@ describe('client sessions (exactly-once), given / when / then', () => {
     );
   });
 
+  it('answers a retried read afresh instead of caching its (possibly large) answer', () => {
+    const { s, clientId } = opened();
+    s.ok({ op: 'put', key: 'a', value: '1' });
+    const read = { op: 'range' as const, range: { key: 'a' } };
+    expect(s.ok(read, { clientId, seq: 1 }).kvs[0]?.value).toBe('1');
+    expect(s.state.sessions.get(clientId)?.responses.get(1)).toBeNull();
+    s.ok({ op: 'put', key: 'a', value: '2' });
+    const retry = s.run(read, { clientId, seq: 1 });
+    expect(retry).toMatchObject({ duplicate: false, response: { ok: true, kvs: [{ value: '2' }] } });
+  });
+
   it('applies pipelined proposals in any order, each once', () => {
     const { s, clientId } = opened();
     s.run({ op: 'put', key: 'b', value: '2' }, { clientId, seq: 2 });

@@ -1,7 +1,8 @@
 import type { Command, CommandOp, Proposal, SessionStamp } from './commands';
 import { decodeProposal } from './codec';
 import { Entry } from './entry';
-import { cas, compact, deleteRange, dropHistoryBefore, put, rangeRead, txn } from './kv-commands';
+import { appendHistory, type HistoryLimits } from './history';
+import { cas, compact, deleteRange, put, rangeRead, txn } from './kv-commands';
 import {
   closeSession,
   expireLeases,
@@ -22,6 +23,8 @@ import { emptyState } from './state';
 export interface StateMachineOptions {
   /** Change events kept for watches to resume from; older revisions are compacted. Default 10,000. */
   readonly historyLimit?: number;
+  /** Characters of keys and values the change history may hold. Default 32 Mi. */
+  readonly historyCharLimit?: number;
   /** Responses a session keeps for retries before the oldest are forgotten. Default 1,024. */
   readonly sessionResponseLimit?: number;
   /** Called after each applied entry, in log order (watch streams and the fact publisher listen here). */
@@ -51,6 +54,7 @@ export interface Applied {
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
+export const DEFAULT_HISTORY_CHAR_LIMIT = 32 * 1_024 * 1_024;
 export const DEFAULT_SESSION_RESPONSE_LIMIT = 1_024;
 
 /**
@@ -63,11 +67,14 @@ export const DEFAULT_SESSION_RESPONSE_LIMIT = 1_024;
  */
 export class CoordinationStateMachine {
   private current: CoordinationState = emptyState();
-  private readonly historyLimit: number;
+  private readonly historyLimits: HistoryLimits;
   private readonly sessionResponseLimit: number;
 
   constructor(private readonly options: StateMachineOptions = {}) {
-    this.historyLimit = positive(options.historyLimit ?? DEFAULT_HISTORY_LIMIT, 'historyLimit');
+    this.historyLimits = {
+      events: positive(options.historyLimit ?? DEFAULT_HISTORY_LIMIT, 'historyLimit'),
+      chars: positive(options.historyCharLimit ?? DEFAULT_HISTORY_CHAR_LIMIT, 'historyCharLimit'),
+    };
     this.sessionResponseLimit = positive(
       options.sessionResponseLimit ?? DEFAULT_SESSION_RESPONSE_LIMIT,
       'sessionResponseLimit',
@@ -124,7 +131,7 @@ export class CoordinationStateMachine {
     const outcome = execute(entry, proposal.command, stamp?.clientId);
     entry.finish();
     const response = toResponse(proposal.command.op, entry.revision, outcome);
-    this.appendHistory(entry);
+    appendHistory(state, entry.events, this.historyLimits);
     if (session && stamp && state.sessions.has(session.clientId)) this.remember(session, stamp, response);
     return this.emit({
       index,
@@ -166,6 +173,7 @@ export class CoordinationStateMachine {
     if (ack > session.floor) forgetBelow(session, ack);
     const cached = session.responses.get(stamp.seq);
     if (cached) return cached;
+    if (cached === null) return undefined;
     if (stamp.seq < session.floor) {
       return refusal(
         'CONFLICT',
@@ -189,24 +197,11 @@ export class CoordinationStateMachine {
   }
 
   private remember(session: SessionRecord, stamp: SessionStamp, response: Response): void {
-    session.responses.set(stamp.seq, response);
+    session.responses.set(stamp.seq, response.op === 'range' ? null : response);
     if (session.responses.size <= this.sessionResponseLimit) return;
     const seqs = [...session.responses.keys()].sort((a, b) => a - b);
     const keep = seqs[seqs.length - this.sessionResponseLimit] as number;
     forgetBelow(session, keep);
-  }
-
-  /** Appends the entry's changes; past the limit, whole revisions are dropped from the front. */
-  private appendHistory(entry: Entry): void {
-    const { history } = this.current;
-    for (const event of entry.events) history.push(event);
-    // Trimmed in chunks of a quarter of the limit, so the cost is amortised over many entries.
-    if (history.length <= this.historyLimit + (this.historyLimit >>> 2)) return;
-    const oldestKept = history[history.length - this.historyLimit] as WatchEvent;
-    const boundary = history[Math.max(0, history.length - this.historyLimit - 1)] as WatchEvent;
-    const cutRevision =
-      boundary.revision === oldestKept.revision ? oldestKept.revision + 1 : oldestKept.revision;
-    dropHistoryBefore(entry, cutRevision);
   }
 
   private emit(applied: Applied): Applied {
