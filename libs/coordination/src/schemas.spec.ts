@@ -10,9 +10,8 @@ function issuesOf(input: unknown): string[] {
   } catch (error) {
     if (!(error instanceof KailashError)) throw error;
     expect(error.code).toBe('VALIDATION_FAILED');
-    return (error.details.issues as { field: string; message: string }[]).map(
-      (i) => `${i.field}: ${i.message}`,
-    );
+    const details = error.details as { issues: { field: string; message: string }[] };
+    return details.issues.map((i) => `${i.field}: ${i.message}`);
   }
   throw new Error('expected the input to be refused');
 }
