@@ -68,10 +68,13 @@ describe('client sessions (exactly-once), given / when / then', () => {
     expect(get(s.state, 'a')?.value).toBe('2');
   });
 
-  it('keeps at most the response limit, forgetting the oldest', () => {
-    const { s, clientId } = opened({ sessionResponseLimit: 2 });
-    for (const seq of [1, 2, 3]) s.run({ op: 'put', key: `k${seq}`, value: '' }, { clientId, seq });
-    expect([...(s.state.sessions.get(clientId)?.responses.keys() ?? [])].sort()).toEqual([2, 3]);
+  it('keeps at most the response limit: past it, the oldest go, down to three quarters', () => {
+    const { s, clientId } = opened({ sessionResponseLimit: 4 });
+    for (const seq of [1, 2, 3, 4]) s.run({ op: 'put', key: `k${seq}`, value: '' }, { clientId, seq });
+    expect(s.state.sessions.get(clientId)?.responses.size).toBe(4);
+    s.run({ op: 'put', key: 'k5', value: '' }, { clientId, seq: 5 });
+    expect([...(s.state.sessions.get(clientId)?.responses.keys() ?? [])].sort()).toEqual([3, 4, 5]);
+    expect(s.state.sessions.get(clientId)?.floor).toBe(3);
     expect(s.refused({ op: 'put', key: 'k1', value: '' }, { clientId, seq: 1 }).error.reason).toBe(
       'stale-sequence',
     );
