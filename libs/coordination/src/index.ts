@@ -44,3 +44,13 @@ export {
 export * from './commands';
 // Answers, events and facts (zod schemas and their types)
 export * from './responses';
+// Client reads (NATS `qry.*`): schemas and the one function that answers them
+export {
+  leaseInfoSchema,
+  querySchema,
+  queryResultSchemas,
+  runQuery,
+  type Query,
+  type QueryName,
+  type QueryResult,
+} from './query-schemas';
