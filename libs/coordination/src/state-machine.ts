@@ -13,10 +13,11 @@ import {
   sessionNotFound,
 } from './lease-commands';
 import { acquireLock, campaign, proclaim, releaseLock, resign } from './lock-commands';
-import { refusal, Refused } from './refusals';
+import { Refused } from './refusals';
+import { answerFromSession, remember } from './session-cache';
 import type { CoordError, Fact, Response, WatchEvent } from './responses';
 import { snapshotOf, stateOf } from './snapshot';
-import type { CoordinationState, ReadonlyCoordinationState, SessionRecord } from './state';
+import type { CoordinationState, ReadonlyCoordinationState } from './state';
 import { emptyState } from './state';
 
 /** Options every replica of a group must share: they decide what is applied. */
@@ -124,7 +125,7 @@ export class CoordinationStateMachine {
     const session =
       stamp && proposal.command.op !== 'session.open' ? state.sessions.get(stamp.clientId) : undefined;
     if (stamp && proposal.command.op !== 'session.open') {
-      const early = session ? this.answerFromSession(session, stamp) : sessionNotFound(stamp.clientId);
+      const early = session ? answerFromSession(session, stamp) : sessionNotFound(stamp.clientId);
       if (early) return this.emit(this.earlyAnswer(index, proposal.command.op, early, stamp));
     }
     const entry = new Entry(state, index, state.now);
@@ -132,7 +133,9 @@ export class CoordinationStateMachine {
     entry.finish();
     const response = toResponse(proposal.command.op, entry.revision, outcome);
     appendHistory(state, entry.events, this.historyLimits);
-    if (session && stamp && state.sessions.has(session.clientId)) this.remember(session, stamp, response);
+    if (session && stamp && state.sessions.has(session.clientId)) {
+      remember(session, stamp, response, this.sessionResponseLimit);
+    }
     return this.emit({
       index,
       response,
@@ -167,24 +170,6 @@ export class CoordinationStateMachine {
     this.current.appliedIndex = index;
   }
 
-  /** A cached response for a retry, or the refusal of a forgotten sequence; undefined: apply it. */
-  private answerFromSession(session: SessionRecord, stamp: SessionStamp): Response | Refused | undefined {
-    const ack = Math.min(stamp.ack ?? 0, stamp.seq);
-    if (ack > session.floor) forgetBelow(session, ack);
-    const cached = session.responses.get(stamp.seq);
-    if (cached) return cached;
-    if (cached === null) return undefined;
-    if (stamp.seq < session.floor) {
-      return refusal(
-        'CONFLICT',
-        'stale-sequence',
-        `session ${session.clientId}: proposal ${stamp.seq} is older than the oldest remembered (${session.floor})`,
-        { clientId: session.clientId, seq: stamp.seq, floor: session.floor },
-      );
-    }
-    return undefined;
-  }
-
   private earlyAnswer(
     index: number,
     op: CommandOp,
@@ -194,16 +179,6 @@ export class CoordinationStateMachine {
     const duplicate = !(answer instanceof Refused);
     const response = duplicate ? answer : toResponse(op, this.current.revision, answer);
     return { index, response, events: [], facts: [], duplicate, session: stamp };
-  }
-
-  private remember(session: SessionRecord, stamp: SessionStamp, response: Response): void {
-    session.responses.set(stamp.seq, response.op === 'range' ? null : response);
-    const limit = this.sessionResponseLimit;
-    if (session.responses.size <= limit) return;
-    // Down to three quarters of the limit, so a client that never acks costs one sort per many entries.
-    const seqs = [...session.responses.keys()].sort((a, b) => a - b);
-    const keep = Math.max(1, limit - (limit >>> 2));
-    forgetBelow(session, seqs[seqs.length - keep] as number);
   }
 
   private emit(applied: Applied): Applied {
@@ -256,11 +231,6 @@ function execute(entry: Entry, command: Command, client: number | undefined): Ou
 function toResponse(op: CommandOp, revision: number, outcome: Outcome): Response {
   if (outcome instanceof Refused) return { ok: false, op, revision, error: outcome.error } as Response;
   return { ok: true, op, revision, ...outcome } as Response;
-}
-
-function forgetBelow(session: SessionRecord, floor: number): void {
-  for (const seq of [...session.responses.keys()]) if (seq < floor) session.responses.delete(seq);
-  session.floor = Math.max(session.floor, floor);
 }
 
 function positive(value: number, name: string): number {
