@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Command, KeyRange, Proposal } from './commands';
 import { commandSchema, proposalSchema } from './commands';
-import { decodeProposal, encodeProposal } from './codec';
+import { decodeProposal, encode, encodeProposal } from './codec';
 import { dueLeases, lockOwner } from './queries';
 import type { Applied } from './state-machine';
 import { CoordinationStateMachine } from './state-machine';
@@ -383,6 +383,26 @@ describe('the state machine under random command sequences (fast-check, fixed se
       'refused duplicate-key',
     ];
     expect(expected.filter((outcome) => !seen.has(outcome))).toEqual([]);
+  });
+
+  it('never throws on an entry of arbitrary bytes or values: it is answered invalid and changes nothing', () => {
+    const payloadArb = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.anything().map((value) => encode(value)),
+      fc.record({ now: fc.anything(), command: fc.anything() }).map((value) => encode(value)),
+    );
+    fc.assert(
+      fc.property(fc.array(payloadArb, { maxLength: 10 }), (payloads) => {
+        const machine = new CoordinationStateMachine();
+        payloads.forEach((payload, at) => {
+          const { response } = machine.applyEntry(at + 1, payload);
+          expect(response).toMatchObject({ ok: false, op: 'invalid', error: { reason: 'invalid-command' } });
+        });
+        const after = CoordinationStateMachine.fromSnapshot(machine.snapshot());
+        expect([after.revision, after.state.keys.size, after.state.leases.size]).toEqual([0, 0, 0]);
+      }),
+      params,
+    );
   });
 
   it('decodes every encoded proposal to itself', () => {
