@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveDataDir } from './data';
 import { buildReport } from './main';
 import { publishedComparison, PUBLISHED_FILES, restPeriodsByLength } from './nab-report';
 import { FIXTURE, writeFixtureFolder } from './test/fixture-folder';

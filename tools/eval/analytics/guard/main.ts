@@ -88,9 +88,16 @@ function main(): number {
     return 0;
   }
   const reference = JSON.parse(readFileSync(REFERENCE_FILE, 'utf8')) as ReferenceFile;
-  const overrides = Object.entries(args.parameters).map(([k, v]) => `${k}=${v}`);
+  const overrides = Object.entries(PARAMETERS)
+    .filter(([, field]) => args.parameters[field] !== undefined)
+    .map(([name, field]) => `${name}=${args.parameters[field]}`);
+  const sizes: Record<GuardSection, string> = {
+    m4: `${reference.sample.m4.length} M4 series`,
+    vm: `${reference.sample.vm.length} VMs`,
+    nab: `${reference.sample.nab.length} NAB files`,
+  };
   console.log(
-    `${PREFIX}: ${args.sections.join(', ')} on ${reference.sample.m4.length} M4 series, ${reference.sample.vm.length} VMs, ${reference.sample.nab.length} NAB files from ${args.dataDir}${overrides.length ? `; overrides ${overrides.join(', ')}` : ''}`,
+    `${PREFIX}: ${args.sections.map((s) => sizes[s]).join(', ')} from ${args.dataDir}${overrides.length ? `; overrides ${overrides.join(', ')}` : ''}`,
   );
   const started = performance.now();
   const measured = measureFigures(args.dataDir, reference.sample, args.parameters, args.sections);
