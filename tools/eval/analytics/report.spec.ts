@@ -46,7 +46,7 @@ describe('the quality report speaks of the folder it ran on', () => {
       '24 files',
       'subset',
       'shared',
-      '/work/shared/data',
+      resolveDataDir(undefined),
       '4,032',
       '414 series',
       '50 VMs',
