@@ -59,6 +59,7 @@ export default [
             layer('fleet', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
+            layer('eval', ['analytics', 'random']),
           ],
         },
       ],

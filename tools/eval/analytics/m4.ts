@@ -35,9 +35,12 @@ export interface M4Result {
  * M4 Hourly protocol on the training file: the last 48 values of each series are held out; sMAPE and
  * MASE (m = 24) are averaged over series and related to Naive2 computed by the same code (OWA).
  */
-export function evaluateM4(dataDir: string, forecasters: readonly Forecaster[], limit?: number): M4Result {
-  const all = readM4(join(dataDir, 'm4-hourly', 'Hourly-train.csv'));
-  const series = limit ? all.slice(0, limit) : all;
+export function evaluateM4(
+  dataDir: string,
+  forecasters: readonly Forecaster[],
+  sample: { limit?: number; ids?: readonly string[] } = {},
+): M4Result {
+  const series = pick(readM4(join(dataDir, 'm4-hourly', 'Hourly-train.csv')), sample);
   const totals = forecasters.map(() => ({ smape: 0, mase: 0, ms: 0, fallbacks: 0 }));
   const naive2 = { smape: 0, mase: 0 };
   const choices = new Map<string, number>();
@@ -79,4 +82,18 @@ export function evaluateM4(dataDir: string, forecasters: readonly Forecaster[], 
     };
   });
   return { seriesCount: count, naive2: n2, models, choices };
+}
+
+/** The series named in `ids` (all of them must exist), else the first `limit`, else all. */
+function pick<T extends { id: string }>(
+  all: T[],
+  { limit, ids }: { limit?: number; ids?: readonly string[] },
+): T[] {
+  if (!ids) return limit ? all.slice(0, limit) : all;
+  const byId = new Map(all.map((s) => [s.id, s]));
+  return ids.map((id) => {
+    const found = byId.get(id);
+    if (!found) throw new Error(`M4 series ${id} not found in Hourly-train.csv`);
+    return found;
+  });
 }

@@ -19,8 +19,11 @@ export interface NabFile {
   readonly windows: NabScoredFile['windows'];
 }
 
-/** Every CSV under nab/data whose key appears in combined_windows.json (keys without a CSV are skipped). */
-export function loadNabCorpus(dataDir: string): NabFile[] {
+/**
+ * Every CSV under nab/data whose key appears in combined_windows.json (keys without a CSV are
+ * skipped), or only the files named in `keys` (`category/file.csv`, each must exist).
+ */
+export function loadNabCorpus(dataDir: string, keys?: readonly string[]): NabFile[] {
   const nabDir = join(dataDir, 'nab');
   const windows = JSON.parse(readFileSync(join(nabDir, 'labels', 'combined_windows.json'), 'utf8')) as Record<
     string,
@@ -36,7 +39,7 @@ export function loadNabCorpus(dataDir: string): NabFile[] {
       .sort()) {
       const key = `${category}/${name}`;
       const fileWindows = windows[key];
-      if (!fileWindows) continue;
+      if (!fileWindows || (keys && !keys.includes(key))) continue;
       const series = parseNabCsv(readFileSync(join(nabDir, 'data', category, name), 'utf8'));
       files.push({
         key,
@@ -45,6 +48,8 @@ export function loadNabCorpus(dataDir: string): NabFile[] {
       });
     }
   }
+  const missing = (keys ?? []).filter((k) => !files.some((f) => f.key === k));
+  if (missing.length > 0) throw new Error(`NAB files not found or not labelled: ${missing.join(', ')}`);
   return files;
 }
 

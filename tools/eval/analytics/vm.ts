@@ -15,6 +15,7 @@ import { shrunkSelectors } from './forecasters';
 
 export const DAY = 288;
 export const WEEK = 7 * DAY;
+export const VM_FILE = join('azure-vm-cpu-2017', 'azure_vm_cpu_avg_5min_100vms.csv');
 
 export interface VmResult {
   readonly vmCount: number;
@@ -32,30 +33,50 @@ export interface VmModelResult {
   readonly perVm: number[];
 }
 
+/** The candidates the VM selectors choose from. */
+export const VM_POOL: readonly Forecaster[] = [naive, seasonalNaive(DAY), seasonalNaive(WEEK), mstl];
+
+/** Baselines, MSTL, and the selectors over `VM_POOL` validated at the forecast's own horizon. */
+export function vmModels(horizon: number): Forecaster[] {
+  const pool = [...VM_POOL];
+  return [
+    naive,
+    seasonalNaive(DAY),
+    seasonalNaive(WEEK),
+    mstl,
+    createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'best' }),
+    createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'combine' }),
+    ...shrunkSelectors(pool, horizon, DAY, DAY),
+  ];
+}
+
 /**
  * Rolling origin on the 5-minute average CPU: two weeks of history, origins every `originStep`
  * over the last 7 days, forecasts 12 steps (1 h) and 288 steps (1 day) ahead.
  */
 export function evaluateVm(
   dataDir: string,
-  options: { vmLimit?: number; originStep?: number } = {},
+  options: {
+    vmLimit?: number;
+    vmNames?: readonly string[];
+    originStep?: number;
+    /** The models compared at one horizon (default `vmModels`). */
+    models?: (horizon: number) => Forecaster[];
+  } = {},
 ): VmResult {
-  const { series } = readVmCsv(join(dataDir, 'azure-vm-cpu-2017', 'azure_vm_cpu_avg_5min_100vms.csv'));
-  const vms = series.slice(0, options.vmLimit ?? series.length);
+  const { names, series } = readVmCsv(join(dataDir, VM_FILE));
+  const vms = options.vmNames
+    ? options.vmNames.map((name) => {
+        const at = names.indexOf(name);
+        if (at < 0) throw new Error(`VM column ${name} not found in ${VM_FILE}`);
+        return series[at] as Float64Array;
+      })
+    : series.slice(0, options.vmLimit ?? series.length);
   const originStep = options.originStep ?? DAY;
   const history = 14 * DAY;
   const horizons = [12, DAY];
   const byHorizon = horizons.map((horizon) => {
-    const pool: Forecaster[] = [naive, seasonalNaive(DAY), seasonalNaive(WEEK), mstl];
-    const models: Forecaster[] = [
-      naive,
-      seasonalNaive(DAY),
-      seasonalNaive(WEEK),
-      mstl,
-      createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'best' }),
-      createSelector({ candidates: pool, validationHorizon: horizon, origins: 3, mode: 'combine' }),
-      ...shrunkSelectors(pool, horizon, DAY, DAY),
-    ];
+    const models = (options.models ?? vmModels)(horizon);
     const totals = models.map(() => ({ sum: 0, count: 0 }));
     const perVm = models.map(() => [] as number[]);
     for (const values of vms) {

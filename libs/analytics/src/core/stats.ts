@@ -1,43 +1,52 @@
+import type * as SimpleStatistics from 'simple-statistics' with { 'resolution-mode': 'import' };
+
+// simple-statistics ships CommonJS (its "require" export) but types itself as an ES module only, which
+// this CommonJS library cannot import under node16 resolution: the types come from the ES module,
+// the code from the CommonJS build.
+const {
+  mean: ssMean,
+  median: ssMedian,
+  medianAbsoluteDeviation,
+  quantile: ssQuantile,
+  sampleVariance,
+} = require('simple-statistics') as typeof SimpleStatistics;
+
 /** Small numeric helpers shared by the models; inputs are assumed finite unless stated. */
 
+/** Plain array view for simple-statistics, whose functions are typed for arrays (typed arrays are copied). */
+function asArray(values: ArrayLike<number>, from = 0, to = values.length): number[] {
+  return Array.isArray(values) && from === 0 && to === values.length
+    ? (values as number[])
+    : Array.prototype.slice.call(values, from, to);
+}
+
+/** Arithmetic mean of values[from, to); NaN when the range is empty. */
 export function mean(values: ArrayLike<number>, from = 0, to = values.length): number {
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += values[i] as number;
-  return to > from ? sum / (to - from) : Number.NaN;
+  return to > from ? ssMean(asArray(values, from, to)) : Number.NaN;
 }
 
+/** Sample variance (n − 1) of values[from, to); 0 below two values, where it is undefined. */
 export function variance(values: ArrayLike<number>, from = 0, to = values.length): number {
-  const m = mean(values, from, to);
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += ((values[i] as number) - m) ** 2;
-  return to - from > 1 ? sum / (to - from - 1) : 0;
+  return to - from > 1 ? sampleVariance(asArray(values, from, to)) : 0;
 }
 
+/** Median; NaN for no values. */
 export function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const mid = n >> 1;
-  return n % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return values.length > 0 ? ssMedian(asArray(values)) : Number.NaN;
 }
 
-/** Quantile with linear interpolation between order statistics (type 7). */
+/** Quantile with linear interpolation between order statistics (type 7, as simple-statistics 7 computes it). */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.min(sorted.length - 1, lower + 1);
-  return (
-    (sorted[lower] as number) + ((sorted[upper] as number) - (sorted[lower] as number)) * (position - lower)
-  );
+  return values.length > 0 ? ssQuantile(asArray(values), q) : Number.NaN;
 }
 
 /** Median absolute deviation, scaled to estimate σ for normal data. */
 export function mad(values: ArrayLike<number>): number {
-  const m = median(values);
-  return 1.4826 * median(Float64Array.from(values, (v) => Math.abs(v - m)));
+  return values.length > 0 ? MAD_TO_SIGMA * medianAbsoluteDeviation(asArray(values)) : Number.NaN;
 }
+
+/** 1 / Φ⁻¹(0.75): the MAD of normal data times this estimates σ. */
+const MAD_TO_SIGMA = 1.4826;
 
 /** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
