@@ -80,3 +80,4 @@ export {
   analyseTrend,
   findPatterns,
 } from './patterns/detectors';
+export { artimeDetector, type ArtimeDetector, type ArtimeOptions } from './anomaly/artime/artime';
