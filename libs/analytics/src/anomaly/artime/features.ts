@@ -12,7 +12,7 @@ export function haarTransform(window: ArrayLike<number>): Float64Array {
       const a = out[2 * k] as number;
       const b = out[2 * k + 1] as number;
       scratch[k] = (a + b) / Math.SQRT2;
-      scratch[half + k] = (a - b) / Math.SQRT2;
+      scratch[half + k] = (b - a) / Math.SQRT2;
     }
     out.set(scratch.subarray(0, length));
   }

@@ -11,6 +11,9 @@ export class DownsampledLevels {
   private movingAverage = 0;
   private readonly histogram: Int32Array;
   private seen = 0;
+  private median = 0;
+  private below = 0;
+  private above = 0;
 
   constructor(
     readonly step: number,
@@ -50,22 +53,42 @@ export class DownsampledLevels {
   private level(value: number): number {
     const span = this.max - this.min;
     const scaled = span !== 0 ? (value - this.min) / span : value - this.min;
-    const level = Math.min(this.levels, Math.max(0, Math.round(scaled * this.levels)));
+    const level = Math.min(this.levels, Math.max(0, roundHalfEven(scaled * this.levels)));
     this.histogram[level] = (this.histogram[level] as number) + 1;
     this.seen++;
-    const median = this.medianLevel() / this.levels;
+    const median = this.medianLevel(level) / this.levels;
     const quantised = level / this.levels;
     return Math.abs(quantised - median) < this.chomp ? median : quantised;
   }
 
-  /** The level holding the value of rank ⌊seen / 2⌋ (0-based) among all levels seen. */
-  private medianLevel(): number {
-    const rank = Math.floor(this.seen / 2);
-    let below = 0;
-    for (let level = 0; level < this.histogram.length; level++) {
-      below += this.histogram[level] as number;
-      if (below > rank) return level;
+  /**
+   * ARTime's running median: a pointer into the histogram, moved one occupied level at a time
+   * when more values lie on one side of it than half of those seen. Close to the median, O(levels)
+   * at worst per value, and what the reference does.
+   */
+  private medianLevel(level: number): number {
+    const h = this.histogram;
+    const half = Math.floor(this.seen / 2);
+    if (this.seen === 1) this.median = level;
+    if (this.median > level) this.below++;
+    else if (this.median < level) this.above++;
+    if (half < this.above) {
+      this.below += h[this.median] as number;
+      this.median++;
+      while ((h[this.median] as number) === 0) this.median++;
+      this.above -= h[this.median] as number;
+    } else if (half < this.below) {
+      this.above += h[this.median] as number;
+      this.median--;
+      while ((h[this.median] as number) === 0) this.median--;
+      this.below -= h[this.median] as number;
     }
-    return this.levels;
+    return this.median;
   }
+}
+
+/** Rounds to the nearest integer, ties to even (the reference's rounding). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
