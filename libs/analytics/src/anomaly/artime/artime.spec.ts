@@ -18,10 +18,11 @@ function run(values: readonly number[], maxCategories?: number) {
 }
 
 describe('haarTransform', () => {
-  it('puts the scaled mean first and the finest differences last', () => {
+  it('puts the scaled mean first and the finest differences last, each detail = later − earlier half', () => {
     const out = haarTransform([1, 1, 1, 1, 3, 3, 3, 3]);
     expect(out[0]).toBeCloseTo(16 / Math.sqrt(8));
-    expect(out[1]).toBeCloseTo(-8 / Math.sqrt(8));
+    expect(out[1]).toBeCloseTo(8 / Math.sqrt(8));
+    expect(haarTransform([0, 1])[1]).toBeCloseTo(Math.SQRT1_2);
     expect(Array.from(out.subarray(2))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 

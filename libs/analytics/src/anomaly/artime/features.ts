@@ -1,6 +1,8 @@
 /**
  * Full Haar wavelet decomposition of a window whose length is a power of two, laid out as
- * [coarsest approximation, coarsest detail, …, finest details] (orthonormal filters).
+ * [coarsest approximation, coarsest detail, …, finest details] (orthonormal filters). Each detail
+ * is (later − earlier) / √2, the convention of the Wavelets.jl filter transform ARTime was built
+ * with; the sign matters because the features are min–max scaled and compared by fuzzy minimum.
  */
 export function haarTransform(window: ArrayLike<number>): Float64Array {
   const n = window.length;
