@@ -70,7 +70,12 @@ export {
   type LiveCadOseState,
 } from './anomaly/cad-ose/live-cad-ose';
 export { rangeEncoder, type ValueRange } from './anomaly/cad-ose/encoding';
-export { clamp01, type PatternFinding, type PatternKind } from './patterns/types';
+export {
+  clamp01,
+  PATTERN_CONFIDENCE_BAR,
+  type PatternFinding,
+  type PatternKind,
+} from './patterns/types';
 export {
   detectPeriodic,
   detectSpikes,

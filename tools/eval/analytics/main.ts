@@ -7,7 +7,7 @@ import { evaluateM4, M4_HORIZON } from './m4';
 import { fixed, table } from './markdown';
 import { nabSection, type DetectorSummary } from './nab-report';
 import { toldRangeSection } from './nab-told-range';
-import { evaluateGeneratedPatterns, findingsOnVms } from './patterns';
+import { evaluateGeneratedPatterns, findingsOnVms, patternStrengthSection } from './patterns';
 import { DAY, evaluateVm, type VmModelResult } from './vm';
 
 const REPORT = join(__dirname, '..', '..', '..', 'docs', 'analytics-quality.md');
@@ -31,7 +31,7 @@ function printOneSection(dataDir: string, only: string): void {
     m4: () => m4Section(dataDir),
     vm: () => vmSection(dataDir),
     nab: () => nabReport(dataDir),
-    patterns: () => patternSection(dataDir),
+    patterns: () => `${patternSection(dataDir)}\n\n${patternStrengthSection()}`,
   };
   console.log((run[only] as () => string)());
 }
@@ -73,6 +73,7 @@ function main(): void {
   sections.push(LIBRARIES);
   log('patterns…');
   sections.push(patternSection(dataDir));
+  sections.push(patternStrengthSection());
   writeFileSync(REPORT, `${sections.join('\n\n')}\n`);
   log(`wrote ${REPORT}`);
 }

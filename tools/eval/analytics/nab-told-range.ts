@@ -96,7 +96,12 @@ export function toldRangeSection(dataDir: string): string {
   const reference = members.find((m) => m.isReference) as (typeof members)[number];
   const cadMember = { outcome: cad, scores: cadScores };
   const ensembles = [
-    ensemble('mean(artime, cad-ose)', files, [reference, cadMember], (v) => (v[0]! + v[1]!) / 2),
+    ensemble(
+      'mean(artime, cad-ose)',
+      files,
+      [reference, cadMember],
+      (v) => ((v[0] as number) + (v[1] as number)) / 2,
+    ),
     ensemble('max(artime, cad-ose)', files, [reference, cadMember], (v) => Math.max(...v)),
     ensemble(
       `mean of the ${grid.length} artime parameter neighbours`,
