@@ -28,6 +28,17 @@ export function artimeScores(file: NabFile, options: Partial<ArtimeOptions> = {}
   return file.values.map((v) => detector.update(v));
 }
 
+/** The most categories ARTime (reference parameters) stored on any file: how close the cap came. */
+function largestCategoryCount(files: readonly NabFile[]): number {
+  let most = 0;
+  for (const file of files) {
+    const detector = artimeDetector({ ...fileRange(file.values), length: file.values.length });
+    for (const v of file.values) detector.update(v);
+    most = Math.max(most, detector.categoryCount);
+  }
+  return most;
+}
+
 function memoised(score: (file: NabFile) => Float64Array): (file: NabFile) => Float64Array {
   const cache = new Map<string, Float64Array>();
   return (file) => {
@@ -117,7 +128,7 @@ export function toldRangeSection(dataDir: string): string {
   return [
     '### Told-range detector beyond CAD OSE: ARTime',
     '',
-    `ARTime (adaptive resonance: a dual-vigilance fuzzy ART network over down-sampled windows of 8 levelled values, described by their Haar-wavelet shape and their values; a window that opens a new cluster is a candidate anomaly, masked for a while after an anomaly or a new category; vigilance calibrated on the probationary period and then tracking the similarities seen) is reimplemented in libs/analytics from the published algorithm. Like HTM and CAD OSE in NAB it is told each file's minimum and maximum, and, as every NAB detector is, the file's length (through the probationary period, which sets the down-sampling step). Reference parameters: 13 feature windows per probationary period, 80 levels, median snap 0.075 of the range, initial vigilance 0.8; at most 4,000 categories (memory and work per value bounded). One parameter set for all files.`,
+    `ARTime (adaptive resonance: a dual-vigilance fuzzy ART network over down-sampled windows of 8 levelled values, described by their Haar-wavelet shape and their values; a window that opens a new cluster is a candidate anomaly, masked for a while after an anomaly or a new category; vigilance calibrated on the probationary period and then tracking the similarities seen) is reimplemented in libs/analytics from the published algorithm. Like HTM and CAD OSE in NAB it is told each file's minimum and maximum, and, as every NAB detector is, the file's length (through the probationary period, which sets the down-sampling step). Reference parameters: 13 feature windows per probationary period, 80 levels, median snap 0.075 of the range, initial vigilance 0.8; at most 4,000 categories (memory and work per value bounded; the most any file here needed is ${largestCategoryCount(files)}). One parameter set for all files.`,
     '',
     table(
       [

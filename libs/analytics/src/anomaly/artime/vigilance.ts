@@ -76,7 +76,10 @@ export class VigilanceTracker {
     const maskAfterAnomaly = sinceAnomaly <= this.mask;
     if (index > this.trendWindow + this.mask && this.maskAfterCategory && this.sinceNewCluster >= this.mask)
       this.maskAfterCategory = false;
-    const { similarity, energy, mismatch } = this.art.present(features, learn);
+    const presented = this.art.present(features, learn);
+    const { similarity, energy } = presented;
+    // Windows shown without learning (before the first full one) count as mismatches.
+    const mismatch = presented.mismatch || !learn;
     this.sinceNewCluster = mismatch ? 0 : this.sinceNewCluster + 1;
     this.similaritySum += similarity;
     this.similarityCount++;
