@@ -1,4 +1,10 @@
-import { artimeDetector, cadOseDetector, nabCadOseOptions, type ArtimeOptions } from '@kailash/analytics';
+import {
+  artimeDetector,
+  cadOseDetector,
+  nabCadOseOptions,
+  relativeEntropyDetector,
+  type ArtimeOptions,
+} from '@kailash/analytics';
 import { fixed, table } from './markdown';
 import { loadNabCorpus, runNabDetector, type DetectorOutcome, type NabFile } from './nab';
 
@@ -97,6 +103,15 @@ export function toldRangeSection(dataDir: string): string {
     return file.values.map((v) => detector.update(v));
   });
   const cad = runNabDetector("cad-ose, NAB's protocol", files, cadScores);
+  const entropyScores = memoised((file) => {
+    const detector = relativeEntropyDetector(fileRange(file.values));
+    return file.values.map((v) => detector.update(v));
+  });
+  const entropy = runNabDetector(
+    'relative entropy (told file min/max; NAB parameters)',
+    files,
+    entropyScores,
+  );
   const grid = CHOMPS.flatMap((chomp) => LEVELS.map((levels) => ({ chomp, levels })));
   const members = grid.map((options) => {
     const isReference = options.chomp === REFERENCE.chomp && options.levels === REFERENCE.levels;
@@ -106,6 +121,7 @@ export function toldRangeSection(dataDir: string): string {
   });
   const reference = members.find((m) => m.isReference) as (typeof members)[number];
   const cadMember = { outcome: cad, scores: cadScores };
+  const entropyMember = { outcome: entropy, scores: entropyScores };
   const ensembles = [
     ensemble(
       'mean(artime, cad-ose)',
@@ -114,6 +130,12 @@ export function toldRangeSection(dataDir: string): string {
       (v) => ((v[0] as number) + (v[1] as number)) / 2,
     ),
     ensemble('max(artime, cad-ose)', files, [reference, cadMember], (v) => Math.max(...v)),
+    ensemble(
+      'mean(artime, relative entropy)',
+      files,
+      [reference, entropyMember],
+      (v) => ((v[0] as number) + (v[1] as number)) / 2,
+    ),
     ensemble(
       `mean of the ${grid.length} artime parameter neighbours`,
       files,
@@ -144,6 +166,7 @@ export function toldRangeSection(dataDir: string): string {
       [
         row(primary),
         row(cad),
+        row(entropy),
         ...ensembles.map((e) => row(e.outcome, true)),
         ...members.filter((m) => !m.isReference).map((m) => row(m.outcome)),
       ],
