@@ -70,7 +70,7 @@ export {
   type LiveCadOseState,
 } from './anomaly/cad-ose/live-cad-ose';
 export { rangeEncoder, type ValueRange } from './anomaly/cad-ose/encoding';
-export { clamp01, type PatternFinding, type PatternKind } from './patterns/types';
+export { clamp01, PATTERN_CONFIDENCE_BAR, type PatternFinding, type PatternKind } from './patterns/types';
 export {
   detectPeriodic,
   detectSpikes,
@@ -80,3 +80,9 @@ export {
   analyseTrend,
   findPatterns,
 } from './patterns/detectors';
+export { artimeDetector, type ArtimeDetector, type ArtimeOptions } from './anomaly/artime/artime';
+export {
+  relativeEntropyDetector,
+  relativeEntropy,
+  type RelativeEntropyOptions,
+} from './anomaly/relative-entropy';

@@ -11,6 +11,7 @@ import {
   type StreamingDetector,
 } from '@kailash/analytics';
 import { runNabDetector, type DetectorOutcome, type NabFile } from './nab';
+import { ARTIME_REFERENCE, artimeScores } from './nab-told-range';
 
 export const CAD_OSE_NAB = "cad-ose, NAB's protocol (told file min/max, rest = probation / 5)";
 export const CAD_OSE_FIRST_ROUND = 'cad-ose, told min/max, rest 150, prediction gate (first round)';
@@ -53,6 +54,7 @@ export function runNabLineup(files: readonly NabFile[]): DetectorOutcome[] {
   };
   return [
     runNabDetector(CAD_OSE_NAB, files, cad),
+    runNabDetector(ARTIME_REFERENCE, files, (file: NabFile) => artimeScores(file)),
     runNabDetector(CAD_OSE_LIVE, files, () => liveCadOseDetector()),
     runNabDetector(CAD_OSE_FIRST_ROUND, files, (file: NabFile) =>
       stream(
