@@ -1,8 +1,10 @@
 import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
-import { dataSetBit, type NodeSummaries } from './node-summaries';
+import type { FleetColumns } from './fleet-columns';
+import type { NodeSummaries } from './node-summaries';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
+import { costScoreOf } from './slot-evaluator';
 
 /** One resource type the load and capacity scores average over, with the node summaries that bound it. */
 interface ConsideredResource {
@@ -28,12 +30,14 @@ export interface RequestBounds {
    */
   readonly unknownPossible: boolean;
   readonly dataSetBits: readonly number[];
+  readonly stats: FleetStats;
 }
 
 export function requestBounds(
   context: FilterContext & { readonly weights: FactorWeights; readonly dataSets: readonly string[] },
   summaries: NodeSummaries,
   stats: FleetStats,
+  columns: FleetColumns,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
@@ -44,18 +48,14 @@ export function requestBounds(
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
-      .map((resource) => ({ need: need(resource), maxFree: summaries.maxFree.get(resource) })),
-    considered: names
-      .filter((resource) => summaries.maxFree.has(resource))
-      .map((resource) => ({
-        need: need(resource),
-        maxFree: summaries.maxFree.get(resource) as Float64Array,
-        maxFreeShare: summaries.maxFreeShare.get(resource) as Float64Array,
-        maxCapacity: summaries.maxCapacity.get(resource) as Float64Array,
-        roomiest: stats.maxFree[resource] ?? 0,
-      })),
+      .map((resource) => ({ need: need(resource), maxFree: summaries.resources.get(resource)?.maxFree })),
+    considered: names.flatMap((resource) => {
+      const summary = summaries.resources.get(resource);
+      return summary ? [{ need: need(resource), ...summary, roomiest: stats.maxFree[resource] ?? 0 }] : [];
+    }),
     unknownPossible: names.some((resource) => need(resource) <= 0),
-    dataSetBits: context.dataSets.map(dataSetBit),
+    dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
+    stats,
   };
 }
 
@@ -71,6 +71,7 @@ export function nodeBound(
   minKm: number,
   bounds: RequestBounds,
 ): number {
+  if ((summaries.placeable[node] as number) === 0) return -Infinity;
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
   if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
   for (const { need, maxFree } of bounds.needs)
@@ -82,14 +83,22 @@ export function nodeBound(
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds.dataSetBits) +
     weights.load * Math.max(floor, loadCeiling(node, bounds.considered)) +
     weights.capacity * Math.max(floor, capacityCeiling(node, bounds.considered)) +
-    weights.cost * (summaries.maxCostScore[node] as number)
+    weights.cost * costCeiling(summaries, node, bounds.stats)
   );
+}
+
+/** The cost score falls as the rate rises, so the cheapest edge below scores best; an unknown rate scores UNKNOWN_SCORE. */
+function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats): number {
+  const cheapest = summaries.minCost[node] as number;
+  const known = cheapest === Infinity ? 0 : costScoreOf(cheapest, stats);
+  return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
 }
 
 function dataLocalityCeiling(summaries: NodeSummaries, node: number, bits: readonly number[]): number {
   if (bits.length === 0) return 100;
   let held = 0;
   for (const bit of bits) {
+    if (bit < 0) continue;
     const word =
       bit < 32 ? (summaries.dataSetsLow[node] as number) : (summaries.dataSetsHigh[node] as number);
     if (word & (1 << (bit % 32))) held += 1;
