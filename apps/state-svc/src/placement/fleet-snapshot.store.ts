@@ -9,13 +9,11 @@ import { parseEdgeFact } from './edge-facts';
 import type { Fleet } from './engine/fleet';
 import { toFleetEdge } from './fleet-rows';
 import { FleetView } from './fleet-view';
+import { nearbyCandidates } from './nearby';
 import { PlacementMetrics } from './placement.metrics';
 
-/** Added to a radius asked of the index, so rounding between chord and haversine distance never drops an edge SQL would keep. */
-const RADIUS_SLACK_KM = 1e-3;
-
 /** How often an instance asks whether the edges projection moved: the bound on how stale placement can be. */
-export const FLEET_REFRESH_MS = 250;
+export const FLEET_REFRESH_MS = 50;
 
 /**
  * This instance's in-memory fleet view, kept fresh from the `edges` projection (through the edges
@@ -84,10 +82,7 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
 
   /** Edges within a radius as the view holds them (any lifecycle), for discovery to check in SQL. */
   async nearby(near: GeoPoint, radiusKm: number): Promise<NearbyCandidates> {
-    const fleet = await this.fleet();
-    const edgeIds: string[] = [];
-    fleet.tree.within(near, radiusKm + RADIUS_SLACK_KM, (slot) => edgeIds.push(fleet.edgeAt(slot).edgeId));
-    return { edgeIds, position: fleet.position };
+    return nearbyCandidates(await this.fleet(), near, radiusKm);
   }
 
   /** Brings the view up to the projection now; concurrent callers share one refresh. */
