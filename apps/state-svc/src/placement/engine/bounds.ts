@@ -12,6 +12,7 @@ interface ConsideredResource {
   readonly maxFree: Float64Array;
   readonly maxFreeShare: Float64Array;
   readonly maxCapacity: Float64Array;
+  readonly minCapacity: Float64Array;
   /** The roomiest active edge's free amount: the capacity score's denominator. */
   readonly roomiest: number;
 }
@@ -24,6 +25,8 @@ export interface RequestBounds {
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
   readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
   readonly considered: readonly ConsideredResource[];
+  /** Whether every resource type the scores average over is held by some placeable edge (has summaries). */
+  readonly consideredComplete: boolean;
   /**
    * Whether an edge passing the filters may still lack every considered resource and so score
    * UNKNOWN_SCORE; not when each considered resource has a positive need, which the filters enforce.
@@ -53,6 +56,7 @@ export function requestBounds(
       const summary = summaries.resources.get(resource);
       return summary ? [{ need: need(resource), ...summary, roomiest: stats.maxFree[resource] ?? 0 }] : [];
     }),
+    consideredComplete: names.every((resource) => summaries.resources.has(resource)),
     unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
     stats,
@@ -77,14 +81,55 @@ export function nodeBound(
   for (const { need, maxFree } of bounds.needs)
     if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
-  const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
     weights.geographic * geographicScore(minKm) +
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds.dataSetBits) +
-    weights.load * Math.max(floor, loadCeiling(node, bounds.considered)) +
-    weights.capacity * Math.max(floor, capacityCeiling(node, bounds.considered)) +
+    resourceCeilings(node, bounds) +
     weights.cost * costCeiling(summaries, node, bounds.stats)
   );
+}
+
+/**
+ * The weighted load and capacity ceilings. When every edge below holds every considered resource, each
+ * edge's score is the mean of the same terms, so the mean of per-resource ceilings bounds it (tight for
+ * a request that needs one resource and not another). Otherwise an edge's mean runs over the resources
+ * it has, which never exceeds the largest term, and one lacking all of them scores UNKNOWN_SCORE.
+ */
+function resourceCeilings(node: number, bounds: RequestBounds): number {
+  const { considered, weights } = bounds;
+  if (bounds.consideredComplete && considered.length > 0 && allHold(node, considered)) {
+    let load = 0;
+    let capacity = 0;
+    for (const resource of considered) {
+      load += loadTerm(node, resource);
+      capacity += capacityTerm(node, resource);
+    }
+    return (weights.load * load + weights.capacity * capacity) / considered.length;
+  }
+  const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
+  return (
+    weights.load * Math.max(floor, loadCeiling(node, considered)) +
+    weights.capacity * Math.max(floor, capacityCeiling(node, considered))
+  );
+}
+
+function allHold(node: number, considered: readonly ConsideredResource[]): boolean {
+  for (const resource of considered) if (!((resource.minCapacity[node] as number) > 0)) return false;
+  return true;
+}
+
+/** (free − need) / capacity ≤ best free share − need / largest capacity, clamped to [0, 100] as the score is. */
+function loadTerm(node: number, resource: ConsideredResource): number {
+  const largest = resource.maxCapacity[node] as number;
+  const share = (resource.maxFreeShare[node] as number) - resource.need / largest;
+  return 100 * Math.min(1, Math.max(0, share));
+}
+
+/** (free − need) / roomiest ≤ (most free below − need) / roomiest, clamped as the score is; 100 with no roomiest. */
+function capacityTerm(node: number, resource: ConsideredResource): number {
+  if (!(resource.roomiest > 0)) return 100;
+  const share = ((resource.maxFree[node] as number) - resource.need) / resource.roomiest;
+  return 100 * Math.min(1, Math.max(0, share));
 }
 
 /** The cost score falls as the rate rises, so the cheapest edge below scores best; an unknown rate scores UNKNOWN_SCORE. */

@@ -7,6 +7,8 @@ export interface ResourceSummary {
   maxFree: Float64Array;
   maxFreeShare: Float64Array;
   maxCapacity: Float64Array;
+  /** Smallest capacity among placeable edges below (0: some lacks the resource; Infinity: none placeable). */
+  minCapacity: Float64Array;
 }
 
 /**
@@ -46,6 +48,7 @@ export class NodeSummaries implements TreeSummaries {
       summary.maxFree = grownTo(summary.maxFree, length);
       summary.maxFreeShare = grownTo(summary.maxFreeShare, length);
       summary.maxCapacity = grownTo(summary.maxCapacity, length);
+      summary.minCapacity = grownTo(summary.minCapacity, length);
     }
     this.capacity = length;
   }
@@ -92,7 +95,8 @@ export class NodeSummaries implements TreeSummaries {
     this.unknownCost[node] = (this.unknownCost[left] as number) | (this.unknownCost[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
-    for (const { maxFree, maxFreeShare, maxCapacity } of this.resources.values()) {
+    for (const { maxFree, maxFreeShare, maxCapacity, minCapacity } of this.resources.values()) {
+      minCapacity[node] = Math.min(minCapacity[left] as number, minCapacity[right] as number);
       maxFree[node] = Math.max(maxFree[left] as number, maxFree[right] as number);
       maxFreeShare[node] = Math.max(maxFreeShare[left] as number, maxFreeShare[right] as number);
       maxCapacity[node] = Math.max(maxCapacity[left] as number, maxCapacity[right] as number);
@@ -110,10 +114,13 @@ export class NodeSummaries implements TreeSummaries {
     let maxFree = 0;
     let maxShare = 0;
     let maxCapacity = 0;
+    let minCapacity = Infinity;
     for (let i = offset; i < offset + count; i += 1) {
       const slot = items[i] as number;
+      if (this.columns.placeable[slot] === 0) continue;
       const capacity = column.capacity[slot] as number;
-      if (this.columns.placeable[slot] === 0 || capacity <= 0) continue;
+      if (capacity < minCapacity) minCapacity = capacity;
+      if (capacity <= 0) continue;
       const free = capacity - (column.allocated[slot] as number);
       if (free > maxFree) maxFree = free;
       if (free / capacity > maxShare) maxShare = free / capacity;
@@ -122,6 +129,7 @@ export class NodeSummaries implements TreeSummaries {
     summary.maxFree[node] = maxFree;
     summary.maxFreeShare[node] = maxShare;
     summary.maxCapacity[node] = maxCapacity;
+    summary.minCapacity[node] = minCapacity;
   }
 
   /** A resource seen for the first time: no placeable edge held it before, so zero everywhere is exact. */
@@ -131,6 +139,8 @@ export class NodeSummaries implements TreeSummaries {
       maxFree: new Float64Array(this.capacity),
       maxFreeShare: new Float64Array(this.capacity),
       maxCapacity: new Float64Array(this.capacity),
+      // Zero: the placeable edges already summarised lack the new resource.
+      minCapacity: new Float64Array(this.capacity),
     });
   }
 }

@@ -109,9 +109,13 @@ export function place(fleet: Fleet, request: PlacementRequest): PlacementResult 
     context.maxKm,
     filtered,
   );
+  // Once k results are held, anything below the k-th total can never enter them: not queued at all.
+  const floor = () => (top.full ? top.threshold - BOUND_SLACK : -Infinity);
+  const unlessBelow = (value: number) => (value < floor() ? -Infinity : value);
   fleet.tree.searchByBound(request.client, context.maxKm, {
-    nodeBound: (node, minKm) => nodeBound(fleet.summaries, node, minKm, bounds),
-    itemValue: (slot, km) => (fleet.columns.placeable[slot] === 0 ? -Infinity : evaluator.value(slot, km)),
+    nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
+    itemValue: (slot, km) =>
+      fleet.columns.placeable[slot] === 0 ? -Infinity : unlessBelow(evaluator.value(slot, km)),
     // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
     proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
     accept: (slot, km) => top.offer(score(fleet.edgeAt(slot), km, context)),
