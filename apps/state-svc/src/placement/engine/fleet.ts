@@ -31,12 +31,27 @@ export interface FleetEdgeInput extends Omit<FleetEdge, 'zoneMask' | 'dataSets' 
   readonly healthy?: boolean;
 }
 
+/** No edge allocates anything until load is reported: one shared empty record instead of one per edge. */
+const NOTHING_ALLOCATED: Readonly<Record<string, number>> = Object.freeze({});
+
+/**
+ * Named fields, not a spread: every edge object then has one fixed shape (the spread of an input with
+ * optional fields gives several), which keeps a million of them small and their reads monomorphic.
+ */
 export function fleetEdge(input: FleetEdgeInput): FleetEdge {
   return {
-    ...input,
+    edgeId: input.edgeId,
+    name: input.name,
+    region: input.region,
+    lat: input.lat,
+    lon: input.lon,
+    zones: input.zones,
     zoneMask: zoneMask(input.zones),
+    lifecycle: input.lifecycle,
+    capacity: input.capacity,
+    allocated: input.allocated ?? NOTHING_ALLOCATED,
     dataSets: new Set(input.dataSets ?? []),
-    allocated: input.allocated ?? {},
+    costPerHour: input.costPerHour,
     healthy: input.healthy ?? true,
   };
 }
