@@ -1,6 +1,7 @@
 import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
+import type { DynamicGeoTree } from '../geo/dynamic-geo-tree';
 import type { FleetColumns } from './fleet-columns';
 import type { NodeSummaries } from './node-summaries';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
@@ -34,6 +35,8 @@ export interface RequestBounds {
   readonly unknownPossible: boolean;
   readonly dataSetBits: readonly number[];
   readonly stats: FleetStats;
+  /** Set when data locality weighs in: a leaf's ceiling then counts what each of its edges holds. */
+  readonly leaves: { readonly tree: DynamicGeoTree; readonly columns: FleetColumns } | undefined;
 }
 
 export function requestBounds(
@@ -41,6 +44,7 @@ export function requestBounds(
   summaries: NodeSummaries,
   stats: FleetStats,
   columns: FleetColumns,
+  tree: DynamicGeoTree,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
@@ -60,6 +64,7 @@ export function requestBounds(
     unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
     stats,
+    leaves: context.weights.dataLocality > 0 && context.dataSets.length > 0 ? { tree, columns } : undefined,
   };
 }
 
@@ -83,7 +88,7 @@ export function nodeBound(
   const { weights } = bounds;
   return (
     weights.geographic * geographicScore(minKm) +
-    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds.dataSetBits) +
+    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
     resourceCeilings(node, bounds) +
     weights.cost * costCeiling(summaries, node, bounds.stats)
   );
@@ -139,16 +144,47 @@ function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats):
   return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
 }
 
-function dataLocalityCeiling(summaries: NodeSummaries, node: number, bits: readonly number[]): number {
+/**
+ * Share of the requested data sets an edge below could hold. Above the leaves, the union of what the
+ * edges hold (any edge may hold all of it); at a leaf, the most any one of its placeable edges holds,
+ * counted from the edges' own bits — a few bit tests per edge, which keeps a data-led search from opening
+ * leaves whose edges each hold one requested set while the union holds them all.
+ */
+function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
+  const bits = bounds.dataSetBits;
   if (bits.length === 0) return 100;
+  const leaves = bounds.leaves;
+  if (leaves && leaves.tree.isLeaf(node)) return (100 * mostHeldInLeaf(node, bits, leaves)) / bits.length;
+  return (
+    (100 * heldBy(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number, bits)) /
+    bits.length
+  );
+}
+
+function mostHeldInLeaf(
+  node: number,
+  bits: readonly number[],
+  { tree, columns }: NonNullable<RequestBounds['leaves']>,
+): number {
+  const slots = tree.leafSlotArray;
+  let most = 0;
+  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < bits.length; i += 1) {
+    const slot = slots[i] as number;
+    if (columns.placeable[slot] === 0) continue;
+    const held = heldBy(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number, bits);
+    if (held > most) most = held;
+  }
+  return most;
+}
+
+/** Requested data sets whose bit is set in the two words (an upper bound where bits are shared). */
+function heldBy(low: number, high: number, bits: readonly number[]): number {
   let held = 0;
   for (const bit of bits) {
     if (bit < 0) continue;
-    const word =
-      bit < 32 ? (summaries.dataSetsLow[node] as number) : (summaries.dataSetsHigh[node] as number);
-    if (word & (1 << (bit % 32))) held += 1;
+    if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
   }
-  return (100 * held) / bits.length;
+  return held;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

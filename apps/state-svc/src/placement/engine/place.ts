@@ -97,6 +97,7 @@ export function place(fleet: Fleet, request: PlacementRequest): PlacementResult 
     fleet.summaries,
     stats,
     fleet.columns,
+    fleet.tree,
   );
   const top = new TopK(request.maxResults);
   const filtered = lifecycleTally(fleet);

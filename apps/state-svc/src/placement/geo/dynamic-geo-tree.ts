@@ -63,6 +63,24 @@ export class DynamicGeoTree {
     return this.nodes;
   }
 
+  /** Whether a node is a leaf; its slots are `leafSlotArray[node * LEAF_CAPACITY, leafEnd(node))`. */
+  isLeaf(node: number): boolean {
+    return (this.left[node] as number) < 0;
+  }
+
+  leafStart(node: number): number {
+    return node * LEAF_CAPACITY;
+  }
+
+  leafEnd(node: number): number {
+    return node * LEAF_CAPACITY + (this.leafCount[node] as number);
+  }
+
+  /** The slots of every leaf; read only, and only until the tree next changes. */
+  get leafSlotArray(): Int32Array {
+    return this.leafItems;
+  }
+
   /** Whether the slot is in the tree. */
   holds(slot: number): boolean {
     return slot < this.slotLeaf.length && (this.slotLeaf[slot] as number) >= 0;
