@@ -73,11 +73,14 @@ export class EdgesService {
     return { edgeId, transitions: await findTransitions(this.db, edgeId) };
   }
 
-  /** A radius query takes its candidates from the spatial index when one is plugged in. */
+  /**
+   * A radius query takes its candidates from the spatial index when one is plugged in; if the index
+   * cannot answer (its first load failed), the SQL distance over every edge still does.
+   */
   async discover(query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
     const nearby =
       query.near && query.radiusKm !== undefined
-        ? await this.nearby.candidates(query.near, query.radiusKm)
+        ? await this.nearby.candidates(query.near, query.radiusKm)?.catch(() => undefined)
         : undefined;
     return discoverEdges(this.db, query, nearby);
   }

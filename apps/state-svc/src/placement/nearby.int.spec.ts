@@ -9,6 +9,7 @@ import { discoverEdges } from '../edges/edges.read-model';
 import { CreateEdges1764100000100 } from '../migrations/1764100000100-create-edges';
 import { EdgePlacementFacts1764100000300 } from '../migrations/1764100000300-edge-placement-facts';
 import { syntheticFleet } from '../../test/placement/synthetic-fleet';
+import { EdgesVersionIndex1764590000000 } from './1764590000000-edges-version-index';
 import type { FleetEdge } from './engine/fleet';
 import { buildFleet } from './engine/fleet';
 import { nearbyCandidates } from './nearby';
@@ -86,6 +87,7 @@ describe('discovery by radius from the fleet index equals the SQL haversine over
     const runner = { query: (sql: string) => database.pool.query(sql) } as unknown as QueryRunner;
     await new CreateEdges1764100000100().up(runner);
     await new EdgePlacementFacts1764100000300().up(runner);
+    await new EdgesVersionIndex1764590000000().up(runner);
     await seed(db, edges, (i) => i + 1);
   }, 60_000);
   afterAll(() => database?.drop(), 30_000);
