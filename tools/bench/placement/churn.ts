@@ -22,6 +22,8 @@ export interface ChurnResult {
   readonly applyUs: number[];
   readonly rebuildMs: number;
   readonly fullRebuilds: number;
+  /** CPU time the process got over the run's wall time: the loop never waits, so below 100 % the machine held it back. */
+  readonly cpuShare: number;
 }
 
 /** One change as the edges stream would carry it: load, lifecycle, price or a small move. */
@@ -64,7 +66,9 @@ export function runChurn(
     applyUs: [],
     rebuildMs,
     fullRebuilds: 0,
+    cpuShare: 0,
   };
+  const cpuAtStart = process.cpuUsage();
   const start = performance.now();
   const changeEvery = 1_000 / CHURN.changesPerSecond;
   const placeEvery = 1_000 / CHURN.placementsPerSecond;
@@ -99,8 +103,10 @@ export function runChurn(
       result.responseMs.push(done - start - nextPlacement * placeEvery);
     }
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   return {
     ...result,
+    cpuShare: (cpu.user + cpu.system) / 1e3 / (performance.now() - start),
     changes: result.lagMs.length,
     placements: result.serviceMs.length,
     fullRebuilds: view.fullRebuilds,
@@ -108,7 +114,7 @@ export function runChurn(
 }
 
 export function churnTable(churn: ChurnResult): string {
-  return `| changes applied | placements served | place() p50 / p99 ms | response p99 ms (arrival → answer) | view lag p50 / p99 / max ms | one change in place mean / p99 µs | full rebuild (same fleet) ms | full rebuilds during run |
-|---|---|---|---|---|---|---|---|
-| ${int(churn.changes)} in ${churn.seconds} s | ${int(churn.placements)} | ${fmt(p(churn.serviceMs, 50))} / ${fmt(p(churn.serviceMs, 99))} | ${fmt(p(churn.responseMs, 99))} | ${fmt(p(churn.lagMs, 50))} / ${fmt(p(churn.lagMs, 99))} / ${fmt(Math.max(...churn.lagMs))} | ${mean(churn.applyUs).toFixed(1)} / ${p(churn.applyUs, 99).toFixed(1)} | ${churn.rebuildMs.toFixed(0)} | ${churn.fullRebuilds} |`;
+  return `| changes applied | placements served | place() p50 / p99 ms | response p99 ms (arrival → answer) | view lag p50 / p99 / max ms | one change in place mean / p99 µs | full rebuild (same fleet) ms | full rebuilds during run | CPU share of the loop |
+|---|---|---|---|---|---|---|---|---|
+| ${int(churn.changes)} in ${churn.seconds} s | ${int(churn.placements)} | ${fmt(p(churn.serviceMs, 50))} / ${fmt(p(churn.serviceMs, 99))} | ${fmt(p(churn.responseMs, 99))} | ${fmt(p(churn.lagMs, 50))} / ${fmt(p(churn.lagMs, 99))} / ${fmt(Math.max(...churn.lagMs))} | ${mean(churn.applyUs).toFixed(1)} / ${p(churn.applyUs, 99).toFixed(1)} | ${churn.rebuildMs.toFixed(0)} | ${churn.fullRebuilds} | ${(100 * churn.cpuShare).toFixed(0)} % |`;
 }

@@ -77,7 +77,7 @@ function measureSize(run: Run, requests: readonly PlacementRequest[]): SizeResul
 }
 
 function sizeRow({ run, buildMs, viewMb, engine, scan, same }: SizeResult): string {
-  return `| ${int(run.size)} | ${run.zones} | ${buildMs.toFixed(0)} | ${viewMb.toFixed(0)} | ${fmt(p(engine.ms, 50))} | ${fmt(p(engine.ms, 99))} | ${fmt(p(engine.cpuMs, 99))} | ${int(mean(engine.examined))} / ${int(p(engine.examined, 99))} | ${fmt(p(scan.ms, 50))} (${run.scanRequests}) | ${(p(scan.ms, 50) / p(engine.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} |`;
+  return `| ${int(run.size)} | ${run.zones} | ${buildMs.toFixed(0)} | ${viewMb.toFixed(0)} | ${fmt(p(engine.ms, 50))} | ${fmt(p(engine.ms, 99))} | ${fmt(p(engine.cpuMs, 99))} | ${int(mean(engine.examined))} / ${int(p(engine.examined, 99))} | ${fmt(p(scan.ms, 50))} (${run.scanRequests}) | ${(p(scan.ms, 50) / p(engine.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} | ${(100 * engine.cpuShare).toFixed(0)} % |`;
 }
 
 function strategyRows(results: readonly SizeResult[]): { header: string; rows: string[] } {
@@ -126,10 +126,12 @@ brackets). "Same answers" compares ranked edge ids and scores of both on the sca
 per request in one process after ${WARM_UP} warm-up requests ("CPU" columns: the process's CPU time per
 request, which leaves out time spent waiting for a core on the shared machine), in memory only (the service adds HTTP/NATS
 and JSON). "View MB" is live heap plus typed arrays the fleet view holds after a full GC, edge objects
-included. The run is niced to 19 on 2 cores shared with other engineers' work, so tails include their load.
+included. The run is niced to 19 on 2 cores shared with other engineers' work, so tails include their load;
+"CPU share" is the CPU time the process got over the wall time of the timed requests (100 %: a core to
+itself), the measure of how much of a wall-clock tail is the machine rather than the engine.
 
-| edges | zones | index build ms | view MB | engine p50 ms | engine p99 ms | engine CPU p99 ms | edges examined mean / p99 | scan p50 ms (requests) | speed-up p50 | same answers |
-|---|---|---|---|---|---|---|---|---|---|---|
+| edges | zones | index build ms | view MB | engine p50 ms | engine p99 ms | engine CPU p99 ms | edges examined mean / p99 | scan p50 ms (requests) | speed-up p50 | same answers | engine CPU share |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${results.map(sizeRow).join('\n')}
 
 Per strategy, geographic zones (the first requests of the mix, each forced to the strategy; examined p99 in brackets):

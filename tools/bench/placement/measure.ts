@@ -11,6 +11,8 @@ export interface Timing {
   /** CPU time of the process per request: wall time minus waits for the shared cores (GC threads included). */
   readonly cpuMs: number[];
   readonly examined: number[];
+  /** CPU time over wall time across the requests: below 100 % the shared machine kept the process waiting. */
+  readonly cpuShare: number;
 }
 
 export const WARM_UP = 100;
@@ -21,6 +23,8 @@ export function time(engine: Engine, fleet: Fleet, requests: readonly PlacementR
   const ms: number[] = [];
   const cpuMs: number[] = [];
   const examined: number[] = [];
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = performance.now();
   for (const request of requests) {
     const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
@@ -30,7 +34,9 @@ export function time(engine: Engine, fleet: Fleet, requests: readonly PlacementR
     cpuMs.push((used.user + used.system) / 1e3);
     examined.push(result.examined);
   }
-  return { ms, cpuMs, examined };
+  const used = process.cpuUsage(cpuAtStart);
+  const cpuShare = (used.user + used.system) / 1e3 / (performance.now() - wallAtStart);
+  return { ms, cpuMs, examined, cpuShare };
 }
 
 setFlagsFromString('--expose-gc');
