@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { PlacementRequest, PlacementResult } from '@kailash/contracts';
 import type { Fleet } from '../../../apps/state-svc/src/placement/engine/fleet';
@@ -13,6 +13,9 @@ export interface Timing {
   readonly examined: number[];
   /** CPU time over wall time across the requests: below 100 % the shared machine kept the process waiting. */
   readonly cpuShare: number;
+  /** Wall time of the requests during which the heap was collected (used heap shrank), and of the rest. */
+  readonly collectedMs: number[];
+  readonly uncollectedMs: number[];
 }
 
 export const WARM_UP = 100;
@@ -25,18 +28,23 @@ export function time(engine: Engine, fleet: Fleet, requests: readonly PlacementR
   const examined: number[] = [];
   const cpuAtStart = process.cpuUsage();
   const wallAtStart = performance.now();
+  const collectedMs: number[] = [];
+  const uncollectedMs: number[] = [];
   for (const request of requests) {
+    const heap = getHeapStatistics().used_heap_size;
     const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     const result = engine(fleet, request);
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const wall = Number(process.hrtime.bigint() - start) / 1e6;
+    ms.push(wall);
+    (getHeapStatistics().used_heap_size < heap ? collectedMs : uncollectedMs).push(wall);
     const used = process.cpuUsage(cpu);
     cpuMs.push((used.user + used.system) / 1e3);
     examined.push(result.examined);
   }
   const used = process.cpuUsage(cpuAtStart);
   const cpuShare = (used.user + used.system) / 1e3 / (performance.now() - wallAtStart);
-  return { ms, cpuMs, examined, cpuShare };
+  return { ms, cpuMs, examined, cpuShare, collectedMs, uncollectedMs };
 }
 
 setFlagsFromString('--expose-gc');
