@@ -283,6 +283,8 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     const metrics = await (await fetch(`${state.url}/metrics`)).text();
     expect(metrics).toMatch(/kailash_placement_seconds_count\{strategy="latency_optimal"\} [1-9]\d*/);
     expect(metrics).toMatch(/kailash_placement_seconds_bucket\{le="0.002",strategy="latency_optimal"\}/);
+    // Every edge change of this file was applied in place: no rebuild of the fleet index after boot.
+    expect(metrics).toMatch(/^kailash_placement_fleet_rebuilds_total 0$/m);
     const docs = await json(await fetch(`${state.url}/docs-json`));
     expect(Object.keys(docs.paths)).toContain('/placement');
   });
