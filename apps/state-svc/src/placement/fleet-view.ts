@@ -12,8 +12,6 @@ import { withFacts } from './edge-facts';
  */
 export class FleetView {
   private fleet = new Fleet();
-  /** The edges as the projection last described them, before facts are laid over them. */
-  private readonly described = new Map<string, FleetEdge>();
   private readonly facts = new Map<string, EdgeFact>();
   private rebuilds = 0;
   private loaded = false;
@@ -38,10 +36,7 @@ export class FleetView {
    */
   apply(position: number, changed: readonly FleetEdge[], full = false): Fleet {
     if (full || !this.loaded) return this.load(position, changed, full);
-    for (const edge of changed) {
-      this.described.set(edge.edgeId, edge);
-      this.fleet.upsert(withFacts(edge, this.facts.get(edge.edgeId)));
-    }
+    for (const edge of changed) this.fleet.upsert(withFacts(edge, this.facts.get(edge.edgeId)));
     this.fleet.position = position;
     return this.fleet;
   }
@@ -53,15 +48,15 @@ export class FleetView {
   applyFact(fact: EdgeFact): void {
     const merged: EdgeFact = { ...this.facts.get(fact.edgeId), ...definedOnly(fact), edgeId: fact.edgeId };
     this.facts.set(fact.edgeId, merged);
-    const edge = this.described.get(fact.edgeId);
+    // The fleet's edge is the projection's with earlier facts over it; the merged fact overrides them all.
+    const edge = this.fleet.get(fact.edgeId);
     if (edge) this.fleet.upsert(withFacts(edge, merged));
   }
 
   private load(position: number, edges: readonly FleetEdge[], full: boolean): Fleet {
+    // Both the first load and a full one carry every edge (changed after position 0).
     if (this.loaded && full) this.rebuilds += 1;
-    if (full) this.described.clear();
-    for (const edge of edges) this.described.set(edge.edgeId, edge);
-    const all = [...this.described.values()].map((edge) => withFacts(edge, this.facts.get(edge.edgeId)));
+    const all = edges.map((edge) => withFacts(edge, this.facts.get(edge.edgeId)));
     this.fleet = new Fleet(all, position);
     this.loaded = true;
     return this.fleet;

@@ -125,6 +125,11 @@ export class Fleet {
     return edges;
   }
 
+  get(edgeId: string): FleetEdge | undefined {
+    const slot = this.columns.slotOf(edgeId);
+    return slot === undefined ? undefined : this.edgeAt(slot);
+  }
+
   edgeAt(slot: number): FleetEdge {
     return this.columns.edges[slot] as FleetEdge;
   }
