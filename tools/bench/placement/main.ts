@@ -1,8 +1,9 @@
 /**
- * Placement latency: the engine (branch and bound over the kd-tree's node summaries) against a
- * brute-force scan of every edge, on seeded synthetic fleets of 1,000 / 10,000 / 100,000 edges and a
- * seeded mix of requests (every strategy, compliance needs, resources, budgets, cost caps). Both answer
- * the same requests in the same run, and their answers are compared. Target: p99 ≤ 2 ms at 100,000.
+ * Placement at fleet scale: the engine (branch and bound over the kd-tree's node summaries, on a
+ * struct-of-arrays fleet) against a brute-force scan of every edge, on seeded synthetic fleets of
+ * 1,000 to 1,000,000 edges and a seeded mix of requests; both answer the same requests in the same run
+ * and their answers are compared. Then churn: edge changes applied in place while placements are served.
+ * `PLACEMENT_BENCH_SIZES=1000,10000` runs fewer sizes while developing.
  */
 import type { PlacementRequest, PlacementStrategy } from '@kailash/contracts';
 import { PLACEMENT_STRATEGIES } from '@kailash/contracts';
@@ -14,150 +15,153 @@ import {
   syntheticFleet,
   syntheticRequests,
 } from '../../../apps/state-svc/test/placement/synthetic-fleet';
-import { machineLine, percentile, writeBenchSection } from '../report';
+import { machineLine, writeBenchSection } from '../report';
+import { CHURN, churnTable, runChurn } from './churn';
+import type { Engine, Timing } from './measure';
+import { fmt, int, liveBytes, mean, p, time, WARM_UP } from './measure';
+import { verdict } from './verdict';
 
-const COMMAND = 'npm run bench:placement';
-/** Residency zones follow location in real fleets; the last run draws every zone at random, the index's worst case. */
-const RUNS: readonly { size: number; zones: 'geographic' | 'random' }[] = [
-  { size: 1_000, zones: 'geographic' },
-  { size: 10_000, zones: 'geographic' },
-  { size: 100_000, zones: 'geographic' },
-  { size: 100_000, zones: 'random' },
+const COMMAND = 'nice -n 19 npm run bench:placement';
+interface Run {
+  readonly size: number;
+  readonly zones: 'geographic' | 'random';
+  readonly requests: number;
+  readonly scanRequests: number;
+  readonly perStrategy: number;
+}
+/** Residency zones follow location in real fleets; the "random" run draws every zone at random, the index's worst case. */
+const RUNS: readonly Run[] = [
+  { size: 1_000, zones: 'geographic', requests: 2_000, scanRequests: 200, perStrategy: 400 },
+  { size: 10_000, zones: 'geographic', requests: 2_000, scanRequests: 200, perStrategy: 400 },
+  { size: 100_000, zones: 'geographic', requests: 2_000, scanRequests: 100, perStrategy: 400 },
+  { size: 100_000, zones: 'random', requests: 2_000, scanRequests: 50, perStrategy: 0 },
+  { size: 1_000_000, zones: 'geographic', requests: 1_000, scanRequests: 10, perStrategy: 200 },
 ];
-const REQUESTS = 2_000;
-/** The scan at 100,000 edges takes tens of ms per request; fewer requests keep the run short. */
-const SCAN_REQUESTS = 200;
-const WARM_UP = 100;
+const CHURN_SECONDS = Number(process.env['PLACEMENT_CHURN_SECONDS'] ?? 10);
 
-type Engine = (fleet: Fleet, request: PlacementRequest) => ReturnType<typeof place>;
-
-interface Verdict {
-  p50: number;
-  p99: number;
-  examinedP99: number;
-}
-
-/** The target line, with the gap and its cause when the target is missed. */
-function targetParagraph({ p50, p99, examinedP99 }: Verdict): string {
-  if (p99 <= 2) return `**Target met:** p99 ${fmt(p99)} ms ≤ 2 ms at 100,000 edges (p50 ${fmt(p50)} ms).`;
-  return `**Target missed:** p99 ${fmt(p99)} ms at 100,000 edges against 2 ms (${(p99 / 2).toFixed(0)}× over); p50 is ${fmt(p50)} ms.
-Cause: the slowest requests examine up to ${examinedP99.toLocaleString('en-US')} edges. Branch and bound skips a subtree only
-when its ceiling falls below the k-th best total. For latency-led strategies the geographic term does that
-within a few hundred edges (see latency_optimal and performance_optimal below). When the weight sits on
-factors that vary edge by edge within a neighbourhood (data sets held, certification zones, cost caps,
-headroom), ceilings stay near 100 until deep in the tree. Each examined edge then costs 1–2 µs of filters
-and scores over JavaScript objects, and the shared 2-core machine adds its own tail. What would close the
-gap: sub-indices per certification zone (compliance pruned at the root), a struct-of-arrays fleet (typed
-arrays) to cut the per-edge cost, or bounded candidate sets as Nomad (log2 N) and Kubernetes
-(percentageOfNodesToScore) use. The last gives up the exact answer this engine guarantees.`;
-}
-
-interface Timing {
-  readonly ms: number[];
-  readonly examined: number[];
-}
-
-function time(engine: Engine, fleet: Fleet, requests: readonly PlacementRequest[]): Timing {
-  for (const request of requests.slice(0, WARM_UP)) engine(fleet, request);
-  const ms: number[] = [];
-  const examined: number[] = [];
-  for (const request of requests) {
-    const start = process.hrtime.bigint();
-    const result = engine(fleet, request);
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-    examined.push(result.examined);
-  }
-  return { ms, examined };
+export interface SizeResult {
+  readonly run: Run;
+  readonly buildMs: number;
+  readonly viewMb: number;
+  readonly engine: Timing;
+  readonly scan: Timing;
+  readonly same: boolean;
+  readonly strategies: ReadonlyMap<PlacementStrategy, Timing>;
 }
 
 function sameAnswers(fleet: Fleet, requests: readonly PlacementRequest[]): boolean {
   const ids = (engine: Engine, request: PlacementRequest) =>
     engine(fleet, request)
-      .candidates.map((c) => c.edgeId)
+      .candidates.map((c) => `${c.edgeId}:${c.score}`)
       .join(',');
   return requests.every((request) => ids(place, request) === ids(placeByFullScan, request));
 }
 
-const fmt = (ms: number) => (ms < 0.1 ? ms.toFixed(3) : ms.toFixed(2));
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-
-function bySizeRow(
-  { size, zones }: (typeof RUNS)[number],
-  buildMs: number,
-  indexed: Timing,
-  scan: Timing,
-  same: boolean,
-): string {
-  return `| ${size.toLocaleString('en-US')} | ${zones} | ${buildMs.toFixed(0)} | ${fmt(percentile(indexed.ms, 50))} | ${fmt(percentile(indexed.ms, 99))} | ${Math.round(mean(indexed.examined)).toLocaleString('en-US')} / ${percentile(indexed.examined, 99).toLocaleString('en-US')} | ${fmt(percentile(scan.ms, 50))} | ${fmt(percentile(scan.ms, 99))} | ${(percentile(scan.ms, 50) / percentile(indexed.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} |`;
+function measureSize(run: Run, requests: readonly PlacementRequest[]): SizeResult {
+  const before = liveBytes();
+  let edges: ReturnType<typeof syntheticFleet> | undefined = syntheticFleet(run.size, 1, run.zones);
+  const buildStart = process.hrtime.bigint();
+  const fleet = buildFleet(edges);
+  const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
+  edges = undefined;
+  const viewMb = (liveBytes() - before) / 2 ** 20;
+  const engine = time(place, fleet, requests.slice(0, run.requests));
+  const scanSample = requests.slice(0, run.scanRequests);
+  const scan = time(placeByFullScan, fleet, scanSample);
+  const strategies = new Map<PlacementStrategy, Timing>();
+  for (const strategy of run.perStrategy > 0 ? PLACEMENT_STRATEGIES : []) {
+    const forced = requests.slice(0, run.perStrategy).map((request) => ({ ...request, strategy }));
+    strategies.set(strategy, time(place, fleet, forced));
+  }
+  return { run, buildMs, viewMb, engine, scan, same: sameAnswers(fleet, scanSample), strategies };
 }
 
-function byStrategyRows(fleet: Fleet, requests: readonly PlacementRequest[]): string[] {
-  return PLACEMENT_STRATEGIES.map((strategy: PlacementStrategy) => {
-    const timing = time(
-      place,
-      fleet,
-      requests.map((request) => ({ ...request, strategy })),
-    );
-    return `| ${strategy} | ${fmt(percentile(timing.ms, 50))} | ${fmt(percentile(timing.ms, 99))} | ${Math.round(mean(timing.examined)).toLocaleString('en-US')} / ${percentile(timing.examined, 99).toLocaleString('en-US')} |`;
+function sizeRow({ run, buildMs, viewMb, engine, scan, same }: SizeResult): string {
+  return `| ${int(run.size)} | ${run.zones} | ${buildMs.toFixed(0)} | ${viewMb.toFixed(0)} | ${fmt(p(engine.ms, 50))} | ${fmt(p(engine.ms, 99))} | ${fmt(p(engine.cpuMs, 99))} | ${int(mean(engine.examined))} / ${int(p(engine.examined, 99))} | ${fmt(p(scan.ms, 50))} (${run.scanRequests}) | ${(p(scan.ms, 50) / p(engine.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} | ${(100 * engine.cpuShare).toFixed(0)} % | ${int(engine.collectedMs.length)}: p99 ${fmt(p(engine.collectedMs, 99))} / ${fmt(p(engine.uncollectedMs, 99))} |`;
+}
+
+function strategyRows(results: readonly SizeResult[]): { header: string; rows: string[] } {
+  const withStrategies = results.filter((result) => result.strategies.size > 0);
+  const header = `| strategy | ${withStrategies.map((r) => `${int(r.run.size)}: p50 / p99 / CPU p99 ms (examined p99)`).join(' | ')} |\n|---|${withStrategies.map(() => '---').join('|')}|`;
+  const rows = PLACEMENT_STRATEGIES.map((strategy) => {
+    const cells = withStrategies.map((result) => {
+      const timing = result.strategies.get(strategy) as Timing;
+      return `${fmt(p(timing.ms, 50))} / ${fmt(p(timing.ms, 99))} / ${fmt(p(timing.cpuMs, 99))} (${int(p(timing.examined, 99))})`;
+    });
+    return `| ${strategy} | ${cells.join(' | ')} |`;
   });
+  return { header, rows };
 }
 
 function main(): void {
-  const requests = syntheticRequests(REQUESTS, 2).map(parseRequest);
-  const sizeRows: string[] = [];
-  let largest: Fleet | undefined;
-  let verdict: Verdict = { p50: NaN, p99: NaN, examinedP99: NaN };
-  for (const run of RUNS) {
-    const edges = syntheticFleet(run.size, 1, run.zones);
-    const buildStart = process.hrtime.bigint();
-    const fleet = buildFleet(edges);
-    const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
-    const indexed = time(place, fleet, requests);
-    const scanSample = requests.slice(0, SCAN_REQUESTS);
-    const scan = time(placeByFullScan, fleet, scanSample);
-    sizeRows.push(bySizeRow(run, buildMs, indexed, scan, sameAnswers(fleet, scanSample)));
-    console.log(sizeRows[sizeRows.length - 1]);
-    if (run.zones === 'geographic') {
-      largest = fleet;
-      verdict = {
-        p50: percentile(indexed.ms, 50),
-        p99: percentile(indexed.ms, 99),
-        examinedP99: percentile(indexed.examined, 99),
-      };
-    }
+  const only = process.env['PLACEMENT_BENCH_SIZES']?.split(',').map(Number);
+  const machine = machineLine(COMMAND);
+  const requests = syntheticRequests(2_000, 2).map(parseRequest);
+  const results: SizeResult[] = [];
+  for (const run of RUNS.filter((run) => !only || only.includes(run.size))) {
+    results.push(measureSize(run, requests));
+    console.log(sizeRow(results[results.length - 1] as SizeResult));
   }
-  const strategyRows = largest ? byStrategyRows(largest, requests.slice(0, 300)) : [];
-  strategyRows.forEach((row) => console.log(row));
-
+  const churnEdges = syntheticFleet(CHURN.edges, 1);
+  const churn = runChurn(churnEdges, requests, CHURN_SECONDS);
+  console.log(churnTable(churn));
+  const strategies = strategyRows(results);
+  strategies.rows.forEach((row) => console.log(row));
   writeBenchSection(
     'placement',
     `## Placement (state-svc)
 
-${machineLine(COMMAND)}
+${machine}
 
 Seeded synthetic fleets, uniform over the sphere (70 % active, 10 % draining, the rest warming/terminated;
 residency zones by location — gdpr in Europe, ccpa in California, pipeda in Canada, lgpd in Brazil — and
-certifications, capacity, allocation, data sets and prices at random; the "random" row draws every zone at random) and ${REQUESTS.toLocaleString('en-US')} seeded requests mixing all eight strategies,
-compliance needs, resource needs, latency budgets (80 %) and cost caps (20 %). "Engine" is \`place()\`:
-branch and bound over a kd-tree of the active edges whose nodes summarise the edges below them (zones,
-cheapest rate, most free capacity, data sets, best cost score); it stops once nothing unexamined can
-outrank the k-th result, so its answer is exact.
-"Scan" is \`placeByFullScan()\`: haversine, filters and scores for every edge (baseline, same run,
-first ${SCAN_REQUESTS} requests). "Same answers" compares the ranked edge ids of both on those requests.
-Wall time per request in one process, after ${WARM_UP} warm-up requests; in-memory only (the service
-adds HTTP/NATS and JSON on top). The 2 cores are shared with other work, which inflates tails.
+certifications, capacity, allocation, 40 data sets and prices at random; the "random" row draws every zone
+at random) and 2,000 seeded requests mixing all eight strategies, compliance needs, resource needs,
+latency budgets (80 %) and cost caps (20 %). "Engine" is \`place()\`: branch and bound over one kd-tree of
+the fleet whose nodes summarise the placeable edges below them (count, zones, cheapest and dearest rate,
+most free capacity, data sets); examined edges are read from struct-of-arrays columns. It stops once
+nothing unexamined can outrank the k-th result, so its answer is exact. "Scan" is \`placeByFullScan()\`:
+haversine, filters and scores for every edge over the edge objects (same-run baseline; request count in
+brackets). "Same answers" compares ranked edge ids and scores of both on the scanned requests. Wall time
+per request in one process after ${WARM_UP} warm-up requests ("CPU" columns: the process's CPU time per
+request, which leaves out time spent waiting for a core on the shared machine), in memory only (the service adds HTTP/NATS
+and JSON). "View MB" is live heap plus typed arrays the fleet view holds after a full GC, edge objects
+included. The run is niced to 19 on 2 cores shared with other engineers' work, so tails include their load;
+"CPU share" is the CPU time the process got over the wall time of the timed requests (100 %: a core to
+itself), the measure of how much of a wall-clock tail is the machine rather than the engine. The last
+column splits the engine's requests by whether the heap was collected while they ran (used heap shrank).
 
-| edges | zones | index build ms | engine p50 ms | engine p99 ms | edges examined mean / p99 | scan p50 ms | scan p99 ms | speed-up p50 | same answers |
-|---|---|---|---|---|---|---|---|---|---|
-${sizeRows.join('\n')}
+| edges | zones | index build ms | view MB | engine p50 ms | engine p99 ms | engine CPU p99 ms | edges examined mean / p99 | scan p50 ms (requests) | speed-up p50 | same answers | engine CPU share | requests with a GC: p99 with / without ms |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${results.map(sizeRow).join('\n')}
 
-${targetParagraph(verdict)}
+Per strategy, geographic zones (the first requests of the mix, each forced to the strategy; examined p99 in brackets):
 
-Per strategy at 100,000 edges with geographic zones (the same 300 requests forced to each strategy):
+${strategies.header}
+${strategies.rows.join('\n')}
 
-| strategy | p50 ms | p99 ms | edges examined mean / p99 |
-|---|---|---|---|
-${strategyRows.join('\n')}
+### Churn: ${int(CHURN.changesPerSecond)} edge changes/s while serving ${CHURN.placementsPerSecond} placements/s at ${int(CHURN.edges)} edges
+
+Open loop in one thread for ${CHURN_SECONDS} s, as in the service: changes (50 % load, 20 % active ↔ draining,
+15 % price, 15 % a move of up to half a degree) arrive at a steady rate and the view applies what has
+arrived every poll of the projection (the store's interval), each change in place; placements arrive
+at their own rate and are answered in turn. Lag is what the view adds behind the stream (arrival to
+applied); the projection's own lag behind NATS is outside it. The full rebuild column is one
+\`buildFleet\` of the same fleet in the same run: what every change cost before the view changed in place.
+
+${churnTable(churn)}
+
+${verdict(results, churn)}
+
+Where the time goes (\`node --cpu-prof\` over \`tools/bench/placement/profile.ts\`: the 2,000 requests on
+100,000 edges, engine only): before this engine, 49.6 s in all, of which the filters over edge objects
+(\`rejectReason\` 31 %, \`meetsCompliance\` 14 %, \`freeOf\` 6 %), \`dataLocalityScore\` 9 % and the
+leaf loop's closure 10 % — per-edge work, ~13,000 edges for the slowest requests. After the
+struct-of-arrays fleet (same bounds, commit aee1fed): 3.9 s in all, with the garbage collector 14 %,
+\`expandByBound\` 13 %, \`queueNode\` 5 % and the per-slot \`value\` 4 % — the tree walk and the queue,
+not the edges. The tighter ceilings since (mean of per-resource terms where every edge below holds them,
+data sets counted per edge at the leaves, nothing queued below the k-th total) then cut the edges
+examined: p99 at 100,000 edges from 7,400–15,500 for the factor-led strategies to 700–3,000.
 `,
   );
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ProjectionHost } from '@kailash/service-kit';
 import { STATE_DOMAIN, EDGE_AGGREGATE } from '@kailash/contracts';
 import { EdgesController } from './edges.controller';
+import { EdgesNearbyIndex } from './edges-nearby.port';
 import { EdgesMetrics } from './edges.metrics';
 import { edgesProjection } from './edges.projection';
 import { EdgesReadPort } from './edges.read-port';
@@ -10,8 +11,8 @@ import { EdgesService } from './edges.service';
 
 @Module({
   controllers: [EdgesController],
-  providers: [EdgesService, EdgesMetrics, EdgesReadPort],
-  exports: [EdgesService, EdgesReadPort],
+  providers: [EdgesService, EdgesMetrics, EdgesReadPort, EdgesNearbyIndex],
+  exports: [EdgesService, EdgesReadPort, EdgesNearbyIndex],
 })
 export class EdgesModule implements OnModuleInit {
   constructor(private readonly projections: ProjectionHost) {}

@@ -166,14 +166,30 @@ const RADIANS = (degrees: string) => `radians(CASE WHEN abs(${degrees}) < 1e-9 T
 const DISTANCE_KM = (lat: string, lon: string) =>
   `6371 * 2 * asin(sqrt(power(sin(${RADIANS(`lat - ${lat}`)} / 2), 2) + cos(${RADIANS(lat)}) * cos(${RADIANS('lat')}) * power(sin(${RADIANS(`lon - ${lon}`)} / 2), 2)))`;
 
-/** Discovery: every filter is optional and ANDed; `near` orders by distance, `radiusKm` bounds it. */
+/** Edges a spatial index found near the query point, and the projection position it reflects. */
+export interface DiscoveryCandidates {
+  readonly edgeIds: readonly string[];
+  readonly position: number;
+}
+
+/**
+ * Discovery: every filter is optional and ANDed; `near` orders by distance, `radiusKm` bounds it.
+ * With `candidates` (a spatial index's superset of the edges within the radius), SQL computes the
+ * distance only for those and for rows changed after the index's position — the same rows, distances
+ * and order as the full computation, without a haversine over every edge.
+ */
 export async function discoverEdges(
   db: SqlExecutor,
   query: EdgeDiscoveryQuery,
+  candidates?: DiscoveryCandidates,
 ): Promise<{ edges: DiscoveredEdge[]; total: number }> {
   const params: unknown[] = [];
   const bind = (value: unknown) => `$${params.push(value)}`;
   const where: string[] = [];
+  if (candidates)
+    where.push(
+      `(edge_id = ANY(${bind(candidates.edgeIds)}::text[]) OR version > ${bind(candidates.position)})`,
+    );
   if (query.region) where.push(`region = ${bind(query.region)}`);
   if (query.zone) where.push(`${bind(query.zone)} = ANY(zones)`);
   if (query.lifecycle) where.push(`lifecycle = ${bind(query.lifecycle)}`);
@@ -199,7 +215,11 @@ export async function discoverEdges(
     distanceKm: row.distance_km === null ? null : Number(row.distance_km),
   }));
   // The window count rides on the rows; a page past the end has none, so count on its own then.
-  const total = rows[0] ? Number(rows[0].total) : query.offset > 0 ? await countEdges(db, query) : 0;
+  const total = rows[0]
+    ? Number(rows[0].total)
+    : query.offset > 0
+      ? await countEdges(db, query, candidates)
+      : 0;
   return { edges, total };
 }
 
@@ -208,7 +228,11 @@ function splitTag(tag: string): [string, string | undefined] {
   return at < 0 ? [tag, undefined] : [tag.slice(0, at), tag.slice(at + 1)];
 }
 
-async function countEdges(db: SqlExecutor, query: EdgeDiscoveryQuery): Promise<number> {
-  const { total } = await discoverEdges(db, { ...query, offset: 0, limit: 1 });
+async function countEdges(
+  db: SqlExecutor,
+  query: EdgeDiscoveryQuery,
+  candidates?: DiscoveryCandidates,
+): Promise<number> {
+  const { total } = await discoverEdges(db, { ...query, offset: 0, limit: 1 }, candidates);
   return total;
 }

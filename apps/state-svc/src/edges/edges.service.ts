@@ -15,6 +15,7 @@ import { EDGE_AGGREGATE, notFound } from '@kailash/contracts';
 import { AggregateStores, SQL_DATABASE } from '@kailash/service-kit';
 import type { EdgeCommand, EdgeState } from './edge';
 import { decide, evolve, initialState } from './edge';
+import { EdgesNearbyIndex } from './edges-nearby.port';
 import { discoverEdges, findEdge, findEdgeSnapshot, findTransitions, stateToView } from './edges.read-model';
 
 /** The edge use cases, shared by the REST controller, the NATS handlers and other slices. */
@@ -25,6 +26,7 @@ export class EdgesService {
   constructor(
     stores: AggregateStores,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly nearby: EdgesNearbyIndex,
   ) {
     this.edges = stores.create<EdgeState, EdgeCommand, EdgeEvent>({
       type: EDGE_AGGREGATE,
@@ -71,8 +73,16 @@ export class EdgesService {
     return { edgeId, transitions: await findTransitions(this.db, edgeId) };
   }
 
-  discover(query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
-    return discoverEdges(this.db, query);
+  /**
+   * A radius query takes its candidates from the spatial index when one is plugged in; if the index
+   * cannot answer (its first load failed), the SQL distance over every edge still does.
+   */
+  async discover(query: EdgeDiscoveryQuery): Promise<{ edges: DiscoveredEdge[]; total: number }> {
+    const nearby =
+      query.near && query.radiusKm !== undefined
+        ? await this.nearby.candidates(query.near, query.radiusKm)?.catch(() => undefined)
+        : undefined;
+    return discoverEdges(this.db, query, nearby);
   }
 
   private async execute(command: EdgeCommand): Promise<EdgeView> {

@@ -1,13 +1,19 @@
 import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RequestContext } from '@kailash/backbone';
+import type { GeoPoint } from '@kailash/contracts';
+import type { NearbyCandidates } from '../edges/edges-nearby.port';
+import { EdgesNearbyIndex } from '../edges/edges-nearby.port';
 import { EdgesReadPort } from '../edges/edges.read-port';
+import { parseEdgeFact } from './edge-facts';
 import type { Fleet } from './engine/fleet';
 import { toFleetEdge } from './fleet-rows';
 import { FleetView } from './fleet-view';
+import { nearbyCandidates } from './nearby';
+import { PlacementMetrics } from './placement.metrics';
 
 /** How often an instance asks whether the edges projection moved: the bound on how stale placement can be. */
-export const FLEET_REFRESH_MS = 250;
+export const FLEET_REFRESH_MS = 50;
 
 /**
  * This instance's in-memory fleet view, kept fresh from the `edges` projection (through the edges
@@ -18,8 +24,9 @@ export const FLEET_REFRESH_MS = 250;
  * can never disagree with `GET /edges` for longer than one refresh interval plus projection lag. An
  * ephemeral consumer would keep a second copy of that logic and replay the whole stream at every start.
  * The check is one primary-key read every FLEET_REFRESH_MS; only when the checkpoint has advanced are
- * the changed rows (version above the last position) read and the index rebuilt, off the request path,
- * so a placement never waits on Postgres — except a query that asks to see a write (read-your-writes):
+ * the changed rows (version above the last position) read and applied to the index one edge at a time
+ * (O(log n) each, never a rebuild after the first load), off the request path, so a placement never
+ * waits on Postgres — except a query that asks to see a write (read-your-writes):
  * once the projection has applied it, such a query refreshes the view before it is answered.
  */
 @Injectable()
@@ -30,9 +37,19 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
   private refreshing: Promise<Fleet> | undefined;
   private firstLoad: Promise<Fleet> | undefined;
 
-  constructor(@Inject(EdgesReadPort) private readonly edges: EdgesReadPort) {}
+  constructor(
+    @Inject(EdgesReadPort) private readonly edges: EdgesReadPort,
+    @Inject(EdgesNearbyIndex) private readonly nearbyIndex: EdgesNearbyIndex,
+    @Inject(PlacementMetrics) private readonly metrics: PlacementMetrics,
+  ) {}
+
+  /** Times the index was rebuilt whole after boot (only a projection replayed from scratch does that). */
+  get fullRebuilds(): number {
+    return this.view.fullRebuilds;
+  }
 
   onApplicationBootstrap(): void {
+    this.nearbyIndex.provide((near, radiusKm) => this.nearby(near, radiusKm));
     this.firstLoad = this.refresh();
     this.firstLoad.catch(() => undefined);
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), FLEET_REFRESH_MS);
@@ -55,6 +72,19 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
     return this.view.current;
   }
 
+  /**
+   * A fact about an edge from another service (load, health), validated; it takes effect at once
+   * (one index path) and is kept across later changes of the edge. See `edge-facts.ts`.
+   */
+  reportFact(input: unknown): void {
+    this.view.applyFact(parseEdgeFact(input));
+  }
+
+  /** Edges within a radius as the view holds them (any lifecycle), for discovery to check in SQL. */
+  async nearby(near: GeoPoint, radiusKm: number): Promise<NearbyCandidates> {
+    return nearbyCandidates(await this.fleet(), near, radiusKm);
+  }
+
   /** Brings the view up to the projection now; concurrent callers share one refresh. */
   refresh(): Promise<Fleet> {
     this.refreshing ??= this.load().finally(() => (this.refreshing = undefined));
@@ -74,7 +104,10 @@ export class FleetSnapshotStore implements OnApplicationBootstrap, OnModuleDestr
       // A checkpoint behind ours means the projection was rebuilt from scratch: reload everything.
       const rebuilt = position < this.view.position;
       const changed = await this.edges.placementFactsChangedAfter(rebuilt ? 0 : this.view.position);
-      return this.view.apply(position, changed.map(toFleetEdge), rebuilt);
+      const before = this.view.fullRebuilds;
+      const fleet = this.view.apply(position, changed.map(toFleetEdge), rebuilt);
+      this.metrics.fleetRebuilds.inc(this.view.fullRebuilds - before);
+      return fleet;
     } catch (error) {
       this.logger.warn(`fleet refresh failed, keeping the previous view: ${String(error)}`);
       throw error;

@@ -105,6 +105,28 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     }
   });
 
+  it('discovers edges within a radius from the fleet index: the same edges and distances as near= alone over SQL', async () => {
+    const get = async (query: string) => {
+      const response = await fetch(`${state.url}/edges?${query}`, { headers: authorized });
+      expect(response.status).toBe(200);
+      return json(response);
+    };
+    const everyEdge = await eventually(
+      'every transition projected',
+      () => get(`near=${PARIS.lat},${PARIS.lon}`),
+      (found) =>
+        found.edges.filter((e: { lifecycle: string }) => ['active', 'draining'].includes(e.lifecycle))
+          .length === 4,
+    );
+    for (const radiusKm of [1, 400, 700, 7_000]) {
+      const expected = everyEdge.edges.filter(
+        (found: { distanceKm: number }) => found.distanceKm <= radiusKm,
+      );
+      const within = await get(`near=${PARIS.lat},${PARIS.lon}&radiusKm=${radiusKm}`);
+      expect(within).toEqual({ edges: expected, total: expected.length });
+    }
+  });
+
   it('answers the same over NATS request/reply', async () => {
     const result = await cluster.client.send(PlaceWorkload, gdprNearParis as never);
     expect(edgeIds(result)).toEqual(['frankfurt-gdpr']);
@@ -261,6 +283,8 @@ describe('state-svc placement over REST and NATS (real NATS + PostgreSQL)', () =
     const metrics = await (await fetch(`${state.url}/metrics`)).text();
     expect(metrics).toMatch(/kailash_placement_seconds_count\{strategy="latency_optimal"\} [1-9]\d*/);
     expect(metrics).toMatch(/kailash_placement_seconds_bucket\{le="0.002",strategy="latency_optimal"\}/);
+    // Every edge change of this file was applied in place: no rebuild of the fleet index after boot.
+    expect(metrics).toMatch(/^kailash_placement_fleet_rebuilds_total 0$/m);
     const docs = await json(await fetch(`${state.url}/docs-json`));
     expect(Object.keys(docs.paths)).toContain('/placement');
   });

@@ -1,8 +1,11 @@
 import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
-import { dataSetBit, type NodeSummaries } from './node-summaries';
+import type { DynamicGeoTree } from '../geo/dynamic-geo-tree';
+import type { FleetColumns } from './fleet-columns';
+import type { NodeSummaries } from './node-summaries';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
+import { costScoreOf } from './slot-evaluator';
 
 /** One resource type the load and capacity scores average over, with the node summaries that bound it. */
 interface ConsideredResource {
@@ -10,6 +13,7 @@ interface ConsideredResource {
   readonly maxFree: Float64Array;
   readonly maxFreeShare: Float64Array;
   readonly maxCapacity: Float64Array;
+  readonly minCapacity: Float64Array;
   /** The roomiest active edge's free amount: the capacity score's denominator. */
   readonly roomiest: number;
 }
@@ -22,18 +26,25 @@ export interface RequestBounds {
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
   readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
   readonly considered: readonly ConsideredResource[];
+  /** Whether every resource type the scores average over is held by some placeable edge (has summaries). */
+  readonly consideredComplete: boolean;
   /**
    * Whether an edge passing the filters may still lack every considered resource and so score
    * UNKNOWN_SCORE; not when each considered resource has a positive need, which the filters enforce.
    */
   readonly unknownPossible: boolean;
   readonly dataSetBits: readonly number[];
+  readonly stats: FleetStats;
+  /** Set when data locality weighs in: a leaf's ceiling then counts what each of its edges holds. */
+  readonly leaves: { readonly tree: DynamicGeoTree; readonly columns: FleetColumns } | undefined;
 }
 
 export function requestBounds(
   context: FilterContext & { readonly weights: FactorWeights; readonly dataSets: readonly string[] },
   summaries: NodeSummaries,
   stats: FleetStats,
+  columns: FleetColumns,
+  tree: DynamicGeoTree,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
@@ -44,18 +55,16 @@ export function requestBounds(
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
-      .map((resource) => ({ need: need(resource), maxFree: summaries.maxFree.get(resource) })),
-    considered: names
-      .filter((resource) => summaries.maxFree.has(resource))
-      .map((resource) => ({
-        need: need(resource),
-        maxFree: summaries.maxFree.get(resource) as Float64Array,
-        maxFreeShare: summaries.maxFreeShare.get(resource) as Float64Array,
-        maxCapacity: summaries.maxCapacity.get(resource) as Float64Array,
-        roomiest: stats.maxFree[resource] ?? 0,
-      })),
+      .map((resource) => ({ need: need(resource), maxFree: summaries.resources.get(resource)?.maxFree })),
+    considered: names.flatMap((resource) => {
+      const summary = summaries.resources.get(resource);
+      return summary ? [{ need: need(resource), ...summary, roomiest: stats.maxFree[resource] ?? 0 }] : [];
+    }),
+    consideredComplete: names.every((resource) => summaries.resources.has(resource)),
     unknownPossible: names.some((resource) => need(resource) <= 0),
-    dataSetBits: context.dataSets.map(dataSetBit),
+    dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
+    stats,
+    leaves: context.weights.dataLocality > 0 && context.dataSets.length > 0 ? { tree, columns } : undefined,
   };
 }
 
@@ -71,30 +80,111 @@ export function nodeBound(
   minKm: number,
   bounds: RequestBounds,
 ): number {
+  if ((summaries.placeable[node] as number) === 0) return -Infinity;
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
   if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
   for (const { need, maxFree } of bounds.needs)
     if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
-  const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
     weights.geographic * geographicScore(minKm) +
-    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds.dataSetBits) +
-    weights.load * Math.max(floor, loadCeiling(node, bounds.considered)) +
-    weights.capacity * Math.max(floor, capacityCeiling(node, bounds.considered)) +
-    weights.cost * (summaries.maxCostScore[node] as number)
+    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
+    resourceCeilings(node, bounds) +
+    weights.cost * costCeiling(summaries, node, bounds.stats)
   );
 }
 
-function dataLocalityCeiling(summaries: NodeSummaries, node: number, bits: readonly number[]): number {
+/**
+ * The weighted load and capacity ceilings. When every edge below holds every considered resource, each
+ * edge's score is the mean of the same terms, so the mean of per-resource ceilings bounds it (tight for
+ * a request that needs one resource and not another). Otherwise an edge's mean runs over the resources
+ * it has, which never exceeds the largest term, and one lacking all of them scores UNKNOWN_SCORE.
+ */
+function resourceCeilings(node: number, bounds: RequestBounds): number {
+  const { considered, weights } = bounds;
+  if (bounds.consideredComplete && considered.length > 0 && allHold(node, considered)) {
+    let load = 0;
+    let capacity = 0;
+    for (const resource of considered) {
+      load += loadTerm(node, resource);
+      capacity += capacityTerm(node, resource);
+    }
+    return (weights.load * load + weights.capacity * capacity) / considered.length;
+  }
+  const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
+  return (
+    weights.load * Math.max(floor, loadCeiling(node, considered)) +
+    weights.capacity * Math.max(floor, capacityCeiling(node, considered))
+  );
+}
+
+function allHold(node: number, considered: readonly ConsideredResource[]): boolean {
+  for (const resource of considered) if (!((resource.minCapacity[node] as number) > 0)) return false;
+  return true;
+}
+
+/** (free − need) / capacity ≤ best free share − need / largest capacity, clamped to [0, 100] as the score is. */
+function loadTerm(node: number, resource: ConsideredResource): number {
+  const largest = resource.maxCapacity[node] as number;
+  const share = (resource.maxFreeShare[node] as number) - resource.need / largest;
+  return 100 * Math.min(1, Math.max(0, share));
+}
+
+/** (free − need) / roomiest ≤ (most free below − need) / roomiest, clamped as the score is; 100 with no roomiest. */
+function capacityTerm(node: number, resource: ConsideredResource): number {
+  if (!(resource.roomiest > 0)) return 100;
+  const share = ((resource.maxFree[node] as number) - resource.need) / resource.roomiest;
+  return 100 * Math.min(1, Math.max(0, share));
+}
+
+/** The cost score falls as the rate rises, so the cheapest edge below scores best; an unknown rate scores UNKNOWN_SCORE. */
+function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats): number {
+  const cheapest = summaries.minCost[node] as number;
+  const known = cheapest === Infinity ? 0 : costScoreOf(cheapest, stats);
+  return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
+}
+
+/**
+ * Share of the requested data sets an edge below could hold. Above the leaves, the union of what the
+ * edges hold (any edge may hold all of it); at a leaf, the most any one of its placeable edges holds,
+ * counted from the edges' own bits — a few bit tests per edge, which keeps a data-led search from opening
+ * leaves whose edges each hold one requested set while the union holds them all.
+ */
+function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
+  const bits = bounds.dataSetBits;
   if (bits.length === 0) return 100;
+  const leaves = bounds.leaves;
+  if (leaves && leaves.tree.isLeaf(node)) return (100 * mostHeldInLeaf(node, bits, leaves)) / bits.length;
+  return (
+    (100 * heldBy(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number, bits)) /
+    bits.length
+  );
+}
+
+function mostHeldInLeaf(
+  node: number,
+  bits: readonly number[],
+  { tree, columns }: NonNullable<RequestBounds['leaves']>,
+): number {
+  const slots = tree.leafSlotArray;
+  let most = 0;
+  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < bits.length; i += 1) {
+    const slot = slots[i] as number;
+    if (columns.placeable[slot] === 0) continue;
+    const held = heldBy(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number, bits);
+    if (held > most) most = held;
+  }
+  return most;
+}
+
+/** Requested data sets whose bit is set in the two words (an upper bound where bits are shared). */
+function heldBy(low: number, high: number, bits: readonly number[]): number {
   let held = 0;
   for (const bit of bits) {
-    const word =
-      bit < 32 ? (summaries.dataSetsLow[node] as number) : (summaries.dataSetsHigh[node] as number);
-    if (word & (1 << (bit % 32))) held += 1;
+    if (bit < 0) continue;
+    if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
   }
-  return (100 * held) / bits.length;
+  return held;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

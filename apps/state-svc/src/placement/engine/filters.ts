@@ -39,15 +39,16 @@ export function withinCost(edge: FleetEdge, maxCostPerHour: number | undefined):
 
 /**
  * The first hard filter an edge fails, or undefined if it passes. Lifecycle and latency budget come
- * first because the fleet view and the kd-tree apply them before an edge is even looked at (only active
- * edges are indexed; the search stops at the budget's radius), so every path counts reasons alike.
+ * first because the fleet view and the kd-tree apply them before an edge is even looked at (only
+ * placeable edges are summarised; the search stops at the budget's radius), so every path counts reasons
+ * alike. An active edge reported unhealthy counts as inactive.
  */
 export function rejectReason(
   edge: FleetEdge,
   km: number,
   context: FilterContext,
 ): PlacementFilterReason | undefined {
-  const lifecycle = lifecycleFilter(edge.lifecycle);
+  const lifecycle = lifecycleFilter(edge.lifecycle) ?? (edge.healthy ? undefined : 'inactive');
   if (lifecycle) return lifecycle;
   if (km > context.maxKm) return 'latency_budget';
   if (!meetsCompliance(edge, context.requiredMask)) return 'compliance';

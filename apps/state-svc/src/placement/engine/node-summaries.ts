@@ -1,84 +1,146 @@
-import type { GeoIndex, GeoNode } from '../geo/geo-index';
-import type { FleetEdge, FleetStats } from './fleet';
-import { freeOf } from './fleet';
-import { costScore } from './scores';
+import { grownTo } from '../geo/typed-arrays';
+import type { TreeSummaries } from '../geo/dynamic-geo-tree';
+import type { FleetColumns } from './fleet-columns';
 
-/** Bits of the data-set filter per node: a data set maps to one of 64 bits, so a collision only loosens the bound. */
-const DATA_SET_BITS = 64;
-
-/** FNV-1a: a stable, cheap spread of data-set names over the 64 bits. */
-export function dataSetBit(name: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i += 1) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % DATA_SET_BITS;
+/** Per resource type: most free, highest free share and largest capacity among placeable edges under each node. */
+export interface ResourceSummary {
+  maxFree: Float64Array;
+  maxFreeShare: Float64Array;
+  maxCapacity: Float64Array;
+  /** Smallest capacity among placeable edges below (0: some lacks the resource; Infinity: none placeable). */
+  minCapacity: Float64Array;
 }
 
-/** What the most promising edge under a tree node could offer: the ceiling branch and bound prunes against. */
-export class NodeSummaries {
-  readonly zoneUnion: Int32Array;
-  readonly minCost: Float64Array;
-  readonly maxCostScore: Float64Array;
-  /** Data sets held anywhere under the node, as two 32-bit words of the 64-bit filter. */
-  readonly dataSetsLow: Int32Array;
-  readonly dataSetsHigh: Int32Array;
-  /** Per resource type held by some active edge: most free, highest free share and largest capacity under each node. */
-  readonly maxFree = new Map<string, Float64Array>();
-  readonly maxFreeShare = new Map<string, Float64Array>();
-  readonly maxCapacity = new Map<string, Float64Array>();
+/**
+ * What the most promising placeable edge under a tree node could offer: the ceilings branch and bound
+ * prunes against. Only facts of the edges themselves are kept (cheapest and dearest rate, not a cost
+ * score), so nothing here depends on fleet-wide figures and a change refreshes one path, not all nodes.
+ * The root's entries are the fleet-wide figures (cost range, roomiest edge per resource).
+ */
+export class NodeSummaries implements TreeSummaries {
+  placeable = new Int32Array(0);
+  zoneUnion = new Int32Array(0);
+  minCost = new Float64Array(0);
+  maxCost = new Float64Array(0);
+  /** 1 when some placeable edge below has no known rate (it scores UNKNOWN_SCORE on cost). */
+  unknownCost = new Uint8Array(0);
+  dataSetsLow = new Int32Array(0);
+  dataSetsHigh = new Int32Array(0);
+  readonly resources = new Map<string, ResourceSummary>();
+  private capacity = 0;
 
-  constructor(index: GeoIndex<FleetEdge>, stats: FleetStats) {
-    const count = index.nodeCount;
-    this.zoneUnion = new Int32Array(count);
-    this.minCost = new Float64Array(count).fill(Infinity);
-    this.maxCostScore = new Float64Array(count);
-    this.dataSetsLow = new Int32Array(count);
-    this.dataSetsHigh = new Int32Array(count);
-    for (const resource of Object.keys(stats.maxFree)) {
-      this.maxFree.set(resource, new Float64Array(count));
-      this.maxFreeShare.set(resource, new Float64Array(count));
-      this.maxCapacity.set(resource, new Float64Array(count));
-    }
-    index.forEachNodeBottomUp((node) =>
-      node.left < 0 ? this.summariseLeaf(node, index, stats) : this.summariseParent(node),
-    );
+  constructor(private readonly columns: FleetColumns) {
+    for (const name of columns.resources.keys()) this.addResource(name);
+    columns.onNewResource = (name) => this.addResource(name);
   }
 
-  private summariseLeaf({ node, start, end }: GeoNode, index: GeoIndex<FleetEdge>, stats: FleetStats): void {
-    for (let position = start; position < end; position += 1) {
-      const edge = index.itemAt(position);
-      this.zoneUnion[node] = (this.zoneUnion[node] as number) | edge.zoneMask;
-      this.minCost[node] = Math.min(this.minCost[node] as number, edge.costPerHour ?? Infinity);
-      this.maxCostScore[node] = Math.max(this.maxCostScore[node] as number, costScore(edge, stats));
-      for (const name of edge.dataSets) {
-        const bit = dataSetBit(name);
-        const words = bit < 32 ? this.dataSetsLow : this.dataSetsHigh;
-        words[node] = (words[node] as number) | (1 << (bit % 32));
-      }
-      for (const [resource, maxFree] of this.maxFree) {
-        const capacity = edge.capacity[resource] ?? 0;
-        if (capacity <= 0) continue;
-        const free = freeOf(edge, resource);
-        maxFree[node] = Math.max(maxFree[node] as number, free);
-        const shares = this.maxFreeShare.get(resource) as Float64Array;
-        shares[node] = Math.max(shares[node] as number, free / capacity);
-        const capacities = this.maxCapacity.get(resource) as Float64Array;
-        capacities[node] = Math.max(capacities[node] as number, capacity);
-      }
+  ensureNodes(count: number): void {
+    if (count <= this.capacity) return;
+    const length = Math.max(count, this.capacity * 2, 16);
+    this.placeable = grownTo(this.placeable, length);
+    this.zoneUnion = grownTo(this.zoneUnion, length);
+    this.minCost = grownTo(this.minCost, length);
+    this.maxCost = grownTo(this.maxCost, length);
+    this.unknownCost = grownTo(this.unknownCost, length);
+    this.dataSetsLow = grownTo(this.dataSetsLow, length);
+    this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
+    for (const summary of this.resources.values()) {
+      summary.maxFree = grownTo(summary.maxFree, length);
+      summary.maxFreeShare = grownTo(summary.maxFreeShare, length);
+      summary.maxCapacity = grownTo(summary.maxCapacity, length);
+      summary.minCapacity = grownTo(summary.minCapacity, length);
     }
+    this.capacity = length;
   }
 
-  private summariseParent({ node, left, right }: GeoNode): void {
+  refreshLeaf(node: number, items: Int32Array, offset: number, count: number): void {
+    const columns = this.columns;
+    let placeable = 0;
+    let zones = 0;
+    let minCost = Infinity;
+    let maxCost = -Infinity;
+    let unknownCost = 0;
+    let low = 0;
+    let high = 0;
+    for (let i = offset; i < offset + count; i += 1) {
+      const slot = items[i] as number;
+      if (columns.placeable[slot] === 0) continue;
+      placeable += 1;
+      zones |= columns.zoneMask[slot] as number;
+      const cost = columns.cost[slot] as number;
+      if (Number.isNaN(cost)) unknownCost = 1;
+      else {
+        if (cost < minCost) minCost = cost;
+        if (cost > maxCost) maxCost = cost;
+      }
+      low |= columns.dataSetsLow[slot] as number;
+      high |= columns.dataSetsHigh[slot] as number;
+    }
+    this.placeable[node] = placeable;
+    this.zoneUnion[node] = zones;
+    this.minCost[node] = minCost;
+    this.maxCost[node] = maxCost;
+    this.unknownCost[node] = unknownCost;
+    this.dataSetsLow[node] = low;
+    this.dataSetsHigh[node] = high;
+    for (const [name, summary] of this.resources)
+      this.summariseResource(summary, columns.resource(name), node, items, offset, count);
+  }
+
+  refreshParent(node: number, left: number, right: number): void {
+    this.placeable[node] = (this.placeable[left] as number) + (this.placeable[right] as number);
     this.zoneUnion[node] = (this.zoneUnion[left] as number) | (this.zoneUnion[right] as number);
     this.minCost[node] = Math.min(this.minCost[left] as number, this.minCost[right] as number);
-    this.maxCostScore[node] = Math.max(this.maxCostScore[left] as number, this.maxCostScore[right] as number);
+    this.maxCost[node] = Math.max(this.maxCost[left] as number, this.maxCost[right] as number);
+    this.unknownCost[node] = (this.unknownCost[left] as number) | (this.unknownCost[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
-    for (const values of [
-      ...this.maxFree.values(),
-      ...this.maxFreeShare.values(),
-      ...this.maxCapacity.values(),
-    ]) {
-      values[node] = Math.max(values[left] as number, values[right] as number);
+    for (const { maxFree, maxFreeShare, maxCapacity, minCapacity } of this.resources.values()) {
+      minCapacity[node] = Math.min(minCapacity[left] as number, minCapacity[right] as number);
+      maxFree[node] = Math.max(maxFree[left] as number, maxFree[right] as number);
+      maxFreeShare[node] = Math.max(maxFreeShare[left] as number, maxFreeShare[right] as number);
+      maxCapacity[node] = Math.max(maxCapacity[left] as number, maxCapacity[right] as number);
     }
+  }
+
+  private summariseResource(
+    summary: ResourceSummary,
+    column: { capacity: Float64Array; allocated: Float64Array },
+    node: number,
+    items: Int32Array,
+    offset: number,
+    count: number,
+  ): void {
+    let maxFree = 0;
+    let maxShare = 0;
+    let maxCapacity = 0;
+    let minCapacity = Infinity;
+    for (let i = offset; i < offset + count; i += 1) {
+      const slot = items[i] as number;
+      if (this.columns.placeable[slot] === 0) continue;
+      const capacity = column.capacity[slot] as number;
+      if (capacity < minCapacity) minCapacity = capacity;
+      if (capacity <= 0) continue;
+      const free = capacity - (column.allocated[slot] as number);
+      if (free > maxFree) maxFree = free;
+      if (free / capacity > maxShare) maxShare = free / capacity;
+      if (capacity > maxCapacity) maxCapacity = capacity;
+    }
+    summary.maxFree[node] = maxFree;
+    summary.maxFreeShare[node] = maxShare;
+    summary.maxCapacity[node] = maxCapacity;
+    summary.minCapacity[node] = minCapacity;
+  }
+
+  /** A resource seen for the first time: no placeable edge held it before, so zero everywhere is exact. */
+  private addResource(name: string): void {
+    if (this.resources.has(name)) return;
+    this.resources.set(name, {
+      maxFree: new Float64Array(this.capacity),
+      maxFreeShare: new Float64Array(this.capacity),
+      maxCapacity: new Float64Array(this.capacity),
+      // Zero: the placeable edges already summarised lack the new resource.
+      minCapacity: new Float64Array(this.capacity),
+    });
   }
 }

@@ -28,7 +28,7 @@ describe.each(['geographic', 'random'] as const)(
         for (const [reason, count] of Object.entries(indexed.filtered)) {
           expect(count).toBeLessThanOrEqual(scanned.filtered[reason as keyof PlacementResult['filtered']]);
         }
-        expect(indexed.examined + indexed.pruned).toBe(fleet.active.size);
+        expect(indexed.examined + indexed.pruned).toBe(fleet.placeableCount);
         expect(placementResultSchema.safeParse(indexed).success).toBe(true);
       },
     );
@@ -39,8 +39,8 @@ describe.each(['geographic', 'random'] as const)(
         parseRequest({ client: PARIS, strategy: 'latency_optimal', maxResults: 3 }),
       );
       expect(result.candidates).toHaveLength(3);
-      expect(result.examined).toBeLessThan(fleet.active.size / 10);
-      expect(result.pruned).toBe(fleet.active.size - result.examined);
+      expect(result.examined).toBeLessThan(fleet.placeableCount / 10);
+      expect(result.pruned).toBe(fleet.placeableCount - result.examined);
       expect(result.fleetSize).toBe(3_000);
       expect(result.fleetPosition).toBe(42);
     });
@@ -140,7 +140,7 @@ describe('place(): hard filters and their tally', () => {
     );
     expect(result.candidates).toEqual([]);
     expect(result.examined).toBe(0);
-    expect(result.pruned).toBe(fleet.active.size);
+    expect(result.pruned).toBe(fleet.placeableCount);
   });
 });
 

@@ -16,6 +16,7 @@ import type { Fleet, FleetEdge } from './fleet';
 import type { ScoredEdge } from './ranking';
 import { TopK } from './ranking';
 import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore } from './scores';
+import { SlotEvaluator } from './slot-evaluator';
 import { requestWeights } from './weights';
 
 /** Slack on the bound so floating-point rounding can never stop the search before an edge that would rank. */
@@ -80,33 +81,48 @@ function evaluate(
 }
 
 /**
- * Ranks the fleet's edges for a request by branch and bound over the kd-tree of active edges. Every
- * tree node carries summaries of the edges below it (zones held, cheapest rate, most free capacity,
- * data sets held, best cost score), so a node whose edges cannot pass the hard filters is skipped whole,
- * and the others are opened in order of the highest total any of their edges could reach. An edge is
- * accepted only when nothing still queued could beat it, so the first k accepted are exactly the k best —
- * the same answer as scoring every edge, which `placeByFullScan` does and the tests compare against.
+ * Ranks the fleet's edges for a request by branch and bound over the kd-tree. Every tree node carries
+ * summaries of the placeable edges below it (how many, zones held, cheapest rate, most free capacity,
+ * data sets held), so a node whose edges cannot pass the hard filters is skipped whole, and the others
+ * are opened in order of the highest total any of their edges could reach. An edge is accepted only
+ * when nothing still queued could beat it, so the first k accepted are exactly the k best — the same
+ * answer as scoring every edge, which `placeByFullScan` does and the tests compare against. Examining an
+ * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted.
  */
 export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
   const context = contextFor(fleet, request);
-  const bounds = requestBounds({ ...context, dataSets: request.dataSets }, fleet.summaries, fleet.stats);
+  const stats = fleet.stats;
+  const bounds = requestBounds(
+    { ...context, dataSets: request.dataSets },
+    fleet.summaries,
+    stats,
+    fleet.columns,
+    fleet.tree,
+  );
   const top = new TopK(request.maxResults);
   const filtered = lifecycleTally(fleet);
-  let examined = 0;
-  fleet.active.searchByBound(request.client, context.maxKm, {
-    nodeBound: (node, minKm) => nodeBound(fleet.summaries, node, minKm, bounds),
-    itemValue: (edge, km) => {
-      examined += 1;
-      const reason = rejectReason(edge, km, context);
-      if (!reason) return total(edge, km, context);
-      filtered[reason] += 1;
-      return -Infinity;
-    },
+  const evaluator = new SlotEvaluator(
+    fleet.columns,
+    request,
+    context.weights,
+    stats,
+    context.requiredMask,
+    context.maxKm,
+    filtered,
+  );
+  // Once k results are held, anything below the k-th total can never enter them: not queued at all.
+  const floor = () => (top.full ? top.threshold - BOUND_SLACK : -Infinity);
+  const unlessBelow = (value: number) => (value < floor() ? -Infinity : value);
+  fleet.tree.searchByBound(request.client, context.maxKm, {
+    nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
+    itemValue: (slot, km) =>
+      fleet.columns.placeable[slot] === 0 ? -Infinity : unlessBelow(evaluator.value(slot, km)),
     // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
     proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
-    accept: (edge, km) => top.offer(score(edge, km, context)),
+    accept: (slot, km) => top.offer(score(fleet.edgeAt(slot), km, context)),
   });
-  return result(context, top, filtered, { examined, pruned: fleet.active.size - examined });
+  const examined = evaluator.examined;
+  return result(context, top, filtered, { examined, pruned: fleet.placeableCount - examined });
 }
 
 /** The brute-force reference: every edge, haversine distance, every filter and score. Tests and the benchmark compare against it. */
@@ -115,7 +131,7 @@ export function placeByFullScan(fleet: Fleet, request: PlacementRequest): Placem
   const top = new TopK(request.maxResults);
   const filtered = zeroTally();
   for (const edge of fleet.edges) evaluate(edge, greatCircleKm(request.client, edge), context, top, filtered);
-  return result(context, top, filtered, { examined: fleet.active.size, pruned: 0 });
+  return result(context, top, filtered, { examined: fleet.placeableCount, pruned: 0 });
 }
 
 function result(
@@ -143,7 +159,7 @@ function result(
     })),
     filtered,
     ...counts,
-    fleetSize: fleet.edges.length,
+    fleetSize: fleet.size,
     fleetPosition: fleet.position,
   };
 }
@@ -155,12 +171,12 @@ function zeroTally(): Record<PlacementFilterReason, number> {
   >;
 }
 
-/** Inactive and draining edges are not in the index; their counts come from the fleet view. */
+/** Edges that are not placeable are never examined; their counts come from the fleet view. */
 function lifecycleTally(fleet: Fleet): Record<PlacementFilterReason, number> {
   const tally = zeroTally();
   const counts = fleet.lifecycleCounts;
   tally.draining = counts.draining;
-  tally.inactive = counts.initialized + counts.warming + counts.terminated;
+  tally.inactive = counts.initialized + counts.warming + counts.terminated + fleet.unhealthyActiveCount;
   return tally;
 }
 
