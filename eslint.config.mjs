@@ -58,6 +58,8 @@ export default [
             layer('fleet', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
+            layer('edge-client', ['backbone', 'contracts', 'hlc', 'testing']),
+            layer('agents', ['edge-client', 'backbone', 'contracts', 'hlc', 'random', 'testing']),
           ],
         },
       ],

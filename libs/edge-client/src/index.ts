@@ -1,0 +1,5 @@
+export * from './routing';
+export * from './moved';
+export * from './edge-client';
+export * from './state-svc-locator';
+export * from './nats-agent-transport';

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { FleetEdge, FleetFile } from '../fleet/fleet-file';
+import { workloadsOf } from '../fleet/fleet-file';
+
+/** Where and how one agent of the fleet runs. */
+export interface AgentLaunch {
+  readonly edgeId: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface LaunchSettings {
+  readonly basePort: number;
+  /** The agents' data directories and logs go under it, one folder per edge. */
+  readonly varDir: string;
+  /** NATS, namespace, API keys and anything else every agent shares. */
+  readonly sharedEnv: Readonly<Record<string, string>>;
+}
+
+/**
+ * The environment an agent is configured with: its edge as state-svc registers it, its data
+ * directory, and the workloads it hosts with their declared cold-start costs.
+ */
+export function agentEnv(
+  fleet: FleetFile,
+  edge: FleetEdge,
+  port: number,
+  dataDir: string,
+): Record<string, string> {
+  const hosted = new Set(workloadsOf(fleet, edge));
+  const workloads = {
+    functions: fleet.workloads.functions.filter((fn) => hosted.has(fn.name)),
+    kv: fleet.workloads.kv.filter((store) => hosted.has(store.name)).map((store) => ({ name: store.name })),
+  };
+  return {
+    PORT: String(port),
+    EDGE_ID: edge.edgeId,
+    EDGE_NAME: edge.name,
+    EDGE_REGION: edge.region,
+    EDGE_LOCATION: `${edge.location.lat},${edge.location.lon}`,
+    EDGE_ZONES: edge.zones.join(','),
+    EDGE_CAPACITY: JSON.stringify(edge.capacity),
+    EDGE_TAGS: JSON.stringify(edge.tags),
+    ...(edge.costPerHour === undefined ? {} : { EDGE_COST_PER_HOUR: String(edge.costPerHour) }),
+    ...(edge.provider === undefined ? {} : { EDGE_PROVIDER: edge.provider }),
+    EDGE_DATA_DIR: dataDir,
+    EDGE_WORKLOADS: JSON.stringify(workloads),
+  };
+}
+
+export function planLaunches(
+  fleet: FleetFile,
+  settings: LaunchSettings,
+  limit = fleet.edges.length,
+): AgentLaunch[] {
+  return fleet.edges.slice(0, limit).map((edge, index) => {
+    const port = settings.basePort + index;
+    const dataDir = join(settings.varDir, 'data', edge.edgeId);
+    return {
+      edgeId: edge.edgeId,
+      port,
+      dataDir,
+      logFile: join(settings.varDir, 'log', `${edge.edgeId}.log`),
+      env: { ...settings.sharedEnv, ...agentEnv(fleet, edge, port, dataDir) },
+    };
+  });
+}
