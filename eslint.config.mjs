@@ -56,6 +56,7 @@ export default [
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),
             layer('fleet', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
+            layer('edge', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
             layer('edge-client', ['backbone', 'contracts', 'hlc', 'testing']),

@@ -1,0 +1,2 @@
+export * from './telemetry.contracts';
+export * from './edge-agent.requests';
