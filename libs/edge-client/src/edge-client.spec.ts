@@ -112,10 +112,10 @@ describe('EdgeClient', () => {
     fleet.placements = ['paris-1', 'madrid-1', 'frankfurt-1'];
     fleet.down.add('paris-1');
     fleet.hosts.set('madrid-1', new Set(['kv.get']));
-    await expect(client.call(fn, 'fn.invoke', {})).resolves.toMatchObject({ edgeId: 'frankfurt-1' });
+    await expect(client.call(fn, 'workload.invoke', {})).resolves.toMatchObject({ edgeId: 'frankfurt-1' });
     expect(fleet.calls).toEqual(['paris-1', 'madrid-1', 'frankfurt-1']);
     fleet.calls = [];
-    await client.call(fn, 'fn.invoke', {});
+    await client.call(fn, 'workload.invoke', {});
     expect(fleet.calls).toEqual(['frankfurt-1']);
   });
 

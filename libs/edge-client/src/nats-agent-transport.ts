@@ -1,6 +1,6 @@
 import { credentialHeaders } from '@kailash/backbone';
 import type { ErrorCode } from '@kailash/contracts';
-import { KailashError, subjectToken } from '@kailash/contracts';
+import { KailashError, SubjectSpace } from '@kailash/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { errors } from '@nats-io/transport-node';
 import type { AgentTransport } from './routing';
@@ -18,13 +18,18 @@ export interface NatsAgentTransportOptions {
  * that does not answer in time TIMEOUT, so the client can look elsewhere.
  */
 export class NatsAgentTransport implements AgentTransport {
+  private readonly subjects: SubjectSpace;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly options: NatsAgentTransportOptions,
-  ) {}
+  ) {
+    this.subjects = new SubjectSpace(options.namespace);
+  }
 
+  /** `operation` is the name of an agent request definition: `kv.get`, `workload.invoke`, … */
   subject(edgeId: string, operation: string): string {
-    return `${this.options.namespace}.edge.${subjectToken(edgeId, 'edgeId')}.${operation}`;
+    return this.subjects.edgeRequest(edgeId, operation);
   }
 
   async request(edgeId: string, operation: string, data: unknown): Promise<unknown> {

@@ -6,11 +6,11 @@ import { loadFleet, parseFleet, workloadsOf } from './fleet-file';
 const FLEETS = join(__dirname, '..', '..', 'fleets');
 
 const anEdge = { edgeId: 'e-1', name: 'E 1', region: 'eu-west', location: { lat: 1, lon: 2 } };
-const aFunction = { name: 'f', initMs: 10, memoryMb: 1, durationMs: 1, keepAliveMs: 1000 };
+const aFunction = { name: 'f', initMs: 10, memoryMb: 1, execMs: 1, keepAliveMs: 1000 };
 const minimal = () => ({
   name: 'tiny',
   workloads: {
-    functions: [{ name: 'f', initMs: 10, memoryMb: 1, durationMs: 1, keepAliveMs: 1000 }],
+    functions: [{ name: 'f', initMs: 10, memoryMb: 1, execMs: 1, keepAliveMs: 1000 }],
     kv: [],
   },
   edges: [{ edgeId: 'e-1', name: 'E 1', region: 'eu-west', location: { lat: 1, lon: 2 } }],

@@ -10,12 +10,15 @@ import { z } from 'zod';
 
 const workloadNameSchema = tokenSchema;
 
-/** A function workload: a cold invocation really waits `initMs` and allocates `memoryMb`. */
+/**
+ * A function workload: a cold invocation really waits `initMs` and allocates `memoryMb` on the
+ * agent; every invocation then runs `execMs`; an idle warm instance is dropped after `keepAliveMs`.
+ */
 export const fleetFunctionSchema = z.strictObject({
   name: workloadNameSchema,
   initMs: z.number().int().min(0).max(60_000),
   memoryMb: z.number().int().min(0).max(4096),
-  durationMs: z.number().int().min(0).max(60_000),
+  execMs: z.number().int().min(0).max(60_000),
   keepAliveMs: z
     .number()
     .int()

@@ -1,7 +1,7 @@
 import { DDSketch } from '@datadog/sketches-js';
 
-export type Operation = 'fn.invoke' | 'kv.get' | 'kv.put';
-export const OPERATIONS: readonly Operation[] = ['fn.invoke', 'kv.get', 'kv.put'];
+export type Operation = 'workload.invoke' | 'kv.get' | 'kv.put';
+export const OPERATIONS: readonly Operation[] = ['workload.invoke', 'kv.get', 'kv.put'];
 
 interface OperationStats {
   sent: number;

@@ -84,9 +84,9 @@ export class RequestPlanner {
 
   private invoke(workload: string, client: FleetClient): PlannedRequest {
     return {
-      operation: 'fn.invoke',
+      operation: 'workload.invoke',
       target: { kind: 'function', workload, client: client.location, country: client.country },
-      data: { workload, input: { from: client.name } },
+      data: { workloadId: workload, payload: { from: client.name } },
     };
   }
 

@@ -20,8 +20,10 @@ export interface LaunchSettings {
 }
 
 /**
- * The environment an agent is configured with: its edge as state-svc registers it, its data
- * directory, and the workloads it hosts with their declared cold-start costs.
+ * The environment an agent is configured with (apps/edge-agent's EDGE_* variables): its edge as
+ * state-svc registers it, its data directory, and the workloads it hosts with their declared
+ * cold-start costs. Tags, cost and provider are not agent settings; the runner records them on
+ * the edge once it is registered (see `describeEdges`).
  */
 export function agentEnv(
   fleet: FleetFile,
@@ -30,10 +32,21 @@ export function agentEnv(
   dataDir: string,
 ): Record<string, string> {
   const hosted = new Set(workloadsOf(fleet, edge));
-  const workloads = {
-    functions: fleet.workloads.functions.filter((fn) => hosted.has(fn.name)),
-    kv: fleet.workloads.kv.filter((store) => hosted.has(store.name)).map((store) => ({ name: store.name })),
-  };
+  const workloads = [
+    ...fleet.workloads.functions
+      .filter((fn) => hosted.has(fn.name))
+      .map((fn) => ({
+        id: fn.name,
+        kind: 'function',
+        initMs: fn.initMs,
+        memoryMb: fn.memoryMb,
+        execMs: fn.execMs,
+        keepAliveMs: fn.keepAliveMs,
+      })),
+    ...fleet.workloads.kv
+      .filter((store) => hosted.has(store.name))
+      .map((store) => ({ id: store.name, kind: 'kv' })),
+  ];
   return {
     PORT: String(port),
     EDGE_ID: edge.edgeId,
@@ -41,10 +54,10 @@ export function agentEnv(
     EDGE_REGION: edge.region,
     EDGE_LOCATION: `${edge.location.lat},${edge.location.lon}`,
     EDGE_ZONES: edge.zones.join(','),
-    EDGE_CAPACITY: JSON.stringify(edge.capacity),
-    EDGE_TAGS: JSON.stringify(edge.tags),
-    ...(edge.costPerHour === undefined ? {} : { EDGE_COST_PER_HOUR: String(edge.costPerHour) }),
-    ...(edge.provider === undefined ? {} : { EDGE_PROVIDER: edge.provider }),
+    EDGE_CAPACITY: Object.entries(edge.capacity)
+      .map(([resource, amount]) => `${resource}=${amount}`)
+      .join(','),
+    EDGE_ENDPOINT: `http://127.0.0.1:${port}`,
     EDGE_DATA_DIR: dataDir,
     EDGE_WORKLOADS: JSON.stringify(workloads),
   };
