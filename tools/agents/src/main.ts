@@ -14,6 +14,7 @@ import { LoadGenerator, realClock } from './load/load-generator';
 import { LoadStats } from './load/load-stats';
 import { agentsLine, progressLine } from './load/progress';
 import { RequestPlanner } from './load/request-plan';
+import type { DrainReport } from './runner/agent-processes';
 import { AgentProcesses } from './runner/agent-processes';
 import { planLaunches } from './runner/agent-launch';
 import { ensureStoreObjects } from './runner/store-objects';
@@ -89,6 +90,8 @@ async function main(): Promise<number> {
         NATS_URL: natsUrl,
         KAILASH_NAMESPACE: namespace,
         API_KEYS: keys.apiKeys,
+        // The agents call state-svc (register, lease, transitions) with this key of its API_KEYS.
+        SERVICE_API_KEY: keys.credential,
         LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'info',
         ...natsCredentials(),
       },
@@ -109,6 +112,7 @@ async function main(): Promise<number> {
         );
       return report.every((agent) => agent.code === 0 && !agent.killed) ? 0 : 1;
     })());
+  process.on('exit', () => agents.terminateAll());
   process.on('SIGINT', () => void drain());
   process.on('SIGTERM', () => void drain());
 
@@ -158,6 +162,13 @@ async function startAndRun(
   if (trace && !signal.aborted) await replay(fleet, trace, options, connection, signal);
   if (!signal.aborted) say('the fleet keeps running; Ctrl-C drains every agent');
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+function drainLine(agent: DrainReport): string {
+  const how = agent.signal ?? `code ${agent.code}`;
+  if (agent.endedBefore) return `${agent.edgeId}: had already ended (${how}) before the drain`;
+  if (agent.killed) return `${agent.edgeId}: KILLED, still running after the grace period`;
+  return `${agent.edgeId}: drained, exited ${how} after ${agent.ms} ms`;
 }
 
 interface Connection {

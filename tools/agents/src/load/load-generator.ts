@@ -15,8 +15,13 @@ export const realClock: LoadClock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      const wake = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      signal.addEventListener('abort', wake, { once: true });
     }),
 };
 
@@ -73,16 +78,19 @@ export class LoadGenerator {
     const began = this.clock.now();
     this.stats.sent(request.operation);
     try {
-      const outcome = await this.client.call<{ cold?: unknown }>(
+      const outcome = await this.client.call<{ coldStart?: unknown }>(
         request.target,
         request.operation,
         request.data,
       );
       this.stats.succeeded(request.operation, this.clock.now() - began, outcome.edgeId);
       if (outcome.movedFrom.length > 0) this.stats.moved++;
-      if (outcome.result?.cold === true) this.stats.coldStarts++;
+      if (outcome.result?.coldStart === true) this.stats.coldStarts++;
     } catch (error) {
-      this.stats.failed(request.operation, isKailashError(error) ? error.code : 'CLIENT_ERROR');
+      const code = isKailashError(error) ? error.code : 'CLIENT_ERROR';
+      // A get of a key nobody has written yet is a miss, answered as it should be.
+      if (request.operation === 'kv.get' && code === 'NOT_FOUND') this.stats.missed(this.clock.now() - began);
+      else this.stats.failed(request.operation, code);
     }
   }
 }

@@ -28,6 +28,8 @@ export class LoadStats {
   moved = 0;
   /** Invocations the agent reported as cold starts. */
   coldStarts = 0;
+  /** Gets of keys never written. */
+  misses = 0;
   /** Arrivals not sent because too many requests were already in flight. */
   shed = 0;
   inFlight = 0;
@@ -44,6 +46,15 @@ export class LoadStats {
     stats.latency.accept(Math.max(ms, 0.001));
     this.inFlight--;
     this.servedBy.set(edgeId, (this.servedBy.get(edgeId) ?? 0) + 1);
+  }
+
+  /** A get of a key never written: answered correctly, counted as a miss beside the hits. */
+  missed(ms: number): void {
+    const stats = this.of('kv.get');
+    stats.ok++;
+    stats.latency.accept(Math.max(ms, 0.001));
+    this.misses++;
+    this.inFlight--;
   }
 
   failed(operation: Operation, code: string): void {

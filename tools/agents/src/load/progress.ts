@@ -24,7 +24,7 @@ export function progressLine(
     .filter((summary) => summary.sent > 0)
     .map(operationLine)
     .join(' | ');
-  const extras = `cold ${stats.coldStarts}, moved ${stats.moved}, shed ${stats.shed}, in flight ${stats.inFlight}`;
+  const extras = `cold starts ${stats.coldStarts}, kv misses ${stats.misses}, moved ${stats.moved}, shed ${stats.shed}, in flight ${stats.inFlight}`;
   return `${minute === null ? 'trace done' : `trace minute ${minute}`}: ${rate.toFixed(0)} req/s | ${ops || 'no requests yet'} | ${extras}`;
 }
 

@@ -22,6 +22,8 @@ export interface DrainReport {
   readonly ms: number;
   /** It did not exit within the grace period and was killed. */
   readonly killed: boolean;
+  /** It had ended before the drain began (crashed, or killed from outside). */
+  readonly endedBefore: boolean;
 }
 
 interface Running {
@@ -44,6 +46,9 @@ export class AgentProcesses {
       const child = spawn(process.execPath, ['--enable-source-maps', main], {
         env: { PATH: process.env['PATH'] ?? '', ...launch.env },
         stdio: ['ignore', log, log],
+        // Its own process group: a Ctrl-C in the terminal reaches the runner only, which drains the
+        // agents itself with SIGTERM and reports how each ended.
+        detached: true,
       });
       closeSync(log);
       const agent: Running = {
@@ -87,6 +92,11 @@ export class AgentProcesses {
     }
   }
 
+  /** Last resort when the runner itself exits: no agent is left running without it. */
+  terminateAll(): void {
+    for (const agent of this.agents) if (agent.state !== 'exited') agent.child.kill('SIGTERM');
+  }
+
   status(): AgentStatus[] {
     return this.agents.map((agent) => ({
       edgeId: agent.launch.edgeId,
@@ -106,7 +116,8 @@ export class AgentProcesses {
     return Promise.all(
       this.agents.map(async (agent): Promise<DrainReport> => {
         let killed = false;
-        if (agent.state !== 'exited') {
+        const endedBefore = agent.state === 'exited';
+        if (!endedBefore) {
           agent.state = 'draining';
           agent.child.kill('SIGTERM');
           const timer = setTimeout(() => {
@@ -122,6 +133,7 @@ export class AgentProcesses {
           signal: agent.exit?.signal ?? null,
           ms: Date.now() - started,
           killed,
+          endedBefore,
         };
       }),
     );
