@@ -106,10 +106,7 @@ async function main(): Promise<number> {
       stop.abort();
       say(`draining ${launches.length} agents (SIGTERM to each, up to ${options.graceMs} ms)`);
       const report = await agents.drain(options.graceMs);
-      for (const agent of report)
-        say(
-          `  ${agent.edgeId}: ${agent.killed ? 'KILLED after the grace period' : `exited ${agent.signal ?? `code ${agent.code}`}`} in ${agent.ms} ms`,
-        );
+      for (const agent of report) say(`  ${drainLine(agent)}`);
       return report.every((agent) => agent.code === 0 && !agent.killed) ? 0 : 1;
     })());
   process.on('exit', () => agents.terminateAll());
