@@ -27,6 +27,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, BeforeApplication
   private started: Promise<void> | undefined;
   /** Set once start() is through: from then on renewals also reconcile the lifecycle. */
   private running = false;
+  private released = false;
 
   constructor(
     @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
@@ -50,20 +51,23 @@ export class AgentLifecycle implements OnApplicationBootstrap, BeforeApplication
     // In the background: the HTTP API (health, metrics) is up while the agent waits for its lease.
     this.started = this.start().catch((error: unknown) => {
       if (this.stopping) return;
-      this.logger.error({ msg: 'the agent could not start; exiting', error: String(error) });
-      process.kill(process.pid, 'SIGTERM');
+      // Nothing it holds needs handing back: a lease it took expires by itself.
+      process.stderr.write(`edge-agent could not start: ${String(error)}\n`);
+      process.exit(1);
     });
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.stopping = true;
     this.state.draining = true;
-    clearTimeout(this.renewTimer);
+    // Renewals go on while the work in flight finishes: the lease is handed back, not left to expire.
     this.logger.log({ msg: 'draining', signal, inFlight: this.state.inFlightCount() });
     await this.drainTransition();
     const idle = await this.state.whenIdle(this.config.shutdownGraceMs);
     if (!idle)
       this.logger.warn({ msg: 'grace ran out with work in flight', inFlight: this.state.inFlightCount() });
+    this.released = true;
+    clearTimeout(this.renewTimer);
     await this.releaseLease();
     await this.started;
   }
@@ -133,7 +137,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, BeforeApplication
   }
 
   private scheduleRenewal(): void {
-    if (this.stopping) return;
+    if (this.released) return;
     this.renewTimer = setTimeout(
       () => void this.renewOnce().finally(() => this.scheduleRenewal()),
       this.config.renewEveryMs,
@@ -150,8 +154,11 @@ export class AgentLifecycle implements OnApplicationBootstrap, BeforeApplication
       this.state.holdLease(lease.fencingToken, lease.ttlMs, requestedAt);
       await this.reconcile();
     } catch (error) {
-      if (this.stopping) return;
       const refused = isKailashError(error) && error.code === 'CONFLICT';
+      if (this.stopping) {
+        if (refused) this.state.loseLease();
+        return;
+      }
       if (!refused && this.state.leaseLive()) {
         this.logger.warn({ msg: 'renewal failed; retrying', error: String(error) });
         return;

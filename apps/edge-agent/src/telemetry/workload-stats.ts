@@ -29,7 +29,8 @@ export class WorkloadStats {
     if (outcome.hit) this.cacheHits++;
     this.sumMs += outcome.ms;
     const bucket = LATENCY_BUCKETS_MS.findIndex((bound) => outcome.ms <= bound);
-    this.counts[bucket < 0 ? LATENCY_BUCKETS_MS.length : bucket]!++;
+    const index = bucket < 0 ? LATENCY_BUCKETS_MS.length : bucket;
+    this.counts[index] = (this.counts[index] ?? 0) + 1;
   }
 
   take(gauges: { readonly warmInstances: number; readonly idleWarmMemoryBytes: number }): WorkloadMetrics {
