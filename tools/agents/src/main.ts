@@ -7,7 +7,7 @@ import { EdgeClient, NatsAgentTransport, StateSvcLocator } from '@kailash/edge-c
 import { seededRandom } from '@kailash/random';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AgentsOptions } from './cli-options';
-import { parseAgentsOptions } from './cli-options';
+import { parseAgentsOptions, USAGE } from './cli-options';
 import type { FleetFile } from './fleet/fleet-file';
 import { loadFleet } from './fleet/fleet-file';
 import { LoadGenerator, realClock } from './load/load-generator';
@@ -68,6 +68,10 @@ function buildAgent(options: AgentsOptions): string {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const options = parseAgentsOptions(process.argv.slice(2));
   const fleet = loadFleet(options.fleet);
   const trace = options.trace ? readTrace(options.trace) : undefined;
