@@ -8,9 +8,17 @@ export interface Figures {
   readonly errors: number;
   /** Open loop only: requests not sent because too many were in flight. */
   readonly shed: number;
+  /** Failed requests per error code (or the error's name when it has no code). */
+  readonly errorCodes: Readonly<Record<string, number>>;
 }
 
-function figures(latencies: number[], seconds: number, errors: number, shed = 0): Figures {
+const codeOf = (error: unknown): string =>
+  String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'unknown');
+
+function figures(latencies: number[], seconds: number, failures: readonly string[], shed = 0): Figures {
+  const errorCodes: Record<string, number> = {};
+  for (const code of failures) errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+  const errors = failures.length;
   return {
     ops: latencies.length,
     opsPerSecond: latencies.length / seconds,
@@ -18,6 +26,7 @@ function figures(latencies: number[], seconds: number, errors: number, shed = 0)
     p99Ms: percentile(latencies, 99),
     errors,
     shed,
+    errorCodes,
   };
 }
 
@@ -28,8 +37,8 @@ export async function closedLoop(
   operation: (index: number) => unknown,
 ): Promise<Figures> {
   const latencies: number[] = [];
+  const failures: string[] = [];
   let next = 0;
-  let errors = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
@@ -38,13 +47,13 @@ export async function closedLoop(
       try {
         await operation(index);
         latencies.push(performance.now() - began);
-      } catch {
-        errors++;
+      } catch (error) {
+        failures.push(codeOf(error));
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return figures(latencies, (performance.now() - started) / 1000, errors);
+  return figures(latencies, (performance.now() - started) / 1000, failures);
 }
 
 /**
@@ -59,7 +68,7 @@ export async function openLoop(
 ): Promise<Figures> {
   const latencies: number[] = [];
   const pending = new Set<Promise<void>>();
-  let errors = 0;
+  const failures: string[] = [];
   let shed = 0;
   let sent = 0;
   const started = performance.now();
@@ -74,7 +83,7 @@ export async function openLoop(
       const began = performance.now();
       const call: Promise<void> = operation(sent).then(
         () => void latencies.push(performance.now() - began),
-        () => void errors++,
+        (error: unknown) => void failures.push(codeOf(error)),
       );
       pending.add(call);
       void call.finally(() => pending.delete(call));
@@ -82,5 +91,5 @@ export async function openLoop(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await Promise.all(pending);
-  return figures(latencies, (performance.now() - started) / 1000, errors, shed);
+  return figures(latencies, (performance.now() - started) / 1000, failures, shed);
 }
