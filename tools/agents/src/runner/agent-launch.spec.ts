@@ -22,8 +22,8 @@ describe('agent launches', () => {
     });
     // Madrid hosts thumbnail, search and sessions, not checkout.
     expect(JSON.parse(env['EDGE_WORKLOADS'] ?? '')).toEqual([
-      { id: 'thumbnail', kind: 'function', initMs: 400, memoryMb: 48, execMs: 20, keepAliveMs: 60000 },
-      { id: 'search', kind: 'function', initMs: 150, memoryMb: 24, execMs: 5, keepAliveMs: 30000 },
+      { id: 'thumbnail', kind: 'function', initMs: 400, memoryMb: 16, execMs: 20, keepAliveMs: 60000 },
+      { id: 'search', kind: 'function', initMs: 150, memoryMb: 4, execMs: 5, keepAliveMs: 30000 },
       { id: 'sessions', kind: 'kv' },
     ]);
   });
