@@ -55,7 +55,7 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
         leaseHeld: true,
         registered: true,
       });
-      firstToken = status.body.fencingToken;
+      firstToken = status.body['fencingToken'] as number;
       const lease = await eventually(
         'the lease projected',
         () => leaseOf(harness),
@@ -88,7 +88,7 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
       );
       subscription.unsubscribe();
       const sequences = heartbeats.map((beat) => beat.sequence);
-      expect(sequences).toEqual(sequences.map((_, i) => sequences[0]! + i));
+      expect(sequences).toEqual(sequences.map((_, i) => (sequences[0] ?? 0) + i));
       expect(heartbeats.at(-1)).toMatchObject({
         edgeId: EDGE,
         lifecycle: 'active',
@@ -122,7 +122,7 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
     async () => {
       restarted = await harness.startAgent({ edgeId: EDGE, dataDir: first.dataDir, workloads: WORKLOADS });
       const status = await http(restarted.url, 'GET', '/agent');
-      expect(status.body.fencingToken).toBeGreaterThan(firstToken);
+      expect(status.body['fencingToken']).toBeGreaterThan(firstToken);
       const edge = await eventually(
         'active again',
         () => harness.edge(EDGE),
@@ -137,14 +137,14 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
   it(
     'a SIGSTOPped agent resumed after another took its lease over is refused when it writes',
     async () => {
-      const staleToken = (await http(restarted.url, 'GET', '/agent')).body.fencingToken as number;
+      const staleToken = (await http(restarted.url, 'GET', '/agent')).body['fencingToken'] as number;
       await http(restarted.url, 'PUT', '/kv/store/before-pause', { value: 1 }).then(({ status }) =>
         expect(status).toBe(200),
       );
       restarted.child.kill('SIGSTOP');
       // A new agent for the same edge waits for the paused one's lease to expire, then takes over.
       takeover = await harness.startAgent({ edgeId: EDGE, workloads: WORKLOADS });
-      const newToken = (await http(takeover.url, 'GET', '/agent')).body.fencingToken as number;
+      const newToken = (await http(takeover.url, 'GET', '/agent')).body['fencingToken'] as number;
       expect(newToken).toBeGreaterThan(staleToken);
       restarted.child.kill('SIGCONT');
 
@@ -174,13 +174,13 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
   it(
     'SIGTERM drains: active → draining, every request in flight answered, lease released, exit 0',
     async () => {
-      const token = (await http(takeover.url, 'GET', '/agent')).body.fencingToken as number;
+      const token = (await http(takeover.url, 'GET', '/agent')).body['fencingToken'] as number;
       const inFlight = Array.from({ length: 4 }, () =>
         http(takeover.url, 'POST', '/workloads/slow/invocations'),
       );
       await eventually(
         'the invocations in flight',
-        async () => (await http(takeover.url, 'GET', '/agent')).body.inFlight as number,
+        async () => (await http(takeover.url, 'GET', '/agent')).body['inFlight'] as number,
         (n) => n === 4,
         10_000,
       );

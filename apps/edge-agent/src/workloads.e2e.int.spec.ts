@@ -100,7 +100,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       const invoke = async (workload: string) => {
         const answer = await http(agent.url, 'POST', `/workloads/${workload}/invocations`);
         expect(answer.status).toBe(200);
-        return answer.body as { coldStart: boolean; durationMs: number; instance: string };
+        return answer.body as unknown as { coldStart: boolean; durationMs: number; instance: string };
       };
       const cold: boolean[] = [];
       const track = async (workload: string) => {
@@ -140,7 +140,11 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       expect((await invoke('short')).coldStart).toBe(true);
       await eventually(
         'the short-lived instance expired',
-        async () => (await http(agent.url, 'GET', '/workloads')).body.workloads,
+        async () =>
+          (await http(agent.url, 'GET', '/workloads')).body['workloads'] as {
+            workloadId: string;
+            warmInstances: number;
+          }[],
         (workloads: { workloadId: string; warmInstances: number }[]) =>
           workloads.find((w) => w.workloadId === 'short')?.warmInstances === 0,
         10_000,
@@ -188,7 +192,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
           ({ status }) => status === 421,
           10_000,
         );
-        expect(answer.body.error).toMatchObject({ code: 'MOVED', details: { workloadId: 'cart', owner } });
+        expect(answer.body['error']).toMatchObject({ code: 'MOVED', details: { workloadId: 'cart', owner } });
         await expect(harness.ask(other.edgeId, KvGet, { store: 'cart', key: 'item' })).rejects.toMatchObject({
           code: 'MOVED',
           details: { owner },
