@@ -225,6 +225,11 @@ ${row('put in process (baseline, same store and settings)', local.putSequential)
 ${row('get in process (baseline)', local.getSequential)}
 ${row('put in process with `synchronous = NORMAL` (not what the agent does)', normal)}
 
+At p50 a put over NATS takes ${fmt(nats.putSequential.p50Ms / local.putSequential.p50Ms, 1)}× the in-process put (the fsync of each
+write is in both) and a get ${fmt(nats.getSequential.p50Ms - local.getSequential.p50Ms, 2)} ms more than in process (the NATS
+round trip, the envelope and validation on both sides). 16 clients raise put throughput only as far as SQLite's one writer
+and its fsyncs allow.
+
 Heartbeats and telemetry (default intervals: heartbeat 2 s, metrics 10 s; the lease renewed every third of 10 s):
 
 | agent state | CPU (share of one core) | telemetry messages/s | telemetry bytes/s |
@@ -234,8 +239,8 @@ Heartbeats and telemetry (default intervals: heartbeat 2 s, metrics 10 s; the le
 
 Under the offered ${LOAD_RATE}/s the agent answered ${fmt(load.opsPerSecond)}/s (p50 ${fmt(load.p50Ms, 2)} ms, p99
 ${fmt(load.p99Ms, 2)} ms; ${load.errors} errors ${JSON.stringify(load.errorCodes)}; ${load.shed} not sent because 500 were in
-flight): ${fmt(((loaded.result.share - idle.result.share) * 1000) / Math.max(load.opsPerSecond, 1), 3)} ms of agent CPU per answered get
-above idle. Telemetry does not grow with traffic (a heartbeat every 2 s and one metrics batch every 10 s either way), so its
+flight; UNAVAILABLE is the agent's NATS server refusing requests past its in-flight bound rather than queueing them):
+${fmt(((loaded.result.share - idle.result.share) * 1000) / Math.max(load.opsPerSecond, 1), 3)} ms of agent CPU per answered get above idle. Telemetry does not grow with traffic (a heartbeat every 2 s and one metrics batch every 10 s either way), so its
 overhead is the idle figure. When the agent's CPU share stays well below a core while answers lag, the client side (this
 benchmark process, at the same niceness on a shared machine) is what limits the rate.
 
