@@ -18,6 +18,10 @@ export interface AgentsOptions {
   readonly readyTimeoutMs: number;
   readonly seed: number;
   readonly build: boolean;
+  /** A built agent's main.js to run instead of building dist/apps/edge-agent. */
+  readonly agentMain?: string;
+  /** Where the agents' data and logs go (default var/agents/<fleet>). */
+  readonly varDir?: string;
 }
 
 export const USAGE = `npm run agents -- --fleet <file> [--trace <file>] [--speed <x>] [options]
@@ -35,7 +39,9 @@ export const USAGE = `npm run agents -- --fleet <file> [--trace <file>] [--speed
   --max-in-flight <n>   requests in flight before arrivals are shed (default 256)
   --grace-ms <n>        how long Ctrl-C waits for each agent to drain (default 20000)
   --seed <n>            seed of the load's random choices (default 1)
-  --no-build            use dist/apps/edge-agent as it is`;
+  --no-build            use dist/apps/edge-agent as it is
+  --agent-main <file>   run this built agent main.js instead (implies --no-build)
+  --var-dir <dir>       the agents' data and logs (default var/agents/<fleet>)`;
 
 function number(value: string | undefined, name: string, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
@@ -65,6 +71,8 @@ export function parseAgentsOptions(argv: readonly string[]): AgentsOptions {
       'ready-timeout-ms': { type: 'string' },
       seed: { type: 'string' },
       'no-build': { type: 'boolean' },
+      'agent-main': { type: 'string' },
+      'var-dir': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -86,6 +94,8 @@ export function parseAgentsOptions(argv: readonly string[]): AgentsOptions {
     graceMs: number(values['grace-ms'], 'grace-ms', 20_000, 0),
     readyTimeoutMs: number(values['ready-timeout-ms'], 'ready-timeout-ms', 90_000, 1000),
     seed: number(values.seed, 'seed', 1),
-    build: !values['no-build'],
+    build: !values['no-build'] && !values['agent-main'],
+    ...(values['agent-main'] ? { agentMain: values['agent-main'] } : {}),
+    ...(values['var-dir'] ? { varDir: values['var-dir'] } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { connectToNats, RequestClient } from '@kailash/backbone';
 import { SubjectSpace } from '@kailash/contracts';
 import { EdgeClient, NatsAgentTransport, StateSvcLocator } from '@kailash/edge-client';
@@ -56,7 +56,8 @@ function natsCredentials(): Record<string, string> {
 }
 
 function buildAgent(options: AgentsOptions): string {
-  const main = join(ROOT, 'dist', 'apps', AGENT_APP, 'apps', AGENT_APP, 'src', 'main.js');
+  const main =
+    options.agentMain ?? join(ROOT, 'dist', 'apps', AGENT_APP, 'apps', AGENT_APP, 'src', 'main.js');
   if (options.build) {
     say(`building ${AGENT_APP}`);
     execFileSync(process.execPath, [join(ROOT, 'tools', 'scripts', 'build-app.mjs'), AGENT_APP], {
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
     fleet,
     {
       basePort: options.basePort,
-      varDir: join(ROOT, 'var', 'agents', fleet.name),
+      varDir: options.varDir ?? join(ROOT, 'var', 'agents', fleet.name),
       sharedEnv: {
         NATS_URL: natsUrl,
         KAILASH_NAMESPACE: namespace,
@@ -147,7 +148,7 @@ async function startAndRun(
   signal: AbortSignal,
 ): Promise<void> {
   say(
-    `starting ${launches.length} agents of fleet ${fleet.name} (ports ${options.basePort}-${options.basePort + launches.length - 1}, logs var/agents/${fleet.name}/log/)`,
+    `starting ${launches.length} agents of fleet ${fleet.name} (ports ${options.basePort}-${options.basePort + launches.length - 1}, logs ${relative(ROOT, dirname(launches[0]?.logFile ?? ''))}/)`,
   );
   agents.start(agentMain, launches);
   for (const agent of agents.status())
