@@ -19,6 +19,7 @@ import {
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { EdgeClient } from './edge-client';
+import { EdgeWorkloads } from './edge-workloads';
 import { NatsAgentTransport } from './nats-agent-transport';
 import type { Target } from './routing';
 import { StateSvcLocator } from './state-svc-locator';
@@ -157,6 +158,21 @@ describe('EdgeClient against real agents and state-svc', () => {
     });
     expect([first.edgeId, first.result.coldStart]).toEqual(['lisbon-t', true]);
     expect([second.edgeId, second.result.coldStart]).toEqual(['lisbon-t', false]);
+  });
+
+  it('typed calls: compare-and-set wins once per version, delete leaves the version counting', async () => {
+    const workloads = new EdgeWorkloads(new EdgeClient(locator, transport));
+    await expect(workloads.compareAndSet('carts', 'c-3', 0, 'new')).resolves.toEqual({
+      edgeId: owner,
+      result: { key: 'c-3', version: 1 },
+    });
+    await expect(workloads.compareAndSet('carts', 'c-3', 0, 'again')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(workloads.delete('carts', 'c-3', 1)).resolves.toMatchObject({
+      result: { deleted: true, version: 2 },
+    });
+    await expect(workloads.get('carts', 'c-3')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('an edge id no agent serves is UNAVAILABLE, with no call answered', async () => {

@@ -1,5 +1,6 @@
 import { KailashError } from '@kailash/contracts';
 import { EdgeClient } from './edge-client';
+import { EdgeWorkloads } from './edge-workloads';
 import { MOVED_CODE, movedTo } from './moved';
 import type { AgentTransport, Locator, Target } from './routing';
 
@@ -150,5 +151,21 @@ describe('movedTo', () => {
     expect(movedTo(moved(undefined))).toBeNull();
     expect(movedTo(new KailashError('NOT_FOUND', 'n', { owner: 'x' }))).toBeUndefined();
     expect(movedTo(new Error('MOVED'))).toBeUndefined();
+  });
+});
+
+describe('EdgeWorkloads', () => {
+  it('refuses a bad request before it leaves, naming the field, and checks what comes back', async () => {
+    const fleet = new FakeFleet();
+    fleet.owners.set('sessions', 'paris-1');
+    const workloads = new EdgeWorkloads(new EdgeClient(fleet, fleet));
+    await expect(workloads.put('sessions', 'has space', 1)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { issues: [expect.objectContaining({ field: 'key' })] },
+    });
+    expect(fleet.calls).toEqual([]);
+    // The fake answers with an echo, which is no kv.get result: refused on arrival.
+    await expect(workloads.get('sessions', 'k-1')).rejects.toThrow('kv.get result');
+    expect(fleet.calls).toEqual(['paris-1']);
   });
 });

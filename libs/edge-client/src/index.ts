@@ -3,3 +3,4 @@ export * from './moved';
 export * from './edge-client';
 export * from './state-svc-locator';
 export * from './nats-agent-transport';
+export * from './edge-workloads';
