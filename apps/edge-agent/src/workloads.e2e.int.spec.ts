@@ -62,7 +62,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
         await eventually(
           'writes acknowledged',
           async () => acked.length,
-          (n) => n >= before + 40,
+          (n) => n >= before + 25,
           30_000,
         );
         await agent.crash();
@@ -71,7 +71,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       await eventually(
         'writes after the last restart',
         async () => acked.length,
-        (n) => n >= 40 * KILL_ROUNDS + 20,
+        (n) => n >= 25 * KILL_ROUNDS + 20,
         30_000,
       );
       writing = false;
