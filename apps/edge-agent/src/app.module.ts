@@ -5,6 +5,7 @@ import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
 import { AGENT_CONFIG, loadAgentConfig } from './config/agent-config';
 import { FunctionWorkloads } from './functions/function-workloads';
+import { WorkloadCatalog } from './functions/workload-catalog';
 import { FunctionsController } from './functions/functions.controller';
 import { WorkloadsService } from './functions/workloads.service';
 import { KvController } from './kv/kv.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         AgentState,
         StateSvcClient,
         Ownership,
+        WorkloadCatalog,
         FunctionWorkloads,
         WorkloadsService,
         KvService,

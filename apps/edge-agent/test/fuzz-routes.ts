@@ -1,6 +1,7 @@
 import type { RequestDefinition, SubjectSpace } from '@kailash/contracts';
 import {
   CoolWorkload,
+  DeployWorkload,
   edgeRequestSubject,
   GetAgentStatus,
   InvokeWorkload,
@@ -42,6 +43,21 @@ const prewarm = fc.record(
   { requiredKeys: ['instances'] },
 );
 
+const spec = fc.oneof(
+  fc.record({ id: workload, kind: fc.constant('kv') }),
+  fc.record(
+    {
+      id: workload,
+      kind: fc.constant('function'),
+      initMs: fc.nat(50),
+      memoryMb: fc.nat(2),
+      keepAliveMs: fc.integer({ min: 0, max: 2_000 }),
+      maxInstances: fc.integer({ min: 1, max: 4 }),
+    },
+    { requiredKeys: ['id', 'kind', 'initMs', 'memoryMb'] },
+  ),
+);
+
 const nats = (
   subjects: SubjectSpace,
   definition: RequestDefinition,
@@ -65,6 +81,7 @@ export function agentFuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     { kind: 'rest', method: 'POST', path: '/kv/:store/:key/cas', params: storeKey, body: cas },
     { kind: 'rest', method: 'DELETE', path: '/kv/:store/:key', params: storeKey, body: del },
     { kind: 'rest', method: 'GET', path: '/workloads' },
+    { kind: 'rest', method: 'POST', path: '/workloads', body: spec },
     {
       kind: 'rest',
       method: 'POST',
@@ -95,6 +112,7 @@ export function agentFuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
       scan.map((q) => ({ store: FUZZ_STORE, ...q })),
     ),
     nats(subjects, ListWorkloads, fc.constant({})),
+    nats(subjects, DeployWorkload, fc.record({ spec })),
     nats(subjects, InvokeWorkload, fc.record({ workloadId: workload })),
     nats(
       subjects,

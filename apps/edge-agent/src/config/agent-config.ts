@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { ComplianceZone, GeoPoint } from '@kailash/contracts';
-import { capacitySchema, complianceZoneSchema, geoPointSchema, tokenSchema } from '@kailash/contracts';
+import type { ComplianceZone, GeoPoint, WorkloadSpec } from '@kailash/contracts';
+import {
+  capacitySchema,
+  complianceZoneSchema,
+  geoPointSchema,
+  tokenSchema,
+  workloadSpecsSchema,
+} from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ConfigError } from '@kailash/service-kit';
 import { z } from 'zod';
-import type { WorkloadSpec } from './workload-spec';
-import { workloadSpecsSchema } from './workload-spec';
 
 /** `lat,lon` in degrees. */
 const locationSchema = z.string().transform((text, ctx): GeoPoint => {

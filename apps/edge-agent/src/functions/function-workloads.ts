@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { WorkloadMetrics, WorkloadView } from '@kailash/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import type { FunctionSpec, WorkloadMetrics, WorkloadSpec, WorkloadView } from '@kailash/contracts';
 import { KailashError, notFound } from '@kailash/contracts';
-import type { AgentConfig } from '../config/agent-config';
-import { AGENT_CONFIG } from '../config/agent-config';
-import type { FunctionSpec } from '../config/workload-spec';
 import { WorkloadStats } from '../telemetry/workload-stats';
 import { FunctionInstance } from './function-instance';
+import { WorkloadCatalog } from './workload-catalog';
 
 interface FunctionWorkload {
   readonly spec: FunctionSpec;
@@ -33,8 +31,8 @@ export class FunctionWorkloads {
   private readonly logger = new Logger('Functions');
   private readonly workloads = new Map<string, FunctionWorkload>();
 
-  constructor(@Inject(AGENT_CONFIG) config: AgentConfig) {
-    for (const spec of config.workloads) {
+  constructor(catalog: WorkloadCatalog) {
+    const add = (spec: WorkloadSpec) => {
       if (spec.kind === 'function')
         this.workloads.set(spec.id, {
           spec,
@@ -42,7 +40,15 @@ export class FunctionWorkloads {
           stats: new WorkloadStats(spec.id, 'function'),
           started: 0,
         });
-    }
+    };
+    catalog.all().forEach(add);
+    catalog.onDeploy(add);
+  }
+
+  /** One workload's view (undefined if it is not a function workload of this edge). */
+  viewOf(workloadId: string): WorkloadView | undefined {
+    const workload = this.workloads.get(workloadId);
+    return workload && this.view(workload);
   }
 
   has(workloadId: string): boolean {

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RequestData } from '@kailash/contracts';
+import type { RequestData, WorkloadSpec } from '@kailash/contracts';
 import {
   CoolWorkload,
+  DeployWorkload,
   invocationResultSchema,
   invokeBodySchema,
   InvokeWorkload,
@@ -11,6 +12,7 @@ import {
   prewarmBodySchema,
   PrewarmWorkload,
   workloadIdSchema,
+  workloadSpecSchema,
   workloadViewSchema,
 } from '@kailash/contracts';
 import { NatsRequest, openApiSchema, ZodPipe } from '@kailash/service-kit';
@@ -30,6 +32,18 @@ export class FunctionsController {
   @ApiOkResponse({ schema: openApiSchema(ListWorkloads.result) })
   list() {
     return this.workloads.list();
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Deploys a workload (function or kv), kept across restarts; 409 if the id has another spec',
+  })
+  @ApiBody({ schema: openApiSchema(workloadSpecSchema) })
+  @ApiOkResponse({ schema: openApiSchema(workloadViewSchema) })
+  deploy(@Body(new ZodPipe(workloadSpecSchema)) spec: WorkloadSpec) {
+    return this.workloads.deploy(spec);
   }
 
   @Post(':workloadId/invocations')
@@ -70,6 +84,11 @@ export class FunctionsController {
   @NatsRequest(ListWorkloads)
   listOverNats() {
     return this.workloads.list();
+  }
+
+  @NatsRequest(DeployWorkload)
+  deployOverNats(@Payload() data: RequestData<typeof DeployWorkload>) {
+    return this.workloads.deploy(data.spec);
   }
 
   @NatsRequest(InvokeWorkload)

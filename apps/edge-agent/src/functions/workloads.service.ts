@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { WorkloadView } from '@kailash/contracts';
+import type { WorkloadSpec, WorkloadView } from '@kailash/contracts';
 import { Ownership } from '../ownership/ownership';
 import { AgentState } from '../work/agent-state';
 import { FunctionWorkloads } from './function-workloads';
+import { WorkloadCatalog } from './workload-catalog';
 
 /** The function workload use cases: admitted by the agent's state, MOVED when owned elsewhere. */
 @Injectable()
@@ -11,6 +12,7 @@ export class WorkloadsService {
     private readonly functions: FunctionWorkloads,
     private readonly state: AgentState,
     private readonly ownership: Ownership,
+    private readonly catalog: WorkloadCatalog,
   ) {}
 
   async invoke(workloadId: string) {
@@ -31,8 +33,27 @@ export class WorkloadsService {
     return this.state.admit(() => this.withOwner(this.functions.cool(owned)));
   }
 
+  /** Adds a workload (kept across restarts); the same spec again answers its view unchanged. */
+  deploy(spec: WorkloadSpec): Promise<WorkloadView> {
+    return this.state.admit(() => this.viewOf(this.catalog.deploy(spec)));
+  }
+
   list(): { workloads: WorkloadView[] } {
-    return { workloads: this.functions.views().map((view) => this.withOwner(view)) };
+    return { workloads: this.catalog.all().map((spec) => this.viewOf(spec)) };
+  }
+
+  private viewOf(spec: WorkloadSpec): WorkloadView {
+    const view: WorkloadView = this.functions.viewOf(spec.id) ?? {
+      workloadId: spec.id,
+      kind: spec.kind,
+      warmInstances: 0,
+      busyInstances: 0,
+      initMs: null,
+      memoryMb: null,
+      keepAliveMs: null,
+      owner: null,
+    };
+    return this.withOwner(view);
   }
 
   private owned(workloadId: string): string {

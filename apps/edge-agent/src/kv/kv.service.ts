@@ -1,10 +1,11 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable } from '@nestjs/common';
-import type { KvEntry, WorkloadMetrics } from '@kailash/contracts';
+import type { KvEntry, WorkloadMetrics, WorkloadSpec } from '@kailash/contracts';
 import { KailashError, notFound } from '@kailash/contracts';
 import { ReadinessProbes } from '@kailash/service-kit';
 import type { AgentConfig } from '../config/agent-config';
 import { AGENT_CONFIG } from '../config/agent-config';
+import { WorkloadCatalog } from '../functions/workload-catalog';
 import { Ownership } from '../ownership/ownership';
 import { WorkloadStats } from '../telemetry/workload-stats';
 import { AgentState } from '../work/agent-state';
@@ -18,13 +19,17 @@ export class KvService implements OnApplicationShutdown {
 
   constructor(
     @Inject(AGENT_CONFIG) config: AgentConfig,
+    catalog: WorkloadCatalog,
     private readonly state: AgentState,
     private readonly ownership: Ownership,
     probes: ReadinessProbes,
   ) {
     this.store = new KvStore(config.dataDir);
-    for (const spec of config.workloads)
+    const add = (spec: WorkloadSpec) => {
       if (spec.kind === 'kv') this.stats.set(spec.id, new WorkloadStats(spec.id, 'kv'));
+    };
+    catalog.all().forEach(add);
+    catalog.onDeploy(add);
     probes.register('store', () => ({ up: this.store.isOpen }));
   }
 

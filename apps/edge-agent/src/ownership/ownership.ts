@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KailashError } from '@kailash/contracts';
 import type { AgentConfig } from '../config/agent-config';
 import { AGENT_CONFIG } from '../config/agent-config';
+import { WorkloadCatalog } from '../functions/workload-catalog';
 import { StateSvcClient } from '../lifecycle/state-svc.client';
 
 /**
@@ -20,6 +21,7 @@ export class Ownership implements OnApplicationBootstrap, OnApplicationShutdown 
   constructor(
     @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
     private readonly stateSvc: StateSvcClient,
+    private readonly catalog: WorkloadCatalog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -51,7 +53,7 @@ export class Ownership implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async refresh(): Promise<void> {
-    for (const { id } of this.config.workloads) {
+    for (const { id } of this.catalog.all()) {
       try {
         const owner = await this.stateSvc.ownerOf(id);
         if (owner) this.owners.set(id, owner);

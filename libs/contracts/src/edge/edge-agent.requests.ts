@@ -4,6 +4,7 @@ import type { SubjectSpace } from '../subjects';
 import { defineCommand, defineQuery, tokenSchema } from '../envelope';
 import { edgeLifecycleSchema } from '../state/edge.schemas';
 import { workloadKindSchema } from './telemetry.contracts';
+import { workloadSpecSchema } from './workload-spec';
 
 /**
  * What one edge agent serves over NATS on `<ns>.edge.<edgeId>.<name>` (see `edgeRequestSubject`),
@@ -132,6 +133,12 @@ export const CoolWorkload = defineCommand(EDGE_AGENT_DOMAIN, 'workload.cool', {
 export const ListWorkloads = defineQuery(EDGE_AGENT_DOMAIN, 'workload.list', {
   data: z.strictObject({}),
   result: z.strictObject({ workloads: z.array(workloadViewSchema) }),
+});
+
+/** Adds a workload to the edge, kept across restarts; the same spec again is a no-op, another one a CONFLICT. */
+export const DeployWorkload = defineCommand(EDGE_AGENT_DOMAIN, 'workload.deploy', {
+  data: z.strictObject({ spec: workloadSpecSchema }),
+  result: workloadViewSchema,
 });
 
 export const agentStatusSchema = z.strictObject({

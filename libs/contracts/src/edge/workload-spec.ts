@@ -1,8 +1,8 @@
-import { tokenSchema } from '@kailash/contracts';
+import { tokenSchema } from '../envelope';
 import { z } from 'zod';
 
 /**
- * A function workload: an invocation on a cold workload pays `initMs` (really waited) and
+ * A function workload (declared in an agent's EDGE_WORKLOADS or deployed by command): an invocation on a cold workload pays `initMs` (really waited) and
  * `memoryMb` (really allocated, held while the instance lives); a warm instance serves at once and
  * is dropped after `keepAliveMs` without work. `prewarm` instances are started during warming.
  */
