@@ -17,6 +17,7 @@ import { RequestPlanner } from './load/request-plan';
 import type { DrainReport } from './runner/agent-processes';
 import { AgentProcesses } from './runner/agent-processes';
 import { planLaunches } from './runner/agent-launch';
+import { describeEdges } from './runner/describe-edges';
 import { ensureStoreObjects } from './runner/store-objects';
 import { totalPerMinute } from './trace/trace';
 import { readTrace } from './trace/trace-readers';
@@ -161,9 +162,25 @@ async function startAndRun(
   });
   say(agentsLine(agents.status()));
 
-  if (trace && !signal.aborted) await replay(fleet, trace, options, connection, signal);
-  if (!signal.aborted) say('the fleet keeps running; Ctrl-C drains every agent');
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  const nc = await connectToNats({
+    servers: connection.natsUrl.split(','),
+    name: 'agents-runner',
+    ...(process.env['NATS_USER']
+      ? { user: process.env['NATS_USER'], pass: process.env['NATS_PASSWORD'] }
+      : {}),
+  });
+  try {
+    const state = new RequestClient(nc, new SubjectSpace(connection.namespace), {
+      credential: connection.credential,
+    });
+    await describeEdges(state, fleet.edges.slice(0, launches.length));
+    say('tags, cost per hour and provider of each edge recorded in state-svc');
+    if (trace && !signal.aborted) await replay(fleet, trace, options, { nc, state, connection }, signal);
+    if (!signal.aborted) say('the fleet keeps running; Ctrl-C drains every agent');
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    await nc.drain();
+  }
 }
 
 function drainLine(agent: DrainReport): string {
@@ -183,68 +200,54 @@ async function replay(
   fleet: FleetFile,
   trace: ReturnType<typeof readTrace>,
   options: AgentsOptions,
-  connection: Connection,
+  { nc, state, connection }: { nc: NatsConnection; state: RequestClient; connection: Connection },
   signal: AbortSignal,
 ): Promise<void> {
-  const nc: NatsConnection = await connectToNats({
-    servers: connection.natsUrl.split(','),
-    name: 'agents-load',
-    ...(process.env['NATS_USER']
-      ? { user: process.env['NATS_USER'], pass: process.env['NATS_PASSWORD'] }
-      : {}),
-  });
+  for (const [store, owner] of await ensureStoreObjects(state, fleet))
+    say(`store ${store}: owned by ${owner ?? 'no edge yet'} (state-svc state object ${store})`);
+  const client = new EdgeClient(
+    new StateSvcLocator(state),
+    new NatsAgentTransport(nc, { namespace: connection.namespace, credential: connection.credential }),
+  );
+  const random = seededRandom(options.seed);
+  const stats = new LoadStats();
+  const generator = new LoadGenerator(
+    client,
+    new RequestPlanner(fleet, trace.kind, options.mix, random),
+    stats,
+    realClock,
+    random,
+  );
+  let minute: number | null = null;
+  let lastSent = 0;
+  let lastAt = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    say(progressLine(stats, minute, stats.totalSent() - lastSent, (now - lastAt) / 1000));
+    lastSent = stats.totalSent();
+    lastAt = now;
+  }, PROGRESS_EVERY_MS);
   try {
-    const state = new RequestClient(nc, new SubjectSpace(connection.namespace), {
-      credential: connection.credential,
-    });
-    for (const [store, owner] of await ensureStoreObjects(state, fleet))
-      say(`store ${store}: owned by ${owner ?? 'no edge yet'} (state-svc state object ${store})`);
-    const client = new EdgeClient(
-      new StateSvcLocator(state),
-      new NatsAgentTransport(nc, { namespace: connection.namespace, credential: connection.credential }),
-    );
-    const random = seededRandom(options.seed);
-    const stats = new LoadStats();
-    const generator = new LoadGenerator(
-      client,
-      new RequestPlanner(fleet, trace.kind, options.mix, random),
-      stats,
-      realClock,
-      random,
-    );
-    let minute: number | null = null;
-    let lastSent = 0;
-    let lastAt = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      say(progressLine(stats, minute, stats.totalSent() - lastSent, (now - lastAt) / 1000));
-      lastSent = stats.totalSent();
-      lastAt = now;
-    }, PROGRESS_EVERY_MS);
-    try {
-      await generator.run(
-        trace,
-        {
-          replay: {
-            speed: options.speed,
-            scale: options.scale,
-            startMinute: options.startMinute,
-            minutes: options.minutes,
-            maxSeries: options.maxSeries,
-          },
-          maxInFlight: options.maxInFlight,
-          onMinute: (m) => (minute = m),
+    await generator.run(
+      trace,
+      {
+        replay: {
+          speed: options.speed,
+          scale: options.scale,
+          startMinute: options.startMinute,
+          minutes: options.minutes,
+          maxSeries: options.maxSeries,
         },
-        signal,
-      );
-    } finally {
-      clearInterval(ticker);
-    }
-    say(progressLine(stats, null, 0, 0));
-    say(`served by: ${[...stats.servedBy].map(([edge, count]) => `${edge} ${count}`).join(', ')}`);
+        maxInFlight: options.maxInFlight,
+        onMinute: (m) => (minute = m),
+      },
+      signal,
+    );
   } finally {
-    await nc.drain();
+    clearInterval(ticker);
   }
+  say(progressLine(stats, null, 0, 0));
+  say(`served by: ${[...stats.servedBy].map(([edge, count]) => `${edge} ${count}`).join(', ')}`);
 }
 
 main().then(

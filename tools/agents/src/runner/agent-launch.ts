@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import type { WorkloadSpec } from '@kailash/contracts';
+import { parseWith, workloadSpecsSchema } from '@kailash/contracts';
+import type { z } from 'zod';
 import type { FleetEdge, FleetFile } from '../fleet/fleet-file';
 import { workloadsOf } from '../fleet/fleet-file';
 
@@ -32,12 +35,12 @@ export function agentEnv(
   dataDir: string,
 ): Record<string, string> {
   const hosted = new Set(workloadsOf(fleet, edge));
-  const workloads = [
+  const workloads: z.input<typeof workloadSpecsSchema> = [
     ...fleet.workloads.functions
       .filter((fn) => hosted.has(fn.name))
       .map((fn) => ({
         id: fn.name,
-        kind: 'function',
+        kind: 'function' as const,
         initMs: fn.initMs,
         memoryMb: fn.memoryMb,
         execMs: fn.execMs,
@@ -45,8 +48,10 @@ export function agentEnv(
       })),
     ...fleet.workloads.kv
       .filter((store) => hosted.has(store.name))
-      .map((store) => ({ id: store.name, kind: 'kv' })),
+      .map((store) => ({ id: store.name, kind: 'kv' as const })),
   ];
+  // Checked here with the agent's own schema, so a fleet the agent would refuse fails before any starts.
+  const specs: WorkloadSpec[] = parseWith(workloadSpecsSchema, workloads, `workloads of ${edge.edgeId}`);
   return {
     PORT: String(port),
     EDGE_ID: edge.edgeId,
@@ -59,7 +64,7 @@ export function agentEnv(
       .join(','),
     EDGE_ENDPOINT: `http://127.0.0.1:${port}`,
     EDGE_DATA_DIR: dataDir,
-    EDGE_WORKLOADS: JSON.stringify(workloads),
+    EDGE_WORKLOADS: JSON.stringify(specs),
   };
 }
 

@@ -153,6 +153,15 @@ describe('npm run agents (runner, built agents, state-svc, real NATS and Postgre
         headers: { authorization: `Bearer ${KEY}` },
       }).then((response) => response.json() as Promise<{ edges: { edgeId: string }[] }>);
       expect(active.edges.map((edge) => edge.edgeId).sort()).toEqual(['frankfurt-1', 'paris-1']);
+      // What the fleet file says beyond the agent's own configuration is on the edge too.
+      const paris = await fetch(`${stateSvc.url}/edges/paris-1`, {
+        headers: { authorization: `Bearer ${KEY}` },
+      });
+      expect(await paris.json()).toMatchObject({
+        costPerHour: 2.4,
+        provider: 'ovh',
+        tags: { agent: 'edge-agent', country: 'FR', city: 'paris' },
+      });
 
       runner.kill('SIGINT');
       expect(await exited).toBe(0);
