@@ -103,7 +103,7 @@ export class Telemetry implements OnApplicationBootstrap, BeforeApplicationShutd
       fencingToken: this.state.fencingToken(),
       uptimeMs: Date.now() - this.startedAt,
     };
-    this.publish(TELEMETRY_HEARTBEAT, heartbeatSchema.parse(heartbeat));
+    this.publish(TELEMETRY_HEARTBEAT, () => heartbeatSchema.parse(heartbeat));
   }
 
   private metrics(): void {
@@ -126,13 +126,14 @@ export class Telemetry implements OnApplicationBootstrap, BeforeApplicationShutd
         this.warm.set({ workload: workload.workloadId }, workload.warmInstances);
       }
     }
-    this.publish(TELEMETRY_METRICS, metricsBatchSchema.parse(batch));
+    this.publish(TELEMETRY_METRICS, () => metricsBatchSchema.parse(batch));
   }
 
-  private publish(kind: string, message: unknown): void {
+  /** Checked against its contract first; a message that fails is logged, never thrown out of a timer. */
+  private publish(kind: string, message: () => unknown): void {
     if (this.nc.isClosed()) return;
     try {
-      this.nc.publish(this.subjects.telemetry(kind, this.config.edgeId), JSON.stringify(message));
+      this.nc.publish(this.subjects.telemetry(kind, this.config.edgeId), JSON.stringify(message()));
       this.published.inc({ kind });
     } catch (error) {
       this.logger.warn({ msg: 'telemetry not published', kind, error: String(error) });
