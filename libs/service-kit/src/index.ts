@@ -16,6 +16,8 @@ export { createDatabaseIfMissing } from './database/create-database';
 export { runProjectionRebuild } from './cli/rebuild-projection';
 export type { RebuildTarget } from './cli/rebuild-projection';
 export { ServiceClock } from './messaging/service-clock';
+export { ReadinessProbes } from './health/readiness-probes';
+export type { ReadinessProbe, ReadinessResult } from './health/readiness-probes';
 export * from './transport';
 export { ApiKeyGuard } from './http/api-key.guard';
 export { ErrorFilter, toErrorResponse } from './http/error.filter';

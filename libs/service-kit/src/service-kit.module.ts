@@ -10,12 +10,14 @@ import { SERVICE_CONFIG } from './config/tokens';
 import type { DatabaseOptions } from './database/database.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { ReadinessProbes } from './health/readiness-probes';
 import { SequenceInterceptor } from './context/sequence.interceptor';
 import { ApiKeyGuard } from './http/api-key.guard';
 import { FixedWindowThrottlerStorage } from './http/fixed-window-throttler.storage';
 import { ErrorFilter } from './http/error.filter';
 import { QueryParametersGuard } from './http/query-parameters';
 import { loggerParams } from './logging';
+import type { MessagingOptions } from './messaging/messaging.module';
 import { MessagingModule } from './messaging/messaging.module';
 import type { StreamOwnership } from './messaging/service-streams';
 import { MetricsModule } from './metrics/metrics.module';
@@ -34,6 +36,7 @@ interface CommonOptions extends StreamOwnership {
   readonly domain: string;
   readonly catalog: EventCatalog;
   readonly features?: readonly ServiceFeature[];
+  readonly requestSubject?: MessagingOptions['requestSubject'];
 }
 
 /** With its own database (the default), or without one: NATS, HTTP, health, metrics and config only. */
@@ -83,6 +86,7 @@ export class ServiceKitModule {
       controllers: [HealthController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        ReadinessProbes,
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: QueryParametersGuard },
@@ -90,7 +94,7 @@ export class ServiceKitModule {
         { provide: APP_INTERCEPTOR, useClass: SequenceInterceptor },
         { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],
-      exports: [SERVICE_CONFIG],
+      exports: [SERVICE_CONFIG, ReadinessProbes],
     };
   }
 }

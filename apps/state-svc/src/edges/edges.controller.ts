@@ -108,7 +108,7 @@ export class EdgesController {
     @Principal() actor: string,
     @CorrelationId() correlationId: string | undefined,
   ): Promise<EdgeView> {
-    return this.edges.transition(edgeId, body.to, body.reason, actor, correlationId);
+    return this.edges.transition(edgeId, body.to, body.reason, actor, correlationId, body.fencingToken);
   }
 
   @Post(':edgeId/deregistration')
@@ -149,7 +149,7 @@ export class EdgesController {
     @Principal() actor: string,
     @CorrelationId() correlationId: string | undefined,
   ): Promise<EdgeView> {
-    return this.edges.transition(data.edgeId, data.to, data.reason, actor, correlationId);
+    return this.edges.transition(data.edgeId, data.to, data.reason, actor, correlationId, data.fencingToken);
   }
 
   @NatsRequest(DeregisterEdge)

@@ -18,10 +18,13 @@ import { decide, evolve, initialState } from './edge';
 import { EdgesNearbyIndex } from './edges-nearby.port';
 import { discoverEdges, findEdge, findEdgeSnapshot, findTransitions, stateToView } from './edges.read-model';
 
+export type FenceCheck = (edgeId: string, fencingToken: number) => Promise<void>;
+
 /** The edge use cases, shared by the REST controller, the NATS handlers and other slices. */
 @Injectable()
 export class EdgesService {
   private readonly edges: AggregateStore<EdgeState, EdgeCommand, EdgeEvent>;
+  private fence: FenceCheck | undefined;
 
   constructor(
     stores: AggregateStores,
@@ -47,14 +50,29 @@ export class EdgesService {
     return this.execute({ type: 'UpdateEdge', changes, ...meta(edgeId, correlationId) });
   }
 
-  /** Moves an edge along its lifecycle; INVALID_TRANSITION names the transitions allowed. */
-  transition(
+  /** Set by the leases slice (it depends on this one, not the other way round). */
+  fenceTransitionsWith(check: FenceCheck): void {
+    this.fence = check;
+  }
+
+  /**
+   * Moves an edge along its lifecycle; INVALID_TRANSITION names the transitions allowed. With a
+   * fencing token (an edge agent's own transitions) it is refused, CONFLICT `stale-token` /
+   * `not-held` / `expired`, unless that grant of the lease `edge:<edgeId>` is live: an agent that
+   * was paused while its lease moved on cannot move its edge any more.
+   */
+  async transition(
     edgeId: string,
     to: EdgeLifecycle,
     reason: string,
     actor: string,
     correlationId?: string,
+    fencingToken?: number,
   ): Promise<EdgeView> {
+    if (fencingToken !== undefined) {
+      if (!this.fence) throw new Error('fenced transitions need the leases slice');
+      await this.fence(edgeId, fencingToken);
+    }
     return this.execute({ type: 'TransitionEdge', to, reason, actor, ...meta(edgeId, correlationId) });
   }
 

@@ -114,6 +114,11 @@ function heldLease(state: LeaseState): Lease {
   return state.lease;
 }
 
+/** A write fenced by `token`: refused (CONFLICT, `details.reason`) unless that very grant is live at `now`. */
+export function checkFence(state: LeaseState, resource: string, token: number, now: EpochMs): void {
+  orThrow(rules.checkFence(toRules(state), token, now), targetOf(resource));
+}
+
 const targetOf = (resource: string): LeaseTarget => ({
   label: `the lease on '${resource}'`,
   details: { resource },

@@ -40,6 +40,8 @@ export class LeasesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // An edge transition carrying a fencing token goes through only while that grant of `edge:<id>` is live.
+    this.edges.fenceTransitionsWith((edgeId, token) => this.leases.checkFence(`edge:${edgeId}`, token));
     const source = { domain: STATE_DOMAIN, aggregateType: LEASE_AGGREGATE };
     this.projections.register({ projection: leasesProjection, ...source });
     const policy = leaseExpiryPolicy({

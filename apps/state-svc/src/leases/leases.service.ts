@@ -10,7 +10,7 @@ import type {
 import { LEASE_AGGREGATE, leaseAggregateId, notFound } from '@kailash/contracts';
 import { AggregateStores, ServiceClock, SQL_DATABASE } from '@kailash/service-kit';
 import type { LeaseCommand, LeaseState } from './lease';
-import { decide, evolve, initialState } from './lease';
+import { checkFence, decide, evolve, initialState } from './lease';
 import { LeaseMetrics } from './lease.metrics';
 import { findLease, stateToView } from './leases.read-model';
 
@@ -68,6 +68,11 @@ export class LeasesService {
   async expireIfDue(resource: string): Promise<boolean> {
     const result = await this.execute(resource, 'ExpireLease', {});
     return result.published.some(({ event }) => event.type === 'lease.expired');
+  }
+
+  /** Refuses (CONFLICT) a write fenced by `token` unless that grant of the lease is live now. */
+  async checkFence(resource: string, token: number): Promise<void> {
+    checkFence(await this.current(resource), resource, token, this.clock.nowMs());
   }
 
   /** The lease as its stream holds it now (authoritative, unlike the projection). */

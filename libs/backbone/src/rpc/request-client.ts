@@ -56,6 +56,17 @@ export class RequestClient {
     };
   }
 
+  /** Like `send`, to a subject of the callee's own (an edge agent's `<ns>.edge.<edgeId>.<name>`). */
+  async sendTo<D extends RequestDefinition>(
+    subject: string,
+    definition: D,
+    data: z.input<D['data']>,
+    options: SendOptions = {},
+  ): Promise<z.output<D['result']>> {
+    const answer = await this.exchange(subject, envelope(data, options), options);
+    return parseWith<D['result']>(definition.result, answer.data, `${definition.name} result`);
+  }
+
   /** For callers (and tests) that need to put arbitrary bytes on the wire. */
   async sendRaw(subject: string, body: unknown, options: SendOptions = {}): Promise<unknown> {
     return (await this.exchange(subject, body, options)).data;

@@ -11,6 +11,8 @@ export const ERROR_HTTP_STATUS = {
   INVALID_TRANSITION: 409,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
+  // Asked of an edge that no longer owns the workload or key; `details.owner` says where it went.
+  MOVED: 421,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,

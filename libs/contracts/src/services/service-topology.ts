@@ -16,6 +16,8 @@ export interface ServiceTopology {
   readonly calls: readonly string[];
   /** Whether it publishes telemetry (an edge) or reads it (monitoring, warming). */
   readonly telemetry: 'publish' | 'consume' | 'none';
+  /** Request subjects of its own it serves, below `<ns>.` (an edge agent's `edge.>`). */
+  readonly serves?: readonly string[];
 }
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
@@ -49,7 +51,13 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
     calls: [STATE_DOMAIN],
     telemetry: 'none',
   },
-  { service: 'edge-agent', consumes: [], calls: [STATE_DOMAIN, 'migration'], telemetry: 'publish' },
+  {
+    service: 'edge-agent',
+    consumes: [],
+    calls: [STATE_DOMAIN, 'migration'],
+    telemetry: 'publish',
+    serves: ['edge.>'],
+  },
 ];
 
 /** TELEMETRY's retention is monitoring's policy: monitor-svc configures it; its writers only create it if missing. */

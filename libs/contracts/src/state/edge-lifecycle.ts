@@ -24,6 +24,8 @@ const reasonSchema = z.string().trim().min(1).max(512);
 export const edgeTransitionSchema = z.strictObject({
   to: edgeLifecycleSchema,
   reason: reasonSchema,
+  /** An edge agent's own transitions: refused unless this grant of the lease `edge:<edgeId>` is live. */
+  fencingToken: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 export type EdgeTransitionRequest = z.output<typeof edgeTransitionSchema>;
 

@@ -76,6 +76,16 @@ export class SubjectSpace {
     return `${this.namespace}.telemetry.>`;
   }
 
+  /** `<ns>.edge.<edgeId>.<name>`: a request one edge agent serves (its KV, its workloads). */
+  edgeRequest(edgeId: string, name: string): string {
+    return `${this.namespace}.edge.${subjectToken(edgeId, 'edgeId')}.${nameOf(name)}`;
+  }
+
+  /** Every request of every edge agent (what the agents' NATS user may subscribe to). */
+  edgeRequestsAll(): string {
+    return `${this.namespace}.edge.>`;
+  }
+
   deadLetter(service: string, consumer: string): string {
     return `${this.namespace}.dlq.${subjectToken(service, 'service')}.${subjectToken(consumer, 'consumer')}`;
   }

@@ -23,6 +23,8 @@ export const baseEnvSchema = z.object({
   // Absent only in a service without a database (its defaults name none).
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   API_KEYS: apiKeysSchema,
+  // The key this service presents when it calls another service over NATS (one of that service's API_KEYS).
+  SERVICE_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   // Reads (GET routes, NATS queries) need a key too unless this is `open`; health, metrics and docs are always open.
   READ_AUTH: z.enum(['required', 'open']).default('required'),
   HTTP_BODY_LIMIT_BYTES: z.coerce

@@ -7,6 +7,8 @@ import { DATABASE_HEALTH, NATS_CONNECTION } from '../config/tokens';
 import type { DatabaseHealth, HealthProbe } from '../database/database.health';
 import { ProjectionHost } from '../messaging/projection-host';
 import { ServiceStreams } from '../messaging/service-streams';
+import type { ReadinessProbe } from './readiness-probes';
+import { ReadinessProbes } from './readiness-probes';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -24,6 +26,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly streams: ServiceStreams,
+    private readonly extraProbes: ReadinessProbes,
     // Absent in a service without a database: readiness then checks only what it has.
     @Optional() @Inject(DATABASE_HEALTH) private readonly database?: DatabaseHealth,
     @Optional() private readonly projections?: ProjectionHost,
@@ -51,6 +54,11 @@ export class HealthController {
           ]
         : []),
       ...(projections ? [() => this.consumers(projections)] : []),
+      ...this.extraProbes.entries().map(
+        ([name, probe]) =>
+          () =>
+            this.extra(name, probe),
+      ),
     ]);
   }
 
@@ -63,6 +71,13 @@ export class HealthController {
     } catch (error) {
       return check.down({ message: String(error) });
     }
+  }
+
+  private async extra(name: string, probe: ReadinessProbe): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check(name);
+    const result = await probe();
+    const details = { ...result.details, ...(result.message ? { message: result.message } : {}) };
+    return result.up ? check.up(details) : check.down(details);
   }
 
   private async probe(name: string, probe: HealthProbe): Promise<HealthIndicatorResult> {

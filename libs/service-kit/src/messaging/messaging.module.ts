@@ -6,7 +6,7 @@ import type {
 } from '@nestjs/common';
 import { Global, Inject, Injectable, Logger, Module, Optional } from '@nestjs/common';
 import { BackboneMetrics, connectToNats, EventPublisher, RequestClient } from '@kailash/backbone';
-import type { EventCatalog } from '@kailash/contracts';
+import type { EventCatalog, RequestDefinition } from '@kailash/contracts';
 import { SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
@@ -39,6 +39,12 @@ export interface MessagingOptions extends StreamOwnership {
   readonly catalog: EventCatalog;
   /** False in a service without a database: no projections then. */
   readonly database?: boolean;
+  /** Serves some requests on subjects of the service's own (see NatsEnvelopeServerOptions.subjectOf). */
+  readonly requestSubject?: (
+    definition: RequestDefinition,
+    subjects: SubjectSpace,
+    config: ServiceConfig,
+  ) => string | undefined;
 }
 
 export { backboneLogger };
@@ -164,12 +170,17 @@ export class MessagingModule {
               subjects,
               queue: config.service,
               maxPayloadBytes: config.HTTP_BODY_LIMIT_BYTES,
+              ...(options.requestSubject
+                ? { subjectOf: (definition) => options.requestSubject?.(definition, subjects, config) }
+                : {}),
             }),
         },
         {
           provide: RequestClient,
-          inject: [NATS_CONNECTION, SUBJECTS],
-          useFactory: (nc: NatsConnection, subjects: SubjectSpace) => new RequestClient(nc, subjects),
+          inject: [NATS_CONNECTION, SUBJECTS, SERVICE_CONFIG],
+          // Calls to other services carry this service's own key, so they authenticate as it.
+          useFactory: (nc: NatsConnection, subjects: SubjectSpace, config: ServiceConfig) =>
+            new RequestClient(nc, subjects, { credential: config.SERVICE_API_KEY }),
         },
         ...(options.database === false ? [] : [projectionHostProvider(logger)]),
         {

@@ -30,6 +30,8 @@ import { HLC_CLOCK, JETSTREAM_MANAGER, NATS_CONNECTION, SERVICE_CONFIG, SUBJECTS
 export interface StreamOwnership {
   readonly domain?: string;
   readonly telemetry?: 'owner' | 'writer';
+  /** false: it publishes no events (an edge agent), so there is no domain stream to create. */
+  readonly writesEvents?: boolean;
   /** Other domains whose streams it reads; readiness waits for them. Projections' domains are awaited anyway. */
   readonly consumesDomains?: readonly string[];
 }
@@ -116,7 +118,7 @@ export function streamProviders(ownership: StreamOwnership): Provider[] {
       inject: [NATS_CONNECTION, SUBJECTS, HLC_CLOCK],
       useFactory: async (nc: NatsConnection, subjects: SubjectSpace, clock: HybridLogicalClock) => {
         const jsm = await jetstreamManager(nc);
-        if (ownership.domain) {
+        if (ownership.domain && ownership.writesEvents !== false) {
           await ensureStream(jsm, domainStreamSpec(subjects, ownership.domain));
           await seedClockFromStream(jsm, subjects.stream(ownership.domain), clock);
         }

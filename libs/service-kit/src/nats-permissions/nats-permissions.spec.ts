@@ -57,6 +57,13 @@ describe('natsPermissionsFor', () => {
     );
     expect(agent.some((subject) => subject.includes('.evt.'))).toBe(false);
   });
+
+  it('lets only edge agents serve the requests of edges (their KV and workloads)', () => {
+    for (const { service } of SERVICE_TOPOLOGY) {
+      const serves = permissions(service).subscribe.allow.includes('kailash.edge.>');
+      expect([service, serves]).toEqual([service, service === 'edge-agent']);
+    }
+  });
 });
 
 describe('natsServerConfig', () => {

@@ -41,6 +41,7 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   ];
   const subscribe = [
     ...(service.domain ? [`${ns}.${service.domain}.cmd.>`, `${ns}.${service.domain}.qry.>`] : []),
+    ...(service.serves ?? []).map((pattern) => `${ns}.${pattern}`),
     '_INBOX.>',
   ];
   return {

@@ -27,6 +27,8 @@ export interface NatsEnvelopeServerOptions {
   readonly maxPayloadBytes?: number;
   /** Requests served at once per instance; beyond it a request is answered UNAVAILABLE at once. */
   readonly maxInFlight?: number;
+  /** Where a definition is served when not on `<ns>.<domain>.cmd|qry.<name>` (an edge agent's own subjects). */
+  readonly subjectOf?: (definition: RequestDefinition) => string | undefined;
 }
 
 const DEFAULT_MAX_IN_FLIGHT = 256;
@@ -80,7 +82,7 @@ export class NatsEnvelopeServer extends Server implements CustomTransportStrateg
     const definition = (handler.extras as { definition?: RequestDefinition } | undefined)?.definition;
     if (!definition)
       throw new Error('a NATS handler needs @NatsRequest(definition), not a bare @MessagePattern');
-    const subject = requestSubject(this.options.subjects, definition);
+    const subject = this.options.subjectOf?.(definition) ?? requestSubject(this.options.subjects, definition);
     const subscription = this.options.nc.subscribe(subject, {
       queue: this.options.queue,
       callback: (error, msg) => {

@@ -1,0 +1,3 @@
+export * from './telemetry.contracts';
+export * from './edge-agent.requests';
+export * from './workload-spec';
