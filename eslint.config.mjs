@@ -51,6 +51,7 @@ export default [
             pure('analytics', ['random']),
             pure('contracts', ['hlc']),
             pure('leasing', ['contracts']),
+            pure('coordination', ['leasing', 'contracts']),
             layer('testing', ['contracts', 'hlc']),
             layer('backbone', ['contracts', 'hlc', 'testing']),
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
