@@ -222,12 +222,14 @@ export class Replica implements RaftApplication {
 
   applyEntry(entry: Entry, confChange: AppliedConfChange | undefined): void {
     if (confChange) {
+      this.deps.stateMachine.skip(entry.index);
       this.observer.membershipChanged(entry, confChange);
       this.pending.applied(entry.index, entry.term, undefined);
       return;
     }
     if (entry.data.length === 0) {
       // The empty entry a new leader appends: its index identifies the election.
+      this.deps.stateMachine.skip(entry.index);
       this.observer.leaderElected(entry);
       this.pending.applied(entry.index, entry.term, undefined);
       return;
