@@ -54,10 +54,7 @@ export class CoordService {
     }
     stopTimer();
     this.metrics.proposalsCommitted.inc();
-    if (!answer.ok) {
-      const { code, reason, message, details } = answer.error;
-      throw new KailashError(code, message, { reason, ...details });
-    }
+    if (!answer.ok) throw refusalError(answer.error);
     return answer as z.output<D['result']>;
   }
 
@@ -121,4 +118,15 @@ export class CoordService {
       ? { compacted: false, events: read.events, revision: read.revision }
       : { compacted: true, compactRevision: read.compactRevision, events: [], revision: read.revision };
   }
+}
+
+/**
+ * A state machine refusal as the error a client gets: its code and reason, and for a validation
+ * refusal the field it is about (as every VALIDATION_FAILED of the platform names one).
+ */
+function refusalError({ code, reason, message, details }: CoordError): KailashError {
+  if (code !== 'VALIDATION_FAILED' || Array.isArray(details['issues']))
+    return new KailashError(code, message, { reason, ...details });
+  const field = 'key' in details ? 'key' : reason === 'future-revision' ? 'revision' : reason;
+  return new KailashError(code, message, { reason, ...details, issues: [{ field, message }] });
 }
