@@ -11,13 +11,14 @@ export interface RetryPolicy {
 }
 
 /**
- * Tuned for failover: an election takes one election timeout (500–1000 ms at the defaults), so
- * short pauses (25 ms doubling to 200 ms) find the new leader soon after it is elected, and an
- * attempt that hits a dead leader's forwarder gives up after 1 s rather than NATS's 5 s default.
+ * Tuned for failover: an election takes one election timeout (400–800 ms at the replicas' defaults),
+ * so short pauses (25 ms doubling to 200 ms) find the new leader soon after it is elected. A request
+ * sent to a replica the moment it died is lost, not refused: an attempt gives up after 400 ms rather
+ * than NATS's 5 s, which is safe for writes because a retry carries the same session sequence.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   deadlineMs: 15_000,
-  attemptTimeoutMs: 1_000,
+  attemptTimeoutMs: 400,
   initialBackoffMs: 25,
   maxBackoffMs: 200,
 };

@@ -13,6 +13,7 @@ import { REPLICA_SETTINGS, STATE_MACHINE } from './tokens';
 
 /** How often the leader looks for leases past their deadline. */
 const LEASE_CHECK_MS = 100;
+const FORWARD_TIMEOUT_MS = 1_000;
 
 /** Opens the replica's WAL at construction (so a broken one stops the boot) and runs it while the app runs. */
 @Injectable()
@@ -38,7 +39,12 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
     events.leaderOf = () => this.replica.leader();
     metrics.indexes = () => this.replica.node.status();
     machine.onApplied((applied) => events.factsApplied(applied));
-    this.coordinator = new Coordinator(this.replica, nc, settings.proposalTimeoutMs);
+    // A forward to a leader that just died is lost, not refused: give up well before the client would.
+    this.coordinator = new Coordinator(
+      this.replica,
+      nc,
+      Math.min(settings.proposalTimeoutMs, FORWARD_TIMEOUT_MS),
+    );
     const recovery = this.replica.storage.recovery;
     this.logger.log(
       `replica ${settings.id}: WAL ${recovery.segment}, ${recovery.records} records, ` +
