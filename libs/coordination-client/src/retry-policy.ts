@@ -12,15 +12,16 @@ export interface RetryPolicy {
 
 /**
  * Tuned for failover: an election takes one election timeout (400–800 ms at the replicas' defaults),
- * so short pauses (25 ms doubling to 200 ms) find the new leader soon after it is elected. A request
+ * so short pauses (10 ms doubling to 50 ms: a replica without a leader answers at once, so polling is
+ * cheap) find the new leader within 50 ms of its election. A request
  * sent to a replica the moment it died is lost, not refused: an attempt gives up after 400 ms rather
  * than NATS's 5 s, which is safe for writes because a retry carries the same session sequence.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   deadlineMs: 15_000,
   attemptTimeoutMs: 400,
-  initialBackoffMs: 25,
-  maxBackoffMs: 200,
+  initialBackoffMs: 10,
+  maxBackoffMs: 50,
 };
 
 /**

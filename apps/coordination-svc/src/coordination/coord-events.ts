@@ -45,9 +45,9 @@ export class CoordEvents implements ReplicaObserver {
   }
 
   leaderElected(entry: Entry): void {
-    // Replaying old entries after a restart, before any leader is heard from: the fact was recorded then.
-    if (this.leaderOf() === 0) return;
-    this.record(entry.index, {
+    // Replaying entries committed before this process started: their facts were recorded then.
+    if (this.replayed(entry.index) || this.leaderOf() === 0) return;
+    this.record(entry.index, Date.now(), {
       definition: CoordLeaderElected,
       aggregateId: 'raft',
       id: `coord-${entry.index}`,
@@ -58,7 +58,8 @@ export class CoordEvents implements ReplicaObserver {
   }
 
   membershipChanged(entry: Entry, { change, confState }: AppliedConfChange): void {
-    this.record(entry.index, {
+    if (this.replayed(entry.index)) return;
+    this.record(entry.index, Date.now(), {
       definition: CoordMembershipChanged,
       aggregateId: 'raft',
       id: `coord-${entry.index}`,
@@ -73,10 +74,10 @@ export class CoordEvents implements ReplicaObserver {
   }
 
   /** Lease, lock, election and session facts of an applied entry, one event each. */
-  factsApplied(applied: Applied): void {
+  factsApplied(applied: Applied, entryTime: number): void {
     applied.facts.forEach((fact, position) => {
       const { type, ...rest } = fact;
-      this.record(applied.index * 1000 + position, {
+      this.record(applied.index * 1000 + position, entryTime, {
         definition: COORD_FACT_EVENTS[type],
         aggregateId: 'raft',
         id: `coord-${applied.index}-${position}`,
@@ -87,10 +88,17 @@ export class CoordEvents implements ReplicaObserver {
 
   /** Set by the replica host; the current leader's id. */
   leaderOf: () => number = () => 0;
+  /** Set by the replica host: whether an entry was committed before this process started. */
+  replayed: (index: number) => boolean = () => false;
 
-  private record(index: number, draft: EventDraft): void {
+  /**
+   * `at` is when the fact became true (the proposing leader's clock for state machine facts), so a
+   * fact replayed from the log after a restart is never republished outside the duplicate window.
+   */
+  private record(index: number, at: number, draft: EventDraft): void {
     this.prune();
-    this.facts.set(index, { draft, appliedAt: Date.now(), published: false });
+    if (at < Date.now() - REPUBLISH_WINDOW_MS) return;
+    this.facts.set(index, { draft, appliedAt: at, published: false });
     if (this.leading) void this.publish(index);
   }
 

@@ -38,7 +38,9 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
     });
     events.leaderOf = () => this.replica.leader();
     metrics.indexes = () => this.replica.node.status();
-    machine.onApplied((applied) => events.factsApplied(applied));
+    const committedAtBoot = this.replica.node.status().commit;
+    events.replayed = (index) => index <= committedAtBoot;
+    machine.onApplied((applied) => events.factsApplied(applied, machine.state.now));
     // A forward to a leader that just died is lost, not refused: give up well before the client would.
     this.coordinator = new Coordinator(
       this.replica,
