@@ -27,6 +27,8 @@ const FAST_ENV = {
   COORD_ELECTION_TICKS: '10',
   COORD_SNAPSHOT_ENTRIES: '40',
   COORD_SNAPSHOT_KEEP: '5',
+  // Small chunks: a catch-up snapshot of 120 keys crosses NATS in several acknowledged pieces.
+  COORD_SNAPSHOT_CHUNK_BYTES: '1024',
 };
 
 async function clusterOf(url: string): Promise<CoordClusterView> {
@@ -169,6 +171,7 @@ describe('coordination-svc: a Raft group of real replica processes on real NATS'
     expect(await localValue(follower.url, 'greeting')).toBe('hello');
     const view = await clusterOf(follower.url);
     expect(view.snapshots.installed).toBeGreaterThan(0);
+    expect(view.snapshots.lastBytes).toBeGreaterThan(3 * 1024);
   }, 90_000);
 
   it('adds a fourth replica as a learner, promotes it once caught up, then removes another member', async () => {
@@ -181,6 +184,13 @@ describe('coordination-svc: a Raft group of real replica processes on real NATS'
       CONVERGE_MS,
     );
     await client.promote(4);
+    await client.transferLeadership(4);
+    await eventually(
+      'leadership handed to 4',
+      () => client.cluster(),
+      (v) => v.leader === 4,
+      CONVERGE_MS,
+    );
     const leader = await leaderId();
     const removed = [1, 2, 3].find((id) => id !== leader) as number;
     await client.removeMember(removed);

@@ -42,6 +42,13 @@ const coordEnvSchema = z
     COORD_HEARTBEAT_TICKS: z.coerce.number().int().min(1).max(100).default(1),
     COORD_SNAPSHOT_ENTRIES: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
     COORD_SNAPSHOT_KEEP: z.coerce.number().int().min(0).max(10_000_000).default(1_000),
+    // InstallSnapshot sends a snapshot in chunks of this many bytes, each acknowledged.
+    COORD_SNAPSHOT_CHUNK_BYTES: z.coerce
+      .number()
+      .int()
+      .min(512)
+      .max(512 * 1024)
+      .default(256 * 1024),
     COORD_PROPOSAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   })
   .superRefine((env, ctx) => {
@@ -90,6 +97,7 @@ export function replicaSettings(base: ServiceConfig): ReplicaSettings {
     heartbeatTick: coord.COORD_HEARTBEAT_TICKS,
     snapshotEntries: coord.COORD_SNAPSHOT_ENTRIES,
     snapshotKeep: coord.COORD_SNAPSHOT_KEEP,
+    snapshotChunkBytes: coord.COORD_SNAPSHOT_CHUNK_BYTES,
     proposalTimeoutMs: coord.COORD_PROPOSAL_TIMEOUT_MS,
   };
 }

@@ -41,6 +41,8 @@ export interface ReplicaSettings {
   readonly snapshotEntries: number;
   /** Entries kept behind a snapshot, so a briefly slow follower catches up from the log, not a snapshot. */
   readonly snapshotKeep: number;
+  /** Bytes per InstallSnapshot chunk (NATS carries each in one message, well under its 1 MiB limit). */
+  readonly snapshotChunkBytes: number;
   readonly proposalTimeoutMs: number;
 }
 
@@ -100,6 +102,7 @@ export class Replica implements RaftApplication {
         random: new SeededRandom(settings.id * 7919 + (this.now() % 100_000)),
         preVote: true,
         checkQuorum: true,
+        snapshotChunkSize: settings.snapshotChunkBytes,
       },
       this.storage,
     );
