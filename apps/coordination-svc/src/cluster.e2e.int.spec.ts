@@ -149,6 +149,28 @@ describe('coordination-svc: a Raft group of real replica processes on real NATS'
     expect(types).toEqual(['coord.lease.granted', 'coord.lease.expired']);
   }, 60_000);
 
+  it('streams a prefix watch from a revision, and hands a lock to the next waiter when its owner leaves', async () => {
+    const start = (await client.put('watched/a', '1')).revision;
+    await client.put('watched/b', '2');
+    await client.put('elsewhere', 'x');
+    const seen: string[] = [];
+    for await (const event of client.watch({ prefix: 'watched/' }, { fromRevision: start, pollMs: 500 })) {
+      seen.push(`${event.type} ${event.kv.key}`);
+      if (seen.length === 2) break;
+    }
+    expect(seen).toEqual(['PUT watched/a', 'PUT watched/b']);
+
+    const first = await client.grantLease(10_000);
+    const second = await client.grantLease(10_000);
+    const owner = await client.lock('jobs', first.id);
+    const waiter = await client.lock('jobs', second.id);
+    expect([owner.acquired, waiter.acquired]).toEqual([true, false]);
+    await client.unlock('jobs', first.id);
+    const now = await client.lockOwner('jobs');
+    expect(now.owner).toMatchObject({ lease: second.id, token: waiter.token });
+    expect(waiter.token).toBeGreaterThan(owner.token);
+  }, 60_000);
+
   it('restarts a follower from its WAL; after missing many writes it catches up by snapshot', async () => {
     const leader = await leaderId();
     const follower = group.all().find((replica) => replica.id !== leader);
