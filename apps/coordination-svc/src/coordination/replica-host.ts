@@ -35,6 +35,11 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
       nc,
       stateMachine: machine,
       observer: observers(metrics, events, this.logging()),
+      onFailure: (error) => {
+        // The WAL is the truth: exit, and the restarted process replays it (as etcd stops on a failed fsync).
+        this.logger.fatal(`replica stopped: ${error.message}; exiting so it restarts from its WAL`);
+        process.exit(1);
+      },
     });
     events.leaderOf = () => this.replica.leader();
     metrics.indexes = () => this.replica.node.status();

@@ -46,7 +46,10 @@ export class Coordinator {
     this.subscription = this.nc.subscribe(this.subject(this.replica.settings.id), {
       callback: (error, msg) => {
         if (error) return;
-        void this.serveForwarded(msg.data).then((reply) => msg.respond(packr.pack(reply)));
+        // A reply that cannot be sent (the connection closing) is a request the caller retries.
+        void this.serveForwarded(msg.data)
+          .then((reply) => msg.respond(packr.pack(reply)))
+          .catch(() => undefined);
       },
     });
   }

@@ -3,6 +3,7 @@ import type {
   AppliedConfChange,
   ConfChange,
   Entry,
+  Message,
   NodeId,
   RaftApplication,
   ReadState,
@@ -51,6 +52,11 @@ export interface ReplicaDependencies {
   readonly stateMachine: ReplicatedStateMachine;
   readonly observer?: ReplicaObserver;
   readonly now?: () => number;
+  /**
+   * Told once when persisting, sending or applying failed: the node is then ahead of what it has
+   * handled and must be rebuilt from its WAL (the process exits and is restarted).
+   */
+  readonly onFailure?: (error: Error) => void;
 }
 
 interface QueuedProposal {
@@ -82,6 +88,7 @@ export class Replica implements RaftApplication {
   /** Commit index first learned from a leader; readiness waits until it is applied. */
   private readyTarget: number | undefined;
   private snapshots = 0;
+  private failureReported = false;
   private installed = 0;
   private lastSnapshotBytes = 0;
 
@@ -260,21 +267,40 @@ export class Replica implements RaftApplication {
     this.observer.snapshotTaken(applied, data.length);
   }
 
-  private deliver(messages: readonly import('@kailash/raft').Message[]): void {
-    if (this.failed) return;
-    this.driver.run((node) => {
-      for (const message of messages) {
-        try {
-          node.step(message);
-        } catch (error) {
-          this.observer.refusedBatch((error as Error).message);
+  private deliver(messages: readonly Message[]): void {
+    this.guarded(() =>
+      this.driver.run((node) => {
+        for (const message of messages) {
+          try {
+            node.step(message);
+          } catch (error) {
+            this.observer.refusedBatch((error as Error).message);
+          }
         }
-      }
-    });
+      }),
+    );
   }
 
   private tick(): void {
-    if (!this.failed) this.driver.tick();
+    this.guarded(() => this.driver.tick());
+  }
+
+  /** Runs a driver input from a timer or a subscription, where a throw would have no one to catch it. */
+  private guarded(input: () => void): void {
+    if (this.failed) return;
+    try {
+      input();
+    } catch (error) {
+      if (!this.failed) throw error;
+      this.reportFailure();
+    }
+  }
+
+  private reportFailure(): void {
+    const failed = this.failed;
+    if (!failed || this.failureReported) return;
+    this.failureReported = true;
+    this.deps.onFailure?.(failed);
   }
 
   private expire(): void {
@@ -294,6 +320,7 @@ export class Replica implements RaftApplication {
         wait.then((batch[i] as QueuedProposal).resolve, (batch[i] as QueuedProposal).reject),
       );
     } catch (error) {
+      this.reportFailure();
       this.observer.proposalsDropped(batch.length);
       for (const proposal of batch) proposal.reject(error as Error);
     }
