@@ -217,6 +217,26 @@ export const commandSchema = z.discriminatedUnion('op', [
   sessionCloseSchema,
 ]);
 
+/** What a client may send: every command but `lease.expire`, which only the leader proposes. */
+export const clientCommandSchema = z.discriminatedUnion('op', [
+  putSchema,
+  deleteSchema,
+  rangeSchema,
+  txnSchema,
+  casSchema,
+  compactSchema,
+  leaseGrantSchema,
+  leaseKeepAliveSchema,
+  leaseRevokeSchema,
+  lockAcquireSchema,
+  lockReleaseSchema,
+  campaignSchema,
+  proclaimSchema,
+  resignSchema,
+  sessionOpenSchema,
+  sessionCloseSchema,
+]);
+
 /**
  * Exactly-once (Raft thesis §6.3): `seq` numbers a client's proposals 1, 2, 3…; `ack` says every
  * response below it has reached the client, so the replicas may forget those. A proposal whose `seq`
@@ -236,6 +256,15 @@ export const proposalSchema = z.strictObject({
   now: epochMsSchema,
   session: sessionStampSchema.optional(),
   command: commandSchema,
+});
+
+/**
+ * A client's request for a command (NATS `cmd.*` / REST body): no time — the leader stamps its own
+ * clock when it proposes — and an optional session stamp.
+ */
+export const clientRequestSchema = z.strictObject({
+  session: sessionStampSchema.optional(),
+  command: clientCommandSchema,
 });
 
 export type KeyRange = z.infer<typeof keyRangeSchema>;
@@ -263,3 +292,5 @@ export type Command = z.infer<typeof commandSchema>;
 export type CommandOp = Command['op'];
 export type SessionStamp = z.infer<typeof sessionStampSchema>;
 export type Proposal = z.infer<typeof proposalSchema>;
+export type ClientCommand = z.infer<typeof clientCommandSchema>;
+export type ClientRequest = z.infer<typeof clientRequestSchema>;

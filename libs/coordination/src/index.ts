@@ -1,6 +1,7 @@
 // The replicated state machine
 export {
   CoordinationStateMachine,
+  DEFAULT_HISTORY_CHAR_LIMIT,
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_SESSION_RESPONSE_LIMIT,
   type Applied,
@@ -28,6 +29,7 @@ export {
   getLeader,
   inRange,
   isReserved,
+  leaseExpiryCommand,
   leaseInfo,
   leases,
   lockKey,
@@ -42,3 +44,13 @@ export {
 export * from './commands';
 // Answers, events and facts (zod schemas and their types)
 export * from './responses';
+// Client reads (NATS `qry.*`): schemas and the one function that answers them
+export {
+  leaseInfoSchema,
+  querySchema,
+  queryResultSchemas,
+  runQuery,
+  type Query,
+  type QueryName,
+  type QueryResult,
+} from './query-schemas';

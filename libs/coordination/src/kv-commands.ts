@@ -12,6 +12,7 @@ import type {
   TxnOp,
 } from './commands';
 import type { Entry } from './entry';
+import { dropHistoryBefore } from './history';
 import { isRefused } from './entry';
 import { entriesIn, inRange, isReserved, keyValueOf, range } from './queries';
 import { leaseNotFound, leaseRefused, refusal, Refused, reservedKey } from './refusals';
@@ -92,17 +93,8 @@ export function compact(entry: Entry, command: CompactCommand): OkResult<'compac
       },
     );
   }
-  dropHistoryBefore(entry, command.revision);
+  dropHistoryBefore(state, command.revision);
   return { compactRevision: state.compactRevision };
-}
-
-/** Forgets the changes before `revision`; a watch must start at or after it. */
-export function dropHistoryBefore(entry: Entry, revision: number): void {
-  const { history } = entry.state;
-  let cut = 0;
-  while (cut < history.length && (history[cut] as { revision: number }).revision < revision) cut++;
-  history.splice(0, cut);
-  entry.state.compactRevision = Math.max(entry.state.compactRevision, revision);
 }
 
 function runTxnOp(entry: Entry, op: TxnOp): TxnOpResult {

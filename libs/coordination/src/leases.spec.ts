@@ -1,4 +1,4 @@
-import { dueLeases, get, leaseInfo, leases, nextLeaseDeadline } from './queries';
+import { dueLeases, get, leaseExpiryCommand, leaseInfo, leases, nextLeaseDeadline } from './queries';
 import { Scenario, T0 } from './test/scenario';
 
 describe('leases, given / when / then', () => {
@@ -67,6 +67,13 @@ describe('leases, given / when / then', () => {
     expect(dueLeases(s.state, T0 + 9_000, 2)).toEqual([short, mid]);
     expect(dueLeases(s.state, T0 + 9_000)).toEqual([short, mid, long]);
     expect(nextLeaseDeadline(s.state)).toBe(T0 + 2_000);
+  });
+
+  it('gives the leader the expiry command to propose, or nothing when no lease is due', () => {
+    const s = new Scenario();
+    const id = s.lease(1_000);
+    expect(leaseExpiryCommand(s.state, T0 + 999)).toBeUndefined();
+    expect(leaseExpiryCommand(s.state, T0 + 1_000)).toEqual({ op: 'lease.expire', ids: [id] });
   });
 
   it('expiry deletes the attached keys in one revision and records the fact', () => {

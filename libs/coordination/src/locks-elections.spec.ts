@@ -72,6 +72,21 @@ describe('locks, given / when / then', () => {
     expect(lockOwner(s.state, 'jobs')).toBeDefined();
   });
 
+  it("fences a write on the lock's token with a txn compare on the waiter key", () => {
+    const s = new Scenario();
+    const owner = s.lease();
+    const { key, token } = s.ok({ op: 'lock.acquire', name: 'jobs', lease: owner });
+    const fencedPut = {
+      op: 'txn' as const,
+      compare: [{ key, target: 'createRevision' as const, op: '=' as const, value: token }],
+      success: [{ op: 'put' as const, key: 'data', value: 'by owner' }],
+      failure: [],
+    };
+    expect(s.ok(fencedPut).succeeded).toBe(true);
+    s.ok({ op: 'lock.release', name: 'jobs', lease: owner });
+    expect(s.ok(fencedPut).succeeded).toBe(false);
+  });
+
   it('keeps locks of different names apart', () => {
     const s = new Scenario();
     const lease = s.lease();

@@ -1,6 +1,6 @@
 import { liveGrant } from '@kailash/leasing';
-import type { KeyRange, RangeCommand } from './commands';
-import { RESERVED_PREFIX } from './commands';
+import type { KeyRange, LeaseExpireCommand, RangeCommand } from './commands';
+import { EXPIRE_MAX_IDS, RESERVED_PREFIX } from './commands';
 import type { ElectionLeader, KeyValue, LeaseView, LockOwner, RangeResult, WatchEvent } from './responses';
 import type { LeaseRecord, ReadonlyCoordinationState, StoredKey } from './state';
 
@@ -109,7 +109,7 @@ export function leases(state: ReadonlyCoordinationState): LeaseView[] {
  * For the leader: the leases past their deadline at `now`, oldest deadline first, at most `limit`.
  * It proposes `lease.expire` with them and its `now`; followers never call this on their own clock.
  */
-export function dueLeases(state: ReadonlyCoordinationState, now: number, limit = 1_000): number[] {
+export function dueLeases(state: ReadonlyCoordinationState, now: number, limit = EXPIRE_MAX_IDS): number[] {
   const due: { id: number; expiresAt: number }[] = [];
   for (const lease of state.leases.values()) {
     if (lease.rules.status === 'held' && !liveGrant(lease.rules, now)) {
@@ -118,6 +118,16 @@ export function dueLeases(state: ReadonlyCoordinationState, now: number, limit =
   }
   due.sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id);
   return due.slice(0, limit).map((lease) => lease.id);
+}
+
+/** The command the leader proposes (with its `now`) to expire what is due, or undefined if nothing is. */
+export function leaseExpiryCommand(
+  state: ReadonlyCoordinationState,
+  now: number,
+  limit = EXPIRE_MAX_IDS,
+): LeaseExpireCommand | undefined {
+  const ids = dueLeases(state, now, Math.min(limit, EXPIRE_MAX_IDS));
+  return ids.length > 0 ? { op: 'lease.expire', ids } : undefined;
 }
 
 /** The earliest deadline of a lease not ended yet: when the leader should look again. */

@@ -35,6 +35,17 @@ describe('client sessions (exactly-once), given / when / then', () => {
     );
   });
 
+  it('answers a retried read afresh instead of caching its (possibly large) answer', () => {
+    const { s, clientId } = opened();
+    s.ok({ op: 'put', key: 'a', value: '1' });
+    const read = { op: 'range' as const, range: { key: 'a' } };
+    expect(s.ok(read, { clientId, seq: 1 }).kvs[0]?.value).toBe('1');
+    expect(s.state.sessions.get(clientId)?.responses.get(1)).toBeNull();
+    s.ok({ op: 'put', key: 'a', value: '2' });
+    const retry = s.run(read, { clientId, seq: 1 });
+    expect(retry).toMatchObject({ duplicate: false, response: { ok: true, kvs: [{ value: '2' }] } });
+  });
+
   it('applies pipelined proposals in any order, each once', () => {
     const { s, clientId } = opened();
     s.run({ op: 'put', key: 'b', value: '2' }, { clientId, seq: 2 });
@@ -57,10 +68,13 @@ describe('client sessions (exactly-once), given / when / then', () => {
     expect(get(s.state, 'a')?.value).toBe('2');
   });
 
-  it('keeps at most the response limit, forgetting the oldest', () => {
-    const { s, clientId } = opened({ sessionResponseLimit: 2 });
-    for (const seq of [1, 2, 3]) s.run({ op: 'put', key: `k${seq}`, value: '' }, { clientId, seq });
-    expect([...(s.state.sessions.get(clientId)?.responses.keys() ?? [])].sort()).toEqual([2, 3]);
+  it('keeps at most the response limit: past it, the oldest go, down to three quarters', () => {
+    const { s, clientId } = opened({ sessionResponseLimit: 4 });
+    for (const seq of [1, 2, 3, 4]) s.run({ op: 'put', key: `k${seq}`, value: '' }, { clientId, seq });
+    expect(s.state.sessions.get(clientId)?.responses.size).toBe(4);
+    s.run({ op: 'put', key: 'k5', value: '' }, { clientId, seq: 5 });
+    expect([...(s.state.sessions.get(clientId)?.responses.keys() ?? [])].sort()).toEqual([3, 4, 5]);
+    expect(s.state.sessions.get(clientId)?.floor).toBe(3);
     expect(s.refused({ op: 'put', key: 'k1', value: '' }, { clientId, seq: 1 }).error.reason).toBe(
       'stale-sequence',
     );

@@ -2,6 +2,7 @@ import { decode, encode } from './codec';
 import type { Response, WatchEvent, KeyValue } from './responses';
 import type { CoordinationState, LeaseRecord, SessionRecord, StoredKey } from './state';
 import { emptyState } from './state';
+import { eventChars } from './history';
 
 /**
  * The state as bytes: MessagePack of tuples in a fixed order (keys by key, leases and sessions by
@@ -15,7 +16,7 @@ const VERSION = 1;
 
 type KvTuple = [string, string, number, number, number, number];
 type LeaseTuple = [number, string, number, number, number];
-type SessionTuple = [number, number, [number, Response][]];
+type SessionTuple = [number, number, [number, Response | null][]];
 type ElectionTuple = [string, number, string | null, number];
 type EventTuple = [0 | 1, number, KvTuple, KvTuple | null];
 
@@ -74,7 +75,11 @@ export function stateOf(bytes: Uint8Array): CoordinationState {
   for (const [name, term, leaderKey, since] of elections) {
     state.elections.set(name, { term, leaderKey: leaderKey ?? undefined, since });
   }
-  for (const tuple of history) state.history.push(eventOf(tuple));
+  for (const tuple of history) {
+    const event = eventOf(tuple);
+    state.history.push(event);
+    state.historyChars += eventChars(event);
+  }
   return state;
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Command, KeyRange, Proposal } from './commands';
 import { commandSchema, proposalSchema } from './commands';
-import { decodeProposal, encodeProposal } from './codec';
+import { decodeProposal, encode, encodeProposal } from './codec';
 import { dueLeases, lockOwner } from './queries';
 import type { Applied } from './state-machine';
 import { CoordinationStateMachine } from './state-machine';
@@ -183,8 +183,8 @@ type Input = { index: number; proposal?: Proposal };
  * Turns steps into the entries a leader would have committed: expiry with the ids `dueLeases` finds
  * at the leader's clock, session stamps with the newest session's next (or an earlier) sequence.
  */
-function materialize(steps: readonly Step[], historyLimit: number): Input[] {
-  const leader = new CoordinationStateMachine({ historyLimit });
+function materialize(steps: readonly Step[], limits: Limits): Input[] {
+  const leader = new CoordinationStateMachine(limits);
   const inputs: Input[] = [];
   const sent = new Map<number, number>();
   let now = T0;
@@ -237,15 +237,21 @@ function applyAll(machine: CoordinationStateMachine, inputs: readonly Input[]): 
 }
 
 const params = { seed: SEED, numRuns: RUNS };
-const scenarioArb = fc.record({ steps: stepsArb, historyLimit: fc.constantFrom(4, 16, 10_000) });
+type Limits = { historyLimit: number; historyCharLimit: number };
+// Small limits as well as the defaults, so history trimming happens inside the runs.
+const limitsArb: fc.Arbitrary<Limits> = fc.record({
+  historyLimit: fc.constantFrom(4, 16, 10_000),
+  historyCharLimit: fc.constantFrom(60, 100_000),
+});
+const scenarioArb = fc.record({ steps: stepsArb, limits: limitsArb });
 
 describe('the state machine under random command sequences (fast-check, fixed seed)', () => {
   it('is deterministic: the same entries give the same answers, events, facts and snapshot bytes', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ steps, historyLimit }) => {
-        const inputs = materialize(steps, historyLimit);
-        const one = new CoordinationStateMachine({ historyLimit });
-        const two = new CoordinationStateMachine({ historyLimit });
+      fc.property(scenarioArb, ({ steps, limits }) => {
+        const inputs = materialize(steps, limits);
+        const one = new CoordinationStateMachine(limits);
+        const two = new CoordinationStateMachine(limits);
         expect(applyAll(one, inputs)).toEqual(applyAll(two, inputs));
         expect(Buffer.from(one.snapshot()).equals(Buffer.from(two.snapshot()))).toBe(true);
       }),
@@ -255,15 +261,15 @@ describe('the state machine under random command sequences (fast-check, fixed se
 
   it('snapshot → restore at any point, then the rest, equals replaying everything', () => {
     fc.assert(
-      fc.property(scenarioArb, fc.nat(), ({ steps, historyLimit }, cutPick) => {
-        const inputs = materialize(steps, historyLimit);
+      fc.property(scenarioArb, fc.nat(), ({ steps, limits }, cutPick) => {
+        const inputs = materialize(steps, limits);
         const cut = cutPick % (inputs.length + 1);
-        const replayed = new CoordinationStateMachine({ historyLimit });
+        const replayed = new CoordinationStateMachine(limits);
         const replayAnswers = applyAll(replayed, inputs);
 
-        const before = new CoordinationStateMachine({ historyLimit });
+        const before = new CoordinationStateMachine(limits);
         applyAll(before, inputs.slice(0, cut));
-        const restored = CoordinationStateMachine.fromSnapshot(before.snapshot(), { historyLimit });
+        const restored = CoordinationStateMachine.fromSnapshot(before.snapshot(), limits);
         expect(Buffer.from(restored.snapshot()).equals(Buffer.from(before.snapshot()))).toBe(true);
         const restoredAnswers = applyAll(restored, inputs.slice(cut));
 
@@ -276,9 +282,9 @@ describe('the state machine under random command sequences (fast-check, fixed se
 
   it('answers, events and facts always match their published schemas', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ steps, historyLimit }) => {
-        const inputs = materialize(steps, historyLimit);
-        for (const applied of applyAll(new CoordinationStateMachine({ historyLimit }), inputs)) {
+      fc.property(scenarioArb, ({ steps, limits }) => {
+        const inputs = materialize(steps, limits);
+        for (const applied of applyAll(new CoordinationStateMachine(limits), inputs)) {
           const { response } = applied;
           expect(response.op).not.toBe('invalid');
           if (response.op === 'invalid') continue;
@@ -295,7 +301,7 @@ describe('the state machine under random command sequences (fast-check, fixed se
   it('keeps the store consistent: events replay to the keys, revisions and leases agree, lock facts track owners', () => {
     fc.assert(
       fc.property(stepsArb, (steps) => {
-        const inputs = materialize(steps, 10_000);
+        const inputs = materialize(steps, { historyLimit: 10_000, historyCharLimit: 10_000_000 });
         const machine = new CoordinationStateMachine();
         const replayedKeys = new Map<string, KeyValue>();
         const ownerFromFacts = new Map<string, string>();
@@ -337,11 +343,8 @@ describe('the state machine under random command sequences (fast-check, fixed se
 
   it('reaches every kind of outcome across the runs (so the properties above are not vacuous)', () => {
     const seen = new Set<string>();
-    for (const { steps, historyLimit } of fc.sample(scenarioArb, { seed: SEED, numRuns: RUNS })) {
-      for (const applied of applyAll(
-        new CoordinationStateMachine({ historyLimit }),
-        materialize(steps, historyLimit),
-      )) {
+    for (const { steps, limits } of fc.sample(scenarioArb, { seed: SEED, numRuns: RUNS })) {
+      for (const applied of applyAll(new CoordinationStateMachine(limits), materialize(steps, limits))) {
         const { response } = applied;
         seen.add(response.ok ? `ok ${response.op}` : `refused ${response.error.reason}`);
         if (applied.duplicate) seen.add('duplicate');
@@ -380,6 +383,26 @@ describe('the state machine under random command sequences (fast-check, fixed se
       'refused duplicate-key',
     ];
     expect(expected.filter((outcome) => !seen.has(outcome))).toEqual([]);
+  });
+
+  it('never throws on an entry of arbitrary bytes or values: it is answered invalid and changes nothing', () => {
+    const payloadArb = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      fc.anything().map((value) => encode(value)),
+      fc.record({ now: fc.anything(), command: fc.anything() }).map((value) => encode(value)),
+    );
+    fc.assert(
+      fc.property(fc.array(payloadArb, { maxLength: 10 }), (payloads) => {
+        const machine = new CoordinationStateMachine();
+        payloads.forEach((payload, at) => {
+          const { response } = machine.applyEntry(at + 1, payload);
+          expect(response).toMatchObject({ ok: false, op: 'invalid', error: { reason: 'invalid-command' } });
+        });
+        const after = CoordinationStateMachine.fromSnapshot(machine.snapshot());
+        expect([after.revision, after.state.keys.size, after.state.leases.size]).toEqual([0, 0, 0]);
+      }),
+      params,
+    );
   });
 
   it('decodes every encoded proposal to itself', () => {

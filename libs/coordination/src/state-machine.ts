@@ -1,7 +1,8 @@
 import type { Command, CommandOp, Proposal, SessionStamp } from './commands';
 import { decodeProposal } from './codec';
 import { Entry } from './entry';
-import { cas, compact, deleteRange, dropHistoryBefore, put, rangeRead, txn } from './kv-commands';
+import { appendHistory, type HistoryLimits } from './history';
+import { cas, compact, deleteRange, put, rangeRead, txn } from './kv-commands';
 import {
   closeSession,
   expireLeases,
@@ -12,16 +13,19 @@ import {
   sessionNotFound,
 } from './lease-commands';
 import { acquireLock, campaign, proclaim, releaseLock, resign } from './lock-commands';
-import { refusal, Refused } from './refusals';
+import { Refused } from './refusals';
+import { answerFromSession, remember } from './session-cache';
 import type { CoordError, Fact, Response, WatchEvent } from './responses';
 import { snapshotOf, stateOf } from './snapshot';
-import type { CoordinationState, ReadonlyCoordinationState, SessionRecord } from './state';
+import type { CoordinationState, ReadonlyCoordinationState } from './state';
 import { emptyState } from './state';
 
 /** Options every replica of a group must share: they decide what is applied. */
 export interface StateMachineOptions {
   /** Change events kept for watches to resume from; older revisions are compacted. Default 10,000. */
   readonly historyLimit?: number;
+  /** Characters of keys and values the change history may hold. Default 32 Mi. */
+  readonly historyCharLimit?: number;
   /** Responses a session keeps for retries before the oldest are forgotten. Default 1,024. */
   readonly sessionResponseLimit?: number;
   /** Called after each applied entry, in log order (watch streams and the fact publisher listen here). */
@@ -51,6 +55,7 @@ export interface Applied {
 }
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
+export const DEFAULT_HISTORY_CHAR_LIMIT = 32 * 1_024 * 1_024;
 export const DEFAULT_SESSION_RESPONSE_LIMIT = 1_024;
 
 /**
@@ -63,11 +68,14 @@ export const DEFAULT_SESSION_RESPONSE_LIMIT = 1_024;
  */
 export class CoordinationStateMachine {
   private current: CoordinationState = emptyState();
-  private readonly historyLimit: number;
+  private readonly historyLimits: HistoryLimits;
   private readonly sessionResponseLimit: number;
 
   constructor(private readonly options: StateMachineOptions = {}) {
-    this.historyLimit = positive(options.historyLimit ?? DEFAULT_HISTORY_LIMIT, 'historyLimit');
+    this.historyLimits = {
+      events: positive(options.historyLimit ?? DEFAULT_HISTORY_LIMIT, 'historyLimit'),
+      chars: positive(options.historyCharLimit ?? DEFAULT_HISTORY_CHAR_LIMIT, 'historyCharLimit'),
+    };
     this.sessionResponseLimit = positive(
       options.sessionResponseLimit ?? DEFAULT_SESSION_RESPONSE_LIMIT,
       'sessionResponseLimit',
@@ -117,15 +125,17 @@ export class CoordinationStateMachine {
     const session =
       stamp && proposal.command.op !== 'session.open' ? state.sessions.get(stamp.clientId) : undefined;
     if (stamp && proposal.command.op !== 'session.open') {
-      const early = session ? this.answerFromSession(session, stamp) : sessionNotFound(stamp.clientId);
+      const early = session ? answerFromSession(session, stamp) : sessionNotFound(stamp.clientId);
       if (early) return this.emit(this.earlyAnswer(index, proposal.command.op, early, stamp));
     }
     const entry = new Entry(state, index, state.now);
     const outcome = execute(entry, proposal.command, stamp?.clientId);
     entry.finish();
     const response = toResponse(proposal.command.op, entry.revision, outcome);
-    this.appendHistory(entry);
-    if (session && stamp && state.sessions.has(session.clientId)) this.remember(session, stamp, response);
+    appendHistory(state, entry.events, this.historyLimits);
+    if (session && stamp && state.sessions.has(session.clientId)) {
+      remember(session, stamp, response, this.sessionResponseLimit);
+    }
     return this.emit({
       index,
       response,
@@ -160,23 +170,6 @@ export class CoordinationStateMachine {
     this.current.appliedIndex = index;
   }
 
-  /** A cached response for a retry, or the refusal of a forgotten sequence; undefined: apply it. */
-  private answerFromSession(session: SessionRecord, stamp: SessionStamp): Response | Refused | undefined {
-    const ack = Math.min(stamp.ack ?? 0, stamp.seq);
-    if (ack > session.floor) forgetBelow(session, ack);
-    const cached = session.responses.get(stamp.seq);
-    if (cached) return cached;
-    if (stamp.seq < session.floor) {
-      return refusal(
-        'CONFLICT',
-        'stale-sequence',
-        `session ${session.clientId}: proposal ${stamp.seq} is older than the oldest remembered (${session.floor})`,
-        { clientId: session.clientId, seq: stamp.seq, floor: session.floor },
-      );
-    }
-    return undefined;
-  }
-
   private earlyAnswer(
     index: number,
     op: CommandOp,
@@ -186,27 +179,6 @@ export class CoordinationStateMachine {
     const duplicate = !(answer instanceof Refused);
     const response = duplicate ? answer : toResponse(op, this.current.revision, answer);
     return { index, response, events: [], facts: [], duplicate, session: stamp };
-  }
-
-  private remember(session: SessionRecord, stamp: SessionStamp, response: Response): void {
-    session.responses.set(stamp.seq, response);
-    if (session.responses.size <= this.sessionResponseLimit) return;
-    const seqs = [...session.responses.keys()].sort((a, b) => a - b);
-    const keep = seqs[seqs.length - this.sessionResponseLimit] as number;
-    forgetBelow(session, keep);
-  }
-
-  /** Appends the entry's changes; past the limit, whole revisions are dropped from the front. */
-  private appendHistory(entry: Entry): void {
-    const { history } = this.current;
-    for (const event of entry.events) history.push(event);
-    // Trimmed in chunks of a quarter of the limit, so the cost is amortised over many entries.
-    if (history.length <= this.historyLimit + (this.historyLimit >>> 2)) return;
-    const oldestKept = history[history.length - this.historyLimit] as WatchEvent;
-    const boundary = history[Math.max(0, history.length - this.historyLimit - 1)] as WatchEvent;
-    const cutRevision =
-      boundary.revision === oldestKept.revision ? oldestKept.revision + 1 : oldestKept.revision;
-    dropHistoryBefore(entry, cutRevision);
   }
 
   private emit(applied: Applied): Applied {
@@ -259,11 +231,6 @@ function execute(entry: Entry, command: Command, client: number | undefined): Ou
 function toResponse(op: CommandOp, revision: number, outcome: Outcome): Response {
   if (outcome instanceof Refused) return { ok: false, op, revision, error: outcome.error } as Response;
   return { ok: true, op, revision, ...outcome } as Response;
-}
-
-function forgetBelow(session: SessionRecord, floor: number): void {
-  for (const seq of [...session.responses.keys()]) if (seq < floor) session.responses.delete(seq);
-  session.floor = Math.max(session.floor, floor);
 }
 
 function positive(value: number, name: string): number {

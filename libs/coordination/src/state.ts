@@ -33,8 +33,11 @@ export interface SessionRecord {
   readonly clientId: number;
   /** Responses below this sequence number were forgotten; such a proposal is refused. */
   floor: number;
-  /** Applied sequence numbers at or above `floor`, with their responses, oldest first. */
-  readonly responses: Map<number, Response>;
+  /**
+   * Applied sequence numbers at or above `floor`, with their responses. A read (`range`) is kept as
+   * `null`: a retry reads afresh, since a read changes nothing and its answer may be large.
+   */
+  readonly responses: Map<number, Response | null>;
 }
 
 /** An election's bookkeeping that the keys alone do not give: the term count and when the leader took office. */
@@ -62,6 +65,8 @@ export interface CoordinationState {
   readonly elections: Map<string, ElectionRecord>;
   /** Changes since `compactRevision`, in apply order (bounded by the machine's `historyLimit`). */
   readonly history: WatchEvent[];
+  /** The characters of the history's keys and values (derived: recomputed on restore, not stored). */
+  historyChars: number;
 }
 
 export type ReadonlyCoordinationState = Readonly<
@@ -86,5 +91,6 @@ export function emptyState(): CoordinationState {
     sessions: new Map(),
     elections: new Map(),
     history: [],
+    historyChars: 0,
   };
 }

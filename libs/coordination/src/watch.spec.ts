@@ -81,6 +81,18 @@ describe('watch events and history, given / when / then', () => {
     expect(watchHistory(s.state, 1, { prefix: '' }).ok).toBe(false);
   });
 
+  it('bounds the history by the characters of its keys and values too', () => {
+    const s = new Scenario({ historyCharLimit: 100 });
+    for (let i = 0; i < 5; i++) s.ok({ op: 'put', key: `k${i}`, value: 'v'.repeat(28) });
+    // 30 chars per event: the fourth put passes 100, the front is cut to at most 75 (two events
+    // left), and the fifth brings it to 90, under the limit again.
+    expect(s.state.history.map((event) => event.revision)).toEqual([3, 4, 5]);
+    expect(s.state.historyChars).toBe(90);
+    expect(watchHistory(s.state, 2, { prefix: '' })).toMatchObject({ ok: false, compactRevision: 3 });
+    const restored = CoordinationStateMachine.fromSnapshot(s.machine.snapshot(), { historyCharLimit: 100 });
+    expect(restored.state.historyChars).toBe(90);
+  });
+
   it('answers an entry that is not a proposal the same way on every replica, changing nothing', () => {
     const replicas = [new CoordinationStateMachine(), new CoordinationStateMachine()];
     const garbage = Uint8Array.from([0xc1, 0x00, 0x07]);
