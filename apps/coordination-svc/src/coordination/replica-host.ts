@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Coordinator } from '../raft/coordinator';
 import { Replica, type ReplicaSettings } from '../raft/replica';
 import { observers } from '../raft/replica-observer';
-import { dueLeases } from '@kailash/coordination';
+import { leaseExpiryCommand } from '@kailash/coordination';
 import type { CoordinationMachine } from '../state/coordination-machine';
 import { CoordEvents } from './coord-events';
 import { CoordMetrics } from './coord.metrics';
@@ -77,11 +77,11 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private expireDueLeases(): void {
     if (this.expiring || !this.replica.isLeader()) return;
-    const ids = dueLeases(this.machine.state, Date.now());
-    if (ids.length === 0) return;
+    const command = leaseExpiryCommand(this.machine.state, Date.now());
+    if (!command) return;
     this.expiring = true;
     this.coordinator
-      .write({ op: 'lease.expire', ids })
+      .write(command)
       .catch((error: Error) => this.logger.warn(`lease expiry not proposed: ${error.message}`))
       .finally(() => (this.expiring = false));
   }
