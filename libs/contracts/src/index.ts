@@ -6,3 +6,4 @@ export * from './envelope';
 export * from './state';
 export * from './services/service-topology';
 export * from './edge';
+export * from './coord';

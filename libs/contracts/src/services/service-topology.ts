@@ -18,6 +18,11 @@ export interface ServiceTopology {
   readonly telemetry: 'publish' | 'consume' | 'none';
   /** Request subjects of its own it serves, below `<ns>.` (an edge agent's `edge.>`). */
   readonly serves?: readonly string[];
+  /**
+   * Subjects (below the namespace) its own instances talk to each other on, e.g. Raft peer traffic:
+   * it alone may publish and subscribe there, so that traffic needs no API key.
+   */
+  readonly peerSubjects?: readonly string[];
 }
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
@@ -28,6 +33,7 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
     consumes: [STATE_DOMAIN, 'warming', 'monitor', 'migration', 'resource'],
     calls: [],
     telemetry: 'none',
+    peerSubjects: ['coord.raft.>'],
   },
   {
     service: 'warming-svc',

@@ -28,8 +28,10 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   const configured = [...written, ...(ownsTelemetry ? [telemetry] : [])];
   const createdIfMissing = [dlq, ...(service.telemetry === 'publish' ? [telemetry] : [])];
   const readTelemetry = ownsTelemetry || service.telemetry !== 'none' ? [telemetry] : [];
+  const peers = (service.peerSubjects ?? []).map((subject) => `${ns}.${subject}`);
   const publish = [
     ...(service.domain ? [subjects.events(service.domain)] : []),
+    ...peers,
     `${ns}.dlq.${service.service}.>`,
     ...(service.telemetry === 'publish' ? [subjects.telemetryAll()] : []),
     ...service.calls.flatMap((domain) => [`${ns}.${domain}.cmd.>`, `${ns}.${domain}.qry.>`]),
@@ -42,6 +44,7 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   const subscribe = [
     ...(service.domain ? [`${ns}.${service.domain}.cmd.>`, `${ns}.${service.domain}.qry.>`] : []),
     ...(service.serves ?? []).map((pattern) => `${ns}.${pattern}`),
+    ...peers,
     '_INBOX.>',
   ];
   return {
