@@ -19,6 +19,15 @@ const EDGE = 'edge-life';
 const SLOW = { id: 'slow', kind: 'function', initMs: 0, memoryMb: 1, execMs: 1_500, keepAliveMs: 60_000 };
 const WORKLOADS = [{ id: 'store', kind: 'kv' }, SLOW];
 
+/** How many lease expiries state-svc's edge policy has judged (applied, superseded, refused…). */
+async function policyOutcomes(harness: EdgeHarness): Promise<number> {
+  const text = await (await fetch(`${harness.state.url}/metrics`)).text();
+  return [...text.matchAll(/^kailash_lease_expiry_policy_total\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, match) => sum + Number(match[1]),
+    0,
+  );
+}
+
 const leaseOf = (harness: EdgeHarness) => harness.client.send(GetLease, { resource: `edge:${EDGE}` });
 
 /**
@@ -163,7 +172,20 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
       // …and so the stale agent's own drain on SIGTERM changes nothing: the edge stays the new agent's.
       await restarted.stop();
       expect(restarted.output()).toContain('lease lost');
-      const edge = await harness.edge(EDGE);
+      // The expiry of the paused agent's lease may drain the edge a moment after the takeover (the
+      // policy runs behind the stream); once the policy has judged that expiry, the new holder has
+      // the edge active again.
+      await eventually(
+        'the expiry policy past both expiries',
+        () => policyOutcomes(harness),
+        (n) => n >= 2,
+        10_000,
+      );
+      const edge = await eventually(
+        'the edge active under the new agent',
+        () => harness.edge(EDGE),
+        (e) => e.lifecycle === 'active',
+      );
       expect(edge.lifecycle).toBe('active');
       expect((await harness.history(EDGE)).some((entry) => entry.reason === 'agent stopping')).toBe(false);
       expect(await leaseOf(harness)).toMatchObject({ status: 'held', fencingToken: newToken });
@@ -174,6 +196,12 @@ describe('edge-agent lifecycle (state-svc + agents as processes, real NATS + Pos
   it(
     'SIGTERM drains: active → draining, every request in flight answered, lease released, exit 0',
     async () => {
+      await eventually(
+        'the agent active',
+        async () => (await http(takeover.url, 'GET', '/agent')).body['lifecycle'],
+        (lifecycle) => lifecycle === 'active',
+        10_000,
+      );
       const token = (await http(takeover.url, 'GET', '/agent')).body['fencingToken'] as number;
       const inFlight = Array.from({ length: 4 }, () =>
         http(takeover.url, 'POST', '/workloads/slow/invocations'),
