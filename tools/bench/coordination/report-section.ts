@@ -1,0 +1,90 @@
+import type { FailoverFigure } from './failover';
+import type { LoadFigure } from './load';
+
+export interface TargetFigures {
+  readonly name: string;
+  readonly retryPolicy: string;
+  readonly puts: readonly LoadFigure[];
+  readonly reads: LoadFigure;
+  readonly failover: readonly FailoverFigure[];
+}
+
+interface SectionInput {
+  readonly machine: string;
+  readonly etcdVersion: string | undefined;
+  readonly seconds: number;
+  readonly results: readonly TargetFigures[];
+  readonly notes: readonly string[];
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—');
+const rate = (value: number) => Math.round(value).toLocaleString('en');
+
+function putTable(results: readonly TargetFigures[]): string {
+  const rows = results.flatMap((r) =>
+    r.puts.map(
+      (f) =>
+        `| ${r.name} | ${f.inFlight} | ${rate(f.perSecond)} | ${ms(f.p50Ms)} | ${ms(f.p99Ms)} | ${f.operations.toLocaleString('en')} | ${f.errors} |`,
+    ),
+  );
+  return [
+    '| target | in flight | puts/s | p50 ms | p99 ms | puts | errors |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function readTable(results: readonly TargetFigures[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.name} | ${rate(r.reads.perSecond)} | ${ms(r.reads.p50Ms)} | ${ms(r.reads.p99Ms)} | ${r.reads.errors} |`,
+  );
+  return [
+    '| target | reads/s (1 in flight) | p50 ms | p99 ms | errors |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function failoverTable(results: readonly TargetFigures[]): string {
+  const rows = results.map((r) => {
+    const times = r.failover.map((f) => f.msToNextAck);
+    const sorted = [...times].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    return `| ${r.name} | ${times.map((t) => t.toFixed(0)).join(', ')} | ${median.toFixed(0)} | ${r.failover.map((f) => f.failedPuts).join(', ')} | ${r.retryPolicy} |`;
+  });
+  return [
+    '| target | kill -9 leader → next acknowledged put, ms (each trial) | median ms | puts failed after client retries | client retry policy |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** The coordination section of docs/benchmarks.md. */
+export function renderSection(input: SectionInput): string {
+  const lines = [
+    '## Coordination (`apps/coordination-svc` next to etcd)',
+    '',
+    input.machine,
+    '',
+    `etcd: ${input.etcdVersion ?? 'not installed'}, 3 members on loopback, fresh data directories, default heartbeat 100 ms / election 1,000 ms, Node client \`etcd3\`.`,
+    `Closed loop: each of N workers puts a 64-byte value, waits for the acknowledgement, puts again, for ${input.seconds} s per level;`,
+    'reads are linearizable gets of one key, one at a time. Failover: one client puts sequentially; the leader is killed with',
+    'SIGKILL; the figure is the time from the signal to the acknowledgement of the first put called after it. The killed member',
+    'is restarted between trials.',
+    '',
+    '### Puts',
+    '',
+    putTable(input.results),
+    '',
+    '### Linearizable reads',
+    '',
+    readTable(input.results),
+    '',
+    '### Failover as a client sees it',
+    '',
+    failoverTable(input.results),
+  ];
+  if (input.notes.length > 0) lines.push('', ...input.notes.map((note) => `- ${note}`));
+  return lines.join('\n');
+}
