@@ -51,7 +51,7 @@ export default [
             pure('analytics', ['random']),
             pure('contracts', ['hlc']),
             pure('leasing', ['contracts']),
-            layer('testing', ['contracts', 'hlc']),
+            layer('testing', ['contracts', 'hlc', 'raft', 'random']),
             layer('backbone', ['contracts', 'hlc', 'testing']),
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),

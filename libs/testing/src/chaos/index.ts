@@ -1,0 +1,7 @@
+export * from './history';
+export * from './lost-writes';
+export * from './workload';
+export * from './fault-schedule';
+export * from './check';
+export * from './final-reads';
+export * from './process-signals';
