@@ -13,3 +13,4 @@ export * from './fuzz';
 export { builtAppMain, WORKSPACE_ROOT } from './cluster/built-app';
 export * from './service-process';
 export * from './chaos';
+export * from './netns';
