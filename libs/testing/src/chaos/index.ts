@@ -5,3 +5,4 @@ export * from './fault-schedule';
 export * from './check';
 export * from './final-reads';
 export * from './process-signals';
+export * from './scenario';
