@@ -6,3 +6,4 @@ export * from './check';
 export * from './final-reads';
 export * from './process-signals';
 export * from './scenario';
+export * from './process-cluster';
