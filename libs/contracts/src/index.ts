@@ -5,3 +5,4 @@ export * from './subjects';
 export * from './envelope';
 export * from './state';
 export * from './services/service-topology';
+export * from './coord';

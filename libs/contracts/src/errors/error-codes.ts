@@ -15,6 +15,8 @@ export const ERROR_HTTP_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /** A replicated service's replica that does not lead; details.leaderHint names the one that does. */
+  NOT_LEADER: 503,
   TIMEOUT: 504,
 } as const;
 

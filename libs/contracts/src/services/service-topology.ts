@@ -16,6 +16,11 @@ export interface ServiceTopology {
   readonly calls: readonly string[];
   /** Whether it publishes telemetry (an edge) or reads it (monitoring, warming). */
   readonly telemetry: 'publish' | 'consume' | 'none';
+  /**
+   * Subjects (below the namespace) its own instances talk to each other on, e.g. Raft peer traffic:
+   * it alone may publish and subscribe there, so that traffic needs no API key.
+   */
+  readonly peerSubjects?: readonly string[];
 }
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
@@ -26,6 +31,7 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
     consumes: [STATE_DOMAIN, 'warming', 'monitor', 'migration', 'resource'],
     calls: [],
     telemetry: 'none',
+    peerSubjects: ['coord.raft.>'],
   },
   {
     service: 'warming-svc',

@@ -9,3 +9,5 @@ export const SQL_DATABASE = Symbol('SQL_DATABASE');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 /** Readiness probes of the service's database; absent in a service without one. */
 export const DATABASE_HEALTH = Symbol('DATABASE_HEALTH');
+/** Extra readiness probes a service contributes (`{ name, probe }[]`), checked by /health/ready. */
+export const READINESS_PROBES = Symbol('READINESS_PROBES');

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { DATABASE_HEALTH, NATS_CONNECTION } from '../config/tokens';
+import { DATABASE_HEALTH, NATS_CONNECTION, READINESS_PROBES } from '../config/tokens';
 import type { DatabaseHealth, HealthProbe } from '../database/database.health';
 import { ProjectionHost } from '../messaging/projection-host';
 import { ServiceStreams } from '../messaging/service-streams';
@@ -27,6 +27,10 @@ export class HealthController {
     // Absent in a service without a database: readiness then checks only what it has.
     @Optional() @Inject(DATABASE_HEALTH) private readonly database?: DatabaseHealth,
     @Optional() private readonly projections?: ProjectionHost,
+    // A service's own conditions (e.g. a replica that knows its leader and has caught up).
+    @Optional()
+    @Inject(READINESS_PROBES)
+    private readonly extra?: ReadonlyArray<{ name: string; probe: HealthProbe }>,
   ) {}
 
   /** The process is up; cheap, touches nothing else. */
@@ -51,6 +55,11 @@ export class HealthController {
           ]
         : []),
       ...(projections ? [() => this.consumers(projections)] : []),
+      ...(this.extra ?? []).map(
+        ({ name, probe }) =>
+          () =>
+            this.probe(name, probe),
+      ),
     ]);
   }
 

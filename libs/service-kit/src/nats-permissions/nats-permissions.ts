@@ -28,8 +28,10 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   const configured = [...written, ...(ownsTelemetry ? [telemetry] : [])];
   const createdIfMissing = [dlq, ...(service.telemetry === 'publish' ? [telemetry] : [])];
   const readTelemetry = ownsTelemetry || service.telemetry !== 'none' ? [telemetry] : [];
+  const peers = (service.peerSubjects ?? []).map((subject) => `${ns}.${subject}`);
   const publish = [
     ...(service.domain ? [subjects.events(service.domain)] : []),
+    ...peers,
     `${ns}.dlq.${service.service}.>`,
     ...(service.telemetry === 'publish' ? [subjects.telemetryAll()] : []),
     ...service.calls.flatMap((domain) => [`${ns}.${domain}.cmd.>`, `${ns}.${domain}.qry.>`]),
@@ -41,6 +43,7 @@ export function natsPermissionsFor(subjects: SubjectSpace, service: ServiceTopol
   ];
   const subscribe = [
     ...(service.domain ? [`${ns}.${service.domain}.cmd.>`, `${ns}.${service.domain}.qry.>`] : []),
+    ...peers,
     '_INBOX.>',
   ];
   return {

@@ -1,0 +1,89 @@
+import type { ServiceConfig } from '@kailash/service-kit';
+import { ConfigError, loadServiceConfig } from '@kailash/service-kit';
+import { z } from 'zod';
+import type { ReplicaSettings } from './raft/replica';
+
+export const COORD_SERVICE = 'coordination-svc';
+
+const nodeId = z.coerce.number().int().min(1).max(1_000_000);
+
+/** The replica's own variables; every problem names its variable, so a bad setting stops the boot. */
+const coordEnvSchema = z
+  .object({
+    COORD_NODE_ID: nodeId,
+    // Voters of a new cluster, e.g. `1,2,3`; every replica of the cluster gets the same list.
+    COORD_PEERS: z
+      .string()
+      .default('')
+      .transform((text, ctx) => {
+        const ids = text
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== '')
+          .map(Number);
+        if (ids.some((id) => !Number.isInteger(id) || id < 1 || id > 1_000_000)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be a comma-separated list of node ids (1..1000000)',
+          });
+          return z.NEVER;
+        }
+        if (new Set(ids).size !== ids.length) {
+          ctx.addIssue({ code: 'custom', message: 'names a node id twice' });
+          return z.NEVER;
+        }
+        return ids;
+      }),
+    // A replica added later (as a learner, through the admin API) starts with no membership of its own.
+    COORD_JOIN: z.enum(['true', 'false']).default('false'),
+    COORD_DATA_DIR: z.string().min(1).optional(),
+    COORD_TICK_MS: z.coerce.number().int().min(5).max(1000).default(50),
+    COORD_ELECTION_TICKS: z.coerce.number().int().min(3).max(1000).default(10),
+    COORD_HEARTBEAT_TICKS: z.coerce.number().int().min(1).max(100).default(1),
+    COORD_SNAPSHOT_ENTRIES: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
+    COORD_SNAPSHOT_KEEP: z.coerce.number().int().min(0).max(10_000_000).default(1_000),
+    COORD_PROPOSAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  })
+  .superRefine((env, ctx) => {
+    const join = env.COORD_JOIN === 'true';
+    if (!join && env.COORD_PEERS.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['COORD_PEERS'], message: 'required unless COORD_JOIN=true' });
+    if (!join && env.COORD_PEERS.length > 0 && !env.COORD_PEERS.includes(env.COORD_NODE_ID))
+      ctx.addIssue({ code: 'custom', path: ['COORD_PEERS'], message: 'must include COORD_NODE_ID' });
+    if (env.COORD_HEARTBEAT_TICKS >= env.COORD_ELECTION_TICKS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['COORD_HEARTBEAT_TICKS'],
+        message: 'must be below COORD_ELECTION_TICKS',
+      });
+  });
+
+/** Reads and validates the whole environment (the replica's variables too), so a bad one stops the boot. */
+export function loadCoordConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const config = loadServiceConfig(COORD_SERVICE, { port: 3100 }, env);
+  replicaSettings(config);
+  return config;
+}
+
+/** The replica's settings, from the environment the config was read from. */
+export function replicaSettings(base: ServiceConfig): ReplicaSettings {
+  const parsed = coordEnvSchema.safeParse(base.env);
+  if (!parsed.success)
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
+  const coord = parsed.data;
+  const join = coord.COORD_JOIN === 'true';
+  return {
+    id: coord.COORD_NODE_ID,
+    initialVoters: join ? [] : coord.COORD_PEERS,
+    dataDir: coord.COORD_DATA_DIR ?? `data/coord-${coord.COORD_NODE_ID}`,
+    namespace: base.KAILASH_NAMESPACE,
+    tickMs: coord.COORD_TICK_MS,
+    electionTick: coord.COORD_ELECTION_TICKS,
+    heartbeatTick: coord.COORD_HEARTBEAT_TICKS,
+    snapshotEntries: coord.COORD_SNAPSHOT_ENTRIES,
+    snapshotKeep: coord.COORD_SNAPSHOT_KEEP,
+    proposalTimeoutMs: coord.COORD_PROPOSAL_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,330 @@
+import { KailashError } from '@kailash/contracts';
+import type {
+  AppliedConfChange,
+  ConfChange,
+  Entry,
+  NodeId,
+  RaftApplication,
+  ReadState,
+  Snapshot,
+  SoftState,
+} from '@kailash/raft';
+import {
+  BackpressureError,
+  ConfChangeInProgressError,
+  DiskStorage,
+  InvalidConfChangeError,
+  NotLeaderError,
+  ProposalDroppedError,
+  RaftDriver,
+  RawNode,
+  SeededRandom,
+} from '@kailash/raft';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { ReplicatedStateMachine } from '../state/state-machine.port';
+import { NatsPeerTransport, peerSubjects } from './nats-peer-transport';
+import { PendingProposals } from './pending';
+import { ReadBatcher } from './read-batcher';
+import type { ReplicaObserver } from './replica-observer';
+import { NO_OBSERVER } from './replica-observer';
+
+export interface ReplicaSettings {
+  readonly id: NodeId;
+  /** Voters of a brand-new cluster; ignored once the WAL exists, and empty for a node that joins later. */
+  readonly initialVoters: readonly NodeId[];
+  readonly dataDir: string;
+  readonly namespace: string;
+  readonly tickMs: number;
+  readonly electionTick: number;
+  readonly heartbeatTick: number;
+  /** Take a snapshot (and compact the log) once this many entries are applied past the last one. */
+  readonly snapshotEntries: number;
+  /** Entries kept behind a snapshot, so a briefly slow follower catches up from the log, not a snapshot. */
+  readonly snapshotKeep: number;
+  readonly proposalTimeoutMs: number;
+}
+
+export interface ReplicaDependencies {
+  readonly nc: NatsConnection;
+  readonly stateMachine: ReplicatedStateMachine;
+  readonly observer?: ReplicaObserver;
+  readonly now?: () => number;
+}
+
+interface QueuedProposal {
+  readonly data: Uint8Array;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * One member of the Raft group: its WAL (DiskStorage), the node and the library's Ready loop, the
+ * NATS transport to its peers, and the state machine it applies committed entries to. Proposals
+ * arriving in the same turn of the event loop go into one Ready, so they share one fsync and one
+ * append round to the followers.
+ */
+export class Replica implements RaftApplication {
+  readonly storage: DiskStorage;
+  readonly node: RawNode;
+  readonly transport: NatsPeerTransport;
+  private readonly driver: RaftDriver;
+  private readonly pending: PendingProposals;
+  private readonly reads: ReadBatcher;
+  private readonly observer: ReplicaObserver;
+  private readonly now: () => number;
+  private queue: QueuedProposal[] = [];
+  private flushScheduled = false;
+  private subscription: Subscription | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private soft: SoftState = { lead: 0, role: 'follower' };
+  /** Commit index first learned from a leader; readiness waits until it is applied. */
+  private readyTarget: number | undefined;
+  private snapshots = 0;
+  private installed = 0;
+  private lastSnapshotBytes = 0;
+
+  constructor(
+    readonly settings: ReplicaSettings,
+    private readonly deps: ReplicaDependencies,
+  ) {
+    this.observer = deps.observer ?? NO_OBSERVER;
+    this.now = deps.now ?? Date.now;
+    this.storage = DiskStorage.open(settings.dataDir, { voters: [...settings.initialVoters], learners: [] });
+    const snapshot = this.storage.snapshot();
+    if (snapshot.metadata.index > 0) deps.stateMachine.restore(snapshot.data);
+    this.node = new RawNode(
+      {
+        id: settings.id,
+        electionTick: settings.electionTick,
+        heartbeatTick: settings.heartbeatTick,
+        random: new SeededRandom(settings.id * 7919 + (this.now() % 100_000)),
+        preVote: true,
+        checkQuorum: true,
+      },
+      this.storage,
+    );
+    this.transport = new NatsPeerTransport(deps.nc, peerSubjects(settings.namespace));
+    this.driver = new RaftDriver({
+      node: this.node,
+      storage: { save: (batch) => this.observer.timedSave(() => this.storage.save(batch), batch.mustSync) },
+      transport: this.transport,
+      application: this,
+    });
+    this.pending = new PendingProposals(settings.proposalTimeoutMs);
+    this.reads = new ReadBatcher(
+      (context) => this.driver.readIndex(context),
+      settings.proposalTimeoutMs,
+      this.now,
+    );
+  }
+
+  start(): void {
+    this.subscription = this.transport.listen(
+      this.settings.id,
+      (messages) => this.deliver(messages),
+      (reason) => this.observer.refusedBatch(reason),
+    );
+    this.timers.push(setInterval(() => this.tick(), this.settings.tickMs));
+    this.timers.push(setInterval(() => this.expire(), 100));
+    this.driver.drain();
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.subscription?.unsubscribe();
+    const stopped = new KailashError('UNAVAILABLE', 'replica is shutting down', { retryable: true });
+    this.pending.rejectAll(stopped);
+    this.reads.rejectAll(stopped);
+    this.storage.close();
+  }
+
+  get failed(): Error | undefined {
+    return this.driver.failed;
+  }
+
+  leader(): NodeId {
+    return this.soft.lead;
+  }
+
+  isLeader(): boolean {
+    return this.soft.role === 'leader';
+  }
+
+  /** A leader is known and everything committed when this replica first heard of one is applied. */
+  isReady(): boolean {
+    const status = this.node.status();
+    return (
+      !this.failed &&
+      status.lead !== 0 &&
+      this.readyTarget !== undefined &&
+      status.applied >= this.readyTarget
+    );
+  }
+
+  /** Snapshots taken here, snapshots installed from a leader, and the size of the last one. */
+  snapshotStats(): { count: number; installed: number; lastBytes: number } {
+    return { count: this.snapshots, installed: this.installed, lastBytes: this.lastSnapshotBytes };
+  }
+
+  /** Proposes a command on this replica, which must lead; resolves with the state machine's result. */
+  propose(data: Uint8Array): Promise<unknown> {
+    this.assertLeader();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flushProposals());
+    });
+  }
+
+  /** Resolves once a read arriving now may be served from local state (ReadIndex). */
+  linearizableBarrier(): Promise<void> {
+    if (this.soft.lead === 0) throw notLeader(0);
+    return this.reads.barrier();
+  }
+
+  async changeMembership(change: ConfChange): Promise<void> {
+    this.assertLeader();
+    let proposed: { index: number; term: number };
+    try {
+      proposed = this.driver.proposeConfChange(change);
+    } catch (error) {
+      throw translate(error);
+    }
+    await this.pending.wait(proposed.index, proposed.term, this.now());
+  }
+
+  transferLeadership(target: NodeId): void {
+    this.assertLeader();
+    this.driver.transferLeadership(target);
+  }
+
+  // RaftApplication: called by the driver once each Ready is durable.
+
+  onSoftState(soft: SoftState): void {
+    const previous = this.soft;
+    this.soft = soft;
+    this.observer.softState(soft, previous, this.node.status().term);
+    if (previous.role === 'leader' && soft.role !== 'leader') {
+      // Entries proposed here may still commit under the new leader; the client's retry, carrying
+      // the same session sequence, then gets the recorded response instead of a second apply.
+      this.pending.rejectAll(notLeader(soft.lead));
+    }
+  }
+
+  restoreSnapshot(snapshot: Snapshot): void {
+    this.deps.stateMachine.restore(snapshot.data);
+    this.installed++;
+    this.lastSnapshotBytes = snapshot.data.length;
+    this.observer.snapshotRestored(snapshot.metadata.index, snapshot.data.length);
+  }
+
+  applyEntry(entry: Entry, confChange: AppliedConfChange | undefined): void {
+    if (confChange) {
+      this.observer.membershipChanged(entry, confChange);
+      this.pending.applied(entry.index, entry.term, undefined);
+      return;
+    }
+    if (entry.data.length === 0) {
+      // The empty entry a new leader appends: its index identifies the election.
+      this.observer.leaderElected(entry);
+      this.pending.applied(entry.index, entry.term, undefined);
+      return;
+    }
+    const result = this.deps.stateMachine.apply(entry.index, entry.data);
+    this.observer.applied(entry, result);
+    this.pending.applied(entry.index, entry.term, result);
+  }
+
+  onReadStates(readStates: readonly ReadState[]): void {
+    const applied = this.node.status().applied;
+    for (const state of readStates) this.reads.confirmed(state.context, state.index, applied);
+  }
+
+  afterAdvance(): void {
+    const status = this.node.status();
+    if (this.readyTarget === undefined && status.lead !== 0) this.readyTarget = status.commit;
+    this.reads.applied(status.applied);
+    this.maybeSnapshot(status.applied);
+  }
+
+  private maybeSnapshot(applied: number): void {
+    const first = this.storage.firstIndex();
+    if (applied - first + 1 < this.settings.snapshotEntries) return;
+    const data = this.deps.stateMachine.snapshot();
+    const compactTo = Math.max(first, applied - this.settings.snapshotKeep);
+    this.storage.createSnapshot(applied, this.node.status().confState, data, compactTo);
+    this.snapshots++;
+    this.lastSnapshotBytes = data.length;
+    this.observer.snapshotTaken(applied, data.length);
+  }
+
+  private deliver(messages: readonly import('@kailash/raft').Message[]): void {
+    if (this.failed) return;
+    this.driver.run((node) => {
+      for (const message of messages) {
+        try {
+          node.step(message);
+        } catch (error) {
+          this.observer.refusedBatch((error as Error).message);
+        }
+      }
+    });
+  }
+
+  private tick(): void {
+    if (!this.failed) this.driver.tick();
+  }
+
+  private expire(): void {
+    const now = this.now();
+    this.pending.expire(now);
+    this.reads.expire();
+  }
+
+  private flushProposals(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    let proposed: { index: number; term: number };
+    try {
+      proposed = this.driver.run((node) => node.proposeBatch(batch.map((p) => p.data)));
+    } catch (error) {
+      const translated = translate(error);
+      this.observer.proposalsDropped(batch.length);
+      for (const proposal of batch) proposal.reject(translated);
+      return;
+    }
+    const first = proposed.index - batch.length + 1;
+    const now = this.now();
+    batch.forEach((proposal, i) => {
+      this.pending.wait(first + i, proposed.term, now).then(proposal.resolve, proposal.reject);
+    });
+  }
+
+  private assertLeader(): void {
+    if (this.failed) throw new KailashError('UNAVAILABLE', 'replica stopped after a storage failure');
+    if (this.soft.role !== 'leader') throw notLeader(this.soft.lead);
+  }
+}
+
+export function notLeader(leaderHint: NodeId): KailashError {
+  return new KailashError(
+    'NOT_LEADER',
+    leaderHint ? `not the leader; node ${leaderHint} leads` : 'not the leader; no leader known yet',
+    { leaderHint, retryable: true },
+  );
+}
+
+function translate(error: unknown): Error {
+  if (error instanceof NotLeaderError) return notLeader(error.leaderHint);
+  if (error instanceof BackpressureError)
+    return new KailashError('RATE_LIMITED', error.message, { retryable: true });
+  if (error instanceof ProposalDroppedError)
+    return new KailashError('UNAVAILABLE', error.message, { retryable: true });
+  if (error instanceof ConfChangeInProgressError) return new KailashError('CONFLICT', error.message);
+  if (error instanceof InvalidConfChangeError) return new KailashError('PRECONDITION_FAILED', error.message);
+  return error as Error;
+}

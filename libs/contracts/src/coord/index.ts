@@ -1,0 +1,3 @@
+export * from './coord.requests';
+export * from './coord.events';
+export * from './catalog';
