@@ -1,6 +1,71 @@
-import type { BenchCluster } from './bench-target';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { builtAppMain, ProcessCluster, startNatsServer, uniqueName } from '@kailash/testing';
+import { DEFAULT_RETRY_POLICY } from '@kailash/coordination-client';
+import { chaosGroup, connectChaosClient } from '../../../apps/coordination-svc/test/chaos-replicas';
+import type { BenchCluster, BenchKv } from './bench-target';
 
-/** coordination-svc as a benchmark target, or why it cannot run here. */
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * coordination-svc as a benchmark target: 3 replica processes of the built app at their default
+ * timings, on a nats-server of their own (as etcd gets its own processes).
+ */
 export async function coordinationTarget(): Promise<BenchCluster | string> {
-  return 'the coordination-svc replica process is not in this tree yet';
+  let main: string;
+  try {
+    main = await builtAppMain('coordination-svc', ROOT, 180_000);
+  } catch (error) {
+    return `the build failed: ${String(error).slice(0, 300)}`;
+  }
+  const nats = await startNatsServer({
+    config: ({ port, storeDir, host }) => `listen: "${host}:${port}"\njetstream { store_dir: "${storeDir}" }`,
+  });
+  const namespace = uniqueName('coordbench');
+  const group = await chaosGroup({ main, namespace, ids: [1, 2, 3], natsUrl: () => nats.url });
+  const cluster = new ProcessCluster(group.specs);
+  cluster.startAll();
+  const killed: string[] = [];
+  const connections: BenchKv[] = [];
+  const waitForLeader = async (timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const leader = await cluster.leader();
+      if (leader !== undefined) return leader;
+      if (Date.now() > deadline) throw new Error(`coordination-svc: no leader within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await waitForLeader(60_000);
+  const policy = DEFAULT_RETRY_POLICY;
+  return {
+    name: 'coordination-svc',
+    retryPolicy: `@kailash/coordination-client defaults: ${policy.attemptTimeoutMs} ms per attempt, backoff ${policy.initialBackoffMs} ms doubling to ${policy.maxBackoffMs} ms, ${policy.deadlineMs} ms deadline; retries on NOT_LEADER, timeouts and no responders`,
+    client: async () => {
+      const connection = await connectChaosClient([nats.url], namespace);
+      const kv: BenchKv = {
+        put: (key, value) => connection.put(key, value),
+        get: (key) => connection.get(key),
+        close: () => connection.close(),
+      };
+      connections.push(kv);
+      return kv;
+    },
+    killLeader: async () => {
+      const leader = await waitForLeader(30_000);
+      const killedAt = performance.now();
+      await cluster.kill(leader);
+      killed.push(leader);
+      return killedAt;
+    },
+    restartKilled: async () => {
+      for (const member of killed.splice(0)) await cluster.restart(member);
+      await waitForLeader(30_000);
+    },
+    stop: async () => {
+      await cluster.stopAll();
+      group.removeData();
+      await nats.stop();
+    },
+  };
 }

@@ -34,7 +34,7 @@ function resultTable(result: ChaosScenarioResult): string {
     '|---|---|',
     `| wall time | ${(result.wallMs / 60_000).toFixed(1)} min |`,
     `| faults injected | ${result.faults.faults.length} (${faultCounts(result)}) |`,
-    `| leader faults skipped (no leader within 10 s) | ${result.faults.skippedNoLeader} |`,
+    `| leader faults skipped (no leader within 20 s) | ${result.faults.skippedNoLeader} |`,
     `| client operations | ${s.operations.toLocaleString('en')} (completed ${s.completed.toLocaleString('en')}) |`,
     `| acknowledged writes | ${s.acknowledgedWrites.toLocaleString('en')} |`,
     `| writes with unknown outcome (error or timeout) | ${s.unknownWrites.toLocaleString('en')} |`,
@@ -54,7 +54,7 @@ export function writeChaosDoc(report: ChaosReport): void {
     '',
     'Clients run put / compare-and-set / get on a few keys through the coordination client, each recording invoke',
     'and complete times and results. A write that errors or times out stays in the history with an unknown outcome',
-    "(it may have been applied). After the last fault heals, every key is read once more and the whole history goes to",
+    '(it may have been applied). After the last fault heals, every key is read once more and the whole history goes to',
     "the Raft library's linearizability checker; a separate check names any acknowledged write the final reads lost.",
     '',
   ];

@@ -48,17 +48,17 @@ export interface FaultRun {
 }
 
 /**
- * Injects the kinds in turn, one at a time, until `running()` turns false, healing each fault
+ * Injects the kinds in turn, one at a time, until `running(injected)` turns false, healing each fault
  * (restart, SIGCONT, reconnect) before the quiet time and the next one.
  */
 export async function runFaults(
   cluster: ChaosCluster,
   options: FaultScheduleOptions,
-  running: () => boolean,
+  running: (injected: number) => boolean,
 ): Promise<FaultRun> {
   const faults: FaultRecord[] = [];
   let skippedNoLeader = 0;
-  for (let i = 0; running(); i++) {
+  for (let i = 0; running(faults.length); i++) {
     const kind = options.kinds[i % options.kinds.length] as FaultKind;
     const leader = await waitForLeader(cluster, options);
     const member = kind.endsWith('-leader') ? leader : pickFollower(cluster.members, leader, options.random);

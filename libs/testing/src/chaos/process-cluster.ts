@@ -13,8 +13,8 @@ export interface ReplicaSpec {
 
 /** Cuts and heals one replica's network link (a network lab host per replica). */
 export interface ReplicaNetwork {
-  cut(member: string): void;
-  heal(member: string): void;
+  cut(member: string): void | Promise<void>;
+  heal(member: string): void | Promise<void>;
 }
 
 /**
@@ -37,8 +37,8 @@ export class ProcessCluster implements ChaosCluster {
   ) {
     this.members = specs.map((s) => s.id);
     if (network) {
-      this.isolate = async (member) => network.cut(member);
-      this.reconnect = async (member) => network.heal(member);
+      this.isolate = async (member) => await network.cut(member);
+      this.reconnect = async (member) => await network.heal(member);
     }
   }
 

@@ -4,7 +4,7 @@ import { checkChaosHistory } from './check';
 import type { ChaosCluster, FaultKind, FaultRun } from './fault-schedule';
 import { runFaults } from './fault-schedule';
 import { readFinalValues } from './final-reads';
-import { HistoryRecorder, type HistorySummary } from './history';
+import { HistoryRecorder, type ChaosOperation, type HistorySummary } from './history';
 import type { ChaosKv } from './workload';
 import { runClients } from './workload';
 
@@ -31,6 +31,10 @@ export interface ChaosScenarioOptions {
   /** The clock of the history: milliseconds, monotonic, shared with any other recorder merged in. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** How long the cluster may take to elect its first leader, and any later one before a fault. */
+  readonly leaderTimeoutMs?: number;
+  /** Operations recorded elsewhere on the same clock (a client in another process), checked too. */
+  readonly external?: () => readonly ChaosOperation[];
 }
 
 export interface ChaosScenarioResult {
@@ -50,11 +54,11 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 export async function runChaosScenario(options: ChaosScenarioOptions): Promise<ChaosScenarioResult> {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? realSleep;
+  await untilLeader(options.cluster, options.leaderTimeoutMs ?? 60_000, sleep);
   const started = now();
   const recorder = new HistoryRecorder(now);
   const connections = await Promise.all(Array.from({ length: options.clients }, () => options.connect()));
   let clientsRunning = true;
-  let injected = 0;
   try {
     const clients = runClients(
       connections,
@@ -70,15 +74,16 @@ export async function runChaosScenario(options: ChaosScenarioOptions): Promise<C
     );
     const faults = await runFaults(
       options.cluster,
-      { ...options, leaderWaitMs: 10_000, now, sleep },
-      () => injected++ < options.maxFaults && now() - started < options.durationMs,
+      { ...options, leaderWaitMs: options.leaderTimeoutMs ?? 20_000, now, sleep },
+      (injected) => injected < options.maxFaults && now() - started < options.durationMs,
     );
     clientsRunning = false;
     await clients;
     const reader = connections[0] as ChaosConnection;
     const finalValues = await readFinalValues(reader, options.keys, recorder, options.clients, 60_000, sleep);
     const checkStarted = performance.now();
-    const verdict = checkChaosHistory(recorder.operations(), finalValues);
+    const history = [...recorder.operations(), ...(options.external?.() ?? [])];
+    const verdict = checkChaosHistory(history, finalValues);
     return {
       faults,
       summary: recorder.summary(),
@@ -89,5 +94,13 @@ export async function runChaosScenario(options: ChaosScenarioOptions): Promise<C
   } finally {
     clientsRunning = false;
     await Promise.all(connections.map((c) => c.close()));
+  }
+}
+
+async function untilLeader(cluster: ChaosCluster, timeoutMs: number, sleep: (ms: number) => Promise<void>) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await cluster.leader()) === undefined) {
+    if (Date.now() > deadline) throw new Error(`no leader within ${timeoutMs} ms`);
+    await sleep(100);
   }
 }

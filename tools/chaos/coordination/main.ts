@@ -1,0 +1,178 @@
+/**
+ * Long chaos runs against coordination-svc, figures written to docs/coordination-chaos.md.
+ *
+ *   npm run chaos:coordination -- --minutes 30 [--partition-minutes 5] [--no-partition] [--seed 1]
+ *
+ * Process faults: 3 replicas on loopback, kill -9 / SIGSTOP / restarts in turn. Partitions (needs
+ * root): each replica and its own nats-server in a network namespace, a NATS cluster of 3, the
+ * links of a follower and then of the leader cut and restored, a client on the cut side.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { seededRandom } from '@kailash/random';
+import type { ChaosScenarioResult } from '@kailash/testing';
+import {
+  builtAppMain,
+  canCreateNetworkLab,
+  createNetworkLab,
+  ProcessCluster,
+  runChaosScenario,
+  startNatsCluster,
+  startNatsServer,
+  uniqueName,
+  verdictLine,
+} from '@kailash/testing';
+import { chaosGroup, connectChaosClient } from '../../../apps/coordination-svc/test/chaos-replicas';
+import { machineLine } from '../../bench/report';
+import { MinorityProbes } from './minority';
+import { writeChaosDoc, type ChaosReport } from './report';
+import { runRounds } from './rounds';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const wallNow = () => performance.timeOrigin + performance.now();
+
+async function processChaos(main: string, minutes: number, seed: number): Promise<ChaosScenarioResult> {
+  const nats = await startNatsServer({
+    config: ({ port, storeDir, host }) => `listen: "${host}:${port}"\njetstream { store_dir: "${storeDir}" }`,
+  });
+  const namespace = uniqueName('coordchaos');
+  const group = await chaosGroup({ main, namespace, ids: [1, 2, 3], natsUrl: () => nats.url });
+  const cluster = new ProcessCluster(group.specs);
+  cluster.startAll();
+  const random = seededRandom(seed);
+  try {
+    return await runRounds(
+      minutes * 60_000,
+      (index) => ({
+        cluster,
+        connect: () => connectChaosClient([nats.url], namespace),
+        clients: 4,
+        keys: [0, 1, 2].map((k) => `${namespace}/r${index}/k${k}`),
+        kinds: ['kill-leader', 'pause-leader', 'kill-follower'],
+        maxFaults: 3,
+        durationMs: Number.POSITIVE_INFINITY,
+        downMs: 1_500,
+        pauseMs: 2_500,
+        healMs: 2_500,
+        thinkMs: 5,
+        random,
+        now: wallNow,
+      }),
+      runChaosScenario,
+      (index, r) =>
+        console.log(
+          `process round ${index}: ${r.faults.faults.length} faults; ${verdictLine(r.verdict, r.summary)}`,
+        ),
+    );
+  } finally {
+    await cluster.stopAll();
+    group.removeData();
+    await nats.stop();
+  }
+}
+
+async function partitionChaos(
+  main: string,
+  minutes: number,
+  seed: number,
+): Promise<ChaosScenarioResult & { minority: MinorityProbes['results'] }> {
+  const lab = createNetworkLab(3);
+  const natsCluster = await startNatsCluster({ size: 3, lab });
+  const namespace = uniqueName('coordpart');
+  const natsUrl = (index: number) => natsCluster.members[index]?.server.url ?? '';
+  const group = await chaosGroup({ main, namespace, ids: [1, 2, 3], natsUrl, lab });
+  const ids = group.specs.map((s) => s.id);
+  let keys: readonly string[] = [];
+  const probes = new MinorityProbes(lab, namespace);
+  const cluster: ProcessCluster = new ProcessCluster(group.specs, {
+    cut: async (member) => {
+      const host = group.hosts.get(member);
+      if (!host) throw new Error(`no lab host for ${member}`);
+      const wasLeader = (await cluster.leader()) === member;
+      lab.cut(host);
+      probes.start(member, host, natsUrl(ids.indexOf(member)), wasLeader, keys);
+    },
+    heal: async (member) => {
+      await probes.stop();
+      const host = group.hosts.get(member);
+      if (host) lab.heal(host);
+    },
+  });
+  cluster.startAll();
+  const random = seededRandom(seed + 1);
+  try {
+    const result = await runRounds(
+      minutes * 60_000,
+      (index) => {
+        keys = [0, 1, 2].map((k) => `${namespace}/p${index}/k${k}`);
+        return {
+          cluster,
+          connect: () => connectChaosClient(natsCluster.urls, namespace),
+          clients: 4,
+          keys,
+          kinds: ['isolate-follower', 'isolate-leader'],
+          maxFaults: 2,
+          durationMs: Number.POSITIVE_INFINITY,
+          // Long enough for the routes to notice the dead link (1 s pings, 2 missed) and the majority to elect.
+          downMs: 8_000,
+          pauseMs: 0,
+          healMs: 6_000,
+          thinkMs: 5,
+          random,
+          now: wallNow,
+          leaderTimeoutMs: 60_000,
+          external: () => probes.history(),
+        };
+      },
+      runChaosScenario,
+      (index, r) => console.log(`partition round ${index}: ${verdictLine(r.verdict, r.summary)}`),
+    );
+    return { ...result, minority: probes.results };
+  } finally {
+    await probes.stop();
+    await cluster.stopAll();
+    group.removeData();
+    await natsCluster.stop();
+    lab.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '5' },
+      'partition-minutes': { type: 'string', default: '2' },
+      'no-partition': { type: 'boolean', default: false },
+      seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+    },
+  });
+  const minutes = Number(values.minutes);
+  const seed = Number(values.seed);
+  const command = `npm run chaos:coordination -- --minutes ${minutes} --partition-minutes ${values['partition-minutes']} --seed ${seed}`;
+  const machine = machineLine(command);
+  const main = await builtAppMain('coordination-svc', ROOT, 180_000);
+  const notes: string[] = [];
+  const report: ChaosReport = { machine, command, notes, process: await processChaos(main, minutes, seed) };
+  let partition: ChaosReport['partition'];
+  if (values['no-partition']) notes.push('Partitions not run (--no-partition).');
+  else if (!canCreateNetworkLab())
+    notes.push('Partitions not run: creating network namespaces needs root (CAP_NET_ADMIN).');
+  else partition = await partitionChaos(main, Number(values['partition-minutes']), seed);
+  writeChaosDoc({ ...report, partition });
+  const failed =
+    [report.process, partition].some(
+      (r) => r && (r.verdict.linearizable !== true || r.verdict.lostWrites.length > 0),
+    ) ||
+    (partition?.minority.some((m) => m.acknowledged > 0) ?? false);
+  console.log(failed ? 'VIOLATION: see docs/coordination-chaos.md' : 'no violation');
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);
