@@ -98,6 +98,7 @@ export async function startEtcdCluster(size = 3): Promise<BenchCluster> {
     restartKilled: async () => {
       for (const member of members) if (!member.child) launch(member, 'existing');
       await waitForLeader(members, 30_000);
+      await allCaughtUp(members, 60_000);
     },
     stop,
   };
@@ -145,6 +146,30 @@ async function waitForLeader(members: readonly Member[], timeoutMs: number): Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`etcd: no leader within ${timeoutMs} ms`);
+}
+
+/** Every member answers and is within a few entries of the highest raft index. */
+async function allCaughtUp(members: readonly Member[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const indexes = await Promise.all(members.map((m) => raftIndex(m)));
+    const highest = Math.max(...indexes.map((i) => i ?? 0));
+    if (indexes.every((i) => i !== undefined && i >= highest - 10)) return;
+    if (Date.now() > deadline) throw new Error(`etcd: members not caught up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function raftIndex(member: Member): Promise<number | undefined> {
+  const probe = new Etcd3({ hosts: member.clientUrl, faultHandling: { host: () => noop, global: noop } });
+  try {
+    const status = await probe.maintenance.status({ deadline: Date.now() + 500 });
+    return Number(status.raftIndex);
+  } catch {
+    return undefined;
+  } finally {
+    probe.close();
+  }
 }
 
 function killAndWait(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {

@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { builtAppMain, ProcessCluster, startNatsServer, uniqueName } from '@kailash/testing';
 import { DEFAULT_RETRY_POLICY } from '@kailash/coordination-client';
-import { chaosGroup, connectChaosClient } from '../../../apps/coordination-svc/test/chaos-replicas';
+import {
+  chaosGroup,
+  clusterView,
+  connectChaosClient,
+} from '../../../apps/coordination-svc/test/chaos-replicas';
 import type { BenchCluster, BenchKv } from './bench-target';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -61,6 +65,8 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
     restartKilled: async () => {
       for (const member of killed.splice(0)) await cluster.restart(member);
       await waitForLeader(30_000);
+      // The next trial must start from a whole cluster: every replica ready (caught up with the leader).
+      await allReady([...group.urls.values()], 60_000);
     },
     stop: async () => {
       await cluster.stopAll();
@@ -68,4 +74,16 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
       await nats.stop();
     },
   };
+}
+
+async function allReady(urls: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const views = await Promise.all(urls.map((url) => clusterView(url)));
+    const leaderCommit = Math.max(...views.map((v) => (v?.role === 'leader' ? v.commitIndex : 0)));
+    if (views.every((v) => v?.ready && v.appliedIndex >= leaderCommit - 10)) return;
+    if (Date.now() > deadline)
+      throw new Error(`coordination-svc: replicas not all ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

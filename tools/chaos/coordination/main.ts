@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@kailash/random';
-import type { ChaosScenarioResult } from '@kailash/testing';
+import type { ChaosOperation, ChaosScenarioResult } from '@kailash/testing';
 import {
   builtAppMain,
   canCreateNetworkLab,
@@ -94,13 +94,14 @@ async function partitionChaos(
       probes.start(member, host, natsUrl(ids.indexOf(member)), wasLeader, keys);
     },
     heal: async (member) => {
-      await probes.stop();
+      await probes.stop(await cluster.leader());
       const host = group.hosts.get(member);
       if (host) lab.heal(host);
     },
   });
   cluster.startAll();
   const random = seededRandom(seed + 1);
+  const allOperations: (readonly ChaosOperation[])[] = [];
   try {
     const result = await runRounds(
       minutes * 60_000,
@@ -125,9 +126,18 @@ async function partitionChaos(
           external: () => probes.history(),
         };
       },
-      runChaosScenario,
+      async (options) => {
+        const round = await runChaosScenario(options);
+        allOperations.push(round.history);
+        return round;
+      },
       (index, r) => console.log(`partition round ${index}: ${verdictLine(r.verdict, r.summary)}`),
     );
+    const history = allOperations.flat();
+    for (const probe of probes.results)
+      probe.majorityAcknowledged = history.filter(
+        (op) => isAcknowledgedWrite(op) && op.call >= probe.from && op.ret <= probe.to && op.clientId < 1_000,
+      ).length;
     return { ...result, minority: probes.results };
   } finally {
     await probes.stop();
@@ -136,6 +146,11 @@ async function partitionChaos(
     await natsCluster.stop();
     lab.destroy();
   }
+}
+
+function isAcknowledgedWrite(op: ChaosOperation): boolean {
+  if (op.input.op === 'get' || op.output === undefined) return false;
+  return op.input.op === 'put' || ('ok' in op.output && op.output.ok);
 }
 
 async function main(): Promise<void> {

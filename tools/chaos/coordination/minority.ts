@@ -1,11 +1,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { ChaosOperation, LabHost, NetworkLab } from '@kailash/testing';
 import { killProcess } from '@kailash/testing';
 import type { MinorityProbe } from './report';
 
 const ROOT = join(__dirname, '..', '..', '..');
+const wallNow = () => performance.timeOrigin + performance.now();
 
 interface ProbeLine {
   readonly event: 'invoke' | 'ok' | 'error';
@@ -19,7 +21,9 @@ interface ProbeLine {
 export class MinorityProbes {
   readonly results: MinorityProbe[] = [];
   private readonly operations: ChaosOperation[] = [];
-  private running: { child: ChildProcess; lines: string[]; member: string; wasLeader: boolean } | undefined;
+  private running:
+    | { child: ChildProcess; lines: string[]; member: string; wasLeader: boolean; startedAt: number }
+    | undefined;
   private count = 0;
 
   constructor(
@@ -55,11 +59,11 @@ export class MinorityProbes {
       partial = parts.pop() ?? '';
       lines.push(...parts);
     });
-    this.running = { child, lines, member, wasLeader };
+    this.running = { child, lines, member, wasLeader, startedAt: wallNow() };
   }
 
   /** Kills the probe (before the link comes back) and keeps what it saw. */
-  async stop(): Promise<void> {
+  async stop(leaderWhileCut?: string): Promise<void> {
     const run = this.running;
     if (!run) return;
     this.running = undefined;
@@ -81,6 +85,9 @@ export class MinorityProbes {
       wasLeader: run.wasLeader,
       attempts: parsed.filter((p) => p.event === 'invoke').length,
       acknowledged: acknowledged.length,
+      leaderWhileCut,
+      from: run.startedAt,
+      to: wallNow(),
     });
   }
 

@@ -18,6 +18,12 @@ export interface MinorityProbe {
   readonly wasLeader: boolean;
   readonly attempts: number;
   readonly acknowledged: number;
+  /** The leader the reachable replicas named just before the link came back. */
+  readonly leaderWhileCut: string | undefined;
+  readonly from: number;
+  readonly to: number;
+  /** Writes the other clients had acknowledged (by the majority) while the member was cut off. */
+  majorityAcknowledged?: number;
 }
 
 function faultCounts(result: ChaosScenarioResult): string {
@@ -78,10 +84,11 @@ export function writeChaosDoc(report: ChaosReport): void {
       '',
       resultTable(report.partition),
       '',
-      '| cut member | was leader | puts tried on the isolated side | acknowledged |',
-      '|---|---|---|---|',
+      '| cut member | was leader | leader of the majority while cut | writes the majority acknowledged while cut | puts tried on the isolated side | acknowledged there |',
+      '|---|---|---|---|---|---|',
       ...report.partition.minority.map(
-        (m) => `| ${m.member} | ${m.wasLeader} | ${m.attempts} | ${m.acknowledged} |`,
+        (m) =>
+          `| ${m.member} | ${m.wasLeader} | ${m.leaderWhileCut ?? 'none'} | ${m.majorityAcknowledged ?? '—'} | ${m.attempts} | ${m.acknowledged} |`,
       ),
       '',
     );

@@ -43,6 +43,8 @@ export interface ChaosScenarioResult {
   readonly verdict: ChaosVerdict;
   readonly checkMs: number;
   readonly wallMs: number;
+  /** Everything the checker saw (kept only as long as the caller keeps the result). */
+  readonly history: readonly ChaosOperation[];
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -90,6 +92,7 @@ export async function runChaosScenario(options: ChaosScenarioOptions): Promise<C
       verdict,
       checkMs: performance.now() - checkStarted,
       wallMs: now() - started,
+      history,
     };
   } finally {
     clientsRunning = false;
