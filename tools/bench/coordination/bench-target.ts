@@ -14,8 +14,11 @@ export interface BenchCluster {
   /** How its client retries across a leader change, for the report. */
   readonly retryPolicy: string;
   client(): Promise<BenchKv>;
-  /** kill -9 of the current leader; resolves with the moment the signal was sent (performance.now()). */
-  killLeader(): Promise<number>;
+  /**
+   * kill -9 of the current leader; resolves with the moment the signal was sent (performance.now())
+   * and a promise of the moment a surviving member first reported itself leader.
+   */
+  killLeader(): Promise<{ readonly killedAt: number; readonly elected: Promise<number> }>;
   /** Restarts every killed member and waits until the cluster has a leader again. */
   restartKilled(): Promise<void>;
   stop(): Promise<void>;

@@ -93,7 +93,8 @@ export async function startEtcdCluster(size = 3): Promise<BenchCluster> {
       const killedAt = performance.now();
       await killAndWait(leader.child, 'SIGKILL');
       leader.child = undefined;
-      return killedAt;
+      const elected = waitForLeader(members, 60_000).then(() => performance.now());
+      return { killedAt, elected };
     },
     restartKilled: async () => {
       for (const member of members) if (!member.child) launch(member, 'existing');
@@ -143,7 +144,7 @@ async function waitForLeader(members: readonly Member[], timeoutMs: number): Pro
         probe.close();
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`etcd: no leader within ${timeoutMs} ms`);
 }

@@ -6,6 +6,8 @@ export interface FailoverFigure {
   readonly msToNextAck: number;
   /** Puts that failed (after the client's own retries) before one succeeded. */
   readonly failedPuts: number;
+  /** From the kill to a surviving member reporting itself leader (polled every 20 ms). */
+  readonly msToNewLeader: number;
 }
 
 /**
@@ -36,7 +38,9 @@ export async function measureFailover(
     }
   })();
   await new Promise((resolve) => setTimeout(resolve, 300));
-  killedAt = await cluster.killLeader();
+  const kill = await cluster.killLeader();
+  killedAt = kill.killedAt;
   const msToNextAck = await writer;
-  return { msToNextAck, failedPuts };
+  const msToNewLeader = (await kill.elected) - killedAt;
+  return { msToNextAck, failedPuts, msToNewLeader };
 }

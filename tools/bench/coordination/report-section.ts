@@ -51,11 +51,12 @@ function failoverTable(results: readonly TargetFigures[]): string {
     const times = r.failover.map((f) => f.msToNextAck);
     const sorted = [...times].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-    return `| ${r.name} | ${times.map((t) => t.toFixed(0)).join(', ')} | ${median.toFixed(0)} | ${r.failover.map((f) => f.failedPuts).join(', ')} | ${r.retryPolicy} |`;
+    const elected = r.failover.map((f) => f.msToNewLeader.toFixed(0)).join(', ');
+    return `| ${r.name} | ${times.map((t) => t.toFixed(0)).join(', ')} | ${median.toFixed(0)} | ${elected} | ${r.failover.map((f) => f.failedPuts).join(', ')} | ${r.retryPolicy} |`;
   });
   return [
-    '| target | kill -9 leader → next acknowledged put, ms (each trial) | median ms | puts failed after client retries | client retry policy |',
-    '|---|---|---|---|---|',
+    '| target | kill -9 leader → next acknowledged put, ms (each trial) | median ms | kill → a survivor reports itself leader, ms | puts failed after client retries | client retry policy |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -85,6 +86,27 @@ export function renderSection(input: SectionInput): string {
     '',
     failoverTable(input.results),
   ];
+  lines.push('', '### Targets', '', ...targetLines(input.results));
   if (input.notes.length > 0) lines.push('', ...input.notes.map((note) => `- ${note}`));
   return lines.join('\n');
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** The issue's targets, judged on this run's figures. */
+function targetLines(results: readonly TargetFigures[]): string[] {
+  const etcd = results.find((r) => r.name === 'etcd');
+  const coord = results.find((r) => r.name === 'coordination-svc');
+  if (!etcd || !coord) return ['- Not judged: both targets must be measured in the same run.'];
+  const at64 = (r: TargetFigures) => r.puts.find((f) => f.inFlight === 64)?.perSecond ?? Number.NaN;
+  const ratio = at64(coord) / at64(etcd);
+  const failover = median(coord.failover.map((f) => f.msToNextAck));
+  const worst = Math.max(...coord.failover.map((f) => f.msToNextAck));
+  return [
+    `- Puts/s at 64 in flight, coordination-svc ÷ etcd: ${ratio.toFixed(2)}× (target ≥ 1×): ${ratio >= 1 ? 'met' : 'not met'} in this run.`,
+    `- Client-observed failover, coordination-svc median ${failover.toFixed(0)} ms, worst ${worst.toFixed(0)} ms (target ≤ 1,000 ms): ${worst <= 1_000 ? 'met' : failover <= 1_000 ? 'met at the median, not in every trial' : 'not met'}; etcd median ${median(etcd.failover.map((f) => f.msToNextAck)).toFixed(0)} ms.`,
+  ];
 }

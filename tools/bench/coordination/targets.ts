@@ -31,13 +31,13 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
   cluster.startAll();
   const killed: string[] = [];
   const connections: BenchKv[] = [];
-  const waitForLeader = async (timeoutMs: number) => {
+  const waitForLeader = async (timeoutMs: number, other?: string) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const leader = await cluster.leader();
-      if (leader !== undefined) return leader;
+      if (leader !== undefined && leader !== other) return leader;
       if (Date.now() > deadline) throw new Error(`coordination-svc: no leader within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   await waitForLeader(60_000);
@@ -60,7 +60,8 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
       const killedAt = performance.now();
       await cluster.kill(leader);
       killed.push(leader);
-      return killedAt;
+      const elected = waitForLeader(60_000, leader).then(() => performance.now());
+      return { killedAt, elected };
     },
     restartKilled: async () => {
       for (const member of killed.splice(0)) await cluster.restart(member);

@@ -15,17 +15,16 @@ import type { ChaosOperation, ChaosScenarioResult } from '@kailash/testing';
 import {
   builtAppMain,
   canCreateNetworkLab,
-  createNetworkLab,
   ProcessCluster,
   runChaosScenario,
-  startNatsCluster,
   startNatsServer,
   uniqueName,
   verdictLine,
 } from '@kailash/testing';
 import { chaosGroup, connectChaosClient } from '../../../apps/coordination-svc/test/chaos-replicas';
 import { machineLine } from '../../bench/report';
-import { MinorityProbes } from './minority';
+import type { MinorityProbe } from '../../../apps/coordination-svc/test/partition-probe';
+import { startPartitionCluster } from '../../../apps/coordination-svc/test/partition-cluster';
 import { writeChaosDoc, type ChaosReport } from './report';
 import { runRounds } from './rounds';
 
@@ -76,56 +75,17 @@ async function partitionChaos(
   main: string,
   minutes: number,
   seed: number,
-): Promise<ChaosScenarioResult & { minority: MinorityProbes['results'] }> {
-  const lab = createNetworkLab(3);
-  const natsCluster = await startNatsCluster({ size: 3, lab });
-  const namespace = uniqueName('coordpart');
-  const natsUrl = (index: number) => natsCluster.members[index]?.server.url ?? '';
-  const group = await chaosGroup({ main, namespace, ids: [1, 2, 3], natsUrl, lab });
-  const ids = group.specs.map((s) => s.id);
-  let keys: readonly string[] = [];
-  const probes = new MinorityProbes(lab, namespace);
-  const cluster: ProcessCluster = new ProcessCluster(group.specs, {
-    cut: async (member) => {
-      const host = group.hosts.get(member);
-      if (!host) throw new Error(`no lab host for ${member}`);
-      const wasLeader = (await cluster.leader()) === member;
-      lab.cut(host);
-      probes.start(member, host, natsUrl(ids.indexOf(member)), wasLeader, keys);
-    },
-    heal: async (member) => {
-      await probes.stop(await cluster.leader());
-      const host = group.hosts.get(member);
-      if (host) lab.heal(host);
-    },
-  });
-  cluster.startAll();
+): Promise<ChaosScenarioResult & { minority: MinorityProbe[] }> {
+  const partition = await startPartitionCluster(main);
   const random = seededRandom(seed + 1);
   const allOperations: (readonly ChaosOperation[])[] = [];
   try {
     const result = await runRounds(
       minutes * 60_000,
-      (index) => {
-        keys = [0, 1, 2].map((k) => `${namespace}/p${index}/k${k}`);
-        return {
-          cluster,
-          connect: () => connectChaosClient(natsCluster.urls, namespace),
-          clients: 4,
-          keys,
-          kinds: ['isolate-follower', 'isolate-leader'],
-          maxFaults: 2,
-          durationMs: Number.POSITIVE_INFINITY,
-          // Long enough for the routes to notice the dead link (1 s pings, 2 missed) and the majority to elect.
-          downMs: 8_000,
-          pauseMs: 0,
-          healMs: 6_000,
-          thinkMs: 5,
-          random,
-          now: wallNow,
-          leaderTimeoutMs: 60_000,
-          external: () => probes.history(),
-        };
-      },
+      (index) => ({
+        ...partition.round([0, 1, 2].map((k) => `${partition.namespace}/p${index}/k${k}`)),
+        random,
+      }),
       async (options) => {
         const round = await runChaosScenario(options);
         allOperations.push(round.history);
@@ -134,17 +94,13 @@ async function partitionChaos(
       (index, r) => console.log(`partition round ${index}: ${verdictLine(r.verdict, r.summary)}`),
     );
     const history = allOperations.flat();
-    for (const probe of probes.results)
+    for (const probe of partition.probes.results)
       probe.majorityAcknowledged = history.filter(
         (op) => isAcknowledgedWrite(op) && op.call >= probe.from && op.ret <= probe.to && op.clientId < 1_000,
       ).length;
-    return { ...result, minority: probes.results };
+    return { ...result, minority: partition.probes.results };
   } finally {
-    await probes.stop();
-    await cluster.stopAll();
-    group.removeData();
-    await natsCluster.stop();
-    lab.destroy();
+    await partition.stop();
   }
 }
 

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChaosScenarioResult, FaultKind } from '@kailash/testing';
+import type { MinorityProbe } from '../../../apps/coordination-svc/test/partition-probe';
 
 const CHAOS_DOC = join(__dirname, '..', '..', '..', 'docs', 'coordination-chaos.md');
 
@@ -10,20 +11,6 @@ export interface ChaosReport {
   readonly process?: ChaosScenarioResult;
   readonly partition?: ChaosScenarioResult & { readonly minority: MinorityProbe[] };
   readonly notes: readonly string[];
-}
-
-/** What a client stuck on the isolated side saw while its replica was cut off. */
-export interface MinorityProbe {
-  readonly member: string;
-  readonly wasLeader: boolean;
-  readonly attempts: number;
-  readonly acknowledged: number;
-  /** The leader the reachable replicas named just before the link came back. */
-  readonly leaderWhileCut: string | undefined;
-  readonly from: number;
-  readonly to: number;
-  /** Writes the other clients had acknowledged (by the majority) while the member was cut off. */
-  majorityAcknowledged?: number;
 }
 
 function faultCounts(result: ChaosScenarioResult): string {

@@ -4,10 +4,23 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChaosOperation, LabHost, NetworkLab } from '@kailash/testing';
 import { killProcess } from '@kailash/testing';
-import type { MinorityProbe } from './report';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const wallNow = () => performance.timeOrigin + performance.now();
+
+/** What a client stuck on the isolated side saw while its replica was cut off. */
+export interface MinorityProbe {
+  readonly member: string;
+  readonly wasLeader: boolean;
+  readonly attempts: number;
+  readonly acknowledged: number;
+  /** The leader the reachable replicas named just before the link came back. */
+  readonly leaderWhileCut: string | undefined;
+  readonly from: number;
+  readonly to: number;
+  /** Writes the other clients had acknowledged (by the majority) while the member was cut off. */
+  majorityAcknowledged?: number;
+}
 
 interface ProbeLine {
   readonly event: 'invoke' | 'ok' | 'error';
@@ -17,7 +30,7 @@ interface ProbeLine {
   readonly ret?: number;
 }
 
-/** Runs minority-probe.ts in a lab host's namespace for as long as that host is cut off. */
+/** Runs partition-probe-main.ts in a lab host's namespace for as long as that host is cut off. */
 export class MinorityProbes {
   readonly results: MinorityProbe[] = [];
   private readonly operations: ChaosOperation[] = [];
@@ -32,7 +45,7 @@ export class MinorityProbes {
   ) {}
 
   start(member: string, host: LabHost, natsUrl: string, wasLeader: boolean, keys: readonly string[]): void {
-    const script = join(__dirname, 'minority-probe.ts');
+    const script = join(__dirname, 'partition-probe-main.ts');
     const args = [
       '--enable-source-maps',
       '-r',

@@ -4,14 +4,14 @@
  * prints each invocation and completion as a JSON line (wall-clock milliseconds, the clock the
  * chaos history uses). The harness kills it before the link is restored.
  *
- *   node -r @swc-node/register minority-probe.ts <nats-url> <namespace> <value-prefix> <key>...
+ *   node -r @swc-node/register partition-probe-main.ts <nats-url> <namespace> <value-prefix> <key>...
  */
 import { performance } from 'node:perf_hooks';
 import { RequestClient } from '@kailash/backbone';
 import { CoordinationClient } from '@kailash/coordination-client';
 import { SubjectSpace } from '@kailash/contracts';
 import { connect } from '@nats-io/transport-node';
-import { REPLICA_API_KEY } from '../../../apps/coordination-svc/test/replica-process';
+import { REPLICA_API_KEY } from './replica-process';
 
 const wallNow = () => performance.timeOrigin + performance.now();
 
