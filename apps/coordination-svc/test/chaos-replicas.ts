@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RequestClient } from '@kailash/backbone';
-import { CoordinationClient } from '@kailash/coordination-client';
+import { CoordinationClient, type RetryPolicy } from '@kailash/coordination-client';
 import type { CoordClusterView } from '@kailash/contracts';
 import { SubjectSpace } from '@kailash/contracts';
 import type { ChaosConnection, LabHost, NetworkLab, ReplicaSpec } from '@kailash/testing';
@@ -94,10 +94,12 @@ export async function clusterView(url: string): Promise<CoordClusterView | undef
 export async function connectChaosClient(
   servers: readonly string[],
   namespace: string,
+  retry?: Partial<RetryPolicy>,
 ): Promise<ChaosConnection & { readonly client: CoordinationClient }> {
   const nc = await connect({ servers: [...servers], pingInterval: 1_000, maxReconnectAttempts: -1 });
   const client = new CoordinationClient(
     new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY }),
+    { retry },
   );
   return {
     client,

@@ -22,4 +22,6 @@ export interface BenchCluster {
   /** Restarts every killed member and waits until the cluster has a leader again. */
   restartKilled(): Promise<void>;
   stop(): Promise<void>;
+  /** Process ids of the running members, for CPU accounting. */
+  pids(): ReadonlyMap<string, number>;
 }

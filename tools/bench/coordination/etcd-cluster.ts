@@ -96,6 +96,11 @@ export async function startEtcdCluster(size = 3): Promise<BenchCluster> {
       const elected = waitForLeader(members, 60_000).then(() => performance.now());
       return { killedAt, elected };
     },
+    pids: () => {
+      const pids = new Map<string, number>();
+      for (const m of members) if (m.child?.pid !== undefined) pids.set(m.name, m.child.pid);
+      return pids;
+    },
     restartKilled: async () => {
       for (const member of members) if (!member.child) launch(member, 'existing');
       await waitForLeader(members, 30_000);

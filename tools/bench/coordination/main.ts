@@ -4,13 +4,14 @@
  * in flight, a linearizable read's latency, and failover as a client sees it (kill -9 of the
  * leader to the next acknowledged put). Writes the coordination section of docs/benchmarks.md.
  *
- *   npm run bench:coordination [-- --seconds 5 --failovers 3 --no-write]
+ *   npm run bench:coordination [-- --seconds 5 --failovers 3 --coord-attempt-ms 250 --no-write]
  */
 import { parseArgs } from 'node:util';
 import { machineLine, writeBenchSection } from '../report';
 import type { BenchCluster } from './bench-target';
 import { ETCD_INSTALL_HINT, etcdVersion, startEtcdCluster } from './etcd-cluster';
 import { measureFailover, type FailoverFigure } from './failover';
+import { cpuPerOperation } from './cpu';
 import { putLoad, readLoad, type LoadFigure } from './load';
 import { coordinationTarget } from './targets';
 import { renderSection, type TargetFigures } from './report-section';
@@ -22,9 +23,12 @@ async function measure(cluster: BenchCluster, seconds: number, failovers: number
   const kv = await cluster.client();
   try {
     await putLoad(kv, 16, 1_000); // warm-up: connections, JIT, first elections settled
-    const puts: LoadFigure[] = [];
+    const puts: (LoadFigure & { cpuMsPerPut: number[] })[] = [];
     for (const inFlight of IN_FLIGHT) {
-      puts.push(await putLoad(kv, inFlight, seconds * 1_000));
+      const { result, msPerOperation } = await cpuPerOperation(cluster.pids(), () =>
+        putLoad(kv, inFlight, seconds * 1_000),
+      );
+      puts.push({ ...result, cpuMsPerPut: msPerOperation });
       console.log(cluster.name, 'puts', puts.at(-1));
     }
     const reads = await readLoad(kv, seconds * 1_000);
@@ -47,11 +51,14 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       failovers: { type: 'string', default: '3' },
       'no-write': { type: 'boolean', default: false },
+      // Extra coordination-svc runs with a shorter client attempt timeout, e.g. `--coord-attempt-ms 250`.
+      'coord-attempt-ms': { type: 'string', default: '' },
     },
   });
   const seconds = Number(values.seconds);
   const failovers = Number(values.failovers);
-  const machine = machineLine(COMMAND);
+  const args = process.argv.slice(2).join(' ');
+  const machine = machineLine(args ? `${COMMAND} -- ${args}` : COMMAND);
   const version = etcdVersion();
   if (!version) console.error(ETCD_INSTALL_HINT);
   const results: TargetFigures[] = [];
@@ -64,9 +71,13 @@ async function main(): Promise<void> {
       await etcd.stop();
     }
   } else notes.push(`etcd not measured: ${ETCD_INSTALL_HINT}`);
-  const coordination = await coordinationTarget();
-  if (typeof coordination === 'string') notes.push(`coordination-svc not measured: ${coordination}`);
-  else {
+  const attempts = [undefined, ...values['coord-attempt-ms'].split(',').filter(Boolean).map(Number)];
+  for (const attempt of attempts) {
+    const coordination = await coordinationTarget(attempt);
+    if (typeof coordination === 'string') {
+      notes.push(`coordination-svc not measured: ${coordination}`);
+      break;
+    }
     try {
       results.push(await measure(coordination, seconds, failovers));
     } finally {

@@ -15,7 +15,7 @@ const ROOT = join(__dirname, '..', '..', '..');
  * coordination-svc as a benchmark target: 3 replica processes of the built app at their default
  * timings, on a nats-server of their own (as etcd gets its own processes).
  */
-export async function coordinationTarget(): Promise<BenchCluster | string> {
+export async function coordinationTarget(attemptTimeoutMs?: number): Promise<BenchCluster | string> {
   let main: string;
   try {
     main = await builtAppMain('coordination-svc', ROOT, 180_000);
@@ -41,12 +41,14 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
     }
   };
   await waitForLeader(60_000);
-  const policy = DEFAULT_RETRY_POLICY;
+  const policy = { ...DEFAULT_RETRY_POLICY, ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}) };
   return {
-    name: 'coordination-svc',
-    retryPolicy: `@kailash/coordination-client defaults: ${policy.attemptTimeoutMs} ms per attempt, backoff ${policy.initialBackoffMs} ms doubling to ${policy.maxBackoffMs} ms, ${policy.deadlineMs} ms deadline; retries on NOT_LEADER, timeouts and no responders`,
+    name: attemptTimeoutMs ? `coordination-svc (client attempt ${attemptTimeoutMs} ms)` : 'coordination-svc',
+    retryPolicy: `@kailash/coordination-client ${attemptTimeoutMs ? 'defaults but' : 'defaults:'} ${policy.attemptTimeoutMs} ms per attempt, backoff ${policy.initialBackoffMs} ms doubling to ${policy.maxBackoffMs} ms, ${policy.deadlineMs} ms deadline; retries on NOT_LEADER, timeouts and no responders`,
     client: async () => {
-      const connection = await connectChaosClient([nats.url], namespace);
+      const connection = await connectChaosClient([nats.url], namespace, {
+        attemptTimeoutMs: policy.attemptTimeoutMs,
+      });
       const kv: BenchKv = {
         put: (key, value) => connection.put(key, value),
         get: (key) => connection.get(key),
@@ -69,6 +71,7 @@ export async function coordinationTarget(): Promise<BenchCluster | string> {
       // The next trial must start from a whole cluster: every replica ready (caught up with the leader).
       await allReady([...group.urls.values()], 60_000);
     },
+    pids: () => cluster.pids(),
     stop: async () => {
       await cluster.stopAll();
       group.removeData();

@@ -1,12 +1,5 @@
 import { seededRandom } from '@kailash/random';
-import {
-  checkChaosHistory,
-  type ChaosCluster,
-  type ChaosKv,
-  type FaultKind,
-  HistoryRecorder,
-  runChaosScenario,
-} from './index';
+import { type ChaosCluster, type ChaosKv, type FaultKind, HistoryRecorder, runChaosScenario } from './index';
 
 type Flaw = 'none' | 'new-leader-misses-recent-writes' | 'stale-follower-reads';
 

@@ -85,6 +85,13 @@ export class ProcessCluster implements ChaosCluster {
     this.paused.delete(member);
   }
 
+  /** Process ids of the running replicas (for CPU accounting). */
+  pids(): Map<string, number> {
+    const pids = new Map<string, number>();
+    for (const [member, child] of this.children) if (child.pid !== undefined) pids.set(member, child.pid);
+    return pids;
+  }
+
   /** The last lines a replica wrote, for a failure message. */
   tail(member: string, chars = 3_000): string {
     return (this.output.get(member) ?? '').slice(-chars);
