@@ -57,7 +57,7 @@ export default [
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),
             layer('fleet', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
-            layer('coordination-client', ['backbone', 'contracts', 'hlc']),
+            layer('coordination-client', ['backbone', 'contracts', 'hlc', 'coordination']),
             layer('coord', [
               'service-kit',
               'backbone',

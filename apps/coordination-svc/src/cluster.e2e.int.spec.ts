@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { RequestClient } from '@kailash/backbone';
-import { CoordinationClient } from '@kailash/coordination-client';
+import { CoordinationClient, CoordPut, CoordSessionOpen } from '@kailash/coordination-client';
 import type { CoordClusterView } from '@kailash/contracts';
-import { CoordPut, SubjectSpace } from '@kailash/contracts';
+import { SubjectSpace } from '@kailash/contracts';
 import {
   builtAppMain,
   connectTestNats,
@@ -88,8 +88,8 @@ describe('coordination-svc: a Raft group of real replica processes on real NATS'
     expect(views.map((view) => view.leader)).toEqual([leader, leader, leader]);
     expect(views.filter((view) => view.role === 'leader').map((view) => view.self)).toEqual([leader]);
 
-    const put = await client.put('greeting', 'hello');
-    expect(put.previous).toBeNull();
+    const put = await client.put('greeting', 'hello', { prevKv: true });
+    expect(put.prevKv).toBeUndefined();
     expect(await client.get('greeting')).toMatchObject({ value: 'hello', version: 1 });
     for (const replica of group.all())
       await eventually(
@@ -106,12 +106,45 @@ describe('coordination-svc: a Raft group of real replica processes on real NATS'
     expect(await client.compareAndSet('cas', 'v1', 'v2')).toBe(true);
     // The same session sequence sent twice (as a retry after a lost answer would): applied once.
     const requests = new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY });
-    const session = { clientId: 'retrying-client', seq: 1 };
+    const opened = await requests.send(CoordSessionOpen, { ttlMs: 30_000 });
+    const session = { clientId: opened.clientId, seq: 1 };
     const first = await requests.send(CoordPut, { key: 'once', value: 'a', session });
     // Even with other content, a repeated sequence is answered from the session, not applied again.
     const retry = await requests.send(CoordPut, { key: 'once', value: 'b', session });
     expect(retry).toEqual(first);
     expect(await client.get('once')).toMatchObject({ value: 'a', version: 1 });
+  }, 60_000);
+
+  it("expires a lease on the leader's clock, deleting its key, and publishes the fact once on COORD", async () => {
+    const lease = await client.grantLease(1_000);
+    await client.put('ephemeral', 'here', { lease: lease.id });
+    expect(await client.get('ephemeral')).toMatchObject({ lease: lease.id });
+    await eventually(
+      'ephemeral deleted by expiry',
+      () => client.get('ephemeral'),
+      (kv) => kv === null,
+      CONVERGE_MS,
+    );
+    expect((await client.leaseInfo(lease.id)).lease).toBeNull();
+    const jsm = await jetstreamManager(nc);
+    const stream = new SubjectSpace(namespace).stream('coord');
+    const types = await eventually(
+      'the lease facts on COORD',
+      async () => {
+        const info = await jsm.streams.info(stream);
+        const seen: string[] = [];
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const message = await jsm.streams.getMessage(stream, { seq });
+          if (!message) continue;
+          const event = message.json<{ type: string; data: { fact: { lease?: { id: number } } } }>();
+          if (event.data.fact?.lease?.id === lease.id) seen.push(event.type);
+        }
+        return seen;
+      },
+      (seen) => seen.includes('coord.lease.expired'),
+      CONVERGE_MS,
+    );
+    expect(types).toEqual(['coord.lease.granted', 'coord.lease.expired']);
   }, 60_000);
 
   it('restarts a follower from its WAL; after missing many writes it catches up by snapshot', async () => {

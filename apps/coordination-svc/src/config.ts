@@ -50,6 +50,12 @@ const coordEnvSchema = z
       ctx.addIssue({ code: 'custom', path: ['COORD_PEERS'], message: 'required unless COORD_JOIN=true' });
     if (!join && env.COORD_PEERS.length > 0 && !env.COORD_PEERS.includes(env.COORD_NODE_ID))
       ctx.addIssue({ code: 'custom', path: ['COORD_PEERS'], message: 'must include COORD_NODE_ID' });
+    if (env.COORD_SNAPSHOT_KEEP >= env.COORD_SNAPSHOT_ENTRIES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['COORD_SNAPSHOT_KEEP'],
+        message: 'must be below COORD_SNAPSHOT_ENTRIES (or every Ready would take a snapshot)',
+      });
     if (env.COORD_HEARTBEAT_TICKS >= env.COORD_ELECTION_TICKS)
       ctx.addIssue({
         code: 'custom',

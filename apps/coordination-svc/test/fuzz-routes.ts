@@ -1,13 +1,16 @@
 import type { SubjectSpace } from '@kailash/contracts';
+import { CoordClusterStatus } from '@kailash/contracts';
 import {
-  CoordClusterStatus,
+  CoordCas,
   CoordDelete,
   CoordGet,
+  CoordLeaseGrant,
+  CoordLockOwner,
   CoordPut,
   CoordRange,
   CoordTxn,
   CoordWatch,
-} from '@kailash/contracts';
+} from '@kailash/coordination-client';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
@@ -17,14 +20,15 @@ export const FUZZ_SEEDS = { key: 'fz/key' } as const;
 
 const key = fc.oneof(fc.constant(FUZZ_SEEDS.key), fc.stringMatching(/^[a-z0-9/_-]{1,16}$/));
 const value = fc.string({ maxLength: 32 });
+const range = fc.oneof(fc.record({ key }), fc.record({ prefix: fc.stringMatching(/^[a-z/]{0,4}$/) }));
 const op = fc.oneof(
-  fc.record({ type: fc.constant('put'), key, value }),
-  fc.record({ type: fc.constant('delete'), key }),
+  fc.record({ op: fc.constant('put'), key, value }),
+  fc.record({ op: fc.constant('delete'), range }),
 );
 const compare = fc.record({
   key,
   target: fc.constantFrom('version', 'modRevision', 'createRevision'),
-  op: fc.constantFrom('==', '!=', '<', '>'),
+  op: fc.constantFrom('=', '!=', '<', '>'),
   value: fc.nat({ max: 1000 }),
 });
 const txn = fc.record({
@@ -35,25 +39,40 @@ const txn = fc.record({
 
 /**
  * Every REST route and NATS subject of coordination-svc with VALID input; the fuzz runner mixes in
- * the hostile rest. The membership admin routes are left out: a valid random membership change
- * would reshape the single-node cluster under test (they are exercised by the cluster test).
+ * the hostile rest. Membership admin is left out: a valid random membership change would reshape
+ * the one-replica group under test (the cluster test exercises it).
  */
 export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
   const nats = (definition: Parameters<typeof natsFuzzRoute>[1], data: fc.Arbitrary<unknown>) =>
     natsFuzzRoute(subjects, definition, data);
   return [
     { kind: 'rest', method: 'POST', path: '/kv/put', body: fc.record({ key, value }) },
-    { kind: 'rest', method: 'POST', path: '/kv/delete', body: fc.record({ key }) },
+    { kind: 'rest', method: 'POST', path: '/kv/delete', body: fc.record({ range }) },
     { kind: 'rest', method: 'POST', path: '/kv/txn', body: txn },
+    {
+      kind: 'rest',
+      method: 'POST',
+      path: '/kv/cas',
+      body: fc.record({ key, value, expectedModRevision: fc.nat({ max: 50 }) }),
+    },
+    {
+      kind: 'rest',
+      method: 'POST',
+      path: '/leases/grant',
+      body: fc.record({ ttlMs: fc.integer({ min: 1000, max: 60_000 }) }),
+    },
     { kind: 'rest', method: 'GET', path: '/kv/key/:key', params: { key: fc.constant('fz') } },
     { kind: 'rest', method: 'GET', path: '/kv' },
     { kind: 'rest', method: 'GET', path: '/cluster' },
     nats(CoordPut, fc.record({ key, value })),
-    nats(CoordDelete, fc.record({ key })),
+    nats(CoordDelete, fc.record({ range })),
     nats(CoordTxn, txn),
+    nats(CoordCas, fc.record({ key, value, expectedModRevision: fc.nat({ max: 50 }) })),
+    nats(CoordLeaseGrant, fc.record({ ttlMs: fc.integer({ min: 1000, max: 60_000 }) })),
     nats(CoordGet, fc.record({ key })),
-    nats(CoordRange, fc.record({ prefix: fc.stringMatching(/^[a-z/]{0,4}$/) })),
-    nats(CoordWatch, fc.record({ key, fromRevision: fc.nat({ max: 100 }) })),
+    nats(CoordRange, fc.record({ range })),
+    nats(CoordWatch, fc.record({ range, fromRevision: fc.nat({ max: 100 }) })),
+    nats(CoordLockOwner, fc.record({ name: fc.stringMatching(/^[a-z]{1,8}$/) })),
     nats(CoordClusterStatus, fc.constant({})),
   ];
 }

@@ -1,41 +1,61 @@
-import type { RequestClient, SendOptions } from '@kailash/backbone';
-import type {
-  CoordClusterView,
-  CoordKeyValue,
-  CoordTxnRequest,
-  CoordWatchEvent,
-  RequestDefinition,
-} from '@kailash/contracts';
+import type { RequestClient } from '@kailash/backbone';
+import type { CoordClusterView, RequestDefinition } from '@kailash/contracts';
 import {
   CoordAddLearner,
   CoordClusterStatus,
-  CoordDelete,
-  CoordGet,
   CoordPromote,
-  CoordPut,
-  CoordRange,
   CoordRemoveMember,
   CoordTransferLeader,
+  isKailashError,
+} from '@kailash/contracts';
+import type {
+  KeyRange,
+  KeyValue,
+  LeaseView,
+  SessionStamp,
+  TxnCommand,
+  WatchEvent,
+} from '@kailash/coordination';
+import type { z } from 'zod';
+import {
+  CoordCampaign,
+  CoordCas,
+  CoordDelete,
+  CoordElectionLeader,
+  CoordGet,
+  CoordLeaseGrant,
+  CoordLeaseInfo,
+  CoordLeaseKeepAlive,
+  CoordLeaseRevoke,
+  CoordLockAcquire,
+  CoordLockOwner,
+  CoordLockRelease,
+  CoordProclaim,
+  CoordPut,
+  CoordRange,
+  CoordResign,
+  CoordSessionClose,
+  CoordSessionOpen,
   CoordTxn,
   CoordWatch,
-} from '@kailash/contracts';
-import type { z } from 'zod';
+} from './requests';
 import type { RetryPolicy } from './retry-policy';
 import { DEFAULT_RETRY_POLICY, withRetries } from './retry-policy';
-import { ClientSession } from './session';
+import { SessionNumbering } from './session';
 
 export type Consistency = 'linearizable' | 'serializable';
 
 export interface CoordinationClientOptions {
-  /** Session client id; random by default. Reuse one only within one process at a time. */
-  readonly clientId?: string;
+  /** TTL of the client's session lease (kept alive every third of it). Default 30 s. */
+  readonly sessionTtlMs?: number;
+  /** Holder name on the session and on leases it grants, for views and events. */
+  readonly holder?: string;
   readonly retry?: Partial<RetryPolicy>;
   /** Told about every retried attempt (metrics, logs). */
   readonly onRetry?: (operation: string, error: unknown) => void;
 }
 
 export interface WatchOptions {
-  readonly prefix?: boolean;
   /** First revision to deliver (default: the next change after the watch starts). */
   readonly fromRevision?: number;
   /** Long-poll window of each request (default 10 s). */
@@ -43,62 +63,175 @@ export interface WatchOptions {
   readonly signal?: AbortSignal;
 }
 
+type Data<D extends RequestDefinition> = z.input<D['data']>;
+type Result<D extends RequestDefinition> = z.output<D['result']>;
+type WithoutSession<D extends RequestDefinition> = Omit<Data<D>, 'session'>;
+
 /**
  * The coordination group as a client sees it: one object for the whole group. Requests go to the
- * group's NATS subjects, where any replica answers and forwards writes to the leader; while there
- * is no leader (an election) or the leader just died, the client retries with short backoff, and
- * every write keeps its session sequence across retries, so it is applied exactly once.
+ * group's NATS subjects, where any replica answers and forwards writes to the leader; while there is
+ * no leader (an election) or the leader just died, the client retries with short backoff.
+ *
+ * Writes are exactly-once: the client opens a session (a lease the group keeps while this client
+ * keeps it alive) and stamps every write with the session's next sequence number, the same on every
+ * retry. If the session itself ended (the client was cut off longer than its TTL), a new one is
+ * opened and the write retried under it; that one write is then at-least-once.
  */
 export class CoordinationClient {
-  readonly session: ClientSession;
   private readonly policy: RetryPolicy;
+  private session: Promise<SessionNumbering> | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly leaseKeepers = new Map<number, NodeJS.Timeout>();
 
   constructor(
     private readonly requests: RequestClient,
     private readonly options: CoordinationClientOptions = {},
   ) {
-    this.session = new ClientSession(options.clientId);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   }
 
-  put(key: string, value: string) {
-    return this.write(CoordPut, (session) => ({ key, value, session }));
+  // KV
+
+  put(key: string, value: string, options: Omit<WithoutSession<typeof CoordPut>, 'key' | 'value'> = {}) {
+    return this.write(CoordPut, { key, value, ...options });
   }
 
-  delete(key: string, options: { prefix?: boolean } = {}) {
-    return this.write(CoordDelete, (session) => ({ key, ...options, session }));
+  /** Deletes a key, or a range (`{prefix}` / `{from, to}`). */
+  delete(keys: string | KeyRange, options: { prevKv?: boolean; fence?: { lease: number } } = {}) {
+    return this.write(CoordDelete, { range: typeof keys === 'string' ? { key: keys } : keys, ...options });
   }
 
-  /** Compare-and-set and friends: `compare` all hold → `success` ops, else `failure` ops, atomically. */
-  txn(request: Omit<CoordTxnRequest, 'session'>) {
-    return this.write(CoordTxn, (session) => ({ ...request, session }));
+  /** etcd's Txn: if every compare holds, the `success` operations, else the `failure` ones, atomically. */
+  txn(request: Omit<TxnCommand, 'op'>) {
+    return this.write(CoordTxn, request);
+  }
+
+  /** Puts only if the key's mod revision (0: absent) and/or value are as expected. */
+  cas(request: WithoutSession<typeof CoordCas>) {
+    return this.write(CoordCas, request);
   }
 
   /** Sets `key` to `value` only if its value is `expected` (`null`: only if it does not exist). */
   async compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
-    const compare =
-      expected === null
-        ? { key, target: 'version' as const, op: '==' as const, value: 0 }
-        : { key, target: 'value' as const, op: '==' as const, value: expected };
-    const result = await this.txn({
-      compare: [compare],
-      success: [{ type: 'put', key, value }],
-      failure: [],
-    });
+    const result = await this.cas(
+      expected === null ? { key, value, expectedModRevision: 0 } : { key, value, expectedValue: expected },
+    );
     return result.succeeded;
   }
 
-  async get(key: string, consistency: Consistency = 'linearizable'): Promise<CoordKeyValue | null> {
-    return (await this.getWithRevision(key, consistency)).kv;
+  async get(key: string, consistency: Consistency = 'linearizable'): Promise<KeyValue | null> {
+    return (await this.read(CoordGet, { key, consistency })).kv;
   }
 
   getWithRevision(key: string, consistency: Consistency = 'linearizable') {
     return this.read(CoordGet, { key, consistency });
   }
 
-  range(prefix: string, options: { limit?: number; consistency?: Consistency } = {}) {
-    return this.read(CoordRange, { prefix, ...options });
+  range(keys: KeyRange, options: { limit?: number; keysOnly?: boolean; consistency?: Consistency } = {}) {
+    return this.read(CoordRange, { range: keys, ...options });
   }
+
+  /**
+   * Changes of a key or range as an async stream, from `fromRevision` on. It survives replica
+   * failures and reconnects: each long poll asks for what follows the last revision delivered.
+   * Throws if the history it needs was compacted (re-read, then watch from the read's revision).
+   */
+  async *watch(keys: string | KeyRange, options: WatchOptions = {}): AsyncGenerator<WatchEvent> {
+    const range = typeof keys === 'string' ? { key: keys } : keys;
+    let from = options.fromRevision ?? (await this.read(CoordRange, { range, countOnly: true })).revision + 1;
+    const waitMs = options.pollMs ?? 10_000;
+    while (!options.signal?.aborted) {
+      const result = await this.read(
+        CoordWatch,
+        { range, fromRevision: from, waitMs },
+        waitMs + this.policy.attemptTimeoutMs,
+      );
+      if (result.compacted)
+        throw new Error(
+          `watch from revision ${from}: history compacted up to ${result.compactRevision ?? 0}`,
+        );
+      for (const event of result.events) {
+        if (event.revision < from) continue;
+        yield event;
+        from = event.revision + 1;
+      }
+      if (result.events.length === 0) from = Math.max(from, result.revision + 1);
+    }
+  }
+
+  // Leases
+
+  async grantLease(ttlMs: number): Promise<LeaseView> {
+    return (await this.write(CoordLeaseGrant, { ttlMs, ...this.holder() })).lease;
+  }
+
+  async keepLeaseAlive(id: number): Promise<LeaseView> {
+    return (await this.write(CoordLeaseKeepAlive, { id })).lease;
+  }
+
+  /** Keeps a lease alive every third of its TTL until the returned function is called. */
+  keepAliveInBackground(lease: LeaseView, onLost?: (error: unknown) => void): () => void {
+    const timer = setInterval(
+      () => {
+        this.keepLeaseAlive(lease.id).catch((error: unknown) => {
+          stop();
+          onLost?.(error);
+        });
+      },
+      Math.max(100, Math.floor(lease.ttlMs / 3)),
+    );
+    timer.unref();
+    this.leaseKeepers.set(lease.id, timer);
+    const stop = () => {
+      clearInterval(timer);
+      this.leaseKeepers.delete(lease.id);
+    };
+    return stop;
+  }
+
+  revokeLease(id: number) {
+    clearInterval(this.leaseKeepers.get(id));
+    this.leaseKeepers.delete(id);
+    return this.write(CoordLeaseRevoke, { id });
+  }
+
+  leaseInfo(id: number, consistency: Consistency = 'linearizable') {
+    return this.read(CoordLeaseInfo, { id, consistency });
+  }
+
+  // Locks and elections
+
+  /** Queues `lease` for the lock; `acquired` says whether it owns it now (token = fencing token). */
+  lock(name: string, lease: number) {
+    return this.write(CoordLockAcquire, { name, lease });
+  }
+
+  unlock(name: string, lease: number) {
+    return this.write(CoordLockRelease, { name, lease });
+  }
+
+  lockOwner(name: string, consistency: Consistency = 'linearizable') {
+    return this.read(CoordLockOwner, { name, consistency });
+  }
+
+  campaign(name: string, lease: number, value: string) {
+    return this.write(CoordCampaign, { name, lease, value });
+  }
+
+  proclaim(name: string, lease: number, value: string) {
+    return this.write(CoordProclaim, { name, lease, value });
+  }
+
+  resign(name: string, lease: number) {
+    return this.write(CoordResign, { name, lease });
+  }
+
+  /** The election's leader, term and whether its lease is live (`get_leader`). */
+  leader(name: string, consistency: Consistency = 'linearizable') {
+    return this.read(CoordElectionLeader, { name, consistency });
+  }
+
+  // The group
 
   cluster(): Promise<CoordClusterView> {
     return this.read(CoordClusterStatus, {});
@@ -120,62 +253,97 @@ export class CoordinationClient {
     return this.admin(CoordTransferLeader, nodeId);
   }
 
-  /**
-   * Changes of a key (or prefix) as an async stream, from `fromRevision` on. It survives replica
-   * failures and reconnects: each poll asks for what follows the last revision delivered. Throws
-   * if the history it needs was compacted away (re-read the key, then watch from its revision).
-   */
-  async *watch(key: string, options: WatchOptions = {}): AsyncGenerator<CoordWatchEvent> {
-    let from = options.fromRevision ?? (await this.getWithRevision(key)).revision + 1;
-    const waitMs = options.pollMs ?? 10_000;
-    while (!options.signal?.aborted) {
-      const result = await this.read(
-        CoordWatch,
-        { key, prefix: options.prefix ?? false, fromRevision: from, waitMs },
-        waitMs + this.policy.attemptTimeoutMs,
-      );
-      if (result.compacted)
-        throw new Error(
-          `watch of ${key} from revision ${from}: history compacted up to ${result.compactedRevision}`,
-        );
-      for (const event of result.events) {
-        if (event.revision < from) continue;
-        yield event;
-        from = event.revision + 1;
-      }
-    }
+  /** Stops keep-alives and closes the session (its cached answers are dropped by the group). */
+  async close(): Promise<void> {
+    for (const timer of this.leaseKeepers.values()) clearInterval(timer);
+    this.leaseKeepers.clear();
+    clearInterval(this.keepAlive);
+    const session = this.session;
+    this.session = undefined;
+    if (!session) return;
+    const numbering = await session.catch(() => undefined);
+    if (numbering)
+      await this.attempt(CoordSessionClose, { clientId: numbering.clientId }).catch(() => undefined);
+  }
+
+  /** The session's client id (opening the session if needed). */
+  async clientId(): Promise<number> {
+    return (await this.openSession()).clientId;
+  }
+
+  private holder(): { holder?: string } {
+    return this.options.holder ? { holder: this.options.holder } : {};
+  }
+
+  private openSession(): Promise<SessionNumbering> {
+    this.session ??= this.attempt(CoordSessionOpen, {
+      ttlMs: this.options.sessionTtlMs ?? 30_000,
+      ...this.holder(),
+    }).then(
+      (opened) => {
+        const numbering = new SessionNumbering(opened.clientId);
+        this.keepSessionAlive(opened.clientId, opened.lease.ttlMs);
+        return numbering;
+      },
+      (error: unknown) => {
+        this.session = undefined;
+        throw error;
+      },
+    );
+    return this.session;
+  }
+
+  private keepSessionAlive(clientId: number, ttlMs: number): void {
+    clearInterval(this.keepAlive);
+    this.keepAlive = setInterval(
+      () => {
+        this.attempt(CoordLeaseKeepAlive, { id: clientId }).catch(() => this.forgetSession(clientId));
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
+    this.keepAlive.unref();
+  }
+
+  private forgetSession(clientId: number): void {
+    void this.session?.then((numbering) => {
+      if (numbering.clientId !== clientId) return;
+      clearInterval(this.keepAlive);
+      this.session = undefined;
+    });
   }
 
   private async write<D extends RequestDefinition>(
     definition: D,
-    data: (session: ReturnType<ReturnType<ClientSession['begin']>['session']>) => z.input<D['data']>,
-  ): Promise<z.output<D['result']>> {
-    const write = this.session.begin();
-    try {
-      const payload = data(write.session());
-      return await this.attempt(definition, payload);
-    } finally {
-      write.done();
+    data: WithoutSession<D>,
+  ): Promise<Result<D>> {
+    for (let sessions = 0; ; sessions++) {
+      const numbering = await this.openSession();
+      const write = numbering.begin();
+      const stamp: SessionStamp = write.stamp();
+      try {
+        return await this.attempt(definition, { ...data, session: stamp } as Data<D>);
+      } catch (error) {
+        if (sessions > 0 || !isSessionGone(error)) throw error;
+        this.forgetSession(numbering.clientId);
+      } finally {
+        write.done();
+      }
     }
   }
 
-  private read<D extends RequestDefinition>(
-    definition: D,
-    data: z.input<D['data']>,
-    attemptTimeoutMs?: number,
-  ) {
+  private read<D extends RequestDefinition>(definition: D, data: Data<D>, attemptTimeoutMs?: number) {
     return this.attempt(definition, data, attemptTimeoutMs);
   }
 
-  private admin<D extends RequestDefinition>(definition: D, nodeId: number): Promise<z.output<D['result']>> {
-    return this.attempt(definition, { nodeId } as z.input<D['data']>, 10_000);
+  private admin<D extends RequestDefinition>(definition: D, nodeId: number): Promise<Result<D>> {
+    return this.attempt(definition, { nodeId } as Data<D>, 10_000);
   }
 
   private attempt<D extends RequestDefinition>(
     definition: D,
-    data: z.input<D['data']>,
+    data: Data<D>,
     attemptTimeoutMs?: number,
-  ): Promise<z.output<D['result']>> {
+  ): Promise<Result<D>> {
     const policy = attemptTimeoutMs
       ? {
           ...this.policy,
@@ -185,8 +353,15 @@ export class CoordinationClient {
       : this.policy;
     return withRetries(
       policy,
-      (timeoutMs) => this.requests.send(definition, data, { timeoutMs } satisfies SendOptions),
+      (timeoutMs) => this.requests.send(definition, data, { timeoutMs }),
       (error) => this.options.onRetry?.(definition.name, error),
     );
   }
+}
+
+function isSessionGone(error: unknown): boolean {
+  return (
+    isKailashError(error) &&
+    (error.details as { reason?: string } | undefined)?.reason === 'session-not-found'
+  );
 }

@@ -1,32 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import type { CoordSession } from '@kailash/contracts';
+import type { SessionStamp } from '@kailash/coordination';
 
 /**
- * A client's session (Raft thesis §6.3): a random client id and one sequence number per write. A
- * retried write reuses its number, so the group applies it once and answers the retry with the
- * recorded response. `ackBelow` tells the group which answers it may forget: every number below
- * the oldest write still awaiting its answer.
+ * The numbering of a client session (Raft thesis §6.3): one sequence number per write, kept across
+ * that write's retries, so the group applies it once and answers a retry with the recorded
+ * response. `ack` tells the group which answers it may forget: every number below the oldest write
+ * still awaiting its answer.
  */
-export class ClientSession {
-  readonly clientId: string;
+export class SessionNumbering {
   private next = 1;
   private readonly outstanding = new Set<number>();
 
-  constructor(clientId?: string) {
-    this.clientId = clientId ?? `c${randomBytes(9).toString('base64url')}`;
-  }
+  constructor(readonly clientId: number) {}
 
   /** Numbers a new write; call `done` once it is answered (or given up). */
-  begin(): { session: () => CoordSession; done: () => void } {
+  begin(): { stamp: () => SessionStamp; done: () => void } {
     const seq = this.next++;
     this.outstanding.add(seq);
     return {
-      session: () => ({ clientId: this.clientId, seq, ackBelow: this.ackBelow() }),
+      stamp: () => ({ clientId: this.clientId, seq, ack: this.ack() }),
       done: () => this.outstanding.delete(seq),
     };
   }
 
-  private ackBelow(): number {
+  private ack(): number {
     let lowest = this.next;
     for (const seq of this.outstanding) if (seq < lowest) lowest = seq;
     return lowest;

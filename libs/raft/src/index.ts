@@ -19,3 +19,5 @@ export { DiskStorage, type RecoveryReport } from './storage/disk-storage';
 export type { WalStats } from './storage/wal/segment-file';
 // The Ready loop: persist, send, apply, advance
 export * from './driver';
+// Peer traffic on the wire
+export { decodeMessages, encodeMessages, WireFormatError } from './wire/message-codec';

@@ -1,6 +1,7 @@
 import type { EventDraft } from '@kailash/backbone';
 import { EventPublisher } from '@kailash/backbone';
-import { CoordLeaderElected, CoordMembershipChanged } from '@kailash/contracts';
+import { COORD_FACT_EVENTS, CoordLeaderElected, CoordMembershipChanged } from '@kailash/contracts';
+import type { Applied } from '@kailash/coordination';
 import type { AppliedConfChange, Entry, SoftState } from '@kailash/raft';
 import { Injectable, Logger } from '@nestjs/common';
 import { NO_OBSERVER, type ReplicaObserver } from '../raft/replica-observer';
@@ -24,6 +25,7 @@ interface Fact {
 @Injectable()
 export class CoordEvents implements ReplicaObserver {
   private readonly logger = new Logger(CoordEvents.name);
+  /** Keyed by Raft index × 1000 + position within the entry, so facts publish in log order. */
   private readonly facts = new Map<number, Fact>();
   private leading = false;
 
@@ -67,6 +69,19 @@ export class CoordEvents implements ReplicaObserver {
         learners: [...confState.learners],
         index: entry.index,
       },
+    });
+  }
+
+  /** Lease, lock, election and session facts of an applied entry, one event each. */
+  factsApplied(applied: Applied): void {
+    applied.facts.forEach((fact, position) => {
+      const { type, ...rest } = fact;
+      this.record(applied.index * 1000 + position, {
+        definition: COORD_FACT_EVENTS[type],
+        aggregateId: 'raft',
+        id: `coord-${applied.index}-${position}`,
+        data: { index: applied.index, position, fact: rest },
+      });
     });
   }
 

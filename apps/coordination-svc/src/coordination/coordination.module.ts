@@ -4,12 +4,13 @@ import { READINESS_PROBES } from '@kailash/service-kit';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { replicaSettings } from '../config';
 import { Coordinator } from '../raft/coordinator';
-import { KvStateMachine } from '../state/kv-state-machine';
+import { CoordinationMachine } from '../state/coordination-machine';
 import { ClusterController } from './cluster.controller';
 import { CoordEvents } from './coord-events';
 import { CoordMetrics } from './coord.metrics';
-import { KvController } from './kv.controller';
-import { KvService } from './kv.service';
+import { CommandsController } from './commands.controller';
+import { CoordService } from './coord.service';
+import { QueriesController } from './queries.controller';
 import { ReplicaHost } from './replica-host';
 import { REPLICA_SETTINGS, STATE_MACHINE } from './tokens';
 
@@ -20,15 +21,15 @@ export class CoordinationModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: CoordinationModule,
-      controllers: [KvController, ClusterController],
+      controllers: [CommandsController, QueriesController, ClusterController],
       providers: [
         { provide: REPLICA_SETTINGS, useValue: replicaSettings(config) },
-        { provide: STATE_MACHINE, useFactory: () => new KvStateMachine() },
+        { provide: STATE_MACHINE, useFactory: () => new CoordinationMachine() },
         CoordMetrics,
         CoordEvents,
         ReplicaHost,
         { provide: Coordinator, inject: [ReplicaHost], useFactory: (host: ReplicaHost) => host.coordinator },
-        KvService,
+        CoordService,
         {
           provide: READINESS_PROBES,
           inject: [ReplicaHost],

@@ -3,7 +3,8 @@ import { isKailashError, KailashError } from '@kailash/contracts';
 import type { ConfChange, NodeId } from '@kailash/raft';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { Packr } from 'msgpackr';
-import type { ReplicatedStateMachine } from '../state/state-machine.port';
+import type { Command, SessionStamp } from '@kailash/coordination';
+import { CoordinationMachine } from '../state/coordination-machine';
 import type { ClusterView, MemberProgress } from './cluster-view';
 import { clusterView } from './cluster-view';
 import { notLeader, type Replica } from './replica';
@@ -11,7 +12,7 @@ import { notLeader, type Replica } from './replica';
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
 type Forwarded =
-  | { readonly kind: 'propose'; readonly data: Uint8Array }
+  | { readonly kind: 'propose'; readonly command: Command; readonly session?: SessionStamp }
   | { readonly kind: 'conf'; readonly change: ConfChange }
   | { readonly kind: 'transfer'; readonly target: NodeId }
   | { readonly kind: 'progress' };
@@ -33,7 +34,6 @@ export class Coordinator {
 
   constructor(
     private readonly replica: Replica,
-    private readonly stateMachine: ReplicatedStateMachine,
     private readonly nc: NatsConnection,
     private readonly forwardTimeoutMs: number,
   ) {}
@@ -55,14 +55,18 @@ export class Coordinator {
     this.subscription?.unsubscribe();
   }
 
-  /** Proposes a command (already encoded for the log) and resolves with its applied result. */
-  async write(data: Uint8Array): Promise<unknown> {
-    return this.onLeader({ kind: 'propose', data });
+  /**
+   * Proposes a command and resolves with the state machine's response to it. The leader stamps the
+   * proposal with its clock: lease deadlines are decided on the leader's time, never a follower's.
+   */
+  async write(command: Command, session?: SessionStamp): Promise<unknown> {
+    return this.onLeader({ kind: 'propose', command, ...(session ? { session } : {}) });
   }
 
-  async read(query: unknown, consistency: ReadConsistency = 'linearizable'): Promise<unknown> {
+  /** Runs `read` on local state: after a ReadIndex round unless `serializable` is asked. */
+  async read<T>(read: () => T, consistency: ReadConsistency = 'linearizable'): Promise<T> {
     if (consistency === 'linearizable') await this.replica.linearizableBarrier();
-    return this.stateMachine.query(query);
+    return read();
   }
 
   changeMembership(change: ConfChange): Promise<unknown> {
@@ -124,7 +128,9 @@ export class Coordinator {
   private async serveLocally(request: Forwarded): Promise<unknown> {
     switch (request.kind) {
       case 'propose':
-        return this.replica.propose(request.data);
+        return this.replica.propose(
+          CoordinationMachine.proposal(request.command, request.session, Date.now()),
+        );
       case 'conf':
         await this.replica.changeMembership(request.change);
         return { applied: true };

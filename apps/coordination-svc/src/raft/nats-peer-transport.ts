@@ -1,6 +1,6 @@
 import type { Message, NodeId, RaftTransport } from '@kailash/raft';
+import { decodeMessages, encodeMessages } from '@kailash/raft';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { decodeMessages, encodeMessages } from './message-codec';
 
 /** NATS refuses payloads above its max_payload (1 MiB by default); a batch is split well below it. */
 const MAX_BATCH_BYTES = 768 * 1024;

@@ -26,6 +26,11 @@ export class PendingProposals<T = unknown> {
     });
   }
 
+  /** Forgets a waiter whose entry was never proposed (the proposal was refused). */
+  cancel(index: number): void {
+    this.waiters.delete(index);
+  }
+
   /** The entry at `index` was applied with `term`; its proposer (if any) learns the outcome. */
   applied(index: number, term: number, result: T): void {
     const waiter = this.waiters.get(index);

@@ -186,13 +186,8 @@ export class Replica implements RaftApplication {
 
   async changeMembership(change: ConfChange): Promise<void> {
     this.assertLeader();
-    let proposed: { index: number; term: number };
-    try {
-      proposed = this.driver.proposeConfChange(change);
-    } catch (error) {
-      throw translate(error);
-    }
-    await this.pending.wait(proposed.index, proposed.term, this.now());
+    const [applied] = this.proposeAndWait(1, (node) => node.proposeConfChange(change));
+    await applied;
   }
 
   transferLeadership(target: NodeId): void {
@@ -222,12 +217,14 @@ export class Replica implements RaftApplication {
 
   applyEntry(entry: Entry, confChange: AppliedConfChange | undefined): void {
     if (confChange) {
+      this.deps.stateMachine.skip(entry.index);
       this.observer.membershipChanged(entry, confChange);
       this.pending.applied(entry.index, entry.term, undefined);
       return;
     }
     if (entry.data.length === 0) {
       // The empty entry a new leader appends: its index identifies the election.
+      this.deps.stateMachine.skip(entry.index);
       this.observer.leaderElected(entry);
       this.pending.applied(entry.index, entry.term, undefined);
       return;
@@ -288,20 +285,36 @@ export class Replica implements RaftApplication {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    let proposed: { index: number; term: number };
     try {
-      proposed = this.driver.run((node) => node.proposeBatch(batch.map((p) => p.data)));
+      const waits = this.proposeAndWait(batch.length, (node) => node.proposeBatch(batch.map((p) => p.data)));
+      waits.forEach((wait, i) =>
+        wait.then((batch[i] as QueuedProposal).resolve, (batch[i] as QueuedProposal).reject),
+      );
     } catch (error) {
-      const translated = translate(error);
       this.observer.proposalsDropped(batch.length);
-      for (const proposal of batch) proposal.reject(translated);
-      return;
+      for (const proposal of batch) proposal.reject(error as Error);
     }
-    const first = proposed.index - batch.length + 1;
+  }
+
+  /**
+   * Registers the waiters of `count` entries before proposing them: with one voter (or a fast
+   * quorum inside the same Ready) the entries commit and apply before `propose` returns.
+   */
+  private proposeAndWait(
+    count: number,
+    propose: (node: RawNode) => { index: number; term: number },
+  ): Promise<unknown>[] {
+    const { lastIndex, term } = this.node.status();
+    const first = lastIndex + 1;
     const now = this.now();
-    batch.forEach((proposal, i) => {
-      this.pending.wait(first + i, proposed.term, now).then(proposal.resolve, proposal.reject);
-    });
+    const waits = Array.from({ length: count }, (_, i) => this.pending.wait(first + i, term, now));
+    try {
+      this.driver.run(propose);
+    } catch (error) {
+      for (let i = 0; i < count; i++) this.pending.cancel(first + i);
+      throw translate(error);
+    }
+    return waits;
   }
 
   private assertLeader(): void {

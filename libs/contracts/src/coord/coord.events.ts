@@ -29,7 +29,36 @@ export const CoordMembershipChanged = defineEvent('coord.membership.changed', {
   }),
 });
 
+/**
+ * A fact of the replicated state machine (a lease granted, revoked or expired; a lock acquired or
+ * released; an election's leader taking office or leaving it vacant; a session opened or closed).
+ * `fact` is the state machine's own record of it; `position` orders facts of one entry.
+ */
+const factData = z.strictObject({
+  index: raftIndex,
+  position: z.number().int().min(0),
+  fact: z.record(z.string(), z.unknown()),
+});
+const factEvent = <T extends string>(type: T) =>
+  defineEvent(type, { aggregateType: COORD_CLUSTER_AGGREGATE, data: factData });
+
+export const COORD_FACT_EVENTS = {
+  'lease.granted': factEvent('coord.lease.granted'),
+  'lease.revoked': factEvent('coord.lease.revoked'),
+  'lease.expired': factEvent('coord.lease.expired'),
+  'lock.acquired': factEvent('coord.lock.acquired'),
+  'lock.released': factEvent('coord.lock.released'),
+  'election.leader': factEvent('coord.election.leader'),
+  'election.vacant': factEvent('coord.election.vacant'),
+  'session.opened': factEvent('coord.session.opened'),
+  'session.closed': factEvent('coord.session.closed'),
+} as const;
+
 export type CoordLeaderElectedEvent = EventOf<typeof CoordLeaderElected>;
 export type CoordMembershipChangedEvent = EventOf<typeof CoordMembershipChanged>;
 
-export const COORD_EVENTS = [CoordLeaderElected, CoordMembershipChanged] as const;
+export const COORD_EVENTS = [
+  CoordLeaderElected,
+  CoordMembershipChanged,
+  ...Object.values(COORD_FACT_EVENTS),
+] as const;

@@ -21,6 +21,19 @@ describe('natsPermissionsFor', () => {
     expect(permissions('state-svc').allow_responses).toBe(true);
   });
 
+  it('gives the Raft peer subjects to coordination-svc alone, so peer traffic needs no API key', () => {
+    const coord = permissions('coordination-svc');
+    expect(coord.publish.allow).toContain('kailash.coord.raft.>');
+    expect(coord.subscribe.allow).toContain('kailash.coord.raft.>');
+    for (const other of SERVICE_TOPOLOGY.filter((entry) => entry.service !== 'coordination-svc')) {
+      const allowed = natsPermissionsFor(subjects, other);
+      expect(
+        [...allowed.publish.allow, ...allowed.subscribe.allow].filter((s) => s.includes('coord.raft')),
+      ).toEqual([]);
+      expect(allowed.publish.allow).not.toContain('kailash.coord.>');
+    }
+  });
+
   it('lets a consumer read another domain’s stream but never write or configure it', () => {
     const monitor = permissions('monitor-svc').publish.allow;
     expect(monitor).toContain('$JS.API.CONSUMER.MSG.NEXT.KAILASH_STATE.>');

@@ -1,9 +1,9 @@
-import type { Entry, Message, MessageType, SnapshotChunk, SnapshotMetadata } from '@kailash/raft';
-import { LOCAL_MESSAGE_TYPES } from '@kailash/raft';
+import type { Entry, Message, MessageType, SnapshotChunk, SnapshotMetadata } from '../core/types';
+import { LOCAL_MESSAGE_TYPES } from '../core/types';
 import { Packr } from 'msgpackr';
 
 /**
- * The wire format of Raft peer traffic: one NATS message carries a batch of Raft messages, packed
+ * A wire format for Raft peer traffic: one transport message carries a batch of Raft messages, packed
  * with MessagePack (entry payloads and snapshot chunks travel as raw bytes, not base64 as JSON
  * would need). Decoding checks every field the core reads, so a malformed batch is refused whole
  * instead of reaching the node.
