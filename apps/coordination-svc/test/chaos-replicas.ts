@@ -71,7 +71,13 @@ export async function chaosGroup(options: ChaosGroupOptions): Promise<ChaosGroup
       spawn: (): ChildProcess => spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }),
       probe: async () => {
         const view = await clusterView(url);
-        return view && { leader: view.leader === 0 ? undefined : String(view.leader), term: view.term };
+        return (
+          view && {
+            leader: view.leader === 0 ? undefined : String(view.leader),
+            term: view.term,
+            ready: view.ready,
+          }
+        );
       },
     });
   }

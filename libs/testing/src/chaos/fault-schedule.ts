@@ -14,6 +14,8 @@ export interface ChaosCluster {
   /** SIGSTOP / SIGCONT. */
   pause(member: string): void;
   resume(member: string): void;
+  /** True when every member is up and names the same leader: the cluster is whole again. */
+  whole?(): Promise<boolean>;
   /** Cuts / restores the member's network link (only clusters that run in network namespaces). */
   isolate?(member: string): Promise<void>;
   reconnect?(member: string): Promise<void>;
@@ -69,6 +71,9 @@ export async function runFaults(
     const at = options.now();
     await inject(cluster, kind, member, options);
     faults.push({ kind, member, at, healedAt: options.now() });
+    // One fault at a time: the next starts only once the healed member is back in the group, so an
+    // outage measures the service rather than two overlapping faults (3 replicas tolerate one).
+    await waitUntilWhole(cluster, options);
     await options.sleep(options.healMs);
   }
   return { faults, skippedNoLeader };
@@ -107,6 +112,12 @@ async function waitForLeader(
     if (leader !== undefined || options.now() >= deadline) return leader;
     await options.sleep(50);
   }
+}
+
+async function waitUntilWhole(cluster: ChaosCluster, options: FaultScheduleOptions): Promise<void> {
+  if (!cluster.whole) return;
+  const deadline = options.now() + options.leaderWaitMs;
+  while (!(await cluster.whole()) && options.now() < deadline) await options.sleep(100);
 }
 
 function pickFollower(members: readonly string[], leader: string | undefined, random: () => number) {

@@ -8,7 +8,9 @@ export interface ReplicaSpec {
   /** Starts the process from the replica's own data directory (a restart keeps its WAL). */
   spawn(): ChildProcess;
   /** The replica's own view: the leader it knows and the term, or undefined when it does not answer. */
-  probe(): Promise<{ readonly leader: string | undefined; readonly term: number } | undefined>;
+  probe(): Promise<
+    { readonly leader: string | undefined; readonly term: number; readonly ready?: boolean } | undefined
+  >;
 }
 
 /** Cuts and heals one replica's network link (a network lab host per replica). */
@@ -61,6 +63,13 @@ export class ProcessCluster implements ChaosCluster {
     if (named === undefined || !this.isServing(named)) return undefined;
     const self = answers.find((a) => a.id === named);
     return self?.view.leader === named ? named : undefined;
+  }
+
+  async whole(): Promise<boolean> {
+    if (!this.specs.every((spec) => this.isServing(spec.id))) return false;
+    const views = await Promise.all(this.specs.map((spec) => spec.probe()));
+    const leader = views[0]?.leader;
+    return leader !== undefined && views.every((view) => view?.leader === leader && view.ready !== false);
   }
 
   async kill(member: string): Promise<void> {
