@@ -28,8 +28,8 @@ function putTable(results: readonly TargetFigures[]): string {
     ),
   );
   return [
-    '| target | in flight | puts/s | p50 ms | p99 ms | puts | errors |',
-    '|---|---|---|---|---|---|---|',
+    '| target | in flight | puts/s | p50 ms | p99 ms | puts | errors | CPU ms per put, each member (busiest first) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
