@@ -48,6 +48,11 @@ export function writeChaosDoc(report: ChaosReport): void {
     'and complete times and results. A write that errors or times out stays in the history with an unknown outcome',
     '(it may have been applied). After the last fault heals, every key is read once more and the whole history goes to',
     "the Raft library's linearizability checker; a separate check names any acknowledged write the final reads lost.",
+    'Each round of three faults uses fresh keys, so every round is checked on its own (linearizability is per key).',
+    '',
+    'In CI (`npm test`), two bounded versions run on every change: `apps/coordination-svc/test/chaos.int.spec.ts`',
+    "(6 process faults, about a minute) and `apps/coordination-svc/test/partition.int.spec.ts` (a follower's link cut,",
+    "then the leader's; needs root for network namespaces).",
     '',
   ];
   if (report.process) {
