@@ -52,7 +52,7 @@ export default [
             pure('contracts', ['hlc']),
             pure('leasing', ['contracts']),
             pure('coordination', ['leasing', 'contracts']),
-            layer('testing', ['contracts', 'hlc']),
+            layer('testing', ['contracts', 'hlc', 'raft', 'random']),
             layer('backbone', ['contracts', 'hlc', 'testing']),
             layer('service-kit', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('state', ['service-kit', 'backbone', 'leasing', 'contracts', 'hlc', 'testing', 'random']),

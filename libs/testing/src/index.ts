@@ -12,3 +12,5 @@ export * from './decider-spec';
 export * from './fuzz';
 export { builtAppMain, WORKSPACE_ROOT } from './cluster/built-app';
 export * from './service-process';
+export * from './chaos';
+export * from './netns';

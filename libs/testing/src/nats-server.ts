@@ -16,11 +16,21 @@ export interface NatsServerProcess {
 
 export interface NatsServerOptions {
   /** Renders the configuration once the port and storage directory are chosen. */
-  readonly config: (settings: { readonly port: number; readonly storeDir: string }) => string;
+  readonly config: (settings: {
+    readonly port: number;
+    readonly storeDir: string;
+    readonly host: string;
+  }) => string;
   /** Environment of the server process, for `$VARIABLE` references in the configuration. */
   readonly env?: Readonly<Record<string, string>>;
   readonly binary?: string;
   readonly startTimeoutMs?: number;
+  /** Address the server listens on and clients dial (default 127.0.0.1). */
+  readonly host?: string;
+  /** Client port; a free loopback port when omitted. */
+  readonly port?: number;
+  /** Network namespace to run the server in (`ip netns exec`), for partition tests. */
+  readonly netns?: string;
 }
 
 /**
@@ -29,13 +39,18 @@ export interface NatsServerOptions {
  * Resolves once the server reports it is ready; call `stop()` in afterAll.
  */
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServerProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const host = options.host ?? '127.0.0.1';
   const storeDir = await mkdtemp(join(tmpdir(), 'kailash-nats-'));
   const configFile = join(storeDir, 'nats-server.conf');
-  await writeFile(configFile, options.config({ port, storeDir: join(storeDir, 'jetstream') }), {
+  await writeFile(configFile, options.config({ port, storeDir: join(storeDir, 'jetstream'), host }), {
     mode: 0o600,
   });
-  const child = spawn(options.binary ?? '/usr/sbin/nats-server', ['-c', configFile], {
+  const binary = options.binary ?? '/usr/sbin/nats-server';
+  const [command, args] = options.netns
+    ? ['/usr/sbin/ip', ['netns', 'exec', options.netns, binary, '-c', configFile]]
+    : [binary, ['-c', configFile]];
+  const child = spawn(command, args, {
     env: { PATH: process.env['PATH'] ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,7 +64,7 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
     await stop();
     throw error;
   }
-  return { url: `nats://127.0.0.1:${port}`, port, storeDir, stop };
+  return { url: `nats://${host}:${port}`, port, storeDir, stop };
 }
 
 function ready(child: ChildProcess, timeoutMs: number): Promise<void> {

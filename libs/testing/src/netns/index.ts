@@ -1,0 +1,2 @@
+export * from './network-lab';
+export * from './nats-cluster';
