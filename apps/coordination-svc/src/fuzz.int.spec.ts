@@ -1,7 +1,6 @@
-import { SubjectSpace } from '@kailash/contracts';
 import type { TestService } from '@kailash/service-kit/testing';
 import { startTestService, TEST_API_KEY, TEST_AUTHORIZED } from '@kailash/service-kit/testing';
-import { fuzzRoute, fuzzRouteName, streamStateProbe } from '@kailash/testing';
+import { bearerHeaders, fuzzSuite, streamStateProbe } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +9,7 @@ import { FUZZ_SEEDS, fuzzRoutes } from '../test/fuzz-routes';
 import { waitUntilReady } from '../test/replica-process';
 import { coordService } from '../test/coordination-svc';
 
-/** Fixed, so a failure is a reproducible counterexample; change it to explore further. */
-const SEED = 20261201;
-const CASES_PER_ROUTE = 100;
-/** The whole walk stays within this, however loaded the machine (fast-check stops generating). */
-const TOTAL_BUDGET_MS = 12_000;
+const suite = fuzzSuite({ routes: fuzzRoutes, seed: 20261201, casesPerRoute: 100, totalBudgetMs: 12_000 });
 
 /**
  * Every route and subject of coordination-svc under generated hostile input: no 5xx or INTERNAL, every
@@ -46,29 +41,13 @@ describe('coordination-svc under fuzzed input (real NATS + PostgreSQL)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  // Names for the test titles; the run uses the service's own namespace.
-  const routes = fuzzRoutes(new SubjectSpace());
-  const perRouteMs = Math.floor(TOTAL_BUDGET_MS / routes.length);
-
-  it.each(routes.map((route, index) => [fuzzRouteName(route), index] as const))(
+  it.each(suite.cases)(
     '%s',
     async (_, index) => {
-      const route = fuzzRoutes(service.subjects)[index];
-      if (!route) throw new Error(`no route ${index}`);
       const state = streamStateProbe(await jetstreamManager(service.nc), [service.subjects.stream('coord')]);
-      const target = {
-        baseUrl: service.url,
-        nc: service.nc,
-        headers: { authorization: `Bearer ${TEST_API_KEY}` },
-        state,
-      };
-      const report = await fuzzRoute(target, route, {
-        seed: SEED,
-        numRuns: CASES_PER_ROUTE,
-        timeLimitMs: perRouteMs,
-      });
-      expect(report.runs).toBeGreaterThan(0);
+      const target = { baseUrl: service.url, nc: service.nc, ...bearerHeaders(TEST_API_KEY), state };
+      await suite.run(index, { subjects: service.subjects, target });
     },
-    perRouteMs + 30_000,
+    suite.timeoutMs,
   );
 });

@@ -1,15 +1,16 @@
-import { KvScan, SubjectSpace } from '@kailash/contracts';
+import { KvScan } from '@kailash/contracts';
 import type { StateProbe } from '@kailash/testing';
-import { fuzzRoute, fuzzRouteName } from '@kailash/testing';
+import { bearerHeaders, fuzzSuite } from '@kailash/testing';
 import type { AgentProcess } from '../test/edge-harness';
 import { BOOT_MS, EdgeHarness, STOP_MS, TEST_KEY } from '../test/edge-harness';
 import { agentFuzzRoutes, FUZZ_EDGE, FUZZ_STORE, FUZZ_WORKLOADS } from '../test/fuzz-routes';
 
-/** Fixed, so a failure is a reproducible counterexample; change it to explore further. */
-const SEED = 20261201;
-const CASES_PER_ROUTE = 80;
-/** The whole walk stays within this, however loaded the machine (fast-check stops generating). */
-const TOTAL_BUDGET_MS = 12_000;
+const suite = fuzzSuite({
+  routes: agentFuzzRoutes,
+  seed: 20261201,
+  casesPerRoute: 80,
+  totalBudgetMs: 12_000,
+});
 
 /**
  * Every route and subject of the agent under generated hostile input: no 5xx or INTERNAL, every
@@ -28,9 +29,6 @@ describe('edge-agent under fuzzed input (built processes, real NATS + PostgreSQL
   }, BOOT_MS * 3);
   afterAll(() => harness?.close(), STOP_MS * 2);
 
-  const routes = agentFuzzRoutes(new SubjectSpace());
-  const perRouteMs = Math.floor(TOTAL_BUDGET_MS / routes.length);
-
   /** The store's keys and versions: a refused write must leave them as they were. */
   const storeProbe = (): StateProbe<string> => {
     const snapshot = async () =>
@@ -38,25 +36,12 @@ describe('edge-agent under fuzzed input (built processes, real NATS + PostgreSQL
     return { mark: snapshot, changedBy: async (mark) => (await snapshot()) !== mark };
   };
 
-  it.each(routes.map((route, index) => [fuzzRouteName(route), index] as const))(
+  it.each(suite.cases)(
     '%s',
     async (_, index) => {
-      const route = agentFuzzRoutes(harness.subjects)[index];
-      if (!route) throw new Error(`no route ${index}`);
-      const report = await fuzzRoute(
-        {
-          baseUrl: agent.url,
-          nc: harness.nc,
-          headers: { authorization: `Bearer ${TEST_KEY}` },
-          natsHeaders: { Authorization: `Bearer ${TEST_KEY}` },
-          state: storeProbe(),
-        },
-        route,
-        { seed: SEED, numRuns: CASES_PER_ROUTE, timeLimitMs: perRouteMs },
-      );
-      expect(report.runs).toBeGreaterThan(0);
-      if (process.env['FUZZ_REPORT']) process.stdout.write(`${JSON.stringify(report)}\n`);
+      const target = { baseUrl: agent.url, nc: harness.nc, ...bearerHeaders(TEST_KEY), state: storeProbe() };
+      await suite.run(index, { subjects: harness.subjects, target });
     },
-    perRouteMs + 30_000,
+    suite.timeoutMs,
   );
 });

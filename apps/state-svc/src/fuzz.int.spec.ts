@@ -1,15 +1,15 @@
-import { SubjectSpace } from '@kailash/contracts';
-import { fuzzRoute, fuzzRouteName, streamStateProbe } from '@kailash/testing';
+import { bearerHeaders, fuzzSuite, streamStateProbe } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { FUZZ_SEEDS, stateFuzzRoutes } from '../test/fuzz-routes';
 import type { StateCluster, StateInstance } from '../test/state-cluster';
 import { authorized, startStateCluster, TEST_API_KEY } from '../test/state-cluster';
 
-/** Fixed, so a failure is a reproducible counterexample; change it to explore further. */
-const SEED = 20261201;
-const CASES_PER_ROUTE = 300;
-/** The whole walk stays within this, however loaded the machine (fast-check stops generating). */
-const TOTAL_BUDGET_MS = 40_000;
+const suite = fuzzSuite({
+  routes: stateFuzzRoutes,
+  seed: 20261201,
+  casesPerRoute: 300,
+  totalBudgetMs: 40_000,
+});
 
 /**
  * Every route and subject of state-svc under generated hostile input: no 5xx or INTERNAL, every
@@ -17,38 +17,22 @@ const TOTAL_BUDGET_MS = 40_000;
  */
 describe('state-svc under fuzzed input (real NATS + PostgreSQL)', () => {
   let cluster: StateCluster;
-  let state: StateInstance;
+  let instance: StateInstance;
   beforeAll(async () => {
     cluster = await startStateCluster({ env: { RATE_LIMIT_PER_MINUTE: '10000000' } });
-    state = await cluster.start();
-    await seedExistingState(state);
+    instance = await cluster.start();
+    await seedExistingState(instance);
   }, 60_000);
   afterAll(() => cluster?.close(), 60_000);
 
-  // Names for the test titles; the run uses the app's own namespace.
-  const routes = stateFuzzRoutes(new SubjectSpace());
-  const perRouteMs = Math.floor(TOTAL_BUDGET_MS / routes.length);
-
-  it.each(routes.map((route, index) => [fuzzRouteName(route), index] as const))(
+  it.each(suite.cases)(
     '%s',
     async (_, index) => {
-      const route = stateFuzzRoutes(cluster.subjects)[index];
-      if (!route) throw new Error(`no route ${index}`);
-      const report = await fuzzRoute(
-        {
-          baseUrl: state.url,
-          nc: cluster.nc,
-          headers: { authorization: `Bearer ${TEST_API_KEY}` },
-          natsHeaders: { Authorization: `Bearer ${TEST_API_KEY}` },
-          state: streamStateProbe(await jetstreamManager(cluster.nc), [cluster.subjects.stream('state')]),
-        },
-        route,
-        { seed: SEED, numRuns: CASES_PER_ROUTE, timeLimitMs: perRouteMs },
-      );
-      expect(report.runs).toBeGreaterThan(0);
-      if (process.env['FUZZ_REPORT']) process.stdout.write(`${JSON.stringify(report)}\n`);
+      const state = streamStateProbe(await jetstreamManager(cluster.nc), [cluster.subjects.stream('state')]);
+      const target = { baseUrl: instance.url, nc: cluster.nc, ...bearerHeaders(TEST_API_KEY), state };
+      await suite.run(index, { subjects: cluster.subjects, target });
     },
-    perRouteMs + 30_000,
+    suite.timeoutMs,
   );
 });
 
