@@ -65,6 +65,7 @@ export default [
               'contracts',
               'hlc',
               'testing',
+              'random',
               'raft',
               'coordination',
               'coordination-client',
