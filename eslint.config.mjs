@@ -69,6 +69,7 @@ export default [
               'coordination',
               'coordination-client',
             ]),
+            layer('monitor', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
             layer('eval', ['analytics', 'random']),
