@@ -19,11 +19,13 @@ import {
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Pool } from 'pg';
 import { samplesOfBatch } from './batch-samples';
 import { createPartitions, DEFAULT_PARTITION_POLICY } from './partitions';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { TELEMETRY_INGEST, TelemetryIngest } from './telemetry-ingest';
 
+const INGEST_APP = 'monitor-ingest-under-test';
 const NOW = Date.parse('2026-12-01T08:00:00.000Z');
 
 function batch(edgeId: string, sequence: number): MetricsBatch {
@@ -72,6 +74,8 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
   let jsm: JetStreamManager;
   let database: TestDatabase;
   let db: PgDatabase;
+  /** The ingest's own pool, so the test can kill its connections without killing its own. */
+  let ingestPool: Pool;
   const subjects = new SubjectSpace(uniqueName('mon'));
   const ingests: TelemetryIngest[] = [];
 
@@ -80,7 +84,7 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
       js,
       jsm,
       subjects,
-      db,
+      db: new PgDatabase(ingestPool),
       service: 'monitor-svc',
       policy: DEFAULT_PARTITION_POLICY,
       nowMs: () => NOW,
@@ -107,6 +111,7 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     await createStreamIfMissing(jsm, deadLetterStreamSpec(subjects));
     database = await createTestDatabase('monitor_ingest');
     db = new PgDatabase(database.pool);
+    ingestPool = new Pool({ connectionString: database.url, application_name: INGEST_APP, max: 4 });
     for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
     await db.query(
       'CREATE TABLE projection_checkpoints (name text PRIMARY KEY, position bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now())',
@@ -118,10 +123,11 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     for (const ingest of ingests) await ingest.stop();
     await deleteStreamsWithPrefix(jsm, subjects.telemetryStream().replace(/_TELEMETRY$/, ''));
     await nc?.close();
+    await ingestPool?.end();
     await database?.drop();
   }, 30_000);
 
-  it('stops and restarts mid-ingest without losing or doubling a sample', async () => {
+  it('stops, restarts and loses its database connections mid-ingest without losing or doubling a sample', async () => {
     const first = newIngest();
     first.start();
     for (let i = 1; i <= 40; i++) await publish(batch(`edge-${i % 4}`, i));
@@ -130,6 +136,20 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     for (let i = 41; i <= 80; i++) await publish(batch(`edge-${i % 4}`, i));
     const second = newIngest();
     second.start();
+    // Kill the ingest's database connections while it works: the transactions in flight roll back
+    // and are retried from the committed checkpoint.
+    for (const reached of [45, 55, 65]) {
+      await eventually(
+        `batch ${reached} applied`,
+        rawSamples,
+        (n) => n >= reached * SAMPLES_PER_BATCH,
+        15_000,
+      );
+      await db.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+        [database.name, INGEST_APP],
+      );
+    }
     await eventually('all 80 batches applied', rawSamples, (n) => n >= 80 * SAMPLES_PER_BATCH, 15_000);
     await second.stop();
     expect(await rawSamples()).toBe(80 * SAMPLES_PER_BATCH);
