@@ -90,6 +90,7 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
       nowMs: () => NOW,
       batchSize: 7,
       pullExpiresMs: 1000,
+      standbyPollMs: 100,
     });
     ingests.push(ingest);
     return ingest;
@@ -158,6 +159,23 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     expect(await readCheckpoint(db, TELEMETRY_INGEST)).toBe(info.state.last_seq);
   }, 40_000);
 
+  it('lets only one of two instances ingest at a time; the standby takes over when it stops', async () => {
+    const before = await rawSamples();
+    const [one, two] = [newIngest(), newIngest()];
+    one.start();
+    two.start();
+    for (let i = 101; i <= 110; i++) await publish(batch(`edge-${i % 4}`, i));
+    await eventually('10 batches applied', rawSamples, (n) => n >= before + 10 * SAMPLES_PER_BATCH, 15_000);
+    expect([one.active, two.active].filter(Boolean)).toHaveLength(1);
+    const [holder, standby] = one.active ? [one, two] : [two, one];
+    await holder.stop();
+    for (let i = 111; i <= 120; i++) await publish(batch(`edge-${i % 4}`, i));
+    await eventually('20 batches applied', rawSamples, (n) => n >= before + 20 * SAMPLES_PER_BATCH, 15_000);
+    expect(standby.active).toBe(true);
+    await standby.stop();
+    expect(await rawSamples()).toBe(before + 20 * SAMPLES_PER_BATCH);
+  }, 40_000);
+
   it('applies nothing twice when already-checkpointed batches are delivered again', async () => {
     const before = { raw: await rawSamples(), rolled: await rolledUp() };
     // A consumer from the start of the stream hands back every batch the ingest already committed,
@@ -170,7 +188,9 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     ).fetch({ max_messages: 30, expires: 2000 });
     for await (const msg of messages) replay.push(msg);
     expect(replay.length).toBe(30);
-    const outcome = await newIngest().applyMessages(replay);
+    const replayer = newIngest();
+    const outcome = await replayer.applyMessages(replay);
+    await replayer.stop(); // hands the ingest lock back
     expect(outcome).toEqual({ applied: 0, skipped: 30, deadLettered: 0, samples: 0 });
     expect({ raw: await rawSamples(), rolled: await rolledUp() }).toEqual(before);
   });

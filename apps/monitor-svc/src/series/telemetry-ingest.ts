@@ -3,7 +3,9 @@ import {
   advanceCheckpoint,
   DeadLetterPublisher,
   lockCheckpoint,
+  ProjectionFencedError,
   projectionConsumerName,
+  ProjectorLock,
   readCheckpoint,
   silentLogger,
   takeOverDurableConsumer,
@@ -31,6 +33,8 @@ export interface TelemetryIngestOptions {
   readonly logger?: BackboneLogger;
   readonly batchSize?: number;
   readonly ackWaitMs?: number;
+  /** How often an instance that is not the active ingest tries to become it. */
+  readonly standbyPollMs?: number;
   /** How long one pull waits for messages before it looks again (NATS wants at least 1 s). */
   readonly pullExpiresMs?: number;
 }
@@ -62,8 +66,11 @@ export class TelemetryIngest {
   private loop?: Promise<void>;
   private readonly deadLetters: DeadLetterPublisher;
   private readonly logger: BackboneLogger;
+  /** One active ingest per database across replicas; the others wait on standby. */
+  private readonly lock: ProjectorLock;
 
   constructor(private readonly options: TelemetryIngestOptions) {
+    this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
     this.deadLetters = new DeadLetterPublisher(
       options.js,
       options.subjects,
@@ -84,12 +91,22 @@ export class TelemetryIngest {
     this.running = false;
     await this.loop;
     this.loop = undefined;
+    await this.lock.release();
+  }
+
+  /** Whether this instance is the one ingesting (holds the ingest lock). */
+  get active(): boolean {
+    return this.lock.held;
   }
 
   /** One transaction over a pull's messages: fresh ones written or dead-lettered, the checkpoint advanced. */
   async applyMessages(messages: readonly JsMsg[]): Promise<IngestOutcome> {
     const decoded = [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+    if (!(await this.lock.tryAcquire()))
+      throw new ProjectionFencedError(`another instance is the active ${TELEMETRY_INGEST} ingest`);
     return this.options.db.transaction(async (tx) => {
+      // An instance that lost its lock session must not commit after another one took over.
+      await this.lock.fence(tx);
       const checkpoint = await lockCheckpoint(tx, TELEMETRY_INGEST);
       const fresh = decoded.filter((item) => item.msg.seq > checkpoint);
       for (const item of fresh) if (item.kind === 'poison') await this.deadLetter(item);
@@ -142,12 +159,17 @@ export class TelemetryIngest {
     let consumerName: string | undefined;
     while (this.running) {
       try {
+        if (!(await this.lock.tryAcquire())) {
+          await sleep(this.options.standbyPollMs ?? 1000);
+          continue;
+        }
         consumerName ??= await this.positionConsumer();
         await this.pullOnce(consumerName);
         failures = 0;
       } catch (error) {
         failures++;
         consumerName = undefined; // start again right after the committed checkpoint
+        await this.lock.release().catch(() => undefined);
         this.logger.warn('metrics ingest failed; retrying', { error: String(error), failures });
         await sleep(Math.min(100 * 2 ** failures, 10_000));
       }
