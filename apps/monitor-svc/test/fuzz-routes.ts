@@ -17,7 +17,7 @@ const sample = fc.record({
   edgeId,
   metric,
   labels,
-  value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  value: fc.double({ noNaN: true, min: -1e18, max: 1e18 }),
   at: recentAt,
 });
 const record = fc.record({ samples: fc.array(sample, { minLength: 1, maxLength: 5 }) });

@@ -5,11 +5,17 @@ export const DAY_MS = 24 * 3600_000;
 export interface PartitionPolicy {
   /** Raw samples older than this are dropped, a whole day's partition at a time. */
   readonly retentionMs: number;
+  /** 1-minute rollups older than this are deleted (they outlive the raw samples they summarise). */
+  readonly rollupRetentionMs: number;
   /** Days of partitions kept created ahead of now, so ingest never waits for DDL. */
   readonly daysAhead: number;
 }
 
-export const DEFAULT_PARTITION_POLICY: PartitionPolicy = { retentionMs: 7 * DAY_MS, daysAhead: 2 };
+export const DEFAULT_PARTITION_POLICY: PartitionPolicy = {
+  retentionMs: 7 * DAY_MS,
+  rollupRetentionMs: 30 * DAY_MS,
+  daysAhead: 2,
+};
 
 const PREFIX = 'metric_samples_p';
 
@@ -73,4 +79,21 @@ export async function dropExpiredPartitions(
     dropped.push(name);
   }
   return dropped;
+}
+
+/**
+ * Deletes 1-minute rollups past their retention; returns how many. Rollups are few (one row per
+ * series and minute), so a DELETE by the bucket index is cheap next to the raw partitions.
+ */
+export async function deleteExpiredRollups(
+  db: SqlExecutor,
+  policy: PartitionPolicy,
+  nowMs: number,
+): Promise<number> {
+  const rows = await db.query<{ n: string }>(
+    `WITH gone AS (DELETE FROM metric_rollups_1m WHERE bucket < $1::timestamptz RETURNING 1)
+     SELECT count(*) AS n FROM gone`,
+    [new Date(nowMs - policy.rollupRetentionMs).toISOString()],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

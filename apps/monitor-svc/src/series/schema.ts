@@ -34,4 +34,6 @@ export const SERIES_SCHEMA_DDL = [
     sketch bytea,
     PRIMARY KEY (series_id, bucket)
   )`,
+  // Rollup retention deletes by age across all series.
+  'CREATE INDEX metric_rollups_1m_bucket ON metric_rollups_1m (bucket)',
 ] as const;

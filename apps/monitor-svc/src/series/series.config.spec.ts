@@ -6,6 +6,8 @@ describe('series config', () => {
   it('keeps raw samples 7 days unless RETENTION_RAW says otherwise', () => {
     expect(loadSeriesConfig({}).partitions.retentionMs).toBe(7 * DAY_MS);
     expect(loadSeriesConfig({ RETENTION_RAW: '36h' }).partitions.retentionMs).toBe(36 * 3600_000);
+    expect(loadSeriesConfig({}).partitions.rollupRetentionMs).toBe(30 * DAY_MS);
+    expect(loadSeriesConfig({ RETENTION_1M: '90d' }).partitions.rollupRetentionMs).toBe(90 * DAY_MS);
   });
 
   it.each(['7', '7 days', '-1d', '30m'])('refuses RETENTION_RAW=%s naming the variable', (value) => {
@@ -22,7 +24,9 @@ describe('day partitions', () => {
 
   it('keeps samples from the retention cut-off to the end of the last day made ahead', () => {
     const now = Date.parse('2026-12-01T08:00:00.000Z');
-    expect(keptWindow({ retentionMs: 7 * DAY_MS, daysAhead: 2 }, now)).toEqual({
+    expect(
+      keptWindow({ retentionMs: 7 * DAY_MS, rollupRetentionMs: 30 * DAY_MS, daysAhead: 2 }, now),
+    ).toEqual({
       fromMs: Date.parse('2026-11-24T08:00:00.000Z'),
       toMs: Date.parse('2026-12-04T00:00:00.000Z'),
     });

@@ -17,6 +17,7 @@ const durationSchema = z
 
 const seriesEnvSchema = z.object({
   RETENTION_RAW: durationSchema.default(7 * 86_400_000),
+  RETENTION_1M: durationSchema.default(30 * 86_400_000),
   /** How often partitions are created ahead and expired ones dropped. */
   PARTITION_MAINTENANCE_MS: z.coerce
     .number()
@@ -38,7 +39,11 @@ export function loadSeriesConfig(env: Readonly<Record<string, string>>): SeriesC
     throw new ConfigError(problems);
   }
   return {
-    partitions: { ...DEFAULT_PARTITION_POLICY, retentionMs: result.data.RETENTION_RAW },
+    partitions: {
+      ...DEFAULT_PARTITION_POLICY,
+      retentionMs: result.data.RETENTION_RAW,
+      rollupRetentionMs: result.data.RETENTION_1M,
+    },
     maintenanceEveryMs: result.data.PARTITION_MAINTENANCE_MS,
   };
 }

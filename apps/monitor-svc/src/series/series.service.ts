@@ -19,7 +19,7 @@ import {
   SUBJECTS,
 } from '@kailash/service-kit';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { createPartitions, dropExpiredPartitions } from './partitions';
+import { createPartitions, deleteExpiredRollups, dropExpiredPartitions } from './partitions';
 import { assertInKeptWindow } from './sample-window';
 import { writeSamples } from './sample-writer';
 import type { SeriesConfig } from './series.config';
@@ -71,12 +71,14 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ingest.stop();
   }
 
-  /** Partitions for the days ahead exist before samples arrive; whole days past retention go. */
+  /** Partitions for the days ahead exist before samples arrive; whole days past retention go, and old rollups. */
   async maintainPartitions(): Promise<void> {
     const now = this.clock.nowMs();
     await createPartitions(this.db, this.config.partitions, now);
     const dropped = await dropExpiredPartitions(this.db, this.config.partitions, now);
     if (dropped.length > 0) this.logger.log({ msg: 'raw partitions past retention dropped', dropped });
+    const rollups = await deleteExpiredRollups(this.db, this.config.partitions, now);
+    if (rollups > 0) this.logger.log({ msg: '1-minute rollups past retention deleted', rollups });
   }
 
   async record(request: RecordMetricRequest): Promise<{ accepted: number }> {

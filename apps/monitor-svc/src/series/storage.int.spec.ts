@@ -7,6 +7,7 @@ import {
   createPartitions,
   DAY_MS,
   DEFAULT_PARTITION_POLICY,
+  deleteExpiredRollups,
   dropExpiredPartitions,
   listPartitions,
   partitionName,
@@ -184,5 +185,15 @@ describe('series storage (real PostgreSQL)', () => {
     // The rollups are kept: they have their own (longer) retention.
     const rollup = await query('count', 'rollup');
     expect(rollup.series[0]?.points.reduce((a, p) => a + p.value, 0)).toBe(400);
+  });
+
+  it('deletes 1-minute rollups only once they are past their own retention (30 d by default)', async () => {
+    // The clock stands 8 days after the samples: the rollups are still inside 30 d.
+    expect(await deleteExpiredRollups(db, DEFAULT_PARTITION_POLICY, clock.nowMs())).toBe(0);
+    await clock.advance(23 * DAY_MS); // 31 days after the samples
+    const [kept] = await db.query<{ n: string }>('SELECT count(*) AS n FROM metric_rollups_1m');
+    expect(Number(kept?.n)).toBeGreaterThan(0);
+    expect(await deleteExpiredRollups(db, DEFAULT_PARTITION_POLICY, clock.nowMs())).toBe(Number(kept?.n));
+    expect((await query('count', 'rollup')).series).toEqual([]);
   });
 });

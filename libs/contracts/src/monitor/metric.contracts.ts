@@ -39,11 +39,18 @@ export const metricLabelsSchema = z
 
 const timestamp = z.iso.datetime();
 
+/** Sample value bound: |value| ≤ 1e18. */
+export const METRIC_VALUE_LIMIT = 1e18;
+
 export const metricSampleSchema = z.strictObject({
   edgeId: tokenSchema,
   metric: metricNameSchema,
   labels: metricLabelsSchema.default({}),
-  value: z.number().finite(),
+  /** Bounded so sums of any realistic number of samples stay finite in rollups and answers. */
+  value: z
+    .number()
+    .min(-METRIC_VALUE_LIMIT, 'must be at least -1e18')
+    .max(METRIC_VALUE_LIMIT, 'must be at most 1e18'),
   at: timestamp,
 });
 export type MetricSample = z.output<typeof metricSampleSchema>;
