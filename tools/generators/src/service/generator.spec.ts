@@ -19,13 +19,6 @@ const EDITED = [
   'apps/state-svc/src/config.ts',
 ];
 
-/** One above the highest port the repository's compose file and state-svc's config already use. */
-const NEXT_PORT = (() => {
-  const compose = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf-8');
-  const ports = [...compose.matchAll(/^\s+PORT: "(\d+)"/gm)].map((match) => Number(match[1]));
-  return Math.max(3001, ...ports) + 1;
-})();
-
 function workspace(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   for (const path of EDITED) tree.write(path, readFileSync(join(ROOT, path), 'utf-8'));
@@ -101,7 +94,7 @@ describe('nx g @kailash/tools:service', () => {
 
   it('names the service, its domain, port and database in its config and project', () => {
     expect(read(tree, 'apps/demo-svc/src/config.ts')).toContain(
-      `loadServiceConfig(DEMO_SERVICE, { port: ${NEXT_PORT}, database: 'kailash_demo' }`,
+      "loadServiceConfig(DEMO_SERVICE, { port: 3002, database: 'kailash_demo' }",
     );
     const project = JSON.parse(read(tree, 'apps/demo-svc/project.json'));
     expect(project).toMatchObject({ name: 'demo-svc', tags: ['type:app', 'scope:demo'] });
@@ -129,12 +122,12 @@ describe('nx g @kailash/tools:service', () => {
     const service = compose.services['demo-svc'];
     expect(service?.build.args).toEqual({ APP: 'demo-svc' });
     expect(service?.environment).toMatchObject({
-      PORT: String(NEXT_PORT),
+      PORT: '3002',
       NATS_USER: 'demo-svc',
       NATS_PASSWORD: '${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}',
       DATABASE_URL: 'postgres://kailash:${POSTGRES_PASSWORD}@postgres:5432/kailash_demo',
     });
-    expect(service?.ports).toEqual([`${NEXT_PORT}:${NEXT_PORT}`]);
+    expect(service?.ports).toEqual(['3002:3002']);
     expect(compose['x-nats-passwords']['NATS_PASSWORD_DEMO_SVC']).toBe(
       '${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}',
     );
