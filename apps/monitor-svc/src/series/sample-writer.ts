@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import type { Rollup } from './rollup';
 import { MINUTE_MS, mergeRollup, rollupOf } from './rollup';
-import { labelsKey, seriesIdentity } from './series-key';
+import { identityOfKey, labelsKey, seriesIdentity } from './series-key';
 import { sketchFromBytes, sketchToBytes } from './sketch';
 
 interface PreparedSample {
@@ -40,9 +40,8 @@ async function upsertSeries(tx: SqlExecutor, samples: readonly MetricSample[]): 
   const distinct = new Map<string, MetricSample>();
   for (const sample of samples)
     distinct.set(seriesIdentity(sample.edgeId, sample.metric, sample.labels), sample);
-  const list = [...distinct.values()].sort((a, b) =>
-    seriesIdentity(a.edgeId, a.metric, a.labels) < seriesIdentity(b.edgeId, b.metric, b.labels) ? -1 : 1,
-  );
+  // Sorted, so concurrent writers of new series insert (and wait on each other) in one order.
+  const list = [...distinct.keys()].sort().map((identity) => distinct.get(identity) as MetricSample);
   const columns = [
     list.map((s) => s.edgeId),
     list.map((s) => s.metric),
@@ -61,7 +60,7 @@ async function upsertSeries(tx: SqlExecutor, samples: readonly MetricSample[]): 
          ON s.edge_id = k.edge_id AND s.metric = k.metric AND s.labels_key = k.labels_key`,
     [columns[0], columns[1], columns[3]],
   );
-  return new Map(rows.map((row) => [`${row.metric}\u0000${row.edge_id}\u0000${row.labels_key}`, row.id]));
+  return new Map(rows.map((row) => [identityOfKey(row.edge_id, row.metric, row.labels_key), row.id]));
 }
 
 async function updateLatest(

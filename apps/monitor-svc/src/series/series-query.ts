@@ -62,10 +62,9 @@ async function fromRaw(db: SqlExecutor, query: MetricQuery): Promise<MetricQuery
       GROUP BY s.id, k ORDER BY s.id, k`,
     [...filterParams(query), fromMs, query.to, query.stepMs, query.from],
   );
-  return groupSeries(rows, (row) => ({
-    at: bucketAt(fromMs, query.stepMs, Number(row.k)),
-    value: row.value,
-  }));
+  return groupSeries(
+    rows.map((row) => ({ series: row, at: bucketAt(fromMs, query.stepMs, Number(row.k)), value: row.value })),
+  );
 }
 
 async function fromRollups(db: SqlExecutor, query: MetricQuery): Promise<MetricQueryResult['series']> {
@@ -86,10 +85,13 @@ async function fromRollups(db: SqlExecutor, query: MetricQuery): Promise<MetricQ
     if (seen) mergeRollup(seen.rollup, storedRollup(row));
     else merged.set(key, { row, k, rollup: storedRollup(row) });
   }
-  return groupSeries([...merged.values()], ({ k, rollup }) => ({
-    at: bucketAt(fromMs, query.stepMs, k),
-    value: aggregateRollup(rollup, query.aggregation),
-  }));
+  return groupSeries(
+    [...merged.values()].map(({ row, k, rollup }) => ({
+      series: row,
+      at: bucketAt(fromMs, query.stepMs, k),
+      value: aggregateRollup(rollup, query.aggregation),
+    })),
+  );
 }
 
 export function aggregateRollup(rollup: Rollup, aggregation: MetricAggregation): number {
@@ -109,20 +111,18 @@ function bucketAt(fromMs: number, stepMs: number, k: number): string {
   return new Date(fromMs + k * stepMs).toISOString();
 }
 
-/** Rows arrive ordered by series; one entry per series with its points in bucket order. */
-function groupSeries<T extends { row?: SeriesRow } | SeriesRow>(
-  rows: readonly T[],
-  point: (row: T) => { at: string; value: number },
+/** One entry per series (in first-seen order) with its points in bucket order. */
+function groupSeries(
+  points: readonly { series: SeriesRow; at: string; value: number }[],
 ): MetricQueryResult['series'] {
   const out = new Map<string, MetricQueryResult['series'][number]>();
-  for (const item of rows) {
-    const series = ('row' in item && item.row ? item.row : item) as SeriesRow;
+  for (const { series, at, value } of points) {
     let entry = out.get(series.series_id);
     if (!entry) {
       entry = { edgeId: series.edge_id, metric: series.metric, labels: series.labels, points: [] };
       out.set(series.series_id, entry);
     }
-    entry.points.push(point(item));
+    entry.points.push({ at, value });
   }
   for (const entry of out.values()) entry.points.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   return [...out.values()];
