@@ -70,6 +70,7 @@ export default [
               'coordination',
               'coordination-client',
             ]),
+            layer('monitor', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
             layer('eval', ['analytics', 'random']),

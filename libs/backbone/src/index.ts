@@ -11,6 +11,8 @@ export * from './projection/checkpoints';
 export * from './projection/projection';
 export { DEAD_LETTER_HEADERS } from './projection/dead-letter';
 export type { DeadLetterReason } from './projection/dead-letter';
+export { DeadLetterPublisher } from './projection/dead-letter';
+export { ProjectorLock } from './projection/projector-lock';
 export * from './projection/projection-runner';
 export type { ProjectionStall } from './projection/stall-watch';
 export * from './projection/rebuild';

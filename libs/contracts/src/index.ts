@@ -7,3 +7,4 @@ export * from './state';
 export * from './services/service-topology';
 export * from './edge';
 export * from './coord';
+export * from './monitor';

@@ -32,6 +32,11 @@ export class PgDatabase implements SqlDatabase {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection the server terminates mid-transaction fails the query in hand and then emits
+    // 'error' on the checked-out client; unheard, that event would crash the process.
+    let broken = false;
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(executorOf(client));
@@ -41,7 +46,9 @@ export class PgDatabase implements SqlDatabase {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is destroyed, not handed to the next caller.
+      client.release(broken);
     }
   }
 

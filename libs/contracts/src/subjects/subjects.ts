@@ -72,6 +72,11 @@ export class SubjectSpace {
     return `${this.namespace}.telemetry.${subjectToken(kind, 'kind')}.${subjectToken(edgeId, 'edgeId')}`;
   }
 
+  /** Every edge's telemetry of one kind: `<ns>.telemetry.<kind>.*`. */
+  telemetryOfKind(kind: string): string {
+    return `${this.namespace}.telemetry.${subjectToken(kind, 'kind')}.*`;
+  }
+
   telemetryAll(): string {
     return `${this.namespace}.telemetry.>`;
   }

@@ -1,0 +1,4 @@
+import { seriesMigrations } from '../series/migrations';
+
+/** Every migration of monitor-svc's database; TypeORM orders them by the timestamp in their names. */
+export const monitorMigrations = [...seriesMigrations];

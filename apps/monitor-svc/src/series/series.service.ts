@@ -1,0 +1,97 @@
+import type { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { SqlDatabase } from '@kailash/backbone';
+import type {
+  LatestMetricRequest,
+  LatestMetricResult,
+  MetricQuery,
+  MetricQueryResult,
+  RecordMetricRequest,
+  SubjectSpace,
+} from '@kailash/contracts';
+import type { ServiceConfig } from '@kailash/service-kit';
+import {
+  JETSTREAM,
+  JETSTREAM_MANAGER,
+  SERVICE_CONFIG,
+  ServiceClock,
+  SQL_DATABASE,
+  SUBJECTS,
+} from '@kailash/service-kit';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { createPartitions, deleteExpiredRollups, dropExpiredPartitions } from './partitions';
+import { assertInKeptWindow } from './sample-window';
+import { writeSamples } from './sample-writer';
+import type { SeriesConfig } from './series.config';
+import { loadSeriesConfig } from './series.config';
+import { latestMetric, queryMetrics } from './series-query';
+import { TelemetryIngest } from './telemetry-ingest';
+
+/** record_metric, the queries, the TELEMETRY ingest and partition upkeep of monitor-svc. */
+@Injectable()
+export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Series');
+  private readonly config: SeriesConfig;
+  private readonly ingest: TelemetryIngest;
+  private stopMaintenance?: () => void;
+
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
+    @Inject(JETSTREAM) js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) jsm: JetStreamManager,
+    @Inject(SUBJECTS) subjects: SubjectSpace,
+    private readonly clock: ServiceClock,
+  ) {
+    this.config = loadSeriesConfig(serviceConfig.env);
+    this.ingest = new TelemetryIngest({
+      js,
+      jsm,
+      subjects,
+      db,
+      service: serviceConfig.service,
+      policy: this.config.partitions,
+      nowMs: () => clock.nowMs(),
+      logger: {
+        info: (msg, meta) => this.logger.log({ msg, ...meta }),
+        warn: (msg, meta) => this.logger.warn({ msg, ...meta }),
+        error: (msg, meta) => this.logger.error({ msg, ...meta }),
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.maintainPartitions();
+    this.stopMaintenance = this.clock.every(this.config.maintenanceEveryMs, () => this.maintainPartitions());
+    this.ingest.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopMaintenance?.();
+    await this.ingest.stop();
+  }
+
+  /** Partitions for the days ahead exist before samples arrive; whole days past retention go, and old rollups. */
+  async maintainPartitions(): Promise<void> {
+    const now = this.clock.nowMs();
+    await createPartitions(this.db, this.config.partitions, now);
+    const dropped = await dropExpiredPartitions(this.db, this.config.partitions, now);
+    if (dropped.length > 0) this.logger.log({ msg: 'raw partitions past retention dropped', dropped });
+    const rollups = await deleteExpiredRollups(this.db, this.config.partitions, now);
+    if (rollups > 0) this.logger.log({ msg: '1-minute rollups past retention deleted', rollups });
+  }
+
+  async record(request: RecordMetricRequest): Promise<{ accepted: number }> {
+    assertInKeptWindow(request.samples, this.config.partitions, this.clock.nowMs(), (i) => `samples.${i}.at`);
+    const accepted = await this.db.transaction((tx) => writeSamples(tx, request.samples));
+    return { accepted };
+  }
+
+  query(query: MetricQuery): Promise<MetricQueryResult> {
+    return queryMetrics(this.db, query);
+  }
+
+  latest(request: LatestMetricRequest): Promise<LatestMetricResult> {
+    return latestMetric(this.db, request);
+  }
+}

@@ -1,0 +1,217 @@
+import type { BackboneLogger, SqlDatabase, SqlExecutor } from '@kailash/backbone';
+import {
+  advanceCheckpoint,
+  DeadLetterPublisher,
+  lockCheckpoint,
+  ProjectionFencedError,
+  projectionConsumerName,
+  ProjectorLock,
+  readCheckpoint,
+  silentLogger,
+  takeOverDurableConsumer,
+} from '@kailash/backbone';
+import type { DeadLetterReason } from '@kailash/backbone';
+import type { MetricSample, SubjectSpace } from '@kailash/contracts';
+import { isKailashError, metricsBatchSchema, parseWith, TELEMETRY_METRICS } from '@kailash/contracts';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import { samplesOfBatch } from './batch-samples';
+import type { PartitionPolicy } from './partitions';
+import { assertInKeptWindow } from './sample-window';
+import { writeSamples } from './sample-writer';
+
+/** Checkpoint key and durable consumer name of the metrics ingest. */
+export const TELEMETRY_INGEST = 'telemetry-metrics';
+
+export interface TelemetryIngestOptions {
+  readonly js: JetStreamClient;
+  readonly jsm: JetStreamManager;
+  readonly subjects: SubjectSpace;
+  readonly db: SqlDatabase;
+  readonly service: string;
+  readonly policy: PartitionPolicy;
+  readonly nowMs: () => number;
+  readonly logger?: BackboneLogger;
+  readonly batchSize?: number;
+  readonly ackWaitMs?: number;
+  /** How often an instance that is not the active ingest tries to become it. */
+  readonly standbyPollMs?: number;
+  /** How long one pull waits for messages before it looks again (NATS wants at least 1 s). */
+  readonly pullExpiresMs?: number;
+}
+
+export interface IngestOutcome {
+  readonly applied: number;
+  readonly skipped: number;
+  readonly deadLettered: number;
+  readonly samples: number;
+}
+
+type Decoded =
+  | { readonly kind: 'samples'; readonly msg: JsMsg; readonly samples: MetricSample[] }
+  | {
+      readonly kind: 'poison';
+      readonly msg: JsMsg;
+      readonly reason: DeadLetterReason;
+      readonly detail: string;
+    };
+
+/**
+ * Agents' metrics batches from TELEMETRY into the series tables, exactly once in effect: each pull
+ * is written with the stream sequence it reaches (the checkpoint) in one transaction, then
+ * acknowledged. A redelivery at or below the checkpoint is skipped; a batch that cannot be parsed
+ * or holds a sample no partition keeps goes to the DLQ with the field named.
+ */
+export class TelemetryIngest {
+  private running = false;
+  private loop?: Promise<void>;
+  private readonly deadLetters: DeadLetterPublisher;
+  private readonly logger: BackboneLogger;
+  /** One active ingest per database across replicas; the others wait on standby. */
+  private readonly lock: ProjectorLock;
+
+  constructor(private readonly options: TelemetryIngestOptions) {
+    this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
+    this.deadLetters = new DeadLetterPublisher(
+      options.js,
+      options.subjects,
+      options.service,
+      TELEMETRY_INGEST,
+    );
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the pull in hand; what it did not commit is redelivered to the next instance. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    this.loop = undefined;
+    await this.lock.release();
+  }
+
+  /** Whether this instance is the one ingesting (holds the ingest lock). */
+  get active(): boolean {
+    return this.lock.held;
+  }
+
+  /** One transaction over a pull's messages: fresh ones written or dead-lettered, the checkpoint advanced. */
+  async applyMessages(messages: readonly JsMsg[]): Promise<IngestOutcome> {
+    const decoded = [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+    if (!(await this.lock.tryAcquire()))
+      throw new ProjectionFencedError(`another instance is the active ${TELEMETRY_INGEST} ingest`);
+    return this.options.db.transaction(async (tx) => {
+      // An instance that lost its lock session must not commit after another one took over.
+      await this.lock.fence(tx);
+      const checkpoint = await lockCheckpoint(tx, TELEMETRY_INGEST);
+      const fresh = decoded.filter((item) => item.msg.seq > checkpoint);
+      for (const item of fresh) if (item.kind === 'poison') await this.deadLetter(item);
+      const samples = fresh.flatMap((item) => (item.kind === 'samples' ? item.samples : []));
+      await writeSamples(tx, samples);
+      await this.advance(tx, fresh, checkpoint);
+      return {
+        applied: fresh.filter((item) => item.kind === 'samples').length,
+        skipped: decoded.length - fresh.length,
+        deadLettered: fresh.filter((item) => item.kind === 'poison').length,
+        samples: samples.length,
+      };
+    });
+  }
+
+  private async advance(tx: SqlExecutor, fresh: readonly Decoded[], checkpoint: number): Promise<void> {
+    const highest = Math.max(checkpoint, ...fresh.map((item) => item.msg.seq));
+    if (highest > checkpoint) await advanceCheckpoint(tx, TELEMETRY_INGEST, highest);
+  }
+
+  private decode(msg: JsMsg): Decoded {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(msg.data));
+    } catch (error) {
+      return { kind: 'poison', msg, reason: 'invalid-json', detail: (error as Error).message };
+    }
+    try {
+      const batch = parseWith(metricsBatchSchema, raw, 'metrics batch');
+      const samples = samplesOfBatch(batch);
+      assertInKeptWindow(samples, this.options.policy, this.options.nowMs(), () => 'windowEnd');
+      return { kind: 'samples', msg, samples };
+    } catch (error) {
+      const detail = isKailashError(error) ? error.message : String(error);
+      return { kind: 'poison', msg, reason: 'invalid-data', detail };
+    }
+  }
+
+  private async deadLetter(item: Extract<Decoded, { kind: 'poison' }>): Promise<void> {
+    await this.deadLetters.publish(item.msg, item.reason, item.detail);
+    this.logger.warn('metrics batch dead-lettered', {
+      seq: item.msg.seq,
+      reason: item.reason,
+      detail: item.detail,
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    let consumerName: string | undefined;
+    while (this.running) {
+      try {
+        if (!(await this.lock.tryAcquire())) {
+          await sleep(this.options.standbyPollMs ?? 1000);
+          continue;
+        }
+        consumerName ??= await this.positionConsumer();
+        await this.pullOnce(consumerName);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        consumerName = undefined; // start again right after the committed checkpoint
+        await this.lock.release().catch(() => undefined);
+        this.logger.warn('metrics ingest failed; retrying', { error: String(error), failures });
+        await sleep(Math.min(100 * 2 ** failures, 10_000));
+      }
+    }
+  }
+
+  private async positionConsumer(): Promise<string> {
+    const { jsm, subjects, service, db } = this.options;
+    return takeOverDurableConsumer(jsm, {
+      stream: subjects.telemetryStream(),
+      durable: projectionConsumerName(service, TELEMETRY_INGEST),
+      filterSubject: subjects.telemetryOfKind(TELEMETRY_METRICS),
+      maxAckPending: this.batchSize * 2,
+      ackWaitMs: this.options.ackWaitMs ?? 30_000,
+      startAfter: await readCheckpoint(db, TELEMETRY_INGEST),
+    });
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 100;
+  }
+
+  private async pullOnce(consumerName: string): Promise<void> {
+    const consumer = await this.options.js.consumers.get(
+      this.options.subjects.telemetryStream(),
+      consumerName,
+    );
+    const pulled: JsMsg[] = [];
+    const iterator = await consumer.fetch({
+      max_messages: this.batchSize,
+      expires: this.options.pullExpiresMs ?? 1000,
+    });
+    for await (const msg of iterator) pulled.push(msg);
+    if (pulled.length === 0) return;
+    try {
+      await this.applyMessages(pulled);
+    } catch (error) {
+      for (const msg of pulled) msg.nak(500);
+      throw error;
+    }
+    for (const msg of pulled) msg.ack();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

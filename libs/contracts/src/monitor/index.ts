@@ -1,0 +1,2 @@
+export * from './metric.contracts';
+export * from './catalog';
