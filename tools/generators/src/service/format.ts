@@ -1,8 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { join } from 'node:path';
 
-/** Code the generator wrote; YAML, shell and env files keep the style they are written in. */
-const CODE = /\.(ts|mjs|json)$/;
+/** What the generator wrote that CI's format check covers (the compose file too); shell and env files keep their style. */
+const CODE = /\.(ts|mjs|json|ya?ml)$/;
 
 /**
  * Formats the code files the generator created or changed with the workspace's prettier config.

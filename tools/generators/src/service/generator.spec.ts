@@ -26,6 +26,16 @@ function workspace(): Tree {
 }
 
 const read = (tree: Tree, path: string): string => tree.read(path, 'utf-8') ?? `(no ${path})`;
+
+/** One above every port the repository's compose file publishes: where a new service must land. */
+function portAfterCompose(): number {
+  const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf-8')) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
+  const ports = Object.values(compose.services).map((service) => Number(service.environment?.['PORT'] ?? 0));
+  return Math.max(...ports) + 1;
+}
+const PORT = portAfterCompose();
 /** What the generator created: the new app and the new domain's contracts. */
 const created = (tree: Tree): string[] =>
   tree
@@ -94,7 +104,7 @@ describe('nx g @kailash/tools:service', () => {
 
   it('names the service, its domain, port and database in its config and project', () => {
     expect(read(tree, 'apps/demo-svc/src/config.ts')).toContain(
-      "loadServiceConfig(DEMO_SERVICE, { port: 3002, database: 'kailash_demo' }",
+      `loadServiceConfig(DEMO_SERVICE, { port: ${PORT}, database: 'kailash_demo' }`,
     );
     const project = JSON.parse(read(tree, 'apps/demo-svc/project.json'));
     expect(project).toMatchObject({ name: 'demo-svc', tags: ['type:app', 'scope:demo'] });
@@ -122,12 +132,12 @@ describe('nx g @kailash/tools:service', () => {
     const service = compose.services['demo-svc'];
     expect(service?.build.args).toEqual({ APP: 'demo-svc' });
     expect(service?.environment).toMatchObject({
-      PORT: '3002',
+      PORT: String(PORT),
       NATS_USER: 'demo-svc',
       NATS_PASSWORD: '${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}',
       DATABASE_URL: 'postgres://kailash:${POSTGRES_PASSWORD}@postgres:5432/kailash_demo',
     });
-    expect(service?.ports).toEqual(['3002:3002']);
+    expect(service?.ports).toEqual([`${PORT}:${PORT}`]);
     expect(compose['x-nats-passwords']['NATS_PASSWORD_DEMO_SVC']).toBe(
       '${NATS_PASSWORD_DEMO_SVC:?set NATS_PASSWORD_DEMO_SVC in .env}',
     );

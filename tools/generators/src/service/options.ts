@@ -83,7 +83,7 @@ export function normalizeOptions(tree: Tree, schema: ServiceGeneratorSchema): Se
 function nextFreePort(tree: Tree): number {
   const ports: number[] = [FIRST_PORT - 1];
   const compose = tree.read('docker-compose.yml', 'utf-8') ?? '';
-  for (const match of compose.matchAll(/^\s+PORT: "(\d+)"/gm)) ports.push(Number(match[1]));
+  for (const match of compose.matchAll(/^\s+PORT: ["'](\d+)["']/gm)) ports.push(Number(match[1]));
   for (const app of tree.exists('apps') ? tree.children('apps') : []) {
     const config = tree.read(`apps/${app}/src/config.ts`, 'utf-8') ?? '';
     for (const match of config.matchAll(/port: (\d+)/g)) ports.push(Number(match[1]));
