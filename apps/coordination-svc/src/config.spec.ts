@@ -16,7 +16,7 @@ function problems(env: Record<string, string>): string[] {
 describe('coordination-svc configuration', () => {
   it('derives the replica settings of a bootstrap member', () => {
     const settings = replicaSettings(loadCoordConfig({ ...BASE, COORD_NODE_ID: '2', COORD_PEERS: '1, 2,3' }));
-    expect(settings).toMatchObject({ id: 2, initialVoters: [1, 2, 3], dataDir: 'data/coord-2', tickMs: 10 });
+    expect(settings).toMatchObject({ id: 2, initialVoters: [1, 2, 3], dataDir: 'data/coord-2', tickMs: 50 });
   });
 
   it('starts a joining replica with no membership of its own', () => {
@@ -31,7 +31,7 @@ describe('coordination-svc configuration', () => {
     [{ COORD_NODE_ID: '4', COORD_PEERS: '1,2,3' }, /COORD_PEERS: must include COORD_NODE_ID/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1,x' }, /COORD_PEERS: must be a comma-separated list/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1,1' }, /COORD_PEERS: names a node id twice/],
-    [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_HEARTBEAT_TICKS: '40' }, /COORD_HEARTBEAT_TICKS/],
+    [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_HEARTBEAT_TICKS: '10' }, /COORD_HEARTBEAT_TICKS/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_SNAPSHOT_KEEP: '20000' }, /COORD_SNAPSHOT_KEEP/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_TICK_MS: 'fast' }, /COORD_TICK_MS/],
   ])('refuses %j at boot, naming the variable', (env, expected) => {

@@ -37,9 +37,9 @@ const coordEnvSchema = z
     // A replica added later (as a learner, through the admin API) starts with no membership of its own.
     COORD_JOIN: z.enum(['true', 'false']).default('false'),
     COORD_DATA_DIR: z.string().min(1).optional(),
-    COORD_TICK_MS: z.coerce.number().int().min(5).max(1000).default(10),
-    COORD_ELECTION_TICKS: z.coerce.number().int().min(3).max(1000).default(40),
-    COORD_HEARTBEAT_TICKS: z.coerce.number().int().min(1).max(100).default(5),
+    COORD_TICK_MS: z.coerce.number().int().min(5).max(1000).default(50),
+    COORD_ELECTION_TICKS: z.coerce.number().int().min(3).max(1000).default(8),
+    COORD_HEARTBEAT_TICKS: z.coerce.number().int().min(1).max(100).default(1),
     COORD_SNAPSHOT_ENTRIES: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
     COORD_SNAPSHOT_KEEP: z.coerce.number().int().min(0).max(10_000_000).default(1_000),
     // InstallSnapshot sends a snapshot in chunks of this many bytes, each acknowledged.
