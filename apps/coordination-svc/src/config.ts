@@ -50,6 +50,8 @@ const coordEnvSchema = z
       .max(512 * 1024)
       .default(256 * 1024),
     COORD_PROPOSAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    // The leader sends its appends before its own fsync, so the followers write in parallel with it.
+    COORD_EARLY_APPENDS: z.enum(['true', 'false']).default('true'),
   })
   .superRefine((env, ctx) => {
     const join = env.COORD_JOIN === 'true';
@@ -99,5 +101,6 @@ export function replicaSettings(base: ServiceConfig): ReplicaSettings {
     snapshotKeep: coord.COORD_SNAPSHOT_KEEP,
     snapshotChunkBytes: coord.COORD_SNAPSHOT_CHUNK_BYTES,
     proposalTimeoutMs: coord.COORD_PROPOSAL_TIMEOUT_MS,
+    earlyAppends: coord.COORD_EARLY_APPENDS === 'true',
   };
 }

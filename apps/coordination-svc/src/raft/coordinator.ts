@@ -21,6 +21,18 @@ type ForwardReply =
   | { readonly ok: true; readonly result: unknown }
   | { readonly ok: false; readonly error: { code: ErrorCode; message: string; details?: unknown } };
 
+/** Writes a follower forwards in the same turn of its event loop travel as one message (and one reply). */
+interface ForwardedBatch {
+  readonly kind: 'batch';
+  readonly requests: readonly Forwarded[];
+}
+
+interface QueuedForward {
+  readonly request: Forwarded;
+  readonly resolve: (reply: ForwardReply) => void;
+  readonly reject: (error: Error) => void;
+}
+
 export type ReadConsistency = 'linearizable' | 'serializable';
 
 /**
@@ -31,6 +43,7 @@ export type ReadConsistency = 'linearizable' | 'serializable';
  */
 export class Coordinator {
   private subscription: Subscription | undefined;
+  private readonly queued = new Map<NodeId, QueuedForward[]>();
 
   constructor(
     private readonly replica: Replica,
@@ -95,12 +108,43 @@ export class Coordinator {
     if (this.replica.isLeader()) return this.serveLocally(request);
     const leader = this.replica.leader();
     if (leader === 0) throw notLeader(0);
-    const reply = await this.forward(leader, request);
+    const reply = await (request.kind === 'propose'
+      ? this.forwardBatched(leader, request)
+      : this.forward(leader, request));
     if (reply.ok) return reply.result;
     throw new KailashError(reply.error.code, reply.error.message, reply.error.details);
   }
 
-  private async forward(leader: NodeId, request: Forwarded): Promise<ForwardReply> {
+  /**
+   * Queues a write for the leader; the writes queued in this turn of the event loop leave together,
+   * so the leader reads, proposes and answers them as one batch (one NATS round trip for all).
+   */
+  private forwardBatched(leader: NodeId, request: Forwarded): Promise<ForwardReply> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queued.get(leader);
+      if (queue) {
+        queue.push({ request, resolve, reject });
+        return;
+      }
+      this.queued.set(leader, [{ request, resolve, reject }]);
+      setImmediate(() => this.flushForwards(leader));
+    });
+  }
+
+  private flushForwards(leader: NodeId): void {
+    const queue = this.queued.get(leader) ?? [];
+    this.queued.delete(leader);
+    const batch: ForwardedBatch = { kind: 'batch', requests: queue.map((q) => q.request) };
+    this.forward(leader, batch).then(
+      (replies) => {
+        const answers = replies as unknown as ForwardReply[];
+        queue.forEach((q, i) => q.resolve(answers[i] ?? missingReply()));
+      },
+      (error: Error) => queue.forEach((q) => q.reject(error)),
+    );
+  }
+
+  private async forward(leader: NodeId, request: Forwarded | ForwardedBatch): Promise<ForwardReply> {
     try {
       const msg = await this.nc.request(this.subject(leader), packr.pack(request), {
         timeout: this.forwardTimeoutMs,
@@ -115,16 +159,23 @@ export class Coordinator {
     }
   }
 
-  private async serveForwarded(bytes: Uint8Array): Promise<ForwardReply> {
+  private async serveForwarded(bytes: Uint8Array): Promise<ForwardReply | ForwardReply[]> {
+    let request: Forwarded | ForwardedBatch;
     try {
-      const request = packr.unpack(bytes) as Forwarded;
+      request = packr.unpack(bytes) as Forwarded | ForwardedBatch;
+    } catch (error) {
+      return failed(error);
+    }
+    if (request.kind !== 'batch') return this.serveOne(request);
+    return Promise.all(request.requests.map((one) => this.serveOne(one)));
+  }
+
+  private async serveOne(request: Forwarded): Promise<ForwardReply> {
+    try {
       if (!this.replica.isLeader()) throw notLeader(this.replica.leader());
       return { ok: true, result: await this.serveLocally(request) };
     } catch (error) {
-      const kailash = isKailashError(error)
-        ? error
-        : new KailashError('INTERNAL', `forwarded request failed: ${(error as Error).message}`);
-      return { ok: false, error: kailash.toBody() };
+      return failed(error);
     }
   }
 
@@ -144,6 +195,21 @@ export class Coordinator {
         return leaderProgress(this.replica);
     }
   }
+}
+
+function failed(error: unknown): ForwardReply {
+  const kailash = isKailashError(error)
+    ? error
+    : new KailashError('INTERNAL', `forwarded request failed: ${(error as Error).message}`);
+  return { ok: false, error: kailash.toBody() };
+}
+
+function missingReply(): ForwardReply {
+  return failed(
+    new KailashError('UNAVAILABLE', 'the leader answered fewer requests than it was sent', {
+      retryable: true,
+    }),
+  );
 }
 
 function leaderProgress(replica: Replica): MemberProgress[] {

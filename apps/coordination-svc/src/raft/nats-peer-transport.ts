@@ -44,6 +44,18 @@ export class NatsPeerTransport implements RaftTransport {
     for (const [peer, batch] of byPeer) this.publish(peer, batch);
   }
 
+  /**
+   * Publishes `messages` and hands them to the socket before returning, so they travel while the
+   * caller blocks in an fsync. False (nothing sent) when the connection offers no synchronous flush.
+   */
+  sendNow(messages: readonly Message[]): boolean {
+    const flush = synchronousFlush(this.nc);
+    if (!flush) return false;
+    this.send(messages);
+    flush();
+    return true;
+  }
+
   private publish(peer: NodeId, batch: readonly Message[]): void {
     const payload = encodeMessages(batch);
     if (payload.length > MAX_BATCH_BYTES && batch.length > 1) {
@@ -80,4 +92,15 @@ export class NatsPeerTransport implements RaftTransport {
       },
     });
   }
+}
+
+/**
+ * nats.js writes what was published on a microtask, i.e. after the synchronous code that published
+ * it; its protocol handler's flushPending writes the pending bytes to the socket now. It is not part
+ * of the typed API, so it is looked up and used only when present.
+ */
+function synchronousFlush(nc: NatsConnection): (() => void) | undefined {
+  const protocol = (nc as unknown as { protocol?: { flushPending?: () => void } }).protocol;
+  const flushPending = protocol?.flushPending;
+  return typeof flushPending === 'function' ? () => flushPending.call(protocol) : undefined;
 }

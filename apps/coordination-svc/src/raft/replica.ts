@@ -7,6 +7,8 @@ import type {
   NodeId,
   RaftApplication,
   ReadState,
+  Ready,
+  SaveBatch,
   Snapshot,
   SoftState,
 } from '@kailash/raft';
@@ -45,6 +47,8 @@ export interface ReplicaSettings {
   /** Bytes per InstallSnapshot chunk (NATS carries each in one message, well under its 1 MiB limit). */
   readonly snapshotChunkBytes: number;
   readonly proposalTimeoutMs: number;
+  /** The leader's appends leave before its own fsync (see Replica.save); default on. */
+  readonly earlyAppends?: boolean;
 }
 
 export interface ReplicaDependencies {
@@ -91,6 +95,8 @@ export class Replica implements RaftApplication {
   private failureReported = false;
   private installed = 0;
   private lastSnapshotBytes = 0;
+  /** Appends of the Ready being persisted that already left (see save). */
+  private sentEarly = new Set<Message>();
 
   constructor(
     readonly settings: ReplicaSettings,
@@ -116,8 +122,8 @@ export class Replica implements RaftApplication {
     this.transport = new NatsPeerTransport(deps.nc, peerSubjects(settings.namespace));
     this.driver = new RaftDriver({
       node: this.node,
-      storage: { save: (batch) => this.observer.timedSave(() => this.storage.save(batch), batch.mustSync) },
-      transport: this.transport,
+      storage: { save: (batch) => this.save(batch) },
+      transport: { send: (messages) => this.sendAfterPersist(messages) },
       application: this,
     });
     this.pending = new PendingProposals(settings.proposalTimeoutMs);
@@ -265,6 +271,30 @@ export class Replica implements RaftApplication {
     this.snapshots++;
     this.lastSnapshotBytes = data.length;
     this.observer.snapshotTaken(applied, data.length);
+  }
+
+  /**
+   * A leader's appends leave before its own fsync, so the followers write in parallel with it
+   * rather than after it (as etcd's leader does). Safe with this synchronous driver: the leader
+   * counts itself in every quorum at append time, but it cannot step a follower's acknowledgement
+   * before the fsync below has returned, so no entry commits before the leader holds it durably.
+   * Votes and everything a follower sends still leave only after persisting.
+   */
+  private save(batch: SaveBatch): void {
+    const messages = (batch as Partial<Ready>).messages ?? [];
+    if (this.settings.earlyAppends !== false && this.soft.role === 'leader' && messages.length > 0) {
+      const appends = messages.filter((m) => m.type === 'app' && m.from === this.settings.id);
+      if (appends.length > 0 && this.transport.sendNow(appends))
+        for (const message of appends) this.sentEarly.add(message);
+    }
+    this.observer.timedSave(() => this.storage.save(batch), batch.mustSync);
+  }
+
+  private sendAfterPersist(messages: readonly Message[]): void {
+    if (this.sentEarly.size === 0) return this.transport.send(messages);
+    const rest = messages.filter((message) => !this.sentEarly.has(message));
+    this.sentEarly.clear();
+    if (rest.length > 0) this.transport.send(rest);
   }
 
   private deliver(messages: readonly Message[]): void {
