@@ -12,7 +12,11 @@ import {
 
 const size = Number(process.env['PROFILE_EDGES'] ?? 100_000);
 const fleet = buildFleet(syntheticFleet(size, 1));
-const requests = syntheticRequests(2_000, 2).map(parseRequest);
+// PROFILE_STRATEGY forces every request to one strategy, to see where that strategy's time goes.
+const strategy = process.env['PROFILE_STRATEGY'];
+const requests = syntheticRequests(2_000, 2)
+  .map((request) => (strategy ? { ...request, strategy } : request))
+  .map(parseRequest);
 const start = process.hrtime.bigint();
 for (const request of requests) place(fleet, request);
 console.log(`${requests.length} placements in ${Number(process.hrtime.bigint() - start) / 1e6} ms`);
