@@ -13,11 +13,13 @@ import { createDatabaseIfMissing } from './create-database';
 import { DatabaseHealth } from './database.health';
 
 export interface DatabaseOptions {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-  readonly migrations: MixedList<Function>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for entity classes
-  readonly entities?: MixedList<Function>;
+  readonly migrations: MigrationList;
+  readonly entities?: EntityList;
 }
+
+/** TypeORM's own types for migration and entity classes, as its data source options take them. */
+export type MigrationList = NonNullable<DataSourceOptions['migrations']>;
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 
 /**
  * TypeORM on the service's own database: created if missing, migrated at boot, never synchronised.

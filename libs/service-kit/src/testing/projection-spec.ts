@@ -14,7 +14,7 @@ import { HybridLogicalClock } from '@kailash/hlc';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { MixedList } from 'typeorm';
+import type { MigrationList } from '../database/database.module';
 import { DataSource } from 'typeorm';
 import type { TestDatabase } from '@kailash/testing';
 import {
@@ -32,8 +32,7 @@ export interface ProjectionSpecOptions {
   readonly domain: string;
   readonly aggregateType?: string;
   /** The service's TypeORM migrations that create the projection's tables (checkpoints come with the spec). */
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-  readonly migrations: MixedList<Function>;
+  readonly migrations: MigrationList;
   /** Bound on applying the given events, and on each setup and cleanup step. */
   readonly timeoutMs?: number;
 }
@@ -148,8 +147,7 @@ export class ProjectionSpec {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's own type for migration classes
-async function migrate(url: string, migrations: MixedList<Function>): Promise<void> {
+async function migrate(url: string, migrations: MigrationList): Promise<void> {
   const dataSource = await new DataSource({
     type: 'postgres',
     url,

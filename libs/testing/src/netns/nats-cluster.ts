@@ -1,5 +1,6 @@
 import { freePort } from '../free-port';
 import { startNatsServer, type NatsServerProcess } from '../nats-server';
+import { uniqueName } from '../unique-name';
 import type { LabHost, NetworkLab } from './network-lab';
 
 export interface NatsClusterMember {
@@ -27,7 +28,7 @@ export interface NatsClusterOptions {
  * its own port and storage; in a network lab each member listens on its namespace's address.
  */
 export async function startNatsCluster(options: NatsClusterOptions): Promise<NatsCluster> {
-  const name = `kl${Math.random().toString(36).slice(2, 8)}`;
+  const name = uniqueName('kl');
   const plan = [];
   for (let i = 0; i < options.size; i++) {
     const host = options.lab?.hosts[i];
