@@ -1,5 +1,21 @@
 import type { SubjectSpace } from '@kailash/contracts';
-import { LatestMetric, METRIC_AGGREGATIONS, QueryMetrics, RecordMetric } from '@kailash/contracts';
+import {
+  ALERT_COMPARISONS,
+  ALERT_SEVERITIES,
+  CreateAlertRule,
+  CreateSilence,
+  DeleteAlertRule,
+  DeleteSilence,
+  GetAlertRule,
+  GetAlerts,
+  LatestMetric,
+  ListAlertRules,
+  ListSilences,
+  METRIC_AGGREGATIONS,
+  QueryMetrics,
+  RecordMetric,
+  UpdateAlertRule,
+} from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
@@ -29,6 +45,46 @@ const query = fc.record({
   aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
 });
 const latest = fc.record({ metric });
+const alertRule = fc.record(
+  {
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+    metric,
+    edgeId,
+    matchers: labels,
+    aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
+    windowMs: fc.integer({ min: 1000, max: 3600_000 }),
+    comparison: fc.constantFrom(...ALERT_COMPARISONS),
+    threshold: fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+    severity: fc.constantFrom(...ALERT_SEVERITIES),
+    forMs: fc.integer({ min: 0, max: 3600_000 }),
+    keepFiringForMs: fc.integer({ min: 0, max: 3600_000 }),
+    repeatIntervalMs: fc.integer({ min: 1000, max: 86_400_000 }),
+    groupBy: fc.array(fc.constantFrom('edge', 'severity', 'alertname'), { maxLength: 2 }),
+    // Never delivered: rules the fuzz creates have nowhere real to notify.
+    webhookUrl: fc.constant('http://127.0.0.1:9/alerts'),
+  },
+  { requiredKeys: ['name', 'metric', 'comparison', 'threshold'] },
+);
+const uuid = fc.uuid();
+const silence = fc.record({
+  matchers: fc.record({ alertname: fc.stringMatching(/^[a-z]{1,8}$/) }),
+  endsAt: fc.constant(new Date(Date.now() + 3600_000).toISOString()),
+  comment: fc.string({ maxLength: 40 }),
+});
+const alertFilter = fc.record(
+  {
+    state: fc.constantFrom('pending', 'firing', 'resolved'),
+    severity: fc.constantFrom(...ALERT_SEVERITIES),
+    edgeId,
+    ruleId: uuid,
+    from: fc.constant(new Date(Date.now() - 3600_000).toISOString()),
+    limit: fc.integer({ min: 1, max: 1000 }),
+  },
+  { requiredKeys: [] },
+);
+const alertFilterText = alertFilter.map((filter) =>
+  Object.fromEntries(Object.entries(filter).map(([key, value]) => [key, String(value)])),
+);
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the
@@ -44,5 +100,23 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    { kind: 'rest', method: 'POST', path: '/alerts/rules', body: alertRule },
+    { kind: 'rest', method: 'GET', path: '/alerts/rules' },
+    { kind: 'rest', method: 'GET', path: '/alerts/rules/:ruleId', params: { ruleId: uuid } },
+    { kind: 'rest', method: 'PUT', path: '/alerts/rules/:ruleId', params: { ruleId: uuid }, body: alertRule },
+    { kind: 'rest', method: 'DELETE', path: '/alerts/rules/:ruleId', params: { ruleId: uuid } },
+    { kind: 'rest', method: 'POST', path: '/alerts/silences', body: silence },
+    { kind: 'rest', method: 'GET', path: '/alerts/silences' },
+    { kind: 'rest', method: 'DELETE', path: '/alerts/silences/:silenceId', params: { silenceId: uuid } },
+    { kind: 'rest', method: 'GET', path: '/alerts', query: alertFilterText },
+    nats(CreateAlertRule, alertRule),
+    nats(UpdateAlertRule, fc.record({ ruleId: uuid, spec: alertRule })),
+    nats(DeleteAlertRule, fc.record({ ruleId: uuid })),
+    nats(GetAlertRule, fc.record({ ruleId: uuid })),
+    nats(ListAlertRules, fc.constant({})),
+    nats(CreateSilence, silence),
+    nats(DeleteSilence, fc.record({ silenceId: uuid })),
+    nats(ListSilences, fc.constant({})),
+    nats(GetAlerts, alertFilter),
   ];
 }

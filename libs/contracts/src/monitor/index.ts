@@ -1,2 +1,3 @@
 export * from './metric.contracts';
+export * from './alert.contracts';
 export * from './catalog';
