@@ -29,6 +29,9 @@ export async function evaluateRule(
   values: readonly SeriesValue[],
   ctx: EvaluationContext,
 ): Promise<number> {
+  // Held until commit, so a delete of the rule waits for this round instead of racing it.
+  const held = await tx.query('SELECT 1 FROM alert_rules WHERE id = $1 FOR SHARE', [rule.id]);
+  if (held.length === 0) return 0;
   const known = await loadAlerts(tx, rule.id);
   const seen = new Map<string, StoredAlert>(known);
   const valueOf = new Map<string, number>();
