@@ -44,7 +44,9 @@ ${rows.join('\n')}
 
 Lag is bounded by about two evaluation intervals (the round that first sees the condition starts the
 \`for\` timer, the first round after it elapsed fires), plus one round's queries and the outbox publish.
-The default ALERT_EVALUATION_MS (15 s) therefore misses the 2 s target by design; it needs 1 s or less.`,
+An evaluator lag of one whole interval is a round whose timer fired a few ms early, so \`for\` had not
+quite elapsed and the next round fired it. The default ALERT_EVALUATION_MS (15 s) therefore misses the
+2 s target by design; the target needs 1 s or less.`,
   );
 }
 
