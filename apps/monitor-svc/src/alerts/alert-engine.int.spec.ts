@@ -155,6 +155,22 @@ describe('alert evaluation and notification (real PostgreSQL + NATS + HTTP recei
     expect(receiver.forRule(r.id)).toHaveLength(3);
   }, 30_000);
 
+  it('still sends a resolve that waited for group_interval while the alert went pending again', async () => {
+    const r = await rule({ name: 'cpu-flapping', edgeId: 'e-flap', forMs: 20_000, groupIntervalMs: 60_000 });
+    for (const value of [90, 90, 90]) await step({ 'e-flap': value });
+    expect(receiver.forRule(r.id).map((n) => n.status)).toEqual(['firing']);
+    // Resolved, pending again, then false: the resolve has not been sent yet (group_interval).
+    for (const value of [50, 90, 50, 50, 50]) await step({ 'e-flap': value });
+    expect(receiver.forRule(r.id).map((n) => n.status)).toEqual(['firing']);
+    await step({ 'e-flap': 50 }); // 60 s after the firing notification
+    const sent = receiver.forRule(r.id);
+    expect(sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
+    expect(sent[1]?.alerts.map((a) => a.status)).toEqual(['resolved']);
+    expect((await eventsOf(r)).map((e) => e.type)).toEqual(['alert.firing', 'alert.resolved']);
+    await step({ 'e-flap': 50 });
+    expect(receiver.forRule(r.id)).toHaveLength(2);
+  }, 30_000);
+
   it('notifies a rise in severity at once, through the repeat interval', async () => {
     const r = await rule({
       name: 'cpu-escalating',

@@ -43,7 +43,8 @@ export async function notifyGroups(
   const groups = new Map<string, { labels: Labels; members: Member[] }>();
   for (const alert of alerts) {
     const m = alert.memory;
-    const announce = m.state === 'firing' || (m.state === 'resolved' && alert.notified);
+    // Announced firing and no longer firing (resolved, or already pending again): its resolve is due.
+    const announce = m.state === 'firing' || alert.notified;
     const labels = alertLabels(ctx.rule, alert.edgeId, alert.seriesLabels, m.severity);
     if (!announce || ctx.silenced(labels)) continue;
     const group = groupOf(ctx.rule.groupBy, labels);
@@ -52,7 +53,7 @@ export async function notifyGroups(
       alert,
       labels,
       fingerprint: alert.fingerprint,
-      state: m.state as 'firing' | 'resolved',
+      state: m.state === 'firing' ? 'firing' : 'resolved',
       severity: m.severity,
       severityRank: severityRank(m.severity),
     });
@@ -140,7 +141,7 @@ async function queueNotification(
       annotations: ctx.rule.annotations,
       value: m.alert.memory.value,
       startsAt: iso(m.alert.memory.firingSince),
-      endsAt: m.state === 'resolved' ? iso(m.alert.memory.resolvedAt) : null,
+      endsAt: m.state === 'resolved' ? iso(m.alert.memory.resolvedAt ?? ctx.now) : null,
     })),
     sentAt: new Date(ctx.now).toISOString(),
   };

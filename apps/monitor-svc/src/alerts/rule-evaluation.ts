@@ -7,7 +7,7 @@ import type { StoredAlert } from './alert-state-store';
 import { loadAlerts, saveAlert } from './alert-state-store';
 import { notifyGroups } from './notifier';
 import type { SeriesValue } from './rule-values';
-import type { Transition } from './state-machine';
+import type { AlertMemory, Transition } from './state-machine';
 import { evaluate, INACTIVE } from './state-machine';
 
 export interface EvaluationContext {
@@ -54,7 +54,13 @@ export async function evaluateRule(
     const { memory, transition } = evaluate(alert.memory, rule.spec, valueOf.get(alert.fingerprint), ctx.now);
     // A fresh firing starts a new announcement; an escalation keeps what was already said.
     const fresh = transition?.kind === 'firing' && !transition.escalated;
-    const next = { ...alert, memory, notified: fresh ? false : alert.notified };
+    const notified = fresh ? false : alert.notified;
+    // Back to inactive before its resolve was sent: kept as resolved until the notification says so.
+    const kept: AlertMemory =
+      memory.state === 'inactive' && notified
+        ? { ...memory, state: 'resolved', resolvedAt: ctx.now }
+        : memory;
+    const next = { ...alert, memory: kept, notified };
     if (transition) {
       transitions++;
       await recordTransition(tx, rule, next, transition);
