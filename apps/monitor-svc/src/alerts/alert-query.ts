@@ -35,7 +35,7 @@ export async function findAlerts(
       WHERE ($1::text IS NULL OR a.state = $1) AND ($2::text IS NULL OR a.severity = $2)
         AND ($3::text IS NULL OR a.edge_id = $3) AND ($4::uuid IS NULL OR a.rule_id = $4)
         AND ($5::timestamptz IS NULL OR a.resolved_at IS NULL OR a.resolved_at >= $5)
-        AND ($6::timestamptz IS NULL OR a.active_at < $6)
+        AND ($6::timestamptz IS NULL OR COALESCE(a.active_at, a.firing_since, a.resolved_at) < $6)
       ORDER BY COALESCE(a.resolved_at, a.firing_since, a.active_at) DESC, a.fingerprint LIMIT $7`,
     [
       query.state ?? null,

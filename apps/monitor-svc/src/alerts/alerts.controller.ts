@@ -106,8 +106,8 @@ export class AlertsController {
   @Delete('silences/:silenceId')
   @ApiOperation({ summary: 'End a silence now' })
   @ApiOkResponse({ schema: openApiSchema(DeleteSilence.result) })
-  unsilence(@silenceId id: string) {
-    return this.alerts.deleteSilence(id);
+  unsilence(@silenceId id: string, @Principal() actor: string) {
+    return this.alerts.deleteSilence(id, actor);
   }
 
   @Get()
@@ -149,8 +149,8 @@ export class AlertsController {
   }
 
   @NatsRequest(DeleteSilence)
-  unsilenceOverNats(@Payload() data: RequestData<typeof DeleteSilence>) {
-    return this.alerts.deleteSilence(data.silenceId);
+  unsilenceOverNats(@Payload() data: RequestData<typeof DeleteSilence>, @Principal() actor: string) {
+    return this.alerts.deleteSilence(data.silenceId, actor);
   }
 
   @NatsRequest(ListSilences)

@@ -87,8 +87,10 @@ export class AlertsService implements OnApplicationBootstrap, OnModuleDestroy {
     return insertSilence(this.db, spec, actor, new Date(this.clock.nowMs()));
   }
 
-  async deleteSilence(silenceId: string): Promise<{ deleted: boolean }> {
-    return { deleted: await deleteSilence(this.db, silenceId) };
+  async deleteSilence(silenceId: string, actor: string): Promise<{ deleted: boolean }> {
+    const deleted = await deleteSilence(this.db, silenceId);
+    this.logger.log({ msg: 'silence ended', silenceId, actor });
+    return { deleted };
   }
 
   async listSilences(): Promise<{ silences: SilenceView[] }> {
