@@ -57,16 +57,7 @@ export async function measureAlertLag(
   target: AlertLagTarget,
   options: AlertLagOptions,
 ): Promise<AlertLagFigures> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` };
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${target.url}${path}`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
-    return response.json() as Promise<{ id?: string }>;
-  };
+  const post = poster(target);
   const run = uniqueName('lag');
   const rule = await post('/alerts/rules', {
     name: `alert-lag-${run}`,
@@ -78,7 +69,7 @@ export async function measureAlertLag(
     threshold: 80,
     forMs: options.forMs,
   });
-  const arrivals = new Map<string, { at: number; activeAt: number }>();
+  const arrivals = new Map<string, Arrival>();
   const sub = target.nc.subscribe(target.subjects.events('monitor', 'alert'), {
     callback: (_, msg) => {
       const event = msg.json<{ type: string; data: { ruleId: string; edgeId: string; activeAt: string } }>();
@@ -88,40 +79,69 @@ export async function measureAlertLag(
   });
   const lags: number[] = [];
   const evaluatorLags: number[] = [];
-  let missed = 0;
   try {
     for (let trial = 0; trial < options.trials; trial++) {
-      const edgeId = `lag-${trial}`;
-      const sample = () =>
-        post('/series/samples', {
-          samples: [
-            { edgeId, metric: 'cpu', labels: { bench: run }, value: 99, at: new Date().toISOString() },
-          ],
-        });
-      await sample();
-      const trueFrom = Date.now();
-      const deadline = trueFrom + options.forMs + (options.trialTimeoutMs ?? 30_000);
-      while (!arrivals.has(edgeId) && Date.now() < deadline) {
-        await sleep(options.sampleEveryMs ?? 250);
-        if (!arrivals.has(edgeId)) await sample();
-      }
-      const arrival = arrivals.get(edgeId);
-      if (!arrival) {
-        missed++;
-        continue;
-      }
-      lags.push(arrival.at - (trueFrom + options.forMs));
-      evaluatorLags.push(arrival.at - (arrival.activeAt + options.forMs));
+      const outcome = await runTrial(post, run, `lag-${trial}`, arrivals, options);
+      if (!outcome) continue;
+      lags.push(outcome.lag);
+      evaluatorLags.push(outcome.evaluatorLag);
     }
   } finally {
     await sub.drain();
   }
   return {
     trials: options.trials,
-    missed,
+    missed: options.trials - lags.length,
     lagMs: summary(lags),
     evaluatorLagMs: summary(evaluatorLags),
     natsFloorMs: await natsFloor(target, 200),
+  };
+}
+
+interface Arrival {
+  readonly at: number;
+  readonly activeAt: number;
+}
+
+type Post = (path: string, body: unknown) => Promise<{ id?: string }>;
+
+function poster(target: AlertLagTarget): Post {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` };
+  return async (path, body) => {
+    const response = await fetch(`${target.url}${path}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+    return response.json() as Promise<{ id?: string }>;
+  };
+}
+
+/** One edge above the threshold until its alert fires; undefined when it never did in time. */
+async function runTrial(
+  post: Post,
+  run: string,
+  edgeId: string,
+  arrivals: ReadonlyMap<string, Arrival>,
+  options: AlertLagOptions,
+): Promise<{ lag: number; evaluatorLag: number } | undefined> {
+  const sample = () =>
+    post('/series/samples', {
+      samples: [{ edgeId, metric: 'cpu', labels: { bench: run }, value: 99, at: new Date().toISOString() }],
+    });
+  await sample();
+  const trueFrom = Date.now();
+  const deadline = trueFrom + options.forMs + (options.trialTimeoutMs ?? 30_000);
+  while (!arrivals.has(edgeId) && Date.now() < deadline) {
+    await sleep(options.sampleEveryMs ?? 250);
+    if (!arrivals.has(edgeId)) await sample();
+  }
+  const arrival = arrivals.get(edgeId);
+  if (!arrival) return undefined;
+  return {
+    lag: arrival.at - (trueFrom + options.forMs),
+    evaluatorLag: arrival.at - (arrival.activeAt + options.forMs),
   };
 }
 

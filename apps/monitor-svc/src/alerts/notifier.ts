@@ -40,6 +40,31 @@ export async function notifyGroups(
   ctx: NotifyContext,
   alerts: readonly StoredAlert[],
 ): Promise<StoredAlert[]> {
+  const groups = groupMembers(ctx, alerts);
+  const stored = await tx.query<GroupRow>('SELECT * FROM alert_groups WHERE rule_id = $1', [ctx.ruleId]);
+  const updated = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
+  for (const row of stored) if (!groups.has(row.group_key)) await deleteGroup(tx, ctx.ruleId, row.group_key);
+  for (const [key, group] of groups) {
+    const row = stored.find((r) => r.group_key === key);
+    if (!row) await insertGroup(tx, ctx.ruleId, key, group.labels, ctx.now);
+    if (!shouldNotify(timersOf(row, ctx.now), group.members, ctx.rule, ctx.now)) continue;
+    await queueNotification(tx, ctx, key, group.labels, group.members);
+    await recordSent(tx, ctx, key, group.members);
+    for (const member of group.members)
+      updated.set(member.fingerprint, {
+        ...member.alert,
+        notified: member.state === 'firing',
+        lastSentAt: ctx.now,
+      });
+  }
+  return [...updated.values()];
+}
+
+/** The alerts to announce, by group: firing ones, and announced ones whose resolve is due. */
+function groupMembers(
+  ctx: NotifyContext,
+  alerts: readonly StoredAlert[],
+): Map<string, { labels: Labels; members: Member[] }> {
   const groups = new Map<string, { labels: Labels; members: Member[] }>();
   for (const alert of alerts) {
     const m = alert.memory;
@@ -59,44 +84,28 @@ export async function notifyGroups(
     });
     groups.set(group.key, entry);
   }
-  const stored = await tx.query<GroupRow>('SELECT * FROM alert_groups WHERE rule_id = $1', [ctx.ruleId]);
-  const updated = new Map(alerts.map((alert) => [alert.fingerprint, alert]));
-  for (const row of stored) if (!groups.has(row.group_key)) await deleteGroup(tx, ctx.ruleId, row.group_key);
-  for (const [key, group] of groups) {
-    const row = stored.find((r) => r.group_key === key);
-    const timers: GroupTimers = row
-      ? {
-          createdAt: row.created_at.getTime(),
-          lastSentAt: row.last_sent_at?.getTime() ?? null,
-          lastSignature: row.last_signature,
-          lastSeverity: row.last_severity,
-        }
-      : { createdAt: ctx.now, lastSentAt: null, lastSignature: null, lastSeverity: -1 };
-    if (!row) await insertGroup(tx, ctx.ruleId, key, group.labels, ctx.now);
-    if (!shouldNotify(timers, group.members, ctx.rule, ctx.now)) continue;
-    await queueNotification(tx, ctx, key, group.labels, group.members);
-    for (const member of group.members)
-      updated.set(member.fingerprint, {
-        ...member.alert,
-        notified: member.state === 'firing',
-        lastSentAt: ctx.now,
-      });
-    const firing = group.members.filter((m) => m.state === 'firing');
-    if (firing.length === 0) await deleteGroup(tx, ctx.ruleId, key);
-    else
-      await tx.query(
-        `UPDATE alert_groups SET last_sent_at = $3, last_signature = $4, last_severity = $5
-          WHERE rule_id = $1 AND group_key = $2`,
-        [
-          ctx.ruleId,
-          key,
-          new Date(ctx.now),
-          signatureOf(group.members.filter((m) => m.state === 'firing')),
-          Math.max(...firing.map((m) => m.severityRank)),
-        ],
-      );
-  }
-  return [...updated.values()];
+  return groups;
+}
+
+function timersOf(row: GroupRow | undefined, now: number): GroupTimers {
+  if (!row) return { createdAt: now, lastSentAt: null, lastSignature: null, lastSeverity: -1 };
+  return {
+    createdAt: row.created_at.getTime(),
+    lastSentAt: row.last_sent_at?.getTime() ?? null,
+    lastSignature: row.last_signature,
+    lastSeverity: row.last_severity,
+  };
+}
+
+/** What the group now says (its firing alerts), for the next comparison; a group with none ends. */
+async function recordSent(tx: SqlExecutor, ctx: NotifyContext, key: string, members: readonly Member[]) {
+  const firing = members.filter((m) => m.state === 'firing');
+  if (firing.length === 0) return deleteGroup(tx, ctx.ruleId, key);
+  return tx.query(
+    `UPDATE alert_groups SET last_sent_at = $3, last_signature = $4, last_severity = $5
+      WHERE rule_id = $1 AND group_key = $2`,
+    [ctx.ruleId, key, new Date(ctx.now), signatureOf(firing), Math.max(...firing.map((m) => m.severityRank))],
+  );
 }
 
 const insertGroup = (tx: SqlExecutor, ruleId: string, key: string, labels: Labels, now: number) =>
