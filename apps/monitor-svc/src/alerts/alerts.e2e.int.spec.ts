@@ -139,6 +139,8 @@ describe('monitor-svc alerts end to end (real NATS + PostgreSQL + HTTP receiver)
       15_000,
     );
     expect(events.map((e) => e.type)).toEqual(['alert.firing', 'alert.resolved']);
+    // The evaluator fired it on its own; the deletion that resolved it was the tester's.
+    expect(events.map((e) => e.envelope['actor'])).toEqual([undefined, TEST_PRINCIPAL]);
   }, 60_000);
 
   it('manages silences over REST and NATS, refusing one that already ended', async () => {

@@ -66,7 +66,9 @@ export class AlertsService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Its firing alerts resolve (events, not notifications) as the rule goes. */
   async deleteRule(ruleId: string, actor: string): Promise<{ deleted: boolean }> {
-    const resolved = await this.db.transaction((tx) => resolveOnDelete(tx, ruleId, this.clock.nowMs()));
+    const resolved = await this.db.transaction((tx) =>
+      resolveOnDelete(tx, ruleId, actor, this.clock.nowMs()),
+    );
     this.logger.log({ msg: 'alert rule deleted', ruleId, actor, resolved });
     await flushEventOutbox(this.db, this.publisher).catch((error: unknown) =>
       // The outbox keeps them: the next evaluation round publishes them.

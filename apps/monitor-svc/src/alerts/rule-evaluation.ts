@@ -92,6 +92,7 @@ export async function recordTransition(
   rule: AlertRuleView,
   alert: StoredAlert,
   transition: Transition,
+  actor?: string,
 ): Promise<void> {
   const m = alert.memory;
   const iso = (ms: number | null) => new Date(ms ?? transition.at).toISOString();
@@ -113,13 +114,14 @@ export async function recordTransition(
       ? [AlertFiring.type, { ...base, escalated: transition.escalated }]
       : [AlertResolved.type, { ...base, resolvedAt: iso(transition.at) }];
   await tx.query(
-    `INSERT INTO alert_event_outbox (id, type, aggregate_id, data, created_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (id) DO NOTHING`,
+    `INSERT INTO alert_event_outbox (id, type, aggregate_id, data, actor, created_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6) ON CONFLICT (id) DO NOTHING`,
     [
       transitionId(alert.fingerprint, transition.kind, transition.at),
       type,
       alert.fingerprint,
       JSON.stringify(data),
+      actor ?? null,
       new Date(transition.at),
     ],
   );

@@ -59,6 +59,8 @@ export const ALERTS_SCHEMA_DDL = [
     type text NOT NULL,
     aggregate_id text NOT NULL,
     data jsonb NOT NULL,
+    -- Who caused it (a rule's deletion); evaluations are the system's own and have none.
+    actor text,
     created_at timestamptz NOT NULL
   )`,
   `CREATE TABLE alert_notifications (
