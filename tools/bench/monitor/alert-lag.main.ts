@@ -32,8 +32,8 @@ async function main(): Promise<void> {
 ${header}
 \`uptime\` at start: \`${uptime}\`.
 
-Alert lag: from the moment a rule's \`for\` (${FOR_MS} ms) elapses — the first sample above the threshold
-stored through \`POST /series/samples\`, plus \`for\` — until its \`alert.firing\` arrives on NATS, over
+Alert lag: from the moment a rule's \`for\` (${FOR_MS} ms) elapses — the timestamp of the first sample above
+the threshold (sent at once through \`POST /series/samples\`), plus \`for\` — until its \`alert.firing\` arrives on NATS, over
 ${TRIALS} edges one after the other, against the built monitor-svc as a process. "Evaluator" measures from
 the event's own \`activeAt\` + \`for\` instead (what the evaluator adds after it saw the condition). The
 floor is a bare JetStream publish until a core subscriber gets it, in the same run. Target ≤ ${TARGET_MS} ms.
@@ -42,11 +42,11 @@ floor is a bare JetStream publish until a core subscriber gets it, in the same r
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Lag is bounded by about two evaluation intervals (the round that first sees the condition starts the
-\`for\` timer, the first round after it elapsed fires), plus one round's queries and the outbox publish.
-An evaluator lag of one whole interval is a round whose timer fired a few ms early, so \`for\` had not
-quite elapsed and the next round fired it. The default ALERT_EVALUATION_MS (15 s) therefore misses the
-2 s target by design; the target needs 1 s or less.`,
+Rounds are stamped with their scheduled time and read samples as of it, as Prometheus evaluates, so
+lag is about one evaluation interval (the round that first sees the sample starts the \`for\` timer;
+the round \`for\` later fires) plus one round's queries and the outbox publish, however the timer
+jitters. The default ALERT_EVALUATION_MS (15 s) therefore misses the 2 s target by design; the target
+needs about 1 s or less.`,
   );
 }
 

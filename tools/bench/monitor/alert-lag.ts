@@ -37,7 +37,7 @@ export interface AlertLagOptions {
 export interface AlertLagFigures {
   readonly trials: number;
   readonly missed: number;
-  /** From the moment `for` elapsed (first sample stored + forMs) to alert.firing arriving on NATS. */
+  /** From the moment `for` elapsed (first sample's timestamp + forMs) to alert.firing arriving on NATS. */
   readonly lagMs: { readonly p50: number; readonly p99: number; readonly max: number; readonly min: number };
   /** The same, from `activeAt + forMs` as the event states it: the evaluator's own delay. */
   readonly evaluatorLagMs: { readonly p50: number; readonly p99: number; readonly max: number };
@@ -51,7 +51,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Alert lag of a running monitor-svc, over `trials` edges one after the other: a rule (cpu > 80,
  * `for` forMs) is created once; each trial's edge then records cpu = 99 every `sampleEveryMs`
  * until its alert.firing arrives on the MONITOR stream's subjects. The condition holds from the
- * moment the first sample is stored, so `for` elapses at that moment + forMs.
+ * first sample's timestamp, so `for` elapses at that timestamp + forMs.
  */
 export async function measureAlertLag(
   target: AlertLagTarget,
@@ -126,12 +126,13 @@ async function runTrial(
   arrivals: ReadonlyMap<string, Arrival>,
   options: AlertLagOptions,
 ): Promise<{ lag: number; evaluatorLag: number } | undefined> {
-  const sample = () =>
+  const sample = (at = Date.now()) =>
     post('/series/samples', {
-      samples: [{ edgeId, metric: 'cpu', labels: { bench: run }, value: 99, at: new Date().toISOString() }],
+      samples: [{ edgeId, metric: 'cpu', labels: { bench: run }, value: 99, at: new Date(at).toISOString() }],
     });
-  await sample();
+  // The condition is true from the first sample's own timestamp on.
   const trueFrom = Date.now();
+  await sample(trueFrom);
   const deadline = trueFrom + options.forMs + (options.trialTimeoutMs ?? 30_000);
   while (!arrivals.has(edgeId) && Date.now() < deadline) {
     await sleep(options.sampleEveryMs ?? 250);

@@ -291,4 +291,37 @@ describe('alert evaluation and notification (real PostgreSQL + NATS + HTTP recei
     await flushEventOutbox(db, publisher);
     expect(await eventsOf(pendingRule)).toHaveLength(1);
   }, 30_000);
+  it('stamps a round with its scheduled time, so a timer firing a few ms early costs no extra round', async () => {
+    await engine.stop();
+    const origin = clock.nowMs();
+    let readAt = origin;
+    const jittery = { nowMs: () => readAt, every: () => () => undefined };
+    const timed = new AlertEngine({ db, publisher, config, clock: jittery });
+    timed.start();
+    const r = await rule({ name: 'cpu-jitter', edgeId: 'e-jit', forMs: 20_000 });
+    const roundAt = async (offset: number, sampleOffset: number, edgeId = 'e-jit') => {
+      readAt = origin + offset;
+      const at = new Date(origin + sampleOffset).toISOString();
+      await db.transaction((tx) => writeSamples(tx, [{ edgeId, metric: 'cpu', labels: {}, value: 90, at }]));
+      await timed.tick();
+    };
+    try {
+      await roundAt(10_002, 10_000); // late: pending since the round of 10 s
+      await roundAt(20_001, 20_000);
+      await roundAt(29_997, 29_990); // early, yet the round of 30 s: 20 s after the first, `for` elapsed
+      const [firing] = await eventsOf(r);
+      expect(firing?.data).toMatchObject({
+        activeAt: new Date(origin + 10_000).toISOString(),
+        firingSince: new Date(origin + 30_000).toISOString(),
+      });
+      // A sample stamped after the round's time is read by the next round, not this one.
+      const later = await rule({ name: 'cpu-jitter-later', edgeId: 'e-jit-late', forMs: 0 });
+      await roundAt(40_003, 40_002, 'e-jit-late');
+      expect(await eventsOf(later)).toEqual([]);
+    } finally {
+      await timed.stop();
+      await clock.advance(60_000);
+      engine = newEngine();
+    }
+  }, 30_000);
 });

@@ -39,6 +39,8 @@ export class AlertEngine {
   private stops: (() => void)[] = [];
   private evaluating?: Promise<TickOutcome>;
   private dispatching?: Promise<unknown>;
+  /** When the evaluation timer started: rounds are stamped origin + n × interval. */
+  private origin?: number;
 
   constructor(private readonly options: AlertEngineOptions) {
     this.lock = new ProjectorLock(options.db, ALERT_EVALUATOR);
@@ -48,6 +50,7 @@ export class AlertEngine {
   start(): void {
     if (this.stops.length > 0) return;
     const { clock, config } = this.options;
+    this.origin = clock.nowMs();
     this.stops = [
       clock.every(config.evaluationMs, async () => void (await this.tick())),
       clock.every(config.evaluationMs, async () => void (await this.dispatch())),
@@ -80,13 +83,26 @@ export class AlertEngine {
     return this.dispatching;
   }
 
+  /**
+   * A round's time for the state machine: the time it was scheduled for, as Prometheus stamps its
+   * evaluations, so a timer that fires a few ms early does not leave `for` a few ms short and
+   * cost a whole extra round. Samples are read as of that time too, so an alert never counts
+   * `for` from before the sample that made its condition true.
+   */
+  private scheduledTime(now: number): number {
+    const interval = this.options.config.evaluationMs;
+    if (this.origin === undefined) return now;
+    return this.origin + Math.round((now - this.origin) / interval) * interval;
+  }
+
   private async evaluateAll(): Promise<TickOutcome> {
     const { db, publisher, config, clock } = this.options;
     if (!(await this.lock.tryAcquire())) return { active: false, rules: 0, transitions: 0, published: 0 };
     try {
-      const now = clock.nowMs();
+      const readAt = clock.nowMs();
+      const now = this.scheduledTime(readAt);
       const rules = (await listRules(db)).filter((rule) => rule.spec.enabled);
-      const silenced = await activeSilences(db, new Date(now));
+      const silenced = await activeSilences(db, new Date(readAt));
       let transitions = 0;
       const context = { now, silenced, defaultWebhookUrl: config.defaultWebhookUrl };
       for (const rule of rules) {

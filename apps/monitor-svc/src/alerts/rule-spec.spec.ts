@@ -1,9 +1,10 @@
 import { alertRuleSpecSchema, isKailashError, parseWith, silenceSpecSchema } from '@kailash/contracts';
+import type { z } from 'zod';
 
 const base = { name: 'cpu-high', metric: 'cpu', comparison: 'gt', threshold: 80 };
 
 /** The fields a refused rule names (empty when it is accepted). */
-function refusedFields(input: unknown, schema = alertRuleSpecSchema): string[] {
+function refusedFields(input: unknown, schema: z.ZodType = alertRuleSpecSchema): string[] {
   try {
     parseWith(schema, input, 'rule');
     return [];
