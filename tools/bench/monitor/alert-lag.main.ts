@@ -45,8 +45,9 @@ ${rows.join('\n')}
 Rounds are stamped with their scheduled time and read samples as of it, as Prometheus evaluates, so
 lag is about one evaluation interval (the round that first sees the sample starts the \`for\` timer;
 the round \`for\` later fires) plus one round's queries and the outbox publish, however the timer
-jitters. The default ALERT_EVALUATION_MS (15 s) therefore misses the 2 s target by design; the target
-needs about 1 s or less.`,
+jitters. (Against those stamps, the evaluator column can dip below zero when the firing round ran a
+little before its scheduled time.) The default ALERT_EVALUATION_MS (15 s) therefore misses the 2 s
+target by design; the target needs about 1 s or less.`,
   );
 }
 
