@@ -1,5 +1,12 @@
 import type { SubjectSpace } from '@kailash/contracts';
-import { LatestMetric, METRIC_AGGREGATIONS, QueryMetrics, RecordMetric } from '@kailash/contracts';
+import {
+  GetHealth,
+  HEALTH_STATUSES,
+  LatestMetric,
+  METRIC_AGGREGATIONS,
+  QueryMetrics,
+  RecordMetric,
+} from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
@@ -29,6 +36,8 @@ const query = fc.record({
   aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
 });
 const latest = fc.record({ metric });
+const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
+const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the
@@ -44,5 +53,13 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/health/edges',
+      query: fc.record({ status: healthStatus }, { requiredKeys: [] }),
+    },
+    { kind: 'rest', method: 'GET', path: '/health/edges/:edgeId', params: { edgeId } },
+    nats(GetHealth, healthQuery),
   ];
 }

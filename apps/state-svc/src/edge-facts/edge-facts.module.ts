@@ -101,7 +101,7 @@ export class EdgeFactsModule implements OnApplicationBootstrap, BeforeApplicatio
       const stall = this.monitor.stall;
       return stall
         ? { up: false, message: `edge-facts stalled at MONITOR sequence ${stall.seq}` }
-        : { up: true, details: { status: this.monitor.status } };
+        : { up: true, details: { consumer: this.monitor.status } };
     });
     this.monitor.start();
   }
