@@ -82,13 +82,17 @@ export class EdgeFactsModule implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     // The placement slice's own store, found across modules so that slice need not export it for us.
     const store = this.moduleRef.get(FleetSnapshotStore, { strict: false });
     const feed = new EdgeFactsFeed(this.db, {
       reportFact: (fact) => store.reportFact(fact),
       capacityOf: async (edgeId) => (await store.fleet()).get(edgeId)?.capacity,
     });
+    // Before the service takes requests: a restarted instance must not offer an edge known unhealthy.
+    await feed
+      .catchUp()
+      .catch((error: unknown) => this.logger.warn({ msg: 'edge facts not read', error: String(error) }));
     this.timer = setInterval(() => {
       this.looking ??= feed
         .catchUp()
