@@ -52,8 +52,12 @@ export class HealthEvaluator {
       return lock?.locked ? this.judgeAll(tx) : undefined;
     });
     if (!reports) return false;
-    await this.publishPendingChanges();
-    await this.publishUtilisation(reports);
+    let failure: unknown;
+    await this.publishPendingChanges().catch((error: unknown) => (failure = error));
+    const lost = await this.publishUtilisation(reports);
+    if (failure) throw failure;
+    if (lost > 0)
+      throw new Error(`${lost} utilisation report(s) not published; the next interval replaces them`);
     return true;
   }
 
@@ -130,10 +134,11 @@ export class HealthEvaluator {
     return published;
   }
 
-  private async publishUtilisation(reports: readonly UtilisationData[]): Promise<void> {
+  /** Resolves to how many reports could not be published. */
+  private async publishUtilisation(reports: readonly UtilisationData[]): Promise<number> {
     const window = Math.floor(this.deps.nowMs() / this.deps.config.utilisationEveryMs);
     // A lost report is replaced by the next one an interval later: no outbox for these.
-    await Promise.all(
+    const outcomes = await Promise.allSettled(
       reports.map((data) =>
         this.deps.publisher.publish({
           definition: EdgeUtilisationReported,
@@ -143,5 +148,6 @@ export class HealthEvaluator {
         }),
       ),
     );
+    return outcomes.filter((outcome) => outcome.status === 'rejected').length;
   }
 }
