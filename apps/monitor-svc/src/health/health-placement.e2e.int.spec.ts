@@ -2,6 +2,7 @@ import type { MetricsBatch, PlacementResult } from '@kailash/contracts';
 import {
   edgeHealthSchema,
   GetHealth,
+  getHealthResultSchema,
   LatestMetric,
   MONITOR_DOMAIN,
   MONITOR_EDGE_AGGREGATE,
@@ -234,8 +235,10 @@ describe('edge health → placement (monitor-svc + state-svc, real NATS + Postgr
     expect((await healthChanges(HOT)).map((c) => c.change)).toEqual([1, 2, 3, 4, 5]);
     expect((await healthChanges(HOT)).at(-1)).toMatchObject({ previous: 'healthy', status: 'unknown' });
     expect(await healthChanges(COOL)).toEqual([expect.objectContaining({ status: 'healthy', change: 1 })]);
-    const list = await (await monitorInstance.request('GET', '/health/edges')).json();
-    expect(list.edges.map((edge: { edgeId: string; status: string }) => [edge.edgeId, edge.status])).toEqual([
+    const list = getHealthResultSchema.parse(
+      await (await monitorInstance.request('GET', '/health/edges')).json(),
+    );
+    expect(list.edges.map((edge) => [edge.edgeId, edge.status])).toEqual([
       [COOL, 'healthy'],
       [HOT, 'unknown'],
     ]);
