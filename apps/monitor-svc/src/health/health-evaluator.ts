@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
-import type { DataOf } from '@kailash/contracts';
+import type { DataOf, HealthStatus } from '@kailash/contracts';
 import { EdgeHealthChanged, EdgeUtilisationReported } from '@kailash/contracts';
 import type { HealthConfig } from './health.config';
 import type { HealthChangeData, StoredVerdict } from './health-store';
@@ -18,11 +18,19 @@ import { utilisationOf } from './utilisation';
 
 type UtilisationData = DataOf<typeof EdgeUtilisationReported>;
 
+interface JudgedRound {
+  readonly reports: UtilisationData[];
+  readonly statuses: HealthStatus[];
+  readonly entered: HealthStatus[];
+}
+
 export interface HealthEvaluatorDeps {
   readonly db: SqlDatabase;
   readonly publisher: Pick<EventPublisher, 'publish'>;
   readonly config: HealthConfig;
   readonly nowMs: () => number;
+  /** Told after each committed round: every edge's status, and the statuses entered by changes. */
+  readonly observe?: (statuses: readonly HealthStatus[], entered: readonly HealthStatus[]) => void;
 }
 
 /** Replicas judge in turn, never together: the holder of this transaction lock judges this round. */
@@ -45,13 +53,15 @@ export class HealthEvaluator {
 
   /** Judges every edge; false when another replica judged this round. */
   async evaluateOnce(): Promise<boolean> {
-    const reports = await this.deps.db.transaction(async (tx) => {
+    const round = await this.deps.db.transaction(async (tx) => {
       const [lock] = await tx.query<{ locked: boolean }>(
         `SELECT pg_try_advisory_xact_lock(${EVALUATION_LOCK}) AS locked`,
       );
       return lock?.locked ? this.judgeAll(tx) : undefined;
     });
-    if (!reports) return false;
+    if (!round) return false;
+    const { reports, statuses, entered } = round;
+    this.deps.observe?.(statuses, entered);
     let failure: unknown;
     await this.publishPendingChanges().catch((error: unknown) => (failure = error));
     const lost = await this.publishUtilisation(reports);
@@ -61,7 +71,7 @@ export class HealthEvaluator {
     return true;
   }
 
-  private async judgeAll(tx: SqlExecutor): Promise<UtilisationData[]> {
+  private async judgeAll(tx: SqlExecutor): Promise<JudgedRound> {
     const { rules, staleMs } = this.deps.config;
     const nowMs = this.deps.nowMs();
     const samples = await latestSamplesByEdge(tx);
@@ -92,7 +102,7 @@ export class HealthEvaluator {
     }
     await saveVerdicts(tx, verdicts);
     await addToOutbox(tx, changes);
-    return reports;
+    return { reports, statuses: verdicts.map((v) => v.status), entered: changes.map((c) => c.status) };
   }
 
   /** At most one report per edge per HEALTH_UTILISATION_MS, and only of resources with a fresh sample. */

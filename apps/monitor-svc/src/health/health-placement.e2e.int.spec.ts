@@ -242,6 +242,9 @@ describe('edge health → placement (monitor-svc + state-svc, real NATS + Postgr
       [COOL, 'healthy'],
       [HOT, 'unknown'],
     ]);
+    const metrics = await (await monitorInstance.request('GET', '/metrics')).text();
+    expect(metrics).toMatch(/^kailash_monitor_edges\{status="unknown"\} 1$/m);
+    expect(metrics).toMatch(/^kailash_monitor_edges\{status="healthy"\} 1$/m);
   }, 120_000);
 
   it('answers get_health errors with the field named', async () => {

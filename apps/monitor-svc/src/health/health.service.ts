@@ -9,6 +9,7 @@ import { SERVICE_CONFIG, ServiceClock, SQL_DATABASE } from '@kailash/service-kit
 import type { HealthConfig } from './health.config';
 import { loadHealthConfig } from './health.config';
 import { HealthEvaluator } from './health-evaluator';
+import { HealthMetrics } from './health.metrics';
 import type { StoredVerdict } from './health-store';
 import { loadVerdicts } from './health-store';
 
@@ -26,9 +27,16 @@ export class EdgeHealthService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(SERVICE_CONFIG) serviceConfig: ServiceConfig,
     publisher: EventPublisher,
     private readonly clock: ServiceClock,
+    metrics: HealthMetrics,
   ) {
     this.config = loadHealthConfig(serviceConfig.env);
-    this.evaluator = new HealthEvaluator({ db, publisher, config: this.config, nowMs: () => clock.nowMs() });
+    this.evaluator = new HealthEvaluator({
+      db,
+      publisher,
+      config: this.config,
+      nowMs: () => clock.nowMs(),
+      observe: (statuses, entered) => metrics.observeRound(statuses, entered),
+    });
   }
 
   onApplicationBootstrap(): void {
