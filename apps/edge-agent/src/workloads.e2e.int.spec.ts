@@ -1,5 +1,6 @@
 import type { MetricsBatch } from '@kailash/contracts';
 import {
+  CancelCpuLoad,
   DeployWorkload,
   InvokeWorkload,
   KvGet,
@@ -7,10 +8,11 @@ import {
   ListWorkloads,
   metricsBatchSchema,
   SetStateValue,
+  StartCpuLoad,
 } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { AgentProcess } from '../test/edge-harness';
-import { BOOT_MS, EdgeHarness, http, STOP_MS } from '../test/edge-harness';
+import { BOOT_MS, EdgeHarness, http, STOP_MS, TEST_PRINCIPAL } from '../test/edge-harness';
 
 const MIB = 1024 * 1024;
 const FN = { id: 'fn', kind: 'function', initMs: 300, memoryMb: 24, keepAliveMs: 60_000 };
@@ -176,6 +178,50 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       subscription.unsubscribe();
     },
     BOOT_MS + 60_000,
+  );
+
+  it(
+    'a CPU load started by command raises the process CPU the agent publishes while it runs; bad input is a 400 naming the field',
+    async () => {
+      const edgeId = 'edge-load';
+      const batches: MetricsBatch[] = [];
+      const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
+        callback: (_error, msg) => {
+          batches.push(metricsBatchSchema.parse(msg.json()));
+        },
+      });
+      const agent = await harness.startAgent({ edgeId });
+      const refused = await http(agent.url, 'POST', '/admin/load', { cpuPercent: 0, durationMs: 1_000 });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain('cpuPercent');
+      const batchesAfter = async (count: number, since: number) =>
+        eventually(
+          `${count} metrics batches`,
+          async () => batches.filter((batch) => Date.parse(batch.windowStart) >= since),
+          (found) => found.length >= count,
+          30_000,
+        );
+      // After the first batches of a fresh process (start-up work), four of it doing nothing.
+      const idle = (await batchesAfter(6, Date.now())).slice(2);
+      const started = await http(agent.url, 'POST', '/admin/load', { cpuPercent: 90, durationMs: 60_000 });
+      expect(started).toMatchObject({
+        status: 200,
+        body: { running: true, cpuPercent: 90, actor: TEST_PRINCIPAL },
+      });
+      const second = await harness
+        .ask(edgeId, StartCpuLoad, { cpuPercent: 10, durationMs: 1_000 })
+        .catch((e) => e);
+      expect(second).toMatchObject({ code: 'CONFLICT', details: { reason: 'load-running' } });
+      const loaded = await batchesAfter(4, Date.parse(String(started.body['startedAt'])));
+      const cancelled = await harness.ask(edgeId, CancelCpuLoad, {});
+      subscription.unsubscribe();
+      const mean = (list: MetricsBatch[]) =>
+        list.slice(0, 4).reduce((sum, batch) => sum + batch.process.cpuPercent, 0) / 4;
+      expect(mean(loaded)).toBeGreaterThan(mean(idle));
+      expect(cancelled).toMatchObject({ running: false, cpuPercent: 90 });
+      expect(cancelled.burnedMs).toBeGreaterThan(0);
+    },
+    BOOT_MS + 90_000,
   );
 
   it(
