@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NatsAgentTransport } from '@kailash/edge-client';
@@ -248,7 +248,10 @@ How many agents fit: ${fleetPids.length} agents running at once, idle, RSS ${rss
 ${fmt(meanRss)} MiB); mean idle CPU ${fmt(meanIdleShare * 100, 2)} % of a core each over 10 s. With ${fmt(available)} MiB
 still available, memory allows about **${fmt(byMemory)} idle agents** on this machine; idle CPU alone would allow
 ${fmt(byIdleCpu)} on ${cpus().length} cores, so memory is the bound at idle, and under load each agent's share is the
-CPU figure above. The machine is shared with other work; the load average is in the first line.`;
+CPU figure above. The machine is shared with other work: the load average at the start is in the first line, at the
+end it was ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}. Run at normal priority, one benchmark at a time on the machine.`;
     say(markdown);
     writeBenchSection('agent', markdown);
   } finally {
