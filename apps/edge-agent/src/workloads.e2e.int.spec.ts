@@ -34,6 +34,17 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
   }, BOOT_MS * 3);
   afterAll(() => harness?.close(), STOP_MS * 2);
 
+  /** Every metrics batch the edge publishes from now on, checked against its contract. */
+  const collectBatches = (edgeId: string) => {
+    const batches: MetricsBatch[] = [];
+    const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
+      callback: (_error, msg) => {
+        batches.push(metricsBatchSchema.parse(msg.json()));
+      },
+    });
+    return { batches, subscription };
+  };
+
   it(
     'KV: every write acknowledged while the agent is kill -9ed again and again is there after restart, with its version',
     async () => {
@@ -100,12 +111,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
     'functions: a cold start pays its init time and memory; warm instances serve at once, expire after keep-alive; prewarm removes cold starts, cool brings them back',
     async () => {
       const edgeId = 'edge-fn';
-      const batches: MetricsBatch[] = [];
-      const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
-        callback: (_error, msg) => {
-          batches.push(metricsBatchSchema.parse(msg.json()));
-        },
-      });
+      const { batches, subscription } = collectBatches(edgeId);
       const agent = await harness.startAgent({ edgeId, workloads: [FN, SHORT] });
       const invoke = async (workload: string) => {
         const answer = await http(agent.url, 'POST', `/workloads/${workload}/invocations`);
@@ -184,12 +190,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
     'a CPU load started by command raises the process CPU the agent publishes while it runs; bad input is a 400 naming the field',
     async () => {
       const edgeId = 'edge-load';
-      const batches: MetricsBatch[] = [];
-      const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
-        callback: (_error, msg) => {
-          batches.push(metricsBatchSchema.parse(msg.json()));
-        },
-      });
+      const { batches, subscription } = collectBatches(edgeId);
       const agent = await harness.startAgent({ edgeId });
       const refused = await http(agent.url, 'POST', '/admin/load', { cpuPercent: 0, durationMs: 1_000 });
       expect(refused.status).toBe(400);

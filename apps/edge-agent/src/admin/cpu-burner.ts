@@ -70,7 +70,7 @@ export class CpuBurner {
       durationMs: run.durationMs,
       startedAt: new Date(run.startedAt).toISOString(),
       endsAt: new Date(run.startedAt + run.durationMs).toISOString(),
-      burnedMs: run.burnedMs,
+      burnedMs: Math.round(run.burnedMs),
       actor: run.actor,
     };
   }
