@@ -103,6 +103,17 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       expect(stored.version).toBeGreaterThanOrEqual(last.version);
       if (stored.version === last.version) expect(stored.value).toBe(last.value);
       expect(new Set(counter.map(({ version }) => version)).size).toBe(counter.length);
+      // A compare-and-set at a stale version fails its precondition, with the code state-svc answers.
+      const [first] = acked;
+      const stale = await http(agent.url, 'POST', `/kv/store/${first?.key}/cas`, {
+        expectedVersion: 0,
+        value: 1,
+      });
+      expect(stale.status).toBe(412);
+      expect(stale.body['error']).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        details: { reason: 'version-mismatch', currentVersion: 1 },
+      });
     },
     BOOT_MS * (KILL_ROUNDS + 1) + 60_000,
   );
