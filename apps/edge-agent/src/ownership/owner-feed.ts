@@ -53,6 +53,11 @@ export class OwnerFeed {
         });
         if (!this.current(generation)) return;
         const messages = await consumer.consume();
+        // A newer follow (or stop) may have come while this one was being set up: it is not ours to keep.
+        if (!this.current(generation)) {
+          await messages.close();
+          return;
+        }
         this.messages = messages;
         for await (const msg of messages) {
           if (!this.current(generation)) break;
