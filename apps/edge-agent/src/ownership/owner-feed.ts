@@ -23,6 +23,7 @@ export class OwnerFeed {
   private generation = 0;
   private messages: ConsumerMessages | undefined;
   private stopped = false;
+  private lastWarning = '';
 
   constructor(private readonly options: OwnerFeedOptions) {}
 
@@ -37,6 +38,14 @@ export class OwnerFeed {
     this.stopped = true;
     this.generation++;
     await this.messages?.close();
+  }
+
+  /** A missing stream is expected until state-svc has started; anything else (permissions) is said once. */
+  private report(error: unknown): void {
+    const text = String(error);
+    if (/stream not found/i.test(text)) this.logger.debug({ msg: 'state stream not there yet', error: text });
+    else if (text !== this.lastWarning) this.logger.warn({ msg: 'owner feed failed; retrying', error: text });
+    this.lastWarning = text;
   }
 
   private current(generation: number): boolean {
@@ -64,7 +73,7 @@ export class OwnerFeed {
           this.options.onMessage(msg);
         }
       } catch (error) {
-        this.logger.debug({ msg: 'owner feed not available yet', error: String(error) });
+        this.report(error);
       }
       if (this.current(generation)) await sleep(this.options.retryMs);
     }
