@@ -2,17 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { domainStreamSpec, ensureStream, EventPublisher } from '@kailash/backbone';
-import { STATE_DOMAIN, stateEventCatalog, StateValueSet, SubjectSpace } from '@kailash/contracts';
-import { HybridLogicalClock } from '@kailash/hlc';
+import { domainStreamSpec, ensureStream } from '@kailash/backbone';
+import { STATE_DOMAIN, StateValueSet, SubjectSpace } from '@kailash/contracts';
 import { natsServerConfig } from '@kailash/service-kit';
 import type { NatsServerProcess } from '@kailash/testing';
 import { eventually, startNatsServer, uniqueName } from '@kailash/testing';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
 import type { AgentConfig } from '../config/agent-config';
 import { WorkloadCatalog } from '../functions/workload-catalog';
+import { stateEventPublisher } from '../../test/state-events';
 import { Ownership } from './ownership';
 
 // Bounds for a server start and NATS round trips on a loaded machine; no speed claim.
@@ -66,14 +66,7 @@ describe('Ownership under the generated NATS permissions', () => {
       } as unknown as AgentConfig;
       ownership = new Ownership(config, await connectAs('edge-agent'), subjects, new WorkloadCatalog(config));
       ownership.onApplicationBootstrap();
-      await new EventPublisher({
-        js: jetstream(state),
-        subjects,
-        domain: STATE_DOMAIN,
-        clock: new HybridLogicalClock({ nodeId: 'state-perm' }),
-        source: { service: 'state-svc', instance: 'test' },
-        catalog: stateEventCatalog,
-      }).publish({
+      await stateEventPublisher(state, subjects).publish({
         definition: StateValueSet,
         aggregateId: 'carts',
         data: {

@@ -1,22 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { domainStreamSpec, ensureStream, EventPublisher } from '@kailash/backbone';
+import type { EventPublisher } from '@kailash/backbone';
+import { domainStreamSpec, ensureStream } from '@kailash/backbone';
 import type { EventDefinition } from '@kailash/contracts';
-import {
-  STATE_DOMAIN,
-  stateEventCatalog,
-  StateObjectOwnerChanged,
-  StateValueSet,
-  SubjectSpace,
-} from '@kailash/contracts';
-import { HybridLogicalClock } from '@kailash/hlc';
+import { STATE_DOMAIN, StateObjectOwnerChanged, StateValueSet, SubjectSpace } from '@kailash/contracts';
 import { connectTestNats, deleteStreamsWithPrefix, eventually, uniqueName } from '@kailash/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { AgentConfig } from '../config/agent-config';
 import { WorkloadCatalog } from '../functions/workload-catalog';
+import { stateEventPublisher } from '../../test/state-events';
 import { Ownership } from './ownership';
 
 const EDGE = 'edge-a';
@@ -53,14 +48,7 @@ describe('Ownership from state-object events (real NATS)', () => {
   beforeAll(async () => {
     nc = await connectTestNats('ownership-int');
     jsm = await jetstreamManager(nc);
-    publisher = new EventPublisher({
-      js: jetstream(nc),
-      subjects,
-      domain: STATE_DOMAIN,
-      clock: new HybridLogicalClock({ nodeId: 'state-test' }),
-      source: { service: 'state-svc', instance: 'test' },
-      catalog: stateEventCatalog,
-    });
+    publisher = stateEventPublisher(nc, subjects);
     const workloads = Array.from({ length: WORKLOADS }, (_, i) => ({ id: `kv-${i}`, kind: 'kv' }));
     const config = { edgeId: EDGE, dataDir, workloads } as unknown as AgentConfig;
     catalog = new WorkloadCatalog(config);
