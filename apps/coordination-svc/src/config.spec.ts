@@ -19,6 +19,16 @@ describe('coordination-svc configuration', () => {
     expect(settings).toMatchObject({ id: 2, initialVoters: [1, 2, 3], dataDir: 'data/coord-2', tickMs: 50 });
   });
 
+  it('gives every replica a database of its own unless DATABASE_URL names one', () => {
+    const of = (env: Record<string, string>) =>
+      loadCoordConfig({ ...BASE, COORD_PEERS: '1,2,3', ...env }).DATABASE_URL;
+    expect(of({ COORD_NODE_ID: '2' })).toBe('postgres://postgres@127.0.0.1:5432/coordination_kailash_2');
+    expect(of({ COORD_NODE_ID: '3', KAILASH_NAMESPACE: 'dev' })).toMatch(/\/coordination_dev_3$/);
+    expect(of({ COORD_NODE_ID: '1', DATABASE_URL: 'postgres://u@db:5432/coord_a' })).toBe(
+      'postgres://u@db:5432/coord_a',
+    );
+  });
+
   it('starts a joining replica with no membership of its own', () => {
     const settings = replicaSettings(loadCoordConfig({ ...BASE, COORD_NODE_ID: '4', COORD_JOIN: 'true' }));
     expect(settings.initialVoters).toEqual([]);

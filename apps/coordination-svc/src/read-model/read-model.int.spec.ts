@@ -1,0 +1,318 @@
+import { join } from 'node:path';
+import { RequestClient } from '@kailash/backbone';
+import { CoordinationClient } from '@kailash/coordination-client';
+import type { CoordClusterView } from '@kailash/contracts';
+import { CoordLeaderHistory, SubjectSpace } from '@kailash/contracts';
+import {
+  builtAppMain,
+  connectTestNats,
+  deleteStreamsWithPrefix,
+  eventually,
+  uniqueName,
+} from '@kailash/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { REPLICA_API_KEY, REPLICA_AUTH, ReplicaGroup } from '../../test/replica-process';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+// Bounds for a build, processes and elections on a loaded machine; none is a speed assertion.
+const BUILD_MS = 120_000;
+const READY_MS = 30_000;
+const CONVERGE_MS = 30_000;
+const FAST_ENV = { COORD_TICK_MS: '20', COORD_ELECTION_TICKS: '10' };
+
+interface HistoryPage<T> {
+  replica: number;
+  checkpoint: number;
+  items: T[];
+  next: string | null;
+  gaps: { fromIndex: number; toIndex: number; reason: string }[];
+}
+interface FactItem {
+  index: number;
+  position: number;
+  type: string;
+  leaseId: number | null;
+  name: string | null;
+}
+
+async function get<T>(url: string, path: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${url}${path}`, { headers: REPLICA_AUTH });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Every page of a history on one replica, following `next`. */
+async function allOf<T>(url: string, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const cursor: string = after ? `${separator}after=${after}` : '';
+    const { status, body } = await get<HistoryPage<T>>(
+      url,
+      `${path}${cursor}${cursor ? '&' : separator}limit=7`,
+    );
+    if (status !== 200) throw new Error(`GET ${path}: ${status} ${JSON.stringify(body)}`);
+    items.push(...body.items);
+    after = body.next;
+  } while (after);
+  return items;
+}
+
+async function clusterOf(url: string): Promise<CoordClusterView> {
+  return (await get<CoordClusterView>(url, '/cluster')).body;
+}
+
+describe('coordination-svc read model: each replica projects what it applies into its own PostgreSQL', () => {
+  const namespace = uniqueName('coordrm');
+  let group: ReplicaGroup;
+  let nc: NatsConnection;
+  let client: CoordinationClient;
+  let requests: RequestClient;
+
+  /** Waits until every running replica has written its history up to the leader's commit index. */
+  const settled = async (ids: readonly number[]) => {
+    const { commitIndex } = await client.cluster();
+    for (const id of ids)
+      await eventually(
+        `history of ${id} written up to ${commitIndex}`,
+        () => get<HistoryPage<unknown>>(group.get(id).url, '/history/leaders?limit=1'),
+        (page) => page.status === 200 && page.body.checkpoint >= commitIndex,
+        CONVERGE_MS,
+      );
+    return commitIndex;
+  };
+
+  /** The same history, read on each replica, up to the index every one has written. */
+  const onEach = async <T extends { index: number }>(ids: readonly number[], path: string, upTo: number) =>
+    Promise.all(
+      ids.map(async (id) => (await allOf<T>(group.get(id).url, path)).filter((item) => item.index <= upTo)),
+    );
+
+  beforeAll(
+    async () => {
+      const main = await builtAppMain('coordination-svc', ROOT, BUILD_MS);
+      group = new ReplicaGroup(main, namespace, FAST_ENV);
+      for (const id of [1, 2, 3]) await group.start({ id, peers: [1, 2, 3] });
+      await Promise.all(group.all().map((replica) => replica.process.ready(READY_MS)));
+      nc = await connectTestNats('coord-read-model-test');
+      requests = new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY });
+      client = new CoordinationClient(requests);
+    },
+    BUILD_MS + READY_MS + 10_000,
+  );
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await group?.stopAll();
+    if (nc) {
+      await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
+      await nc.close();
+    }
+  }, 30_000);
+
+  it('records elections, lease expiry, locks and client elections alike on every replica', async () => {
+    const expiring = await client.grantLease(600);
+    const held = await client.grantLease(30_000);
+    await client.lock('jobs', expiring.id);
+    await client.lock('jobs', held.id);
+    await client.campaign('scheduler', held.id, 'node-a');
+    await eventually(
+      'the short lease expired by the leader',
+      () => client.leaseInfo(expiring.id),
+      (info) => info.lease === null,
+      CONVERGE_MS,
+    );
+    const first = (await client.cluster()).leader;
+    const next = [1, 2, 3].find((id) => id !== first) as number;
+    await client.transferLeadership(next);
+    await eventually(
+      'leadership handed over',
+      () => client.cluster(),
+      (v) => v.leader === next,
+      CONVERGE_MS,
+    );
+    await client.put('after-transfer', 'x');
+    const upTo = await settled([1, 2, 3]);
+
+    const leaders = await onEach<{ index: number; term: number; leader: number | null }>(
+      [1, 2, 3],
+      '/history/leaders',
+      upTo,
+    );
+    expect(leaders[1]).toEqual(leaders[0]);
+    expect(leaders[2]).toEqual(leaders[0]);
+    const last = leaders[0]?.at(-1);
+    expect(last?.leader).toBe(next);
+    expect(leaders[0]?.map((row) => row.leader)).toContain(first);
+
+    const leases = await onEach<FactItem>([1, 2, 3], `/history/leases?leaseId=${expiring.id}`, upTo);
+    expect(leases[0]?.map((row) => row.type)).toEqual(['lease.granted', 'lease.expired']);
+    expect(leases[1]).toEqual(leases[0]);
+    expect(leases[2]).toEqual(leases[0]);
+
+    const locks = await onEach<FactItem>([1, 2, 3], '/history/locks?name=jobs', upTo);
+    // The expired owner's release hands the lock to the waiter in the same entry.
+    expect(locks[0]?.map((row) => [row.type, row.leaseId])).toEqual([
+      ['lock.acquired', expiring.id],
+      ['lock.released', expiring.id],
+      ['lock.acquired', held.id],
+    ]);
+    expect(locks[1]).toEqual(locks[0]);
+    expect(locks[2]).toEqual(locks[0]);
+
+    const elections = await onEach<FactItem>(
+      [1, 2, 3],
+      '/history/elections?name=scheduler&type=leader',
+      upTo,
+    );
+    expect(elections[0]).toHaveLength(1);
+    expect(elections[1]).toEqual(elections[0]);
+
+    // Over NATS too: whichever replica answers says which it is and how far its history goes.
+    const page = await requests.send(CoordLeaderHistory, { order: 'desc', limit: 1 });
+    expect(page.items[0]).toMatchObject({ leader: next });
+    expect([1, 2, 3]).toContain(page.replica);
+    expect(page.gaps).toEqual([]);
+  }, 120_000);
+
+  it('writes every row exactly once on a replica killed -9 while facts stream in, and restarted', async () => {
+    const leader = (await client.cluster()).leader;
+    const victim = [1, 2, 3].find((id) => id !== leader) as number;
+    const granted: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      while (writing) {
+        const lease = await client.grantLease(60_000);
+        granted.push(lease.id);
+        await client.revokeLease(lease.id);
+      }
+    })();
+    await eventually(
+      'facts streaming',
+      async () => granted.length,
+      (n) => n >= 10,
+      CONVERGE_MS,
+    );
+    await group.get(victim).process.crash();
+    const atKill = granted.length;
+    await eventually(
+      'more facts while it is down',
+      async () => granted.length,
+      (n) => n >= atKill + 10,
+      CONVERGE_MS,
+    );
+    group.restart(victim);
+    await group.get(victim).process.ready(READY_MS);
+    await eventually(
+      'facts after the restart',
+      async () => granted.length,
+      (n) => n >= atKill + 20,
+      CONVERGE_MS,
+    );
+    writing = false;
+    await writer;
+
+    const upTo = await settled([1, 2, 3]);
+    const [a, b, c] = await onEach<FactItem>([1, 2, 3], '/history/leases', upTo);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    const grantedRows = (a ?? []).filter(
+      (row) => row.type === 'lease.granted' && granted.includes(row.leaseId ?? 0),
+    );
+    expect(grantedRows.map((row) => row.leaseId)).toEqual(granted);
+    const victimPage = await get<HistoryPage<unknown>>(group.get(victim).url, '/history/gaps');
+    expect(victimPage.body.gaps).toEqual([]);
+    const metrics = await (await fetch(`${group.get(victim).url}/metrics`)).text();
+    expect(metrics).toMatch(/^kailash_coord_read_model_lag_entries \d+$/m);
+    expect((await fetch(`${group.get(victim).url}/health/ready`)).status).toBe(200);
+  }, 150_000);
+
+  it('refuses a bad query parameter with a 400 naming it, and a parameter it does not take', async () => {
+    const url = group.get(1).url;
+    const cases: [string, RegExp][] = [
+      ['/history/leases?limit=0', /limit/],
+      ['/history/leases?leaseId=abc', /leaseId/],
+      ['/history/locks?type=expired', /type/],
+      ['/history/leaders?after=12', /after/],
+      ['/history/leaders?order=sideways', /order/],
+      ['/history/leaders?leaseId=1', /leaseId/],
+    ];
+    for (const [path, field] of cases) {
+      const { status, body } = await get<{ message: string }>(url, path);
+      expect([path, status]).toEqual([path, 400]);
+      expect(body.message).toMatch(field);
+    }
+  }, 30_000);
+});
+
+describe('coordination-svc read model: a replica that catches up by snapshot says what it skipped', () => {
+  const namespace = uniqueName('coordgap');
+  let group: ReplicaGroup;
+  let nc: NatsConnection;
+  let client: CoordinationClient;
+
+  beforeAll(
+    async () => {
+      const main = await builtAppMain('coordination-svc', ROOT, BUILD_MS);
+      // Small snapshots: a follower that misses a few dozen entries gets the leader's snapshot.
+      group = new ReplicaGroup(main, namespace, {
+        ...FAST_ENV,
+        COORD_SNAPSHOT_ENTRIES: '40',
+        COORD_SNAPSHOT_KEEP: '5',
+      });
+      for (const id of [1, 2, 3]) await group.start({ id, peers: [1, 2, 3] });
+      await Promise.all(group.all().map((replica) => replica.process.ready(READY_MS)));
+      nc = await connectTestNats('coord-read-model-gap-test');
+      client = new CoordinationClient(
+        new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY }),
+      );
+    },
+    BUILD_MS + READY_MS + 10_000,
+  );
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await group?.stopAll();
+    if (nc) {
+      await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
+      await nc.close();
+    }
+  }, 30_000);
+
+  it('records one gap over the entries it never applied, and the rows after it like the others', async () => {
+    const leader = (await client.cluster()).leader;
+    const follower = [1, 2, 3].find((id) => id !== leader) as number;
+    const others = [1, 2, 3].filter((id) => id !== follower);
+    await group.get(follower).process.crash();
+    const missed = await client.grantLease(60_000);
+    for (let i = 0; i < 100; i++) await client.put(`bulk/${i}`, 'v');
+    group.restart(follower);
+    await group.get(follower).process.ready(READY_MS);
+    const after = await client.grantLease(60_000);
+    const { commitIndex } = await client.cluster();
+    for (const id of [1, 2, 3])
+      await eventually(
+        `history of ${id} written up to ${commitIndex}`,
+        () => get<HistoryPage<unknown>>(group.get(id).url, '/history/gaps'),
+        (page) => page.status === 200 && page.body.checkpoint >= commitIndex,
+        CONVERGE_MS,
+      );
+
+    const gaps = (await get<HistoryPage<unknown>>(group.get(follower).url, '/history/gaps')).body.gaps;
+    expect(gaps).toHaveLength(1);
+    const [gap] = gaps;
+    for (const id of others)
+      expect((await get<HistoryPage<unknown>>(group.get(id).url, '/history/gaps')).body.gaps).toEqual([]);
+    const leasesOf = (id: number) => allOf<FactItem>(group.get(id).url, '/history/leases?type=granted');
+    const mine = await leasesOf(follower);
+    const theirs = await leasesOf(others[0] as number);
+    const missedRow = theirs.find((row) => row.leaseId === missed.id);
+    // The grant it missed lies inside the gap, and it has no row for it; the one after is there.
+    expect(missedRow && gap && missedRow.index >= gap.fromIndex && missedRow.index <= gap.toIndex).toBe(true);
+    expect(mine.map((row) => row.leaseId)).not.toContain(missed.id);
+    expect(mine.map((row) => row.leaseId)).toContain(after.id);
+    const past = (rows: FactItem[]) => rows.filter((row) => row.index > (gap?.toIndex ?? 0));
+    expect(past(mine)).toEqual(past(theirs));
+  }, 120_000);
+});
