@@ -112,7 +112,7 @@ describe('coordination-svc read model: each replica projects what it applies int
   }, 30_000);
 
   it('records elections, lease expiry, locks and client elections alike on every replica', async () => {
-    const expiring = await client.grantLease(600);
+    const expiring = await client.grantLease(1_000);
     const held = await client.grantLease(30_000);
     await client.lock('jobs', expiring.id);
     await client.lock('jobs', held.id);
@@ -239,9 +239,9 @@ describe('coordination-svc read model: each replica projects what it applies int
       ['/history/leaders?leaseId=1', /leaseId/],
     ];
     for (const [path, field] of cases) {
-      const { status, body } = await get<{ message: string }>(url, path);
-      expect([path, status]).toEqual([path, 400]);
-      expect(body.message).toMatch(field);
+      const { status, body } = await get<{ error: { code: string; message: string } }>(url, path);
+      expect([path, status, body.error.code]).toEqual([path, 400, 'VALIDATION_FAILED']);
+      expect(body.error.message).toMatch(field);
     }
   }, 30_000);
 });

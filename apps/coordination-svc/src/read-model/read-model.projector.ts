@@ -74,6 +74,14 @@ export class ReadModelProjector implements ReplicaObserver, OnModuleInit, Before
     this.machine = this.moduleRef.get<CoordinationMachine>(STATE_MACHINE, { strict: false });
     const start = this.machine.state.appliedIndex;
     this.checkpoint = await readHistoryCheckpoint(this.db);
+    // Applied entries are always in the WAL, so a history past its end belongs to another log (a
+    // wiped data directory, another group): adding to it would skip this log's entries silently.
+    const walEnd = this.host.replica.storage.lastIndex();
+    if (this.checkpoint > walEnd)
+      throw new Error(
+        `the database's history is written up to Raft index ${this.checkpoint}, but this replica's WAL ` +
+          `ends at ${walEnd}: they belong to different logs; drop the database or set DATABASE_URL to a new one`,
+      );
     this.buffer = new HistoryBuffer(start, MAX_WAITING_ROWS);
     this.buffer.missing(
       this.checkpoint + 1,
