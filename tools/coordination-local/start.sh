@@ -44,7 +44,13 @@ if [ ! -d node_modules ]; then
   say "installing dependencies (npm ci)"
   npm ci --no-audit --no-fund >/dev/null
 fi
-say "$(node tools/scripts/build-app.mjs coordination-svc)"
+main=dist/apps/coordination-svc/apps/coordination-svc/src/main.js
+if [ ${#only[@]} -lt "$replicas" ] && [ -f "$main" ]; then
+  # Bringing back one replica: the others run from this build, so it is not rebuilt under them.
+  say "using the existing build ($main)"
+else
+  say "$(node tools/scripts/build-app.mjs coordination-svc)"
+fi
 ensure_nats || fail "NATS is not available"
 ensure_postgres || fail "PostgreSQL is not available"
 
@@ -90,7 +96,7 @@ for id in "${only[@]}"; do
   log="var/log/coord-$id.log"
   env "${nats_env[@]}" PORT="$port" COORD_NODE_ID="$id" COORD_PEERS="$peers" INSTANCE_ID="coord-$id" \
     COORD_DATA_DIR="$data_root/coord-$id" \
-    node --enable-source-maps dist/apps/coordination-svc/apps/coordination-svc/src/main.js >>"$log" 2>&1 &
+    node --enable-source-maps "$main" >>"$log" 2>&1 &
   pids[$id]=$!
   echo "${pids[$id]}" >"$data_root/coord-$id.pid"
   say "replica $id: http://127.0.0.1:$port (pid ${pids[$id]}, WAL $data_root/coord-$id, log $log)"
@@ -105,6 +111,7 @@ for id in "${only[@]}"; do
     ((SECONDS < deadline)) || { say "replica $id not ready yet (it needs a quorum of $peers running)"; break; }
     sleep 0.5
   done
+  say "replica $id ready: $url/cluster, $url/history/leaders, $url/docs"
 done
 say "API key: $(cat var/dev-api-key 2>/dev/null || echo "from API_KEYS") — try: curl -s -H \"Authorization: Bearer \$(cat var/dev-api-key)\" http://127.0.0.1:$base_port/cluster"
 say "kill -9 \$(cat $data_root/coord-<id>.pid) kills a replica; Ctrl-C stops them all."
