@@ -1,18 +1,9 @@
 import { join } from 'node:path';
-import { RequestClient } from '@kailash/backbone';
-import { CoordinationClient } from '@kailash/coordination-client';
-import type { CoordClusterView } from '@kailash/contracts';
-import { CoordLeaderHistory, SubjectSpace } from '@kailash/contracts';
-import {
-  builtAppMain,
-  connectTestNats,
-  deleteStreamsWithPrefix,
-  eventually,
-  uniqueName,
-} from '@kailash/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { REPLICA_API_KEY, REPLICA_AUTH, ReplicaGroup } from '../../test/replica-process';
+import { CoordLeaderHistory } from '@kailash/contracts';
+import { builtAppMain, eventually } from '@kailash/testing';
+import { REPLICA_AUTH } from '../../test/replica-process';
+import type { TestCluster } from '../../test/replica-cluster';
+import { startTestCluster } from '../../test/replica-cluster';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 // Bounds for a build, processes and elections on a loaded machine; none is a speed assertion.
@@ -59,24 +50,16 @@ async function allOf<T>(url: string, path: string): Promise<T[]> {
   return items;
 }
 
-async function clusterOf(url: string): Promise<CoordClusterView> {
-  return (await get<CoordClusterView>(url, '/cluster')).body;
-}
-
 describe('coordination-svc read model: each replica projects what it applies into its own PostgreSQL', () => {
-  const namespace = uniqueName('coordrm');
-  let group: ReplicaGroup;
-  let nc: NatsConnection;
-  let client: CoordinationClient;
-  let requests: RequestClient;
+  let cluster: TestCluster;
 
   /** Waits until every running replica has written its history up to the leader's commit index. */
   const settled = async (ids: readonly number[]) => {
-    const { commitIndex } = await client.cluster();
+    const { commitIndex } = await cluster.client.cluster();
     for (const id of ids)
       await eventually(
         `history of ${id} written up to ${commitIndex}`,
-        () => get<HistoryPage<unknown>>(group.get(id).url, '/history/leaders?limit=1'),
+        () => get<HistoryPage<unknown>>(cluster.group.get(id).url, '/history/leaders?limit=1'),
         (page) => page.status === 200 && page.body.checkpoint >= commitIndex,
         CONVERGE_MS,
       );
@@ -86,53 +69,42 @@ describe('coordination-svc read model: each replica projects what it applies int
   /** The same history, read on each replica, up to the index every one has written. */
   const onEach = async <T extends { index: number }>(ids: readonly number[], path: string, upTo: number) =>
     Promise.all(
-      ids.map(async (id) => (await allOf<T>(group.get(id).url, path)).filter((item) => item.index <= upTo)),
+      ids.map(async (id) =>
+        (await allOf<T>(cluster.group.get(id).url, path)).filter((item) => item.index <= upTo),
+      ),
     );
 
   beforeAll(
     async () => {
       const main = await builtAppMain('coordination-svc', ROOT, BUILD_MS);
-      group = new ReplicaGroup(main, namespace, FAST_ENV);
-      for (const id of [1, 2, 3]) await group.start({ id, peers: [1, 2, 3] });
-      await Promise.all(group.all().map((replica) => replica.process.ready(READY_MS)));
-      nc = await connectTestNats('coord-read-model-test');
-      requests = new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY });
-      client = new CoordinationClient(requests);
+      cluster = await startTestCluster(main, 'coordrm', FAST_ENV, READY_MS);
     },
     BUILD_MS + READY_MS + 10_000,
   );
-
-  afterAll(async () => {
-    await client?.close().catch(() => undefined);
-    await group?.stopAll();
-    if (nc) {
-      await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
-      await nc.close();
-    }
-  }, 30_000);
+  afterAll(() => cluster?.close(), 30_000);
 
   it('records elections, lease expiry, locks and client elections alike on every replica', async () => {
-    const expiring = await client.grantLease(1_000);
-    const held = await client.grantLease(30_000);
-    await client.lock('jobs', expiring.id);
-    await client.lock('jobs', held.id);
-    await client.campaign('scheduler', held.id, 'node-a');
+    const expiring = await cluster.client.grantLease(1_000);
+    const held = await cluster.client.grantLease(30_000);
+    await cluster.client.lock('jobs', expiring.id);
+    await cluster.client.lock('jobs', held.id);
+    await cluster.client.campaign('scheduler', held.id, 'node-a');
     await eventually(
       'the short lease expired by the leader',
-      () => client.leaseInfo(expiring.id),
+      () => cluster.client.leaseInfo(expiring.id),
       (info) => info.lease === null,
       CONVERGE_MS,
     );
-    const first = (await client.cluster()).leader;
+    const first = (await cluster.client.cluster()).leader;
     const next = [1, 2, 3].find((id) => id !== first) as number;
-    await client.transferLeadership(next);
+    await cluster.client.transferLeadership(next);
     await eventually(
       'leadership handed over',
-      () => client.cluster(),
+      () => cluster.client.cluster(),
       (v) => v.leader === next,
       CONVERGE_MS,
     );
-    await client.put('after-transfer', 'x');
+    await cluster.client.put('after-transfer', 'x');
     const upTo = await settled([1, 2, 3]);
 
     const leaders = await onEach<{ index: number; term: number; leader: number | null }>(
@@ -170,22 +142,22 @@ describe('coordination-svc read model: each replica projects what it applies int
     expect(elections[1]).toEqual(elections[0]);
 
     // Over NATS too: whichever replica answers says which it is and how far its history goes.
-    const page = await requests.send(CoordLeaderHistory, { order: 'desc', limit: 1 });
+    const page = await cluster.requests.send(CoordLeaderHistory, { order: 'desc', limit: 1 });
     expect(page.items[0]).toMatchObject({ leader: next });
     expect([1, 2, 3]).toContain(page.replica);
     expect(page.gaps).toEqual([]);
   }, 120_000);
 
   it('writes every row exactly once on a replica killed -9 while facts stream in, and restarted', async () => {
-    const leader = (await client.cluster()).leader;
+    const leader = (await cluster.client.cluster()).leader;
     const victim = [1, 2, 3].find((id) => id !== leader) as number;
     const granted: number[] = [];
     let writing = true;
     const writer = (async () => {
       while (writing) {
-        const lease = await client.grantLease(60_000);
+        const lease = await cluster.client.grantLease(60_000);
         granted.push(lease.id);
-        await client.revokeLease(lease.id);
+        await cluster.client.revokeLease(lease.id);
       }
     })();
     await eventually(
@@ -194,7 +166,7 @@ describe('coordination-svc read model: each replica projects what it applies int
       (n) => n >= 10,
       CONVERGE_MS,
     );
-    await group.get(victim).process.crash();
+    await cluster.group.get(victim).process.crash();
     const atKill = granted.length;
     await eventually(
       'more facts while it is down',
@@ -202,8 +174,8 @@ describe('coordination-svc read model: each replica projects what it applies int
       (n) => n >= atKill + 10,
       CONVERGE_MS,
     );
-    group.restart(victim);
-    await group.get(victim).process.ready(READY_MS);
+    cluster.group.restart(victim);
+    await cluster.group.get(victim).process.ready(READY_MS);
     await eventually(
       'facts after the restart',
       async () => granted.length,
@@ -221,15 +193,15 @@ describe('coordination-svc read model: each replica projects what it applies int
       (row) => row.type === 'lease.granted' && granted.includes(row.leaseId ?? 0),
     );
     expect(grantedRows.map((row) => row.leaseId)).toEqual(granted);
-    const victimPage = await get<HistoryPage<unknown>>(group.get(victim).url, '/history/gaps');
+    const victimPage = await get<HistoryPage<unknown>>(cluster.group.get(victim).url, '/history/gaps');
     expect(victimPage.body.gaps).toEqual([]);
-    const metrics = await (await fetch(`${group.get(victim).url}/metrics`)).text();
+    const metrics = await (await fetch(`${cluster.group.get(victim).url}/metrics`)).text();
     expect(metrics).toMatch(/^kailash_coord_read_model_lag_entries \d+$/m);
-    expect((await fetch(`${group.get(victim).url}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${cluster.group.get(victim).url}/health/ready`)).status).toBe(200);
   }, 150_000);
 
   it('refuses a bad query parameter with a 400 naming it, and a parameter it does not take', async () => {
-    const url = group.get(1).url;
+    const url = cluster.group.get(1).url;
     const cases: [string, RegExp][] = [
       ['/history/leases?limit=0', /limit/],
       ['/history/leases?leaseId=abc', /leaseId/],
@@ -247,64 +219,48 @@ describe('coordination-svc read model: each replica projects what it applies int
 });
 
 describe('coordination-svc read model: a replica that catches up by snapshot says what it skipped', () => {
-  const namespace = uniqueName('coordgap');
-  let group: ReplicaGroup;
-  let nc: NatsConnection;
-  let client: CoordinationClient;
+  let cluster: TestCluster;
 
   beforeAll(
     async () => {
       const main = await builtAppMain('coordination-svc', ROOT, BUILD_MS);
       // Small snapshots: a follower that misses a few dozen entries gets the leader's snapshot.
-      group = new ReplicaGroup(main, namespace, {
-        ...FAST_ENV,
-        COORD_SNAPSHOT_ENTRIES: '40',
-        COORD_SNAPSHOT_KEEP: '5',
-      });
-      for (const id of [1, 2, 3]) await group.start({ id, peers: [1, 2, 3] });
-      await Promise.all(group.all().map((replica) => replica.process.ready(READY_MS)));
-      nc = await connectTestNats('coord-read-model-gap-test');
-      client = new CoordinationClient(
-        new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY }),
-      );
+      const env = { ...FAST_ENV, COORD_SNAPSHOT_ENTRIES: '40', COORD_SNAPSHOT_KEEP: '5' };
+      cluster = await startTestCluster(main, 'coordgap', env, READY_MS);
     },
     BUILD_MS + READY_MS + 10_000,
   );
-
-  afterAll(async () => {
-    await client?.close().catch(() => undefined);
-    await group?.stopAll();
-    if (nc) {
-      await deleteStreamsWithPrefix(await jetstreamManager(nc), namespace.toUpperCase());
-      await nc.close();
-    }
-  }, 30_000);
+  afterAll(() => cluster?.close(), 30_000);
 
   it('records one gap over the entries it never applied, and the rows after it like the others', async () => {
-    const leader = (await client.cluster()).leader;
+    const leader = (await cluster.client.cluster()).leader;
     const follower = [1, 2, 3].find((id) => id !== leader) as number;
     const others = [1, 2, 3].filter((id) => id !== follower);
-    await group.get(follower).process.crash();
-    const missed = await client.grantLease(60_000);
-    for (let i = 0; i < 100; i++) await client.put(`bulk/${i}`, 'v');
-    group.restart(follower);
-    await group.get(follower).process.ready(READY_MS);
-    const after = await client.grantLease(60_000);
-    const { commitIndex } = await client.cluster();
+    await cluster.group.get(follower).process.crash();
+    const missed = await cluster.client.grantLease(60_000);
+    for (let i = 0; i < 100; i++) await cluster.client.put(`bulk/${i}`, 'v');
+    cluster.group.restart(follower);
+    await cluster.group.get(follower).process.ready(READY_MS);
+    const after = await cluster.client.grantLease(60_000);
+    const { commitIndex } = await cluster.client.cluster();
     for (const id of [1, 2, 3])
       await eventually(
         `history of ${id} written up to ${commitIndex}`,
-        () => get<HistoryPage<unknown>>(group.get(id).url, '/history/gaps'),
+        () => get<HistoryPage<unknown>>(cluster.group.get(id).url, '/history/gaps'),
         (page) => page.status === 200 && page.body.checkpoint >= commitIndex,
         CONVERGE_MS,
       );
 
-    const gaps = (await get<HistoryPage<unknown>>(group.get(follower).url, '/history/gaps')).body.gaps;
+    const gaps = (await get<HistoryPage<unknown>>(cluster.group.get(follower).url, '/history/gaps')).body
+      .gaps;
     expect(gaps).toHaveLength(1);
     const [gap] = gaps;
     for (const id of others)
-      expect((await get<HistoryPage<unknown>>(group.get(id).url, '/history/gaps')).body.gaps).toEqual([]);
-    const leasesOf = (id: number) => allOf<FactItem>(group.get(id).url, '/history/leases?type=granted');
+      expect((await get<HistoryPage<unknown>>(cluster.group.get(id).url, '/history/gaps')).body.gaps).toEqual(
+        [],
+      );
+    const leasesOf = (id: number) =>
+      allOf<FactItem>(cluster.group.get(id).url, '/history/leases?type=granted');
     const mine = await leasesOf(follower);
     const theirs = await leasesOf(others[0] as number);
     const missedRow = theirs.find((row) => row.leaseId === missed.id);

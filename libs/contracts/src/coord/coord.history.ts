@@ -69,56 +69,39 @@ export type CoordHistoryGap = z.output<typeof coordHistoryGapSchema>;
 const name = z.string().min(1).max(256);
 const id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
-/** The fact histories and their filters; `type` is the fact's last word (`lease.granted` → `granted`). */
-const typeOf = <T extends readonly [string, ...string[]]>(types: T) => ({ type: z.enum(types).optional() });
-export const coordLeaseHistoryQuery = z.strictObject({
-  ...pageFields,
+/** A fact history's query: its filters, and `type`, the fact's last word (`lease.granted` → `granted`). */
+const factHistoryQuery = <T extends readonly [string, ...string[]], F extends z.ZodRawShape>(
+  types: T,
+  filters: F,
+) => z.strictObject({ ...pageFields, ...filters, type: z.enum(types).optional() });
+
+export const coordLeaseHistoryQuery = factHistoryQuery(['granted', 'revoked', 'expired'] as const, {
   leaseId: id.optional(),
-  ...typeOf(['granted', 'revoked', 'expired'] as const),
 });
-export const coordLockHistoryQuery = z.strictObject({
-  ...pageFields,
+export const coordLockHistoryQuery = factHistoryQuery(['acquired', 'released'] as const, {
   name: name.optional(),
   leaseId: id.optional(),
-  ...typeOf(['acquired', 'released'] as const),
 });
-export const coordElectionHistoryQuery = z.strictObject({
-  ...pageFields,
+export const coordElectionHistoryQuery = factHistoryQuery(['leader', 'vacant'] as const, {
   name: name.optional(),
   leaseId: id.optional(),
-  ...typeOf(['leader', 'vacant'] as const),
 });
-export const coordSessionHistoryQuery = z.strictObject({
-  ...pageFields,
+export const coordSessionHistoryQuery = factHistoryQuery(['opened', 'closed'] as const, {
   clientId: id.optional(),
-  ...typeOf(['opened', 'closed'] as const),
 });
 
-export const CoordLeaderHistory = defineQuery(COORD_DOMAIN, 'history.leaders', {
-  data: coordHistoryPageSchema,
-  result: pageResult(coordLeaderRowSchema),
-});
-export const CoordMembershipHistory = defineQuery(COORD_DOMAIN, 'history.membership', {
-  data: coordHistoryPageSchema,
-  result: pageResult(coordMembershipRowSchema),
-});
-export const CoordGapHistory = defineQuery(COORD_DOMAIN, 'history.gaps', {
-  data: coordHistoryPageSchema,
-  result: pageResult(coordHistoryGapSchema),
-});
-export const CoordLeaseHistory = defineQuery(COORD_DOMAIN, 'history.leases', {
-  data: coordLeaseHistoryQuery,
-  result: pageResult(coordFactRowSchema),
-});
-export const CoordLockHistory = defineQuery(COORD_DOMAIN, 'history.locks', {
-  data: coordLockHistoryQuery,
-  result: pageResult(coordFactRowSchema),
-});
-export const CoordElectionHistory = defineQuery(COORD_DOMAIN, 'history.elections', {
-  data: coordElectionHistoryQuery,
-  result: pageResult(coordFactRowSchema),
-});
-export const CoordSessionHistory = defineQuery(COORD_DOMAIN, 'history.sessions', {
-  data: coordSessionHistoryQuery,
-  result: pageResult(coordFactRowSchema),
-});
+/** `<ns>.coord.qry.history.<name>`: a page of rows of one history. */
+const historyQuery = <D extends z.ZodType, R extends z.ZodType>(name: string, data: D, row: R) =>
+  defineQuery(COORD_DOMAIN, `history.${name}`, { data, result: pageResult(row) });
+
+export const CoordLeaderHistory = historyQuery('leaders', coordHistoryPageSchema, coordLeaderRowSchema);
+export const CoordMembershipHistory = historyQuery(
+  'membership',
+  coordHistoryPageSchema,
+  coordMembershipRowSchema,
+);
+export const CoordGapHistory = historyQuery('gaps', coordHistoryPageSchema, coordHistoryGapSchema);
+export const CoordLeaseHistory = historyQuery('leases', coordLeaseHistoryQuery, coordFactRowSchema);
+export const CoordLockHistory = historyQuery('locks', coordLockHistoryQuery, coordFactRowSchema);
+export const CoordElectionHistory = historyQuery('elections', coordElectionHistoryQuery, coordFactRowSchema);
+export const CoordSessionHistory = historyQuery('sessions', coordSessionHistoryQuery, coordFactRowSchema);
