@@ -1,5 +1,5 @@
 import { ConfigError } from '@kailash/service-kit';
-import { loadCoordConfig, replicaSettings } from './config';
+import { historyEnabled, loadCoordConfig, replicaSettings } from './config';
 
 const BASE = { API_KEYS: 'config-test-key-0123456789abcdef', PORT: '0' };
 
@@ -27,6 +27,8 @@ describe('coordination-svc configuration', () => {
     expect(of({ COORD_NODE_ID: '1', DATABASE_URL: 'postgres://u@db:5432/coord_a' })).toBe(
       'postgres://u@db:5432/coord_a',
     );
+    const off = loadCoordConfig({ ...BASE, COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_HISTORY: 'off' });
+    expect([off.DATABASE_URL, historyEnabled(off)]).toEqual([undefined, false]);
   });
 
   it('starts a joining replica with no membership of its own', () => {
@@ -44,6 +46,7 @@ describe('coordination-svc configuration', () => {
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_HEARTBEAT_TICKS: '10' }, /COORD_HEARTBEAT_TICKS/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_SNAPSHOT_KEEP: '20000' }, /COORD_SNAPSHOT_KEEP/],
     [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_TICK_MS: 'fast' }, /COORD_TICK_MS/],
+    [{ COORD_NODE_ID: '1', COORD_PEERS: '1', COORD_HISTORY: 'maybe' }, /COORD_HISTORY/],
   ])('refuses %j at boot, naming the variable', (env, expected) => {
     expect(problems(env).join('\n')).toMatch(expected);
   });
