@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CoordLeaderHistory } from '@kailash/contracts';
-import { builtAppMain, eventually } from '@kailash/testing';
+import { builtAppMain, eventually, testPostgresUrl } from '@kailash/testing';
+import { Pool } from 'pg';
 import { REPLICA_AUTH } from '../../test/replica-process';
 import type { TestCluster } from '../../test/replica-cluster';
 import { startTestCluster } from '../../test/replica-cluster';
@@ -77,7 +78,13 @@ describe('coordination-svc read model: each replica projects what it applies int
   beforeAll(
     async () => {
       const main = await builtAppMain('coordination-svc', ROOT, BUILD_MS);
-      cluster = await startTestCluster(main, 'coordrm', FAST_ENV, READY_MS);
+      // A history that cannot be written for 3 s turns the replica not ready (the stall test below).
+      cluster = await startTestCluster(
+        main,
+        'coordrm',
+        { ...FAST_ENV, PROJECTION_STALL_MS: '3000' },
+        READY_MS,
+      );
     },
     BUILD_MS + READY_MS + 10_000,
   );
@@ -199,6 +206,38 @@ describe('coordination-svc read model: each replica projects what it applies int
     expect(metrics).toMatch(/^kailash_coord_read_model_lag_entries \d+$/m);
     expect((await fetch(`${cluster.group.get(victim).url}/health/ready`)).status).toBe(200);
   }, 150_000);
+
+  it('turns a replica whose history cannot be written not ready, and writes what waited once it can', async () => {
+    const replica = cluster.group.get(1);
+    const readiness = () =>
+      fetch(`${replica.url}/health/ready`).then(async (r) => ({ status: r.status, body: await r.text() }));
+    const pool = new Pool({ connectionString: testPostgresUrl(replica.databaseName), max: 1 });
+    const blocker = await pool.connect();
+    try {
+      // Holding the table's lock makes every write of the history wait, as a hung database would.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE coord_facts IN ACCESS EXCLUSIVE MODE');
+      const lease = await cluster.client.grantLease(60_000);
+      const stalled = await eventually(
+        'replica 1 not ready',
+        readiness,
+        (r) => r.status === 503,
+        CONVERGE_MS,
+      );
+      expect(stalled.body).toMatch(/read-model/);
+      // The KV does not wait for the history.
+      await cluster.client.put('during-stall', 'yes');
+      await blocker.query('ROLLBACK');
+      await eventually('replica 1 ready again', readiness, (r) => r.status === 200, CONVERGE_MS);
+      const upTo = await settled([1, 2, 3]);
+      const [a, b] = await onEach<FactItem>([1, 2], `/history/leases?leaseId=${lease.id}`, upTo);
+      expect(a?.map((row) => row.type)).toEqual(['lease.granted']);
+      expect(a).toEqual(b);
+    } finally {
+      blocker.release();
+      await pool.end();
+    }
+  }, 90_000);
 
   it('refuses a bad query parameter with a 400 naming it, and a parameter it does not take', async () => {
     const url = cluster.group.get(1).url;
