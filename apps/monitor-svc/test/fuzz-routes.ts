@@ -8,6 +8,8 @@ import {
   DeleteSilence,
   GetAlertRule,
   GetAlerts,
+  GetHealth,
+  HEALTH_STATUSES,
   LatestMetric,
   ListAlertRules,
   ListSilences,
@@ -45,6 +47,8 @@ const query = fc.record({
   aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
 });
 const latest = fc.record({ metric });
+const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
+const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
 const alertRule = fc.record(
   {
     name: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
@@ -100,6 +104,14 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/health/edges',
+      query: fc.record({ status: healthStatus }, { requiredKeys: [] }),
+    },
+    { kind: 'rest', method: 'GET', path: '/health/edges/:edgeId', params: { edgeId } },
+    nats(GetHealth, healthQuery),
     { kind: 'rest', method: 'POST', path: '/alerts/rules', body: alertRule },
     { kind: 'rest', method: 'GET', path: '/alerts/rules' },
     { kind: 'rest', method: 'GET', path: '/alerts/rules/:ruleId', params: { ruleId: uuid } },
