@@ -4,7 +4,7 @@ import { backoffMs, loadAlertsConfig } from './alerts.config';
 describe('alerts config', () => {
   it('has Prometheus-like defaults and reads the variables', () => {
     expect(loadAlertsConfig({})).toEqual({
-      evaluationMs: 15_000,
+      evaluationMs: 1000,
       webhookTimeoutMs: 5000,
       webhookAttempts: 5,
       webhookBackoffMs: 1000,
