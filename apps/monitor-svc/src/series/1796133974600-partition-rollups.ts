@@ -67,7 +67,7 @@ async function backfillHourly(db: SqlExecutor): Promise<void> {
       if (seen) mergeRollup(seen.rollup, storedRollup(row));
       else hours.set(key, { seriesId: row.series_id, bucketMs, rollup: storedRollup(row) });
     }
-    await mergeRollupRows(db, 'metric_rollups_1h', sortEntries([...hours.values()]));
+    await mergeRollupRows(db, ROLLUPS_1H, sortEntries([...hours.values()]));
     const last = rows[rows.length - 1] as StoredRollup;
     after = { id: last.series_id, bucket: last.bucket };
   }

@@ -1,4 +1,6 @@
 import type { SqlExecutor } from '@kailash/backbone';
+import type { PartitionedTable } from './partitions';
+import { tablePartitionName } from './partitions';
 import type { Rollup, RollupEntry } from './rollup';
 import { mergeRollup } from './rollup';
 import { sketchFromBytes, sketchToBytes } from './sketch';
@@ -31,11 +33,32 @@ const keyOf = (seriesId: string, bucketMs: number) => `${seriesId}/${bucketMs}`;
 
 /**
  * Merges `entries` (sorted by series, then bucket) into the stored rows of a rollup table in the
- * caller's transaction: the stored rows are locked in that order and updated with the merge; the
- * missing ones are inserted with their final values in one statement. A row another writer
- * inserted meanwhile is merged on a second pass, never overwritten.
+ * caller's transaction, one partition at a time in name order. Each statement names the
+ * partition itself: a join against the parent cannot be pruned at plan time and probes every
+ * partition's index. Lock order is thus (partition, series, bucket) for every writer.
  */
 export async function mergeRollupRows(
+  tx: SqlExecutor,
+  table: PartitionedTable,
+  entries: readonly RollupEntry[],
+): Promise<void> {
+  const byPartition = new Map<string, RollupEntry[]>();
+  for (const entry of entries) {
+    const name = tablePartitionName(table, entry.bucketMs);
+    const list = byPartition.get(name);
+    if (list) list.push(entry);
+    else byPartition.set(name, [entry]);
+  }
+  for (const name of [...byPartition.keys()].sort())
+    await mergeIntoPartition(tx, name, byPartition.get(name) as RollupEntry[]);
+}
+
+/**
+ * The stored rows are locked in entry order and updated with the merge; the missing ones are
+ * inserted with their final values in one statement. A row another writer inserted meanwhile is
+ * merged on a second pass, never overwritten.
+ */
+async function mergeIntoPartition(
   tx: SqlExecutor,
   table: string,
   entries: readonly RollupEntry[],
@@ -61,7 +84,7 @@ export async function mergeRollupRows(
   const inserted = await writeRows<{ series_id: string; bucket: Date }>(tx, insertSql(table), inserts);
   const done = new Set(inserted.map((row) => keyOf(row.series_id, row.bucket.getTime())));
   const raced = inserts.filter((entry) => !done.has(keyOf(entry.seriesId, entry.bucketMs)));
-  if (raced.length > 0) await mergeRollupRows(tx, table, raced);
+  if (raced.length > 0) await mergeIntoPartition(tx, table, raced);
 }
 
 const ROW_COLUMNS = `unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::float8[], $5::float8[],

@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import { foldSamples, HOUR_MS, MINUTE_MS } from './rollup';
+import { RAW_SAMPLES, ROLLUPS_1H, ROLLUPS_1M, tablePartitionName } from './partitions';
 import { mergeRollupRows } from './rollup-writer';
 import { identityOfKey, labelsKey, seriesIdentity } from './series-key';
 
@@ -24,16 +25,33 @@ export async function writeSamples(tx: SqlExecutor, samples: readonly MetricSamp
     value: sample.value,
   }));
   const idOf = (sample: PreparedSample) => seriesIds.get(sample.identity) as string;
-  await tx.query(
-    `INSERT INTO metric_samples (series_id, at, value)
-     SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[])`,
-    [prepared.map(idOf), prepared.map((s) => new Date(s.atMs).toISOString()), prepared.map((s) => s.value)],
-  );
+  await insertRaw(tx, prepared, idOf);
   await updateLatest(tx, prepared, idOf);
   const keyed = prepared.map((s) => ({ seriesId: idOf(s), atMs: s.atMs, value: s.value }));
-  await mergeRollupRows(tx, 'metric_rollups_1m', foldSamples(keyed, MINUTE_MS));
-  await mergeRollupRows(tx, 'metric_rollups_1h', foldSamples(keyed, HOUR_MS));
+  await mergeRollupRows(tx, ROLLUPS_1M, foldSamples(keyed, MINUTE_MS));
+  await mergeRollupRows(tx, ROLLUPS_1H, foldSamples(keyed, HOUR_MS));
   return samples.length;
+}
+
+/** One multi-row INSERT per day partition, named directly (no tuple routing through the parent). */
+async function insertRaw(
+  tx: SqlExecutor,
+  samples: readonly PreparedSample[],
+  idOf: (sample: PreparedSample) => string,
+): Promise<void> {
+  const byDay = new Map<string, PreparedSample[]>();
+  for (const sample of samples) {
+    const name = tablePartitionName(RAW_SAMPLES, sample.atMs);
+    const list = byDay.get(name);
+    if (list) list.push(sample);
+    else byDay.set(name, [sample]);
+  }
+  for (const [name, list] of byDay)
+    await tx.query(
+      `INSERT INTO ${name} (series_id, at, value)
+       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[])`,
+      [list.map(idOf), list.map((s) => new Date(s.atMs).toISOString()), list.map((s) => s.value)],
+    );
 }
 
 /** The id of every series the samples name, created if new. */
