@@ -1,6 +1,8 @@
 import type { SubjectSpace } from '@kailash/contracts';
 import {
+  GetHealth,
   GetMetricSummary,
+  HEALTH_STATUSES,
   LatestMetric,
   METRIC_QUERY_AGGREGATIONS,
   METRIC_QUERY_SOURCES,
@@ -53,6 +55,8 @@ const summary = fc.record({
   to: now,
   metrics: fc.array(metric, { minLength: 1, maxLength: 3 }),
 });
+const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
+const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the
@@ -74,5 +78,13 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(LatestMetric, latest),
     nats(TopKMetric, topk),
     nats(GetMetricSummary, summary),
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/health/edges',
+      query: fc.record({ status: healthStatus }, { requiredKeys: [] }),
+    },
+    { kind: 'rest', method: 'GET', path: '/health/edges/:edgeId', params: { edgeId } },
+    nats(GetHealth, healthQuery),
   ];
 }

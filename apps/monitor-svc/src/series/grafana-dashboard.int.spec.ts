@@ -87,6 +87,12 @@ describe('Grafana dashboard (deploy/grafana) against a migrated database', () =>
     const samples = agentLikeSamples(nowMs);
     for (let i = 0; i < samples.length; i += 1000)
       await db.transaction((tx) => writeSamples(tx, samples.slice(i, i + 1000)));
+    // Two verdicts in the health slice's table, as its evaluator writes them.
+    await db.query(
+      `INSERT INTO edge_health (edge_id, status, since, change, rules, reasons, last_sample_at, evaluated_at)
+       VALUES ('edge-1', 'healthy', now(), 1, '{}', '[]', now(), now()),
+              ('edge-2', 'degraded', now(), 2, '{}', '[{"rule": "cpu", "value": 85}]', now(), now())`,
+    );
   }, 60_000);
   afterAll(() => database?.drop());
 
@@ -97,7 +103,7 @@ describe('Grafana dashboard (deploy/grafana) against a migrated database', () =>
     expect(dashboard.templating.list.every((variable) => variable.datasource.uid === uid)).toBe(true);
   });
 
-  it('has a panel per well-known agent metric and a fleet summary', () => {
+  it('has a panel per well-known agent metric, a fleet summary and the edges’ health', () => {
     const sql = queryPanels
       .flatMap((panel) => panel.targets ?? [])
       .map((target) => target.rawSql)
@@ -112,7 +118,9 @@ describe('Grafana dashboard (deploy/grafana) against a migrated database', () =>
       'cache_hit_rate',
     ])
       expect(sql).toContain(`s.metric = '${metric}'`);
-    expect(queryPanels.map((panel) => panel.title)).toContain('Fleet summary over the range');
+    expect(queryPanels.map((panel) => panel.title)).toEqual(
+      expect.arrayContaining(['Fleet summary over the range', 'Edge health and its reasons']),
+    );
   });
 
   it('offers the edges that have series as the edge variable', async () => {

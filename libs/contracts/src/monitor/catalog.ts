@@ -1,4 +1,5 @@
 import { EventCatalog } from '../envelope';
+import { HEALTH_EVENTS } from './health.contracts';
 
-/** Every event of the monitor domain: none yet (health and alert events come with those features). */
-export const monitorEventCatalog = new EventCatalog([]);
+/** Every event of the monitor domain (alert events come with that feature). */
+export const monitorEventCatalog = new EventCatalog([...HEALTH_EVENTS]);

@@ -1,2 +1,3 @@
 export * from './metric.contracts';
+export * from './health.contracts';
 export * from './catalog';

@@ -26,7 +26,14 @@ export interface ServiceTopology {
 }
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
-  { service: 'state-svc', domain: STATE_DOMAIN, consumes: [STATE_DOMAIN], calls: [], telemetry: 'none' },
+  {
+    service: 'state-svc',
+    domain: STATE_DOMAIN,
+    // monitor: edge health and utilisation, which placement takes as edge facts.
+    consumes: [STATE_DOMAIN, 'monitor'],
+    calls: [],
+    telemetry: 'none',
+  },
   {
     service: 'coordination-svc',
     domain: 'coord',
@@ -59,7 +66,8 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
   },
   {
     service: 'edge-agent',
-    consumes: [],
+    // It follows the state objects' owner changes (MOVED) with a consumer of the state stream.
+    consumes: [STATE_DOMAIN],
     calls: [STATE_DOMAIN, 'migration'],
     telemetry: 'publish',
     serves: ['edge.>'],
