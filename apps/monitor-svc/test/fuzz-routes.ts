@@ -9,14 +9,23 @@ import {
   GetAlertRule,
   GetAlerts,
   GetHealth,
+  GetMetricSummary,
   HEALTH_STATUSES,
   LatestMetric,
+<<<<<<< HEAD
   ListAlertRules,
   ListSilences,
   METRIC_AGGREGATIONS,
   QueryMetrics,
   RecordMetric,
   UpdateAlertRule,
+=======
+  METRIC_QUERY_AGGREGATIONS,
+  METRIC_QUERY_SOURCES,
+  QueryMetrics,
+  RecordMetric,
+  TopKMetric,
+>>>>>>> wip/mon-series
 } from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
@@ -44,9 +53,25 @@ const query = fc.record({
   from: fc.constant(new Date(Date.now() - 3600_000).toISOString()),
   to: fc.constant(new Date(Date.now()).toISOString()),
   stepMs: fc.constantFrom(60_000, 300_000, 15_000),
-  aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
+  aggregation: fc.constantFrom(...METRIC_QUERY_AGGREGATIONS),
+  source: fc.constantFrom(...METRIC_QUERY_SOURCES),
 });
 const latest = fc.record({ metric });
+const hourAgo = fc.constant(new Date(Date.now() - 3600_000).toISOString());
+const now = fc.constant(new Date(Date.now()).toISOString());
+const topk = fc.record({
+  metric,
+  from: hourAgo,
+  to: now,
+  aggregation: fc.constantFrom(...METRIC_QUERY_AGGREGATIONS),
+  k: fc.integer({ min: 1, max: 100 }),
+  order: fc.constantFrom('asc', 'desc'),
+});
+const summary = fc.record({
+  from: hourAgo,
+  to: now,
+  metrics: fc.array(metric, { minLength: 1, maxLength: 3 }),
+});
 const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
 const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
 const alertRule = fc.record(
@@ -100,10 +125,16 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
   return [
     { kind: 'rest', method: 'POST', path: '/series/samples', body: record },
     { kind: 'rest', method: 'POST', path: '/series/query', body: query },
+    { kind: 'rest', method: 'POST', path: '/series/query_metrics', body: query },
     { kind: 'rest', method: 'POST', path: '/series/latest', body: latest },
+    { kind: 'rest', method: 'POST', path: '/series/topk', body: topk },
+    { kind: 'rest', method: 'POST', path: '/series/summary', body: summary },
+    { kind: 'rest', method: 'POST', path: '/series/get_summary', body: summary },
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    nats(TopKMetric, topk),
+    nats(GetMetricSummary, summary),
     {
       kind: 'rest',
       method: 'GET',

@@ -15,16 +15,27 @@ const durationSchema = z
   })
   .refine((ms) => ms >= 3600_000, 'must be at least 1h');
 
-const seriesEnvSchema = z.object({
-  RETENTION_RAW: durationSchema.default(7 * 86_400_000),
-  RETENTION_1M: durationSchema.default(30 * 86_400_000),
-  /** How often partitions are created ahead and expired ones dropped. */
-  PARTITION_MAINTENANCE_MS: z.coerce
-    .number()
-    .int()
-    .min(1000)
-    .default(10 * 60_000),
-});
+const seriesEnvSchema = z
+  .object({
+    RETENTION_RAW: durationSchema.default(7 * 86_400_000),
+    RETENTION_1M: durationSchema.default(30 * 86_400_000),
+    RETENTION_1H: durationSchema.default(365 * 86_400_000),
+    /** How often partitions are created ahead and expired ones dropped. */
+    PARTITION_MAINTENANCE_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(10 * 60_000),
+  })
+  // A sample the raw table accepts must find its rollup partitions still there.
+  .refine((env) => env.RETENTION_1M >= env.RETENTION_RAW, {
+    path: ['RETENTION_1M'],
+    message: 'must be at least RETENTION_RAW',
+  })
+  .refine((env) => env.RETENTION_1H >= env.RETENTION_1M, {
+    path: ['RETENTION_1H'],
+    message: 'must be at least RETENTION_1M',
+  });
 
 export interface SeriesConfig {
   readonly partitions: PartitionPolicy;
@@ -43,6 +54,7 @@ export function loadSeriesConfig(env: Readonly<Record<string, string>>): SeriesC
       ...DEFAULT_PARTITION_POLICY,
       retentionMs: result.data.RETENTION_RAW,
       rollupRetentionMs: result.data.RETENTION_1M,
+      hourlyRetentionMs: result.data.RETENTION_1H,
     },
     maintenanceEveryMs: result.data.PARTITION_MAINTENANCE_MS,
   };

@@ -6,8 +6,12 @@ import type {
   LatestMetricResult,
   MetricQuery,
   MetricQueryResult,
+  MetricSummaryRequest,
+  MetricSummaryResult,
   RecordMetricRequest,
   SubjectSpace,
+  TopKMetricRequest,
+  TopKMetricResult,
 } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import {
@@ -19,7 +23,9 @@ import {
   SUBJECTS,
 } from '@kailash/service-kit';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { createPartitions, deleteExpiredRollups, dropExpiredPartitions } from './partitions';
+import { metricSummary, topKEdges } from './fleet-query';
+import { createPartitions, dropExpiredPartitions, dropExpiredRollupPartitions } from './partitions';
+import type { QueryContext } from './resolution';
 import { assertInKeptWindow } from './sample-window';
 import { writeSamples } from './sample-writer';
 import type { SeriesConfig } from './series.config';
@@ -71,14 +77,14 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.ingest.stop();
   }
 
-  /** Partitions for the days ahead exist before samples arrive; whole days past retention go, and old rollups. */
+  /** Partitions for the days ahead exist before samples arrive; whole days (months) past retention go. */
   async maintainPartitions(): Promise<void> {
     const now = this.clock.nowMs();
     await createPartitions(this.db, this.config.partitions, now);
     const dropped = await dropExpiredPartitions(this.db, this.config.partitions, now);
     if (dropped.length > 0) this.logger.log({ msg: 'raw partitions past retention dropped', dropped });
-    const rollups = await deleteExpiredRollups(this.db, this.config.partitions, now);
-    if (rollups > 0) this.logger.log({ msg: '1-minute rollups past retention deleted', rollups });
+    const rollups = await dropExpiredRollupPartitions(this.db, this.config.partitions, now);
+    if (rollups.length > 0) this.logger.log({ msg: 'rollup partitions past retention dropped', rollups });
   }
 
   async record(request: RecordMetricRequest): Promise<{ accepted: number }> {
@@ -88,7 +94,19 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   query(query: MetricQuery): Promise<MetricQueryResult> {
-    return queryMetrics(this.db, query);
+    return queryMetrics(this.db, query, this.queryContext());
+  }
+
+  topK(request: TopKMetricRequest): Promise<TopKMetricResult> {
+    return topKEdges(this.db, request, this.queryContext());
+  }
+
+  summary(request: MetricSummaryRequest): Promise<MetricSummaryResult> {
+    return metricSummary(this.db, request, this.queryContext());
+  }
+
+  private queryContext(): QueryContext {
+    return { nowMs: this.clock.nowMs(), policy: this.config.partitions };
   }
 
   latest(request: LatestMetricRequest): Promise<LatestMetricResult> {

@@ -1,5 +1,6 @@
 import { PgDatabase } from '@kailash/backbone';
 import type { MetricAggregation, MetricSample } from '@kailash/contracts';
+import type { MetricQuery } from '@kailash/contracts';
 import { metricQuerySchema } from '@kailash/contracts';
 import type { TestDatabase } from '@kailash/testing';
 import { createTestDatabase, TestClock } from '@kailash/testing';
@@ -7,46 +8,16 @@ import {
   createPartitions,
   DAY_MS,
   DEFAULT_PARTITION_POLICY,
-  deleteExpiredRollups,
   dropExpiredPartitions,
+  dropExpiredRollupPartitions,
   listPartitions,
   partitionName,
 } from './partitions';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch';
 import { writeSamples } from './sample-writer';
+import { discRank, lcg, reference, sketchRank } from './series-reference';
 import { latestMetric, queryMetrics } from './series-query';
-
-/** A small deterministic generator, so a failing comparison is reproducible. */
-function lcg(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
-
-/** Lower-rank quantile, the rank DDSketch's guarantee refers to. */
-const sketchRank = (sorted: number[], q: number) => sorted[Math.floor(q * (sorted.length - 1))] as number;
-/** percentile_disc: the first value whose cumulative share reaches q. */
-const discRank = (sorted: number[], q: number) =>
-  sorted[Math.max(Math.ceil(q * sorted.length) - 1, 0)] as number;
-
-function reference(values: number[], aggregation: MetricAggregation, rank: typeof sketchRank): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const sum = values.reduce((a, b) => a + b, 0);
-  switch (aggregation) {
-    case 'avg':
-      return sum / values.length;
-    case 'sum':
-      return sum;
-    case 'count':
-      return values.length;
-    case 'min':
-      return sorted[0] as number;
-    case 'max':
-      return sorted[sorted.length - 1] as number;
-    default:
-      return rank(sorted, { p50: 0.5, p95: 0.95, p99: 0.99 }[aggregation]);
-  }
-}
 
 describe('series storage (real PostgreSQL)', () => {
   let database: TestDatabase;
@@ -138,7 +109,7 @@ describe('series storage (real PostgreSQL)', () => {
   );
 
   it('auto picks rollups for whole-minute steps and raw for finer ones', async () => {
-    const parse = (stepMs: number) =>
+    const parse = (stepMs: number): MetricQuery =>
       metricQuerySchema.parse({
         metric: 'latency',
         from: new Date(start).toISOString(),
@@ -146,14 +117,16 @@ describe('series storage (real PostgreSQL)', () => {
         stepMs,
         aggregation: 'count',
       });
-    expect((await queryMetrics(db, parse(60_000))).source).toBe('rollup');
-    const fine = await queryMetrics(db, parse(15_000));
+    const context = { nowMs: clock.nowMs(), policy: DEFAULT_PARTITION_POLICY };
+    const minute = await queryMetrics(db, parse(60_000), context);
+    expect([minute.source, minute.resolution]).toEqual(['rollup', '1m']);
+    const fine = await queryMetrics(db, parse(15_000), context);
     expect(fine.source).toBe('raw');
     // Every sample of the 10 minutes is counted once, whichever the source.
     const total = (r: Awaited<ReturnType<typeof queryMetrics>>) =>
       r.series.flatMap((s) => s.points).reduce((a, p) => a + p.value, 0);
     expect(total(fine)).toBe(samples.filter((s) => Date.parse(s.at) < start + 10 * 60_000).length);
-    expect(total(await queryMetrics(db, parse(60_000)))).toBe(total(fine));
+    expect(total(minute)).toBe(total(fine));
   });
 
   it('latest gives each edge its newest sample', async () => {
@@ -187,13 +160,20 @@ describe('series storage (real PostgreSQL)', () => {
     expect(rollup.series[0]?.points.reduce((a, p) => a + p.value, 0)).toBe(400);
   });
 
-  it('deletes 1-minute rollups only once they are past their own retention (30 d by default)', async () => {
+  it('drops 1-minute rollup partitions whole once past their own retention (30 d by default)', async () => {
     // The clock stands 8 days after the samples: the rollups are still inside 30 d.
-    expect(await deleteExpiredRollups(db, DEFAULT_PARTITION_POLICY, clock.nowMs())).toBe(0);
+    expect(await dropExpiredRollupPartitions(db, DEFAULT_PARTITION_POLICY, clock.nowMs())).not.toContain(
+      'metric_rollups_1m_p20261201',
+    );
     await clock.advance(23 * DAY_MS); // 31 days after the samples
     const [kept] = await db.query<{ n: string }>('SELECT count(*) AS n FROM metric_rollups_1m');
     expect(Number(kept?.n)).toBeGreaterThan(0);
-    expect(await deleteExpiredRollups(db, DEFAULT_PARTITION_POLICY, clock.nowMs())).toBe(Number(kept?.n));
+    const dropped = await dropExpiredRollupPartitions(db, DEFAULT_PARTITION_POLICY, clock.nowMs());
+    expect(dropped).toContain('metric_rollups_1m_p20261201');
+    expect(dropped).not.toContain('metric_rollups_1h_p202612');
     expect((await query('count', 'rollup')).series).toEqual([]);
+    // The hourly rollups of the same samples outlive them (1 y).
+    const [hourly] = await db.query<{ n: string }>('SELECT sum(count) AS n FROM metric_rollups_1h');
+    expect(Number(hourly?.n)).toBe(samples.length);
   });
 });

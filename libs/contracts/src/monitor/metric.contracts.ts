@@ -66,6 +66,24 @@ export const METRIC_AGGREGATIONS = ['avg', 'min', 'max', 'sum', 'count', 'p50', 
 export const metricAggregationSchema = z.enum(METRIC_AGGREGATIONS);
 export type MetricAggregation = z.output<typeof metricAggregationSchema>;
 
+/**
+ * What a range query may ask for: the aggregations above and `rate`, the per-second increase of a
+ * counter (a drop is a counter reset, as in Prometheus; see monitor-svc's README).
+ */
+export const METRIC_QUERY_AGGREGATIONS = [...METRIC_AGGREGATIONS, 'rate'] as const;
+export const metricQueryAggregationSchema = z.enum(METRIC_QUERY_AGGREGATIONS);
+export type MetricQueryAggregation = z.output<typeof metricQueryAggregationSchema>;
+
+/** Where an answer comes from: raw samples, 1-minute or 1-hour rollups. */
+export const METRIC_RESOLUTIONS = ['raw', '1m', '1h'] as const;
+export type MetricResolution = (typeof METRIC_RESOLUTIONS)[number];
+
+/**
+ * auto: chosen by step, `from` and range (see monitor-svc's README); raw; rollup: the coarsest
+ * rollup the step fits; rollup_1m / rollup_1h: that rollup.
+ */
+export const METRIC_QUERY_SOURCES = ['auto', 'raw', 'rollup', 'rollup_1m', 'rollup_1h'] as const;
+
 /** Most points one query may return (buckets × series), so a query can never ask for unbounded work. */
 export const MAX_QUERY_POINTS = 20_000;
 
@@ -82,9 +100,9 @@ export const metricQuerySchema = z
       .int()
       .min(1000)
       .max(31 * 24 * 3600_000),
-    aggregation: metricAggregationSchema,
-    /** auto: 1-minute rollups when the step is whole minutes and `from` a minute boundary, else raw. */
-    source: z.enum(['auto', 'raw', 'rollup']).default('auto'),
+    aggregation: metricQueryAggregationSchema,
+    /** auto: the coarsest resolution the step and `from` fit, and one still kept at `from`. */
+    source: z.enum(METRIC_QUERY_SOURCES).default('auto'),
   })
   .refine((query) => Date.parse(query.to) > Date.parse(query.from), {
     path: ['to'],
@@ -104,6 +122,8 @@ const seriesKeySchema = z.strictObject({
 
 export const metricQueryResultSchema = z.strictObject({
   source: z.enum(['raw', 'rollup']),
+  /** Which table answered: raw samples, 1-minute or 1-hour rollups. */
+  resolution: z.enum(METRIC_RESOLUTIONS),
   series: z.array(
     seriesKeySchema.extend({
       /** One point per non-empty bucket; `at` is the bucket's start. */
@@ -124,6 +144,68 @@ export const latestMetricResultSchema = z.strictObject({
 });
 export type LatestMetricResult = z.output<typeof latestMetricResultSchema>;
 
+const windowSchema = {
+  from: timestamp,
+  to: timestamp,
+};
+const windowAfter = {
+  path: ['to'],
+  message: 'must be after from',
+};
+
+/** Aggregations a whole-window answer (top-k, summary) can give per edge. */
+export const topKMetricSchema = z
+  .strictObject({
+    metric: metricNameSchema,
+    labels: metricLabelsSchema.optional(),
+    ...windowSchema,
+    aggregation: metricQueryAggregationSchema.default('avg'),
+    k: z.number().int().min(1).max(100).default(10),
+    /** desc: the highest values first (the busiest, slowest…); asc: the lowest. */
+    order: z.enum(['desc', 'asc']).default('desc'),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), windowAfter);
+export type TopKMetricRequest = z.output<typeof topKMetricSchema>;
+
+export const topKMetricResultSchema = z.strictObject({
+  resolution: z.enum(METRIC_RESOLUTIONS),
+  edges: z.array(z.strictObject({ edgeId: z.string(), value: z.number() })),
+});
+export type TopKMetricResult = z.output<typeof topKMetricResultSchema>;
+
+export const metricSummarySchema = z
+  .strictObject({
+    ...windowSchema,
+    /** Only these metrics; all metrics with a series when absent. */
+    metrics: z.array(metricNameSchema).min(1).max(64).optional(),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), windowAfter);
+export type MetricSummaryRequest = z.output<typeof metricSummarySchema>;
+
+export const metricSummaryResultSchema = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  resolution: z.enum(METRIC_RESOLUTIONS),
+  metrics: z.array(
+    z.strictObject({
+      metric: z.string(),
+      /** Edges with a series of this metric, whenever they last reported. */
+      edges: z.number().int().nonnegative(),
+      /** Edges with at least one sample in the window. */
+      edgesReporting: z.number().int().nonnegative(),
+      samples: z.number().int().nonnegative(),
+      /** Over every sample of the window, fleet-wide; null when there is none. */
+      avg: z.number().nullable(),
+      min: z.number().nullable(),
+      max: z.number().nullable(),
+      p95: z.number().nullable(),
+      /** The newest sample of the metric, in or after the window. */
+      latestAt: z.string().nullable(),
+    }),
+  ),
+});
+export type MetricSummaryResult = z.output<typeof metricSummaryResultSchema>;
+
 export const RecordMetric = defineCommand(MONITOR_DOMAIN, 'metric.record', {
   data: recordMetricSchema,
   result: recordMetricResultSchema,
@@ -137,4 +219,15 @@ export const QueryMetrics = defineQuery(MONITOR_DOMAIN, 'metric.query', {
 export const LatestMetric = defineQuery(MONITOR_DOMAIN, 'metric.latest', {
   data: latestMetricSchema,
   result: latestMetricResultSchema,
+});
+
+export const TopKMetric = defineQuery(MONITOR_DOMAIN, 'metric.topk', {
+  data: topKMetricSchema,
+  result: topKMetricResultSchema,
+});
+
+/** The original's `get_summary`: per metric, fleet-wide over a window. */
+export const GetMetricSummary = defineQuery(MONITOR_DOMAIN, 'metric.summary', {
+  data: metricSummarySchema,
+  result: metricSummaryResultSchema,
 });

@@ -1,0 +1,148 @@
+import type { SqlExecutor } from '@kailash/backbone';
+import type { MetricQueryAggregation, MetricResolution } from '@kailash/contracts';
+import { QUANTILES, RESOLUTION_SOURCE } from './resolution';
+import type { Rollup } from './rollup';
+import { sketchFromBytes } from './sketch';
+
+/** Which series: a condition over `s` (metric_series) with its parameters ($1…). */
+export interface Selection {
+  readonly where: string;
+  readonly params: readonly unknown[];
+}
+
+/** Buckets of `stepMs` from `fromMs` up to `toMs` (exclusive); a bucket holds what starts in it. */
+export interface Bucketing {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly stepMs: number;
+}
+
+/** A column of `s` the answer is grouped by: one value per group and bucket. */
+export type GroupColumn = 's.id' | 's.edge_id' | 's.metric';
+
+export interface GroupRow {
+  readonly g: string;
+  readonly k: number;
+  readonly value: number;
+}
+
+const ROLLUP_AGGREGATE: Record<string, string> = {
+  avg: 'sum(x.sum) / sum(x.count)',
+  min: 'min(x.min)',
+  max: 'max(x.max)',
+  sum: 'sum(x.sum)',
+  count: 'sum(x.count)::float8',
+};
+
+function rawAggregate(aggregation: MetricQueryAggregation): string {
+  const quantile = QUANTILES[aggregation];
+  if (quantile !== undefined) return `percentile_disc(${quantile}) WITHIN GROUP (ORDER BY x.value)`;
+  return aggregation === 'count' ? 'count(*)::float8' : `${aggregation}(x.value)`;
+}
+
+/** Placeholders of the bucketing after the selection's own: from, to, fromMs, stepMs. */
+function windowParams(selection: Selection, bucketing: Bucketing) {
+  const n = selection.params.length;
+  return {
+    from: `$${n + 1}::timestamptz`,
+    to: `$${n + 2}::timestamptz`,
+    k: (time: string) =>
+      `floor((extract(epoch FROM ${time}) * 1000 - $${n + 3}::float8) / $${n + 4}::float8)::bigint`,
+    step: `$${n + 4}::float8`,
+    params: [
+      ...selection.params,
+      new Date(bucketing.fromMs).toISOString(),
+      new Date(bucketing.toMs).toISOString(),
+      bucketing.fromMs,
+      bucketing.stepMs,
+    ],
+  };
+}
+
+/**
+ * One value per group and non-empty bucket, from raw samples or a rollup table. Averages and
+ * counts from rollups add sums and counts, so they equal the raw answer; quantiles merge the
+ * rollups' sketches; rate is `rateRows`.
+ */
+export async function aggregateRows(
+  db: SqlExecutor,
+  resolution: MetricResolution,
+  aggregation: MetricQueryAggregation,
+  selection: Selection,
+  bucketing: Bucketing,
+  group: GroupColumn,
+): Promise<GroupRow[]> {
+  if (aggregation === 'rate') return rateRows(db, resolution, selection, bucketing, group);
+  const { table, time, present } = RESOLUTION_SOURCE[resolution];
+  const w = windowParams(selection, bucketing);
+  const from = `FROM ${table} x JOIN metric_series s ON s.id = x.series_id
+      WHERE ${selection.where} AND ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}`;
+  const quantile = QUANTILES[aggregation];
+  if (resolution !== 'raw' && quantile !== undefined) {
+    const rows = await db.query<{ g: string; k: string; sketch: Buffer }>(
+      `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch ${from}`,
+      w.params,
+    );
+    return mergeSketches(rows, quantile);
+  }
+  const expression = resolution === 'raw' ? rawAggregate(aggregation) : ROLLUP_AGGREGATE[aggregation];
+  const rows = await db.query<{ g: string; k: string; value: number }>(
+    `SELECT ${group} AS g, ${w.k(time)} AS k, ${expression} AS value ${from} GROUP BY 1, 2 ORDER BY 1, 2`,
+    w.params,
+  );
+  return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
+}
+
+function mergeSketches(
+  rows: readonly { g: string; k: string; sketch: Buffer }[],
+  quantile: number,
+): GroupRow[] {
+  const merged = new Map<string, { g: string; k: number; sketch: Rollup['sketch'] }>();
+  for (const row of rows) {
+    const key = `${row.g}/${row.k}`;
+    const seen = merged.get(key);
+    if (seen) seen.sketch.merge(sketchFromBytes(row.sketch));
+    else merged.set(key, { g: String(row.g), k: Number(row.k), sketch: sketchFromBytes(row.sketch) });
+  }
+  return [...merged.values()].map(({ g, k, sketch }) => ({
+    g,
+    k,
+    value: sketch.getValueAtQuantile(quantile),
+  }));
+}
+
+/**
+ * Per-second increase of a counter per bucket: the sum of the rises between consecutive
+ * samples whose later one is in the bucket (the sample before the range counts as the first
+ * one's predecessor), over the step in seconds. A fall is a counter reset: the new value is the
+ * increase since it. Rollups see the counter at each bucket's last sample.
+ */
+async function rateRows(
+  db: SqlExecutor,
+  resolution: MetricResolution,
+  selection: Selection,
+  bucketing: Bucketing,
+  group: GroupColumn,
+): Promise<GroupRow[]> {
+  const { table, time, present } = RESOLUTION_SOURCE[resolution];
+  const value = resolution === 'raw' ? 'x.value' : 'x.last';
+  const w = windowParams(selection, bucketing);
+  const rows = await db.query<{ g: string; k: string; value: number }>(
+    `WITH sel AS (SELECT s.id, ${group} AS g FROM metric_series s WHERE ${selection.where}),
+     pts AS (
+       SELECT x.series_id, ${time} AS t, ${value} AS v FROM ${table} x JOIN sel ON sel.id = x.series_id
+        WHERE ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}
+       UNION ALL
+       SELECT sel.id, p.t, p.v FROM sel CROSS JOIN LATERAL (
+         SELECT ${time} AS t, ${value} AS v FROM ${table} x
+          WHERE x.series_id = sel.id AND ${present} AND ${time} < ${w.from} ORDER BY ${time} DESC LIMIT 1) p
+     ),
+     d AS (SELECT series_id, t, v, lag(v) OVER (PARTITION BY series_id ORDER BY t) AS prev FROM pts)
+     SELECT sel.g, ${w.k('d.t')} AS k,
+            sum(CASE WHEN d.prev IS NULL THEN 0 WHEN d.v >= d.prev THEN d.v - d.prev ELSE d.v END)
+              / (${w.step} / 1000) AS value
+       FROM d JOIN sel ON sel.id = d.series_id WHERE d.t >= ${w.from} GROUP BY 1, 2 ORDER BY 1, 2`,
+    w.params,
+  );
+  return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
+}

@@ -1,0 +1,123 @@
+import type { PgDatabase, SqlExecutor } from '@kailash/backbone';
+import { readCheckpoint } from '@kailash/backbone';
+import type { MetricSample } from '@kailash/contracts';
+import { TELEMETRY_METRICS } from '@kailash/contracts';
+import { writeSamples } from '../../../apps/monitor-svc/src/series/sample-writer';
+import { TELEMETRY_INGEST, TelemetryIngest } from '../../../apps/monitor-svc/src/series/telemetry-ingest';
+import type { MonitorBenchEnv } from './setup';
+import { agentBatch } from './setup';
+
+export interface Rate {
+  readonly samples: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+}
+
+const rate = (samples: number, startedNs: bigint): Rate => {
+  const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9;
+  return { samples, seconds, perSecond: samples / seconds };
+};
+
+export const WINDOW_MS = 10_000;
+
+/**
+ * The agents' path: `edges × windows` metrics batches are queued on TELEMETRY first, then
+ * monitor-svc's ingest drains them (pull → one transaction with raw rows, both rollups and the
+ * checkpoint → ack). Timed from the ingest's start to the checkpoint reaching the last batch.
+ */
+export async function telemetryIngest(
+  env: MonitorBenchEnv,
+  options: { edges: number; windows: number; batchSize: number },
+): Promise<Rate & { publishedPerSecond: number; retries: number }> {
+  let retries = 0;
+  const endMs = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
+  const publishStart = process.hrtime.bigint();
+  let lastSeq = 0;
+  for (let w = 0; w < options.windows; w++) {
+    const acks = [];
+    for (let e = 0; e < options.edges; e++) {
+      const edgeId = `edge-${String(e).padStart(4, '0')}`;
+      const batch = agentBatch(edgeId, w + 1, endMs - (options.windows - w) * WINDOW_MS);
+      acks.push(env.js.publish(env.subjects.telemetry(TELEMETRY_METRICS, edgeId), JSON.stringify(batch)));
+    }
+    for (const ack of await Promise.all(acks)) lastSeq = Math.max(lastSeq, ack.seq);
+  }
+  const published = rate(options.edges * options.windows, publishStart);
+  const ingest = new TelemetryIngest({
+    js: env.js,
+    jsm: env.jsm,
+    subjects: env.subjects,
+    db: env.db,
+    service: 'monitor-svc',
+    policy: env.policy,
+    nowMs: () => Date.now(),
+    batchSize: options.batchSize,
+    // 5 s pulls (heartbeat every 2.5 s): on this shared machine the NATS server stalls for over a
+    // second at times, and a 1 s pull then fails on missed heartbeats and is retried.
+    pullExpiresMs: 5000,
+    logger: {
+      info: () => undefined,
+      warn: (msg, meta) => {
+        retries++;
+        console.warn(msg, meta);
+      },
+      error: (msg, meta) => console.error(msg, meta),
+    },
+  });
+  const started = process.hrtime.bigint();
+  ingest.start();
+  while ((await readCheckpoint(env.db, TELEMETRY_INGEST)) < lastSeq) await sleep(20);
+  const drained = rate(await countSamples(env.db), started);
+  await ingest.stop();
+  return { ...drained, publishedPerSecond: published.perSecond, retries };
+}
+
+/** record_metric's path: the same writer in one transaction per request of `perRequest` samples. */
+export async function recordPath(
+  env: MonitorBenchEnv,
+  options: { series: number; samples: number; perRequest: number },
+): Promise<Rate & { statementSeconds: Map<string, number> }> {
+  const endMs = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
+  const rounds = Math.ceil(options.samples / options.series);
+  const samples: MetricSample[] = [];
+  for (let r = 0; r < rounds; r++)
+    for (let s = 0; s < options.series; s++)
+      samples.push({
+        edgeId: `rec-${s % 100}`,
+        metric: 'custom.bench',
+        labels: { n: String(Math.floor(s / 100)) },
+        value: Math.sin(r + s),
+        at: new Date(endMs - (rounds - r) * WINDOW_MS).toISOString(),
+      });
+  const statements = new Map<string, number>();
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < samples.length; i += options.perRequest)
+    await env.db.transaction((tx) =>
+      writeSamples(timed(tx, statements), samples.slice(i, i + options.perRequest)),
+    );
+  const result = rate(samples.length, started);
+  return { ...result, statementSeconds: statements };
+}
+
+/** Adds each statement's wall time to `into`, keyed by its first words (the table it writes). */
+function timed(tx: SqlExecutor, into: Map<string, number>): SqlExecutor {
+  return {
+    query: async (sql, params) => {
+      const started = process.hrtime.bigint();
+      try {
+        return await tx.query(sql, params);
+      } finally {
+        const flat = sql.replace(/\s+/g, ' ').trim();
+        const table = /(?:INTO|UPDATE|FROM) (\w+)/.exec(flat)?.[1]?.replace(/_p\d{6,8}$/, '') ?? '?';
+        const key = `${flat.split(' ')[0]} ${table}`;
+        into.set(key, (into.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+  };
+}
+
+export async function countSamples(db: PgDatabase, table = 'metric_samples'): Promise<number> {
+  return Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,214 @@
+import { loadavg } from 'node:os';
+import { machineLine, writeBenchSection } from '../report';
+import { bareBaselines, tableBytes } from './baseline';
+import type { Rate } from './ingest';
+import { recordPath, telemetryIngest } from './ingest';
+import type { QueryFigures } from './queries';
+import { measureQuery, QUERY_SERIES, seedRollups } from './queries';
+import { openMonitorBench } from './setup';
+
+/** BENCH_MONITOR_SCALE < 1 shrinks every phase for a quick try; the published figures use 1. */
+const SCALE = Number(process.env['BENCH_MONITOR_SCALE'] ?? 1);
+const EDGES = 100;
+const TARGET_RATE = 50_000;
+const TARGET_SHARE = 0.5;
+const TARGET_P99_MS = 50;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (n: number) => `${Math.round(100 * n)} %`;
+const ms = (n: number) => n.toFixed(1);
+
+async function main(): Promise<void> {
+  const header = machineLine('npm run bench:monitor');
+  const small = await openMonitorBench();
+  const batch100 = await telemetryIngest(small, {
+    edges: EDGES,
+    windows: Math.round(50 * SCALE),
+    batchSize: 100,
+  });
+  await small.close();
+  log('telemetry batch 100', batch100);
+
+  const env = await openMonitorBench();
+  try {
+    const batch1000 = await telemetryIngest(env, {
+      edges: EDGES,
+      windows: Math.round(150 * SCALE),
+      batchSize: 1000,
+    });
+    log('telemetry batch 1000', batch1000);
+    const sizes = {
+      raw: await tableBytes(env.db, 'metric_samples'),
+      minute: await tableBytes(env.db, 'metric_rollups_1m'),
+      hour: await tableBytes(env.db, 'metric_rollups_1h'),
+      series: await tableBytes(env.db, 'metric_series'),
+    };
+    const bare = await bareBaselines(env.db, { insertChunk: 10_000 });
+    log('bare COPY', bare.copy);
+    log('bare INSERT', bare.insert);
+    const plainBytes = await tableBytes(env.db, 'bench_plain_samples');
+    const record = await recordPath(env, {
+      series: 1000,
+      samples: Math.round(100_000 * SCALE),
+      perRequest: 1000,
+    });
+    log('record path', record);
+    const nowMs = Date.now();
+    await seedRollups(env.db, nowMs);
+    const runs = Math.max(20, Math.round(200 * SCALE));
+    const queries: QueryFigures[] = [];
+    for (const spec of [
+      {
+        name: '24 h at 1-minute step, avg, one series',
+        rangeMs: 86_400_000,
+        stepMs: 60_000,
+        aggregation: 'avg' as const,
+        runs,
+      },
+      {
+        name: '24 h at 1-minute step, p95, one series',
+        rangeMs: 86_400_000,
+        stepMs: 60_000,
+        aggregation: 'p95' as const,
+        runs,
+      },
+      {
+        name: '30 d at 1-hour step, avg, one series',
+        rangeMs: 30 * 86_400_000,
+        stepMs: 3_600_000,
+        aggregation: 'avg' as const,
+        runs,
+      },
+      {
+        name: '30 d at 1-hour step, p95, one series',
+        rangeMs: 30 * 86_400_000,
+        stepMs: 3_600_000,
+        aggregation: 'p95' as const,
+        runs,
+      },
+      {
+        name: `24 h at 1-hour step, avg, all ${QUERY_SERIES} series`,
+        rangeMs: 86_400_000,
+        stepMs: 3_600_000,
+        aggregation: 'avg' as const,
+        fleet: true,
+        runs: 20,
+      },
+    ]) {
+      const figures = await measureQuery(env.db, env.policy, nowMs, spec);
+      console.log(figures);
+      queries.push(figures);
+    }
+    const samples = batch1000.samples;
+    const perMillion = (bytes: number) => `${(((bytes / samples) * 1e6) / 2 ** 20).toFixed(1)} MiB`;
+    const best = batch1000.perSecond;
+    const share = best / bare.copy.perSecond;
+    const ingestMet = best >= TARGET_RATE && share >= TARGET_SHARE;
+    const singleSeries = queries.filter((q) => !q.name.includes('all'));
+    const queryMet = singleSeries.every((q) => q.p99Ms <= TARGET_P99_MS);
+    writeBenchSection(
+      'monitor',
+      [
+        '## Monitor (`npm run bench:monitor`)',
+        '',
+        header,
+        `Load average at the end: ${loadavg()
+          .map((v) => v.toFixed(2))
+          .join(' ')}.`,
+        '',
+        `Ingest with both rollups on, ${EDGES} edges × 9 series (${EDGES * 9} series), 10-second windows, durable`,
+        'PostgreSQL (no unlogged tables). TELEMETRY rows: the batches are queued on the stream first, then',
+        "monitor-svc's ingest drains them (pull → one transaction: series, raw rows, latest value, 1-minute and",
+        '1-hour rollups folded in, checkpoint → ack), timed until the checkpoint reaches the last batch. Record',
+        'path: the same writer, one transaction per 1,000-sample `record_metric` request.',
+        '',
+        '| path | samples | samples/s | share of bare COPY |',
+        '|---|---:|---:|---:|',
+        `| TELEMETRY → ingest, 100 batches (900 samples) per transaction | ${fmt(batch100.samples)} | ${fmt(batch100.perSecond)} | ${pct(batch100.perSecond / bare.copy.perSecond)} |`,
+        `| TELEMETRY → ingest, 1,000 batches (9,000 samples) per transaction | ${fmt(batch1000.samples)} | ${fmt(batch1000.perSecond)} | ${pct(share)} |`,
+        `| record path, 1,000 samples per transaction | ${fmt(record.samples)} | ${fmt(record.perSecond)} | ${pct(record.perSecond / bare.copy.perSecond)} |`,
+        `| **baseline**: bare COPY of the same rows into a plain table (server-side COPY FROM a file) | ${fmt(bare.copy.samples)} | ${fmt(bare.copy.perSecond)} | 100 % |`,
+        `| baseline: best plain multi-row INSERT (unnest, 10,000 rows per statement) | ${fmt(bare.insert.samples)} | ${fmt(bare.insert.perSecond)} | ${pct(bare.insert.perSecond / bare.copy.perSecond)} |`,
+        '',
+        `Pulls retried after missed NATS heartbeats (shared server stalling): ${batch100.retries} and ${batch1000.retries}.`,
+        `Batches published to TELEMETRY at ${fmt(batch1000.publishedPerSecond)} batches/s before the ingest started.`,
+        `node-postgres has no COPY FROM STDIN without \`pg-copy-streams\` (not a dependency), so the COPY`,
+        'baseline is a server-side `COPY … FROM` a file the database exported from the same rows; it skips',
+        'the client protocol entirely, so it is the harder baseline of the two.',
+        '',
+        'Where a record-path transaction (1,000 samples, 1,000 series) spends its time, by statement:',
+        '',
+        '| statement | share of the time |',
+        '|---|---:|',
+        ...[...record.statementSeconds]
+          .sort((a, b) => b[1] - a[1])
+          .map(([statement, seconds]) => `| ${statement} | ${pct(seconds / record.seconds)} |`),
+        `| in Node (series keys, sketches encode/decode/merge, parameters) | ${pct(1 - [...record.statementSeconds.values()].reduce((a, b) => a + b, 0) / record.seconds)} |`,
+        '',
+        `Disk per million samples (pg_total_relation_size over all partitions, ${fmt(samples)} samples):`,
+        `raw ${perMillion(sizes.raw)} (with its (series, at) index), 1-minute rollups ${perMillion(sizes.minute)},`,
+        `1-hour rollups ${perMillion(sizes.hour)}, series ${perMillion(sizes.series)}; the plain table of the baseline ${perMillion(plainBytes)}.`,
+        '',
+        `Queries through the service's query function over ${QUERY_SERIES} latency series holding 24 h of 1-minute`,
+        'and 30 d of 1-hour rollups (seeded by SQL with real sketches), sequential, after 5 warm-up queries:',
+        '',
+        '| query | runs | points | read from | p50 ms | p99 ms |',
+        '|---|---:|---:|---|---:|---:|',
+        ...queries.map(
+          (q) =>
+            `| ${q.name} | ${q.runs} | ${fmt(q.points)} | ${q.resolution} | ${ms(q.p50Ms)} | ${ms(q.p99Ms)} |`,
+        ),
+        '',
+        `Targets: ≥ ${fmt(TARGET_RATE)} samples/s sustained and ≥ ${pct(TARGET_SHARE)} of the bare COPY — ${ingestMet ? 'met' : 'not met'} (best path ${fmt(best)} samples/s, ${pct(share)});`,
+        `query p99 ≤ ${TARGET_P99_MS} ms for one series — ${queryMet ? 'met' : 'not met'}.`,
+        '',
+        ...gapAnalysis(record, batch100, batch1000),
+      ].join('\n'),
+    );
+  } finally {
+    await env.close();
+  }
+}
+
+/** The gap, from this run's own figures: where a write transaction's time went. */
+function gapAnalysis(
+  record: Rate & { statementSeconds: Map<string, number> },
+  small: Rate,
+  large: Rate,
+): string[] {
+  const share = (match: (statement: string) => boolean) =>
+    pct(
+      [...record.statementSeconds].filter(([statement]) => match(statement)).reduce((a, [, s]) => a + s, 0) /
+        record.seconds,
+    );
+  const inDb = [...record.statementSeconds.values()].reduce((a, b) => a + b, 0);
+  return [
+    '**Where the gap comes from (measured above).** The bare COPY writes each row once. The ingest',
+    'also keeps, in the same transaction, each series’ latest value and its 1-minute and 1-hour',
+    'rollup rows, and every transaction reads, locks and rewrites each rollup row it touches,',
+    'sketch included. In the record-path transactions, the raw INSERT took',
+    `${share((s) => s.includes('metric_samples'))} of the time. Reading, locking and rewriting the rollup rows took`,
+    `${share((s) => s.includes('metric_rollups'))}, and the series upsert with its latest value`,
+    `${share((s) => s.includes('metric_series'))}. Node took ${pct(1 - inDb / record.seconds)}, mostly decoding, merging and encoding the sketches.`,
+    'So the rollups bound the rate, not the raw write. A rollup row costs the same whether 1 sample or',
+    '100 fall into it, so larger transactions help: 9,000 samples per transaction ingest',
+    `${(large.perSecond / small.perSecond).toFixed(1)}× the rate of 900. The machine is 2 cores shared by about 8 engineers' builds and tests`,
+    '(load average above), which slows every figure here, the baseline included. Query latencies',
+    'follow the same load: a 24 h one-series query reads 1,440 rollup rows and, for quantiles,',
+    'merges 1,440 sketches.',
+  ];
+}
+
+function log(name: string, figures: Rate): void {
+  console.log(
+    `${name}: ${fmt(figures.samples)} samples in ${figures.seconds.toFixed(2)} s = ${fmt(figures.perSecond)}/s`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
