@@ -12,20 +12,15 @@ import {
   GetMetricSummary,
   HEALTH_STATUSES,
   LatestMetric,
-<<<<<<< HEAD
   ListAlertRules,
   ListSilences,
   METRIC_AGGREGATIONS,
-  QueryMetrics,
-  RecordMetric,
-  UpdateAlertRule,
-=======
   METRIC_QUERY_AGGREGATIONS,
   METRIC_QUERY_SOURCES,
   QueryMetrics,
   RecordMetric,
   TopKMetric,
->>>>>>> wip/mon-series
+  UpdateAlertRule,
 } from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
