@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { MONITOR_DOMAIN, monitorEventCatalog } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { monitorMigrations } from './migrations';
 import { SeriesModule } from './series/series.module';
 
@@ -21,6 +22,7 @@ export class AppModule {
           telemetry: 'owner',
         }),
         SeriesModule,
+        AnalyticsModule,
       ],
     };
   }

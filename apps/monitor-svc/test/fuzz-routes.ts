@@ -1,5 +1,16 @@
 import type { SubjectSpace } from '@kailash/contracts';
-import { LatestMetric, METRIC_AGGREGATIONS, QueryMetrics, RecordMetric } from '@kailash/contracts';
+import {
+  GetAnalytics,
+  GetTrends,
+  LatestMetric,
+  ListMonitors,
+  METRIC_AGGREGATIONS,
+  QueryAnomalies,
+  QueryMetrics,
+  RecordMetric,
+  StartMonitor,
+  StopMonitor,
+} from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
@@ -29,6 +40,21 @@ const query = fc.record({
   aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
 });
 const latest = fc.record({ metric });
+const selection = fc.record(
+  { edgeId, metrics: fc.array(metric, { minLength: 1, maxLength: 3 }) },
+  { requiredKeys: [] },
+);
+const anomalies = fc.record(
+  { edgeId, metric, limit: fc.integer({ min: 1, max: 1000 }) },
+  { requiredKeys: [] },
+);
+const trends = fc.record({
+  edgeId,
+  metric,
+  windowMs: fc.integer({ min: 600_000, max: 6 * 3600_000 }),
+  horizonMs: fc.integer({ min: 60_000, max: 3600_000 }),
+});
+const analytics = fc.record({ edgeId, windowMs: fc.integer({ min: 600_000, max: 3600_000 }) }, { requiredKeys: [] });
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the
@@ -44,5 +70,17 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    { kind: 'rest', method: 'POST', path: '/analytics/monitors/start', body: selection },
+    { kind: 'rest', method: 'POST', path: '/analytics/monitors/stop', body: selection },
+    { kind: 'rest', method: 'GET', path: '/analytics/monitors' },
+    { kind: 'rest', method: 'POST', path: '/analytics/anomalies/query', body: anomalies },
+    { kind: 'rest', method: 'POST', path: '/analytics/trends', body: trends },
+    { kind: 'rest', method: 'POST', path: '/analytics', body: analytics },
+    nats(StartMonitor, selection),
+    nats(StopMonitor, selection),
+    nats(ListMonitors, fc.constant({})),
+    nats(QueryAnomalies, anomalies),
+    nats(GetTrends, trends),
+    nats(GetAnalytics, analytics),
   ];
 }

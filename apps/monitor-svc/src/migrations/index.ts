@@ -1,4 +1,5 @@
+import { analyticsMigrations } from '../analytics/migrations';
 import { seriesMigrations } from '../series/migrations';
 
 /** Every migration of monitor-svc's database; TypeORM orders them by the timestamp in their names. */
-export const monitorMigrations = [...seriesMigrations];
+export const monitorMigrations = [...seriesMigrations, ...analyticsMigrations];

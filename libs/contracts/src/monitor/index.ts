@@ -1,2 +1,3 @@
 export * from './metric.contracts';
+export * from './analytics.contracts';
 export * from './catalog';

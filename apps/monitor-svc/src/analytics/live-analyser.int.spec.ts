@@ -1,0 +1,174 @@
+import { createStreamIfMissing, domainStreamSpec, EventPublisher, PgDatabase } from '@kailash/backbone';
+import type { MetricSample } from '@kailash/contracts';
+import { MONITOR_DOMAIN, monitorEventCatalog, SubjectSpace } from '@kailash/contracts';
+import { HybridLogicalClock } from '@kailash/hlc';
+import type { TestDatabase } from '@kailash/testing';
+import {
+  connectTestNats,
+  createTestDatabase,
+  deleteStreamsWithPrefix,
+  readStoredEvents,
+  uniqueName,
+} from '@kailash/testing';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Pool } from 'pg';
+import { createPartitions, DEFAULT_PARTITION_POLICY } from '../series/partitions';
+import { writeSamples } from '../series/sample-writer';
+import { SERIES_SCHEMA_DDL } from '../series/schema';
+import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
+import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
+import { LiveAnalyser } from './live-analyser';
+import { ANALYTICS_SCHEMA_DDL } from './schema';
+import { applySelection } from './selections';
+
+const NOW = Date.parse('2026-12-01T12:00:00.000Z');
+const MINUTES = 400;
+const SPIKE = 300;
+const START = NOW - (MINUTES + 5) * MINUTE_MS;
+const ANALYSER_APP = 'monitor-analyser-under-test';
+
+/** A regular, slightly noisy per-minute CPU with one clear spike; three samples a minute. */
+function cpuSamples(edgeId: string, fromMinute: number, toMinute: number): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (let i = fromMinute; i < toMinute; i++)
+    for (const second of [5, 25, 45]) {
+      const base = 40 + 8 * Math.sin((2 * Math.PI * i) / 30) + ((i * 7919 + second) % 13) / 13;
+      samples.push({
+        edgeId,
+        metric: 'cpu',
+        labels: {},
+        value: i === SPIKE ? 99 : base,
+        at: new Date(START + i * MINUTE_MS + second * 1000).toISOString(),
+      });
+    }
+  return samples;
+}
+
+describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  let database: TestDatabase;
+  let db: PgDatabase;
+  let pool: Pool;
+  let publisher: EventPublisher;
+  const subjects = new SubjectSpace(uniqueName('mon'));
+  const analysers: LiveAnalyser[] = [];
+  /** The instance holding the analyser lock after the restart test. */
+  let active: LiveAnalyser | undefined;
+  const config = { ...DEFAULT_ANALYTICS_CONFIG, maxBucketsPerTick: 90 };
+
+  const newAnalyser = (executor: PgDatabase = new PgDatabase(pool)) => {
+    const analyser = new LiveAnalyser({ db: executor, publisher, config, nowMs: () => NOW });
+    analysers.push(analyser);
+    return analyser;
+  };
+  const write = (samples: MetricSample[]) => db.transaction((tx) => writeSamples(tx, samples));
+  const stored = async (edgeId: string) =>
+    db.query<{ bucket: Date; score: number; published_at: Date | null }>(
+      `SELECT bucket, score, published_at FROM analytics_anomalies WHERE edge_id = $1 ORDER BY bucket`,
+      [edgeId],
+    );
+  const cursorOf = async (edgeId: string) => {
+    const [row] = await db.query<{ last_bucket: Date }>(
+      `SELECT c.last_bucket FROM analytics_cursors c JOIN metric_series s ON s.id = c.series_id
+        WHERE s.edge_id = $1`,
+      [edgeId],
+    );
+    return row?.last_bucket.getTime();
+  };
+  /** What one uninterrupted detector finds on the same per-minute means. */
+  const uninterrupted = async (edgeId: string) => {
+    const rows = await db.query<{ bucket: Date; mean: number }>(
+      `SELECT r.bucket, r.sum / r.count AS mean FROM metric_rollups_1m r
+         JOIN metric_series s ON s.id = r.series_id WHERE s.edge_id = $1 ORDER BY r.bucket`,
+      [edgeId],
+    );
+    const buckets = rows.map((row) => ({ bucketMs: row.bucket.getTime(), mean: Number(row.mean) }));
+    return feedBuckets(liveDetector(), buckets, config.threshold);
+  };
+  const events = () => readStoredEvents(jsm, subjects.stream(MONITOR_DOMAIN), '>');
+
+  beforeAll(async () => {
+    nc = await connectTestNats('monitor-analyser');
+    jsm = await jetstreamManager(nc);
+    await createStreamIfMissing(jsm, domainStreamSpec(subjects, MONITOR_DOMAIN));
+    publisher = new EventPublisher({
+      js: jetstream(nc),
+      subjects,
+      domain: MONITOR_DOMAIN,
+      clock: new HybridLogicalClock({ nodeId: 'analyser-test' }),
+      source: { service: 'monitor-svc', instance: 'test' },
+      catalog: monitorEventCatalog,
+    });
+    database = await createTestDatabase('monitor_analyser');
+    db = new PgDatabase(database.pool);
+    pool = new Pool({ connectionString: database.url, application_name: ANALYSER_APP, max: 4 });
+    for (const statement of [...SERIES_SCHEMA_DDL, ...ANALYTICS_SCHEMA_DDL]) await db.query(statement);
+    await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const analyser of analysers) await analyser.release().catch(() => undefined);
+    await deleteStreamsWithPrefix(jsm, subjects.stream(MONITOR_DOMAIN).replace(/_MONITOR$/, ''));
+    await nc?.close();
+    await pool?.end();
+    await database?.drop();
+  }, 30_000);
+
+  it('resumes the stored detector after a restart and a killed connection: the anomalies of an uninterrupted run, each once', async () => {
+    await write(cpuSamples('cut', 0, MINUTES));
+    const first = newAnalyser();
+    expect(await first.tick()).toMatchObject({ active: true, series: 1, buckets: 90 });
+    // A standby instance does nothing while the first one holds the analyser lock.
+    expect(await newAnalyser(new PgDatabase(database.pool)).tick()).toMatchObject({ active: false });
+    await first.tick();
+    // The first instance's connections die (as in a kill -9): its next pass fails, nothing half-done stays.
+    await db.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+      [database.name, ANALYSER_APP],
+    );
+    await expect(first.tick()).rejects.toThrow();
+    expect(await cursorOf('cut')).toBe(START + 179 * MINUTE_MS);
+    const second = newAnalyser();
+    active = second;
+    let fed = 0;
+    for (let pass = 0; pass < 5; pass++) fed += (await second.tick()).buckets;
+    expect(fed).toBe(MINUTES - 180);
+    const expected = await uninterrupted('cut');
+    expect(expected.map((a) => a.bucketMs)).toContain(START + SPIKE * MINUTE_MS);
+    const found = await stored('cut');
+    expect(found.map((a) => ({ bucketMs: a.bucket.getTime(), score: a.score }))).toEqual(
+      expected.map((a) => ({ bucketMs: a.bucketMs, score: a.score })),
+    );
+    expect(found.every((a) => a.published_at !== null)).toBe(true);
+    const published = (await events()).filter((e) => e.data['edgeId'] === 'cut');
+    expect(published.map((e) => Date.parse(String(e.data['bucket'])))).toEqual(expected.map((a) => a.bucketMs));
+    expect(published.map((e) => e.type)).toEqual(expected.map(() => 'anomaly.detected'));
+    // Nothing new to feed or publish: another pass changes nothing.
+    expect(await second.tick()).toMatchObject({ buckets: 0, anomalies: 0, published: 0 });
+    expect((await events()).length).toBe(published.length);
+  }, 60_000);
+
+  it('republishes an anomaly left unpublished by a crash without doubling it on the stream', async () => {
+    const before = (await events()).length;
+    await db.query(`UPDATE analytics_anomalies SET published_at = NULL WHERE edge_id = 'cut'`);
+    const outcome = await active?.tick();
+    expect(outcome?.published).toBe(before);
+    expect((await events()).length).toBe(before);
+  }, 30_000);
+
+  it('stops analysing a series stop_monitor covers, and resumes it after start_monitor', async () => {
+    for (const analyser of analysers) await analyser.release();
+    const analyser = newAnalyser();
+    await write(cpuSamples('paused', 0, 100));
+    await db.transaction((tx) => applySelection(tx, { edgeId: 'paused' }, false, 'tester', NOW));
+    const stopped = await analyser.tick();
+    expect(stopped.buckets).toBe(0);
+    expect(await cursorOf('paused')).toBeUndefined();
+    await db.transaction((tx) => applySelection(tx, { edgeId: 'paused', metrics: ['cpu'] }, true, 'tester', NOW));
+    expect((await analyser.tick()).buckets).toBe(90);
+    expect(await cursorOf('paused')).toBe(START + 89 * MINUTE_MS);
+  }, 30_000);
+});
