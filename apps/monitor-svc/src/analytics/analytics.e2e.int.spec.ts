@@ -99,10 +99,10 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
     expect(isKailashError(refused) && refused.code).toBe('VALIDATION_FAILED');
     const stopped = await post('/analytics/monitors/stop', { edgeId: 'hot', metrics: ['cpu'] });
     expect(stopped.status).toBe(200);
-    expect((await stopped.json()).rules).toEqual([
+    expect(((await stopped.json()) as { rules: unknown[] }).rules).toEqual([
       expect.objectContaining({ edge: 'hot', metric: 'cpu', analysed: false, actor: TEST_PRINCIPAL }),
     ]);
     const listed = await fetch(`${service.url}/analytics/monitors`, { headers: TEST_AUTHORIZED });
-    expect((await listed.json()).rules).toHaveLength(1);
+    expect(((await listed.json()) as { rules: unknown[] }).rules).toHaveLength(1);
   }, 30_000);
 });
