@@ -54,7 +54,10 @@ const trends = fc.record({
   windowMs: fc.integer({ min: 600_000, max: 6 * 3600_000 }),
   horizonMs: fc.integer({ min: 60_000, max: 3600_000 }),
 });
-const analytics = fc.record({ edgeId, windowMs: fc.integer({ min: 600_000, max: 3600_000 }) }, { requiredKeys: [] });
+const analytics = fc.record(
+  { edgeId, windowMs: fc.integer({ min: 600_000, max: 3600_000 }) },
+  { requiredKeys: [] },
+);
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the

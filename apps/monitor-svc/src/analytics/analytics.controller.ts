@@ -93,7 +93,9 @@ export class AnalyticsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'get_analytics: trends, anomalies and ranked recommendations for an edge or the fleet' })
+  @ApiOperation({
+    summary: 'get_analytics: trends, anomalies and ranked recommendations for an edge or the fleet',
+  })
   @ApiBody({ schema: openApiSchema(analyticsRequestSchema) })
   @ApiOkResponse({ schema: openApiSchema(analyticsResultSchema) })
   get(@Body(new ZodPipe(analyticsRequestSchema)) body: AnalyticsRequest): Promise<AnalyticsResult> {

@@ -18,7 +18,12 @@ const MINUTE = 60_000;
 /** Whole minutes, so every bucket of the injected series is closed when it is written. */
 const END = Math.floor(Date.now() / MINUTE) * MINUTE - 5 * MINUTE;
 
-function series(edgeId: string, minutes: number, value: (i: number) => number, extra: Partial<MetricSample> = {}) {
+function series(
+  edgeId: string,
+  minutes: number,
+  value: (i: number) => number,
+  extra: Partial<MetricSample> = {},
+) {
   return Array.from({ length: minutes }, (_, i) => ({
     edgeId,
     metric: 'cpu',
@@ -32,7 +37,10 @@ function series(edgeId: string, minutes: number, value: (i: number) => number, e
 describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startTestService(monitorService, { ANALYTICS_TICK_MS: '250', ANALYTICS_CLOSE_GRACE_MS: '0' });
+    service = await startTestService(monitorService, {
+      ANALYTICS_TICK_MS: '250',
+      ANALYTICS_CLOSE_GRACE_MS: '0',
+    });
   }, 60_000);
   afterAll(() => service?.close(), 30_000);
 
@@ -41,7 +49,9 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
 
   it('finds the anomaly of a series recorded with record_metric, stores it and publishes it once', async () => {
     const spikeAt = END - 100 * MINUTE + 30_000;
-    const samples = series('spiky', 400, (i) => (i === 300 ? 99 : 40 + 8 * Math.sin((2 * Math.PI * i) / 30) + (i % 7) / 7));
+    const samples = series('spiky', 400, (i) =>
+      i === 300 ? 99 : 40 + 8 * Math.sin((2 * Math.PI * i) / 30) + (i % 7) / 7,
+    );
     expect(samples[300]?.at).toBe(new Date(spikeAt).toISOString());
     expect((await post('/series/samples', { samples })).status).toBe(201);
     const spikeBucket = new Date(spikeAt - 30_000).toISOString();
@@ -51,13 +61,19 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
       (result) => result.anomalies.some((a) => a.bucket === spikeBucket),
       30_000,
     );
-    const viaRest = anomalyListSchema.parse(await (await post('/analytics/anomalies/query', { edgeId: 'spiky' })).json());
+    const viaRest = anomalyListSchema.parse(
+      await (await post('/analytics/anomalies/query', { edgeId: 'spiky' })).json(),
+    );
     expect(viaRest.anomalies).toEqual(found.anomalies);
     const jsm = await jetstreamManager(service.nc);
     const events = await eventually(
       'anomaly events published',
       () =>
-        readStoredEvents(jsm, service.subjects.stream(MONITOR_DOMAIN), service.subjects.event(MONITOR_DOMAIN, 'edge', 'spiky')),
+        readStoredEvents(
+          jsm,
+          service.subjects.stream(MONITOR_DOMAIN),
+          service.subjects.event(MONITOR_DOMAIN, 'edge', 'spiky'),
+        ),
       (list) => list.length >= found.anomalies.length,
       15_000,
     );
@@ -66,7 +82,9 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
     expect(new Set(events.map((e) => e.envelope['id'])).size).toBe(events.length);
 
     const trends = trendResultSchema.parse(
-      await (await post('/analytics/trends', { edgeId: 'spiky', metric: 'cpu', windowMs: 6 * 3600_000 })).json(),
+      await (
+        await post('/analytics/trends', { edgeId: 'spiky', metric: 'cpu', windowMs: 6 * 3600_000 })
+      ).json(),
     );
     const [trend] = trends.trends;
     expect(trend?.slopePerHour.lower).toBeLessThanOrEqual(trend?.slopePerHour.value ?? Number.NaN);
@@ -91,11 +109,15 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
   }, 60_000);
 
   it('start_monitor and stop_monitor need a key, name a bad field, and record who asked', async () => {
-    expect((await post('/analytics/monitors/stop', {}, { 'Content-Type': 'application/json' })).status).toBe(401);
+    expect((await post('/analytics/monitors/stop', {}, { 'Content-Type': 'application/json' })).status).toBe(
+      401,
+    );
     const bad = await post('/analytics/monitors/start', { metrics: ['Not A Metric'] });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('metrics.0');
-    const refused = await service.client.send(StartMonitor, { edgeId: 'x', extra: 1 } as never).catch((e: unknown) => e);
+    const refused = await service.client
+      .send(StartMonitor, { edgeId: 'x', extra: 1 } as never)
+      .catch((e: unknown) => e);
     expect(isKailashError(refused) && refused.code).toBe('VALIDATION_FAILED');
     const stopped = await post('/analytics/monitors/stop', { edgeId: 'hot', metrics: ['cpu'] });
     expect(stopped.status).toBe(200);

@@ -144,7 +144,9 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     );
     expect(found.every((a) => a.published_at !== null)).toBe(true);
     const published = (await events()).filter((e) => e.data['edgeId'] === 'cut');
-    expect(published.map((e) => Date.parse(String(e.data['bucket'])))).toEqual(expected.map((a) => a.bucketMs));
+    expect(published.map((e) => Date.parse(String(e.data['bucket'])))).toEqual(
+      expected.map((a) => a.bucketMs),
+    );
     expect(published.map((e) => e.type)).toEqual(expected.map(() => 'anomaly.detected'));
     // Nothing new to feed or publish: another pass changes nothing.
     expect(await second.tick()).toMatchObject({ buckets: 0, anomalies: 0, published: 0 });
@@ -167,7 +169,9 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     const stopped = await analyser.tick();
     expect(stopped.buckets).toBe(0);
     expect(await cursorOf('paused')).toBeUndefined();
-    await db.transaction((tx) => applySelection(tx, { edgeId: 'paused', metrics: ['cpu'] }, true, 'tester', NOW));
+    await db.transaction((tx) =>
+      applySelection(tx, { edgeId: 'paused', metrics: ['cpu'] }, true, 'tester', NOW),
+    );
     expect((await analyser.tick()).buckets).toBe(90);
     expect(await cursorOf('paused')).toBe(START + 89 * MINUTE_MS);
   }, 30_000);

@@ -4,14 +4,7 @@ import { ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
 import type { FedBucket } from './detector-step';
-import {
-  anomalyEventId,
-  closedBefore,
-  feedBuckets,
-  firstBucketToFeed,
-  liveDetector,
-
-} from './detector-step';
+import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed, liveDetector } from './detector-step';
 import { isAnalysed, loadRules } from './selections';
 
 /** Name of the analyser's advisory lock: one active analyser per database. */
@@ -231,4 +224,3 @@ export class LiveAnalyser {
     return rows.length;
   }
 }
-

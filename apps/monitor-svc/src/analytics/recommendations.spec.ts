@@ -50,7 +50,14 @@ const trend = (last: number, forecast: number, slopeLower: number): SeriesTrend 
   movingAverages: { short: last, medium: last, long: last, ewma: last },
   slopePerHour: { value: 20, lower: slopeLower, upper: 30, rSquared: 0.9 },
   changePoints: [],
-  forecast: { at: new Date(TO + 3600_000).toISOString(), value: forecast, lower: 0, upper: 100, model: 'linear', notes: [] },
+  forecast: {
+    at: new Date(TO + 3600_000).toISOString(),
+    value: forecast,
+    lower: 0,
+    upper: 100,
+    model: 'linear',
+    notes: [],
+  },
 });
 
 describe('recommendation rules', () => {
@@ -81,7 +88,9 @@ describe('recommendation rules', () => {
   });
 
   it('asks to investigate anomalies and a high error rate', () => {
-    const list = recommend(edge({ anomalies: [anomaly(0.8), anomaly(0.9)], errorRate: [stat('error_rate', 0.12)] }));
+    const list = recommend(
+      edge({ anomalies: [anomaly(0.8), anomaly(0.9)], errorRate: [stat('error_rate', 0.12)] }),
+    );
     expect(list.map((r) => [r.action, r.severity])).toEqual([
       ['investigate', 'high'],
       ['investigate', 'medium'],
@@ -95,9 +104,9 @@ describe('recommendation rules', () => {
     expect(idle).toEqual([expect.objectContaining({ action: 'right-size', severity: 'low' })]);
     expect(idle[0]?.evidence).toHaveLength(2);
     expect(recommend(edge({ cpu: [stat('cpu', 5, 8, 10)] }))).toEqual([]);
-    expect(recommend(edge({ cpu: [stat('cpu', 5, 8)], anomalies: [anomaly(0.8)] })).map((r) => r.action)).toEqual([
-      'investigate',
-    ]);
+    expect(
+      recommend(edge({ cpu: [stat('cpu', 5, 8)], anomalies: [anomaly(0.8)] })).map((r) => r.action),
+    ).toEqual(['investigate']);
   });
 
   it('drains an edge its health calls unhealthy', () => {
@@ -111,6 +120,11 @@ describe('recommendation rules', () => {
     const b = recommend(edge({ edgeId: 'b', cpu: [stat('cpu', 70, 99)] }));
     const c = recommend(edge({ edgeId: 'c', cpu: [stat('cpu', 99, 99)] }));
     const ranked = rankRecommendations([...a, ...b, ...c]);
-    expect(ranked.map((r) => `${r.edgeId}:${r.action}`)).toEqual(['c:drain', 'b:scale-up', 'c:scale-up', 'a:scale-up']);
+    expect(ranked.map((r) => `${r.edgeId}:${r.action}`)).toEqual([
+      'c:drain',
+      'b:scale-up',
+      'c:scale-up',
+      'a:scale-up',
+    ]);
   });
 });

@@ -62,7 +62,12 @@ export function rankRecommendations(list: readonly Recommendation[]): Recommenda
   );
 }
 
-function evidenceOf(edge: EdgeEvidence, stat: SeriesStat, measure: 'mean' | 'p95', threshold: number): Evidence {
+function evidenceOf(
+  edge: EdgeEvidence,
+  stat: SeriesStat,
+  measure: 'mean' | 'p95',
+  threshold: number,
+): Evidence {
   return {
     metric: stat.metric,
     labels: stat.labels,
@@ -84,12 +89,15 @@ function saturation(edge: EdgeEvidence): Recommendation[] {
   );
   if (saturated.length > 0 || edge.health?.status === 'unhealthy') {
     const named = saturated.map((s) => `${s.metric} averages ${pct(s.mean)}`);
-    if (edge.health?.status === 'unhealthy') named.push(`health is unhealthy (${edge.health.reason ?? 'no reason given'})`);
+    if (edge.health?.status === 'unhealthy')
+      named.push(`health is unhealthy (${edge.health.reason ?? 'no reason given'})`);
     out.push({
       edgeId: edge.edgeId,
       action: 'drain',
       severity: 'critical',
-      impact: clamp01(Math.max(0, ...saturated.map((s) => (s.mean - RULES.drainMean) / (100 - RULES.drainMean))) + 0.5),
+      impact: clamp01(
+        Math.max(0, ...saturated.map((s) => (s.mean - RULES.drainMean) / (100 - RULES.drainMean))) + 0.5,
+      ),
       reason: `${named.join(' and ')}: the edge has no headroom left; move workloads off it before requests queue or fail`,
       evidence: saturated.map((s) => evidenceOf(edge, s, 'mean', RULES.drainMean)),
     });
@@ -98,7 +106,8 @@ function saturation(edge: EdgeEvidence): Recommendation[] {
   const memory = busiest(edge.memory, 'p95');
   const tight: { stat: SeriesStat; line: number }[] = [];
   if (cpu && cpu.p95 >= RULES.cpuScaleUpP95) tight.push({ stat: cpu, line: RULES.cpuScaleUpP95 });
-  if (memory && memory.p95 >= RULES.memoryScaleUpP95) tight.push({ stat: memory, line: RULES.memoryScaleUpP95 });
+  if (memory && memory.p95 >= RULES.memoryScaleUpP95)
+    tight.push({ stat: memory, line: RULES.memoryScaleUpP95 });
   if (tight.length > 0)
     out.push({
       edgeId: edge.edgeId,

@@ -5,7 +5,9 @@ describe('analysis selection rules', () => {
     expect(isAnalysed([], 'e1', 'cpu')).toBe(true);
     expect(isAnalysed([], 'e1', 'custom.queue_depth')).toBe(false);
     expect(isAnalysed([], 'e1', 'migration_progress')).toBe(false);
-    expect(DEFAULT_ANALYSED_METRICS).toEqual(expect.arrayContaining(['cpu', 'memory', 'latency', 'error_rate']));
+    expect(DEFAULT_ANALYSED_METRICS).toEqual(
+      expect.arrayContaining(['cpu', 'memory', 'latency', 'error_rate']),
+    );
   });
 
   it('lets the most specific rule win: edge named, then metric named', () => {

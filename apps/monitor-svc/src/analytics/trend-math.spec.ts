@@ -35,6 +35,16 @@ describe('trend of a series', () => {
     expect(trendOf([1, 2, 3, Number.NaN], 5)).toBeUndefined();
   });
 
+  it('gives finite numbers for a constant series', () => {
+    const trend = trendOf(new Array<number>(50).fill(42), 10);
+    expect(trend?.slope.value).toBe(0);
+    expect(trend?.slope.lower).toBeCloseTo(0, 10);
+    expect(trend?.slope.upper).toBeCloseTo(0, 10);
+    expect(trend?.forecast.value).toBe(42);
+    const numbers = JSON.stringify(trend).match(/null|NaN|Infinity/g);
+    expect(numbers).toBeNull();
+  });
+
   it('coarsens the step for long windows to whole minutes', () => {
     expect(trendStepMs(6 * 3600_000)).toBe(60_000);
     expect(trendStepMs(7 * 24 * 3600_000)).toBe(14 * 60_000);

@@ -85,7 +85,7 @@ function changePointsOf(values: readonly number[]): TrendMath['changePoints'] {
   const detector = cusumDetector({ warmup: Math.min(30, Math.floor(values.length / 3)) });
   // A CUSUM score reaches 0.5 exactly when its statistic crosses the decision interval (an alarm).
   values.forEach((value, index) => {
-    if (detector.update(value) >= 0.5) found.push({ index, ...levelsAround(values, index), method: "cusum" });
+    if (detector.update(value) >= 0.5) found.push({ index, ...levelsAround(values, index), method: 'cusum' });
   });
   try {
     const shift = detectLevelShift(values, []);

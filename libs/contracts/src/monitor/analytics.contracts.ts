@@ -128,7 +128,12 @@ export const seriesTrendSchema = z.strictObject({
   points: z.number(),
   last: z.number(),
   /** Mean of the last 5, 15 and 60 steps, and an exponentially weighted mean (α = 0.1). */
-  movingAverages: z.strictObject({ short: z.number(), medium: z.number(), long: z.number(), ewma: z.number() }),
+  movingAverages: z.strictObject({
+    short: z.number(),
+    medium: z.number(),
+    long: z.number(),
+    ewma: z.number(),
+  }),
   /** Slope per hour with its 95 % confidence interval (autocorrelation-corrected). */
   slopePerHour: interval.extend({ rSquared: z.number() }),
   changePoints: z.array(
