@@ -2,7 +2,8 @@ import type { SqlExecutor } from '@kailash/backbone';
 import type { Anomaly, AnomalyQuery } from '@kailash/contracts';
 import type { SeriesStat } from './recommendations';
 
-interface AnomalyRow {
+/** A row of analytics_anomalies as both the queries and the outbox read it. */
+export interface AnomalyRow {
   edge_id: string;
   metric: string;
   labels: Record<string, string>;
@@ -16,14 +17,19 @@ interface AnomalyRow {
 /** Stored anomalies, newest bucket first. */
 export async function findAnomalies(db: SqlExecutor, query: AnomalyQuery): Promise<Anomaly[]> {
   const rows = await db.query<AnomalyRow>(
-    `SELECT edge_id, metric, labels, bucket, value, score, detector, detected_at
-       FROM analytics_anomalies
+    `SELECT ${ANOMALY_COLUMNS} FROM analytics_anomalies
       WHERE ($1::text IS NULL OR edge_id = $1) AND ($2::text IS NULL OR metric = $2)
         AND ($3::timestamptz IS NULL OR bucket >= $3) AND ($4::timestamptz IS NULL OR bucket < $4)
       ORDER BY bucket DESC, series_id LIMIT $5`,
     [query.edgeId ?? null, query.metric ?? null, query.from ?? null, query.to ?? null, query.limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toAnomaly);
+}
+
+export const ANOMALY_COLUMNS = 'edge_id, metric, labels, bucket, value, score, detector, detected_at';
+
+export function toAnomaly(row: AnomalyRow): Anomaly {
+  return {
     edgeId: row.edge_id,
     metric: row.metric,
     labels: row.labels,
@@ -32,7 +38,7 @@ export async function findAnomalies(db: SqlExecutor, query: AnomalyQuery): Promi
     score: row.score,
     detector: row.detector,
     detectedAt: row.detected_at.toISOString(),
-  }));
+  };
 }
 
 export interface SeriesStatRow extends SeriesStat {

@@ -3,6 +3,8 @@ import type { BackboneLogger, EventPublisher, SqlDatabase, SqlExecutor } from '@
 import { ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
+import type { AnomalyRow } from './analytics-read';
+import { ANOMALY_COLUMNS, toAnomaly } from './analytics-read';
 import type { FedBucket } from './detector-step';
 import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed, liveDetector } from './detector-step';
 import { isAnalysed, loadRules } from './selections';
@@ -186,34 +188,18 @@ export class LiveAnalyser {
   /** Publishes stored anomalies not yet on the stream, oldest first. */
   private async publishPending(): Promise<number> {
     const { db, publisher, nowMs } = this.options;
-    const rows = await db.query<{
-      series_id: string;
-      bucket: Date;
-      edge_id: string;
-      metric: string;
-      labels: Record<string, string>;
-      value: number;
-      score: number;
-      detector: string;
-    }>(
-      `SELECT series_id::text AS series_id, bucket, edge_id, metric, labels, value, score, detector
+    const rows = await db.query<AnomalyRow & { series_id: string }>(
+      `SELECT series_id::text AS series_id, ${ANOMALY_COLUMNS}
          FROM analytics_anomalies WHERE published_at IS NULL ORDER BY bucket, series_id LIMIT 500`,
     );
     for (const row of rows) {
-      const bucketMs = row.bucket.getTime();
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the event carries the fact, not when it was stored
+      const { detectedAt, ...data } = toAnomaly(row);
       await publisher.publish({
         definition: AnomalyDetected,
         aggregateId: row.edge_id,
-        id: anomalyEventId(row.series_id, bucketMs),
-        data: {
-          edgeId: row.edge_id,
-          metric: row.metric,
-          labels: row.labels,
-          bucket: row.bucket.toISOString(),
-          value: row.value,
-          score: row.score,
-          detector: row.detector,
-        },
+        id: anomalyEventId(row.series_id, row.bucket.getTime()),
+        data,
       });
       await db.query(
         'UPDATE analytics_anomalies SET published_at = $3 WHERE series_id = $1 AND bucket = $2',
