@@ -149,7 +149,7 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     );
     expect(published.map((e) => e.type)).toEqual(expected.map(() => 'anomaly.detected'));
     // Nothing new to feed or publish: another pass changes nothing.
-    expect(await second.tick()).toMatchObject({ buckets: 0, anomalies: 0, published: 0 });
+    expect(await second.tick()).toMatchObject({ series: 0, buckets: 0, anomalies: 0, published: 0 });
     expect((await events()).length).toBe(published.length);
   }, 60_000);
 

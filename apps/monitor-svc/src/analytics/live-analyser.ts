@@ -22,6 +22,7 @@ export interface LiveAnalyserOptions {
 
 export interface TickOutcome {
   readonly active: boolean;
+  /** Series that had closed buckets to feed. */
   readonly series: number;
   readonly buckets: number;
   readonly anomalies: number;
@@ -94,7 +95,28 @@ export class LiveAnalyser {
     const selected = all.filter((row) => isAnalysed(rules, row.edge_id, row.metric));
     const kept = new Set(selected.map((row) => row.id));
     for (const id of this.cache.keys()) if (!kept.has(id)) this.cache.delete(id);
-    return selected;
+    const pending = await this.withClosedBuckets([...kept]);
+    return selected.filter((row) => pending.has(row.id));
+  }
+
+  /** The series with a closed bucket after their cursor: one set-based look instead of one transaction each. */
+  private async withClosedBuckets(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { config, nowMs } = this.options;
+    const now = nowMs();
+    const rows = await this.options.db.query<{ id: string }>(
+      `SELECT s.id::text AS id FROM unnest($1::bigint[]) AS s(id)
+         LEFT JOIN analytics_cursors c ON c.series_id = s.id
+        WHERE EXISTS (SELECT 1 FROM metric_rollups_1m r
+                       WHERE r.series_id = s.id AND r.count > 0 AND r.bucket < $3
+                         AND r.bucket >= greatest(c.last_bucket + interval '1 minute', $2))`,
+      [
+        ids,
+        new Date(firstBucketToFeed(undefined, now, config.backfillMs)),
+        new Date(closedBefore(now, config.closeGraceMs)),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   private async advance(series: SeriesRow): Promise<{ buckets: number; anomalies: number }> {
