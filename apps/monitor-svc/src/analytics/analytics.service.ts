@@ -19,6 +19,7 @@ import { SERVICE_CONFIG, ServiceClock, SQL_DATABASE } from '@kailash/service-kit
 import type { AnalyticsConfig } from './analytics.config';
 import { loadAnalyticsConfig } from './analytics.config';
 import { findAnomalies, utilisationStats, type SeriesStatRow } from './analytics-read';
+import { readHealth } from './health-read';
 import { LiveAnalyser } from './live-analyser';
 import { rankRecommendations, recommend } from './recommendations';
 import { applySelection, loadRules } from './selections';
@@ -111,8 +112,15 @@ export class AnalyticsService implements OnApplicationBootstrap, OnModuleDestroy
       to: new Date(toMs + 1).toISOString(),
       limit: 1000,
     });
-    const edges = [...new Set([...stats.map((s) => s.edgeId), ...anomalies.map((a) => a.edgeId)])];
+    const edges = [
+      ...new Set([
+        ...(request.edgeId ? [request.edgeId] : []),
+        ...stats.map((s) => s.edgeId),
+        ...anomalies.map((a) => a.edgeId),
+      ]),
+    ];
     const trended = new Set(busiestEdges(stats, FLEET_TREND_EDGES));
+    const health = await readHealth(this.db, edges);
     const trends: SeriesTrend[] = [];
     const recommendations: Recommendation[] = [];
     for (const edgeId of edges.sort()) {
@@ -129,6 +137,7 @@ export class AnalyticsService implements OnApplicationBootstrap, OnModuleDestroy
           errorRate: own.filter((s) => s.metric === 'error_rate'),
           trends: edgeTrends,
           anomalies: anomalies.filter((a) => a.edgeId === edgeId),
+          ...(health.has(edgeId) ? { health: health.get(edgeId) } : {}),
         }),
       );
     }

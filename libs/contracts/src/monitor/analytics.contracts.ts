@@ -203,11 +203,11 @@ export const GetAnalytics = defineQuery(MONITOR_DOMAIN, 'analytics.get', {
 });
 
 /** The aggregate of analytics events: the edge the series belongs to. */
-export const MONITOR_EDGE_AGGREGATE = 'edge';
+export const ANOMALY_AGGREGATE = 'edge';
 
 /** The live detector found an anomalous 1-minute bucket; the event id is `anomaly-<series>-<bucket ms>`. */
 export const AnomalyDetected = defineEvent('anomaly.detected', {
-  aggregateType: MONITOR_EDGE_AGGREGATE,
+  aggregateType: ANOMALY_AGGREGATE,
   data: z.strictObject({
     edgeId: tokenSchema,
     metric: z.string(),
