@@ -10,9 +10,8 @@ import {
 } from '@kailash/contracts';
 import type { TestService } from '@kailash/service-kit/testing';
 import { startTestService, TEST_AUTHORIZED, TEST_PRINCIPAL } from '@kailash/service-kit/testing';
-import { eventually, readStoredEvents, testPostgresUrl } from '@kailash/testing';
+import { eventually, readStoredEvents } from '@kailash/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Pool } from 'pg';
 import { monitorService } from '../../test/monitor-svc';
 
 const MINUTE = 60_000;
@@ -108,26 +107,6 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
     const fleet = analyticsResultSchema.parse(await (await post('/analytics', {})).json());
     expect(fleet.recommendations[0]).toMatchObject({ edgeId: 'hot', action: 'drain' });
   }, 60_000);
-
-  it('drains an edge the health slice calls unhealthy, when its verdicts are in the database', async () => {
-    const pool = new Pool({ connectionString: testPostgresUrl(service.databaseName), max: 1 });
-    try {
-      await pool.query(
-        `CREATE TABLE IF NOT EXISTS edge_health (edge_id text PRIMARY KEY, status text NOT NULL, reasons jsonb NOT NULL)`,
-      );
-      const reasons = [{ metric: 'cpu', value: 99, comparison: 'above', threshold: 95 }];
-      await pool.query(
-        `INSERT INTO edge_health (edge_id, status, reasons) VALUES ('sick', 'unhealthy', $1)`,
-        [JSON.stringify(reasons)],
-      );
-      expect((await post('/series/samples', { samples: series('sick', 30, () => 50) })).status).toBe(201);
-      const result = analyticsResultSchema.parse(await (await post('/analytics', { edgeId: 'sick' })).json());
-      expect(result.recommendations[0]).toMatchObject({ action: 'drain', severity: 'critical' });
-      expect(result.recommendations[0]?.reason).toContain('health is unhealthy (cpu 99 above 95)');
-    } finally {
-      await pool.end();
-    }
-  }, 30_000);
 
   it('start_monitor and stop_monitor need a key, name a bad field, and record who asked', async () => {
     expect((await post('/analytics/monitors/stop', {}, { 'Content-Type': 'application/json' })).status).toBe(

@@ -19,6 +19,7 @@ import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
+import { readHealth } from './health-read';
 import { LiveAnalyser } from './live-analyser';
 import { ANALYTICS_SCHEMA_DDL } from './schema';
 import { applySelection } from './selections';
@@ -174,5 +175,22 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     );
     expect((await analyser.tick()).buckets).toBe(90);
     expect(await cursorOf('paused')).toBe(START + 89 * MINUTE_MS);
+  }, 30_000);
+
+  it('reads the health verdicts when the health table exists, and nothing when it does not', async () => {
+    expect(await readHealth(db, ['sick'])).toEqual(new Map());
+    await db.query(
+      'CREATE TABLE edge_health (edge_id text PRIMARY KEY, status text NOT NULL, reasons jsonb NOT NULL)',
+    );
+    const reasons = [{ metric: 'cpu', value: 99, comparison: 'above', threshold: 95 }];
+    await db.query(`INSERT INTO edge_health VALUES ('sick', 'unhealthy', $1), ('fine', 'healthy', '[]')`, [
+      JSON.stringify(reasons),
+    ]);
+    expect(await readHealth(db, ['sick', 'fine', 'absent'])).toEqual(
+      new Map([
+        ['sick', { status: 'unhealthy', reason: 'cpu 99 above 95' }],
+        ['fine', { status: 'healthy', reason: undefined }],
+      ]),
+    );
   }, 30_000);
 });
