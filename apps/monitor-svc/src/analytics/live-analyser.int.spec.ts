@@ -177,6 +177,23 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     expect(await cursorOf('paused')).toBe(START + 89 * MINUTE_MS);
   }, 30_000);
 
+  it('relearns a series whose stored state the detector refuses instead of failing every pass', async () => {
+    await db.query(`UPDATE analytics_cursors SET detector = '{"version": 99}'::jsonb
+                     WHERE series_id = (SELECT id FROM metric_series WHERE edge_id = 'paused')`);
+    await write(cpuSamples('paused', 100, 110));
+    const outcome = await analysers
+      .at(-1)
+      ?.release()
+      .then(() => newAnalyser().tick());
+    // The ten buckets left after the last pass, and the ten new ones.
+    expect(outcome).toMatchObject({ active: true, buckets: 20 });
+    const [row] = await db.query<{ detector: { version: number; history: number[] } }>(
+      `SELECT detector FROM analytics_cursors WHERE series_id = (SELECT id FROM metric_series WHERE edge_id = 'paused')`,
+    );
+    expect(row?.detector.version).toBe(1);
+    expect(row?.detector.history).toHaveLength(20);
+  }, 30_000);
+
   it('reads the health verdicts when the health table exists, and nothing when it does not', async () => {
     expect(await readHealth(db, ['sick'])).toEqual(new Map());
     await db.query(

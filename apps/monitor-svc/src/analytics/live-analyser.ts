@@ -1,4 +1,5 @@
 import type { LiveCadOseDetector, LiveCadOseState } from '@kailash/analytics';
+import { InvalidInputError } from '@kailash/analytics';
 import type { BackboneLogger, EventPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
 import { ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
@@ -204,7 +205,15 @@ export class LiveAnalyser {
   ): LiveCadOseDetector {
     const cached = this.cache.get(seriesId);
     if (cached && cursorMs !== undefined && cached.lastBucketMs === cursorMs) return cached.detector;
-    return liveDetector(state);
+    try {
+      return liveDetector(state);
+    } catch (error) {
+      // A state the detector refuses (written by an incompatible version) must not stop every
+      // other series: this one relearns from here on.
+      if (!(error instanceof InvalidInputError)) throw error;
+      this.logger.warn('stored detector state refused; relearning', { seriesId, error: error.message });
+      return liveDetector();
+    }
   }
 
   /** Publishes stored anomalies not yet on the stream, oldest first. */
