@@ -6,6 +6,7 @@ import {
   MONITOR_DOMAIN,
   QueryAnomalies,
   StartMonitor,
+  StopMonitor,
   trendResultSchema,
 } from '@kailash/contracts';
 import type { TestService } from '@kailash/service-kit/testing';
@@ -126,5 +127,24 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
     ]);
     const listed = await fetch(`${service.url}/analytics/monitors`, { headers: TEST_AUTHORIZED });
     expect(((await listed.json()) as { rules: unknown[] }).rules).toHaveLength(1);
+    const anonymous = await service.client
+      .as(undefined)
+      .send(StopMonitor, {})
+      .catch((error: unknown) => error);
+    expect(isKailashError(anonymous) && anonymous.code).toBe('UNAUTHORIZED');
+    const started = await service.client.send(StartMonitor, { metrics: ['custom.queue_depth'] });
+    expect(started.rules).toContainEqual(
+      expect.objectContaining({
+        edge: '*',
+        metric: 'custom.queue_depth',
+        analysed: true,
+        actor: TEST_PRINCIPAL,
+      }),
+    );
+    expect(started.rules).toHaveLength(2);
+    // Stopping every edge replaces both narrower rules.
+    expect((await service.client.send(StopMonitor, {})).rules).toEqual([
+      expect.objectContaining({ edge: '*', metric: '*', analysed: false }),
+    ]);
   }, 30_000);
 });
