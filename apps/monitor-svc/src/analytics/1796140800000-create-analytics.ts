@@ -11,6 +11,7 @@ export class CreateAnalytics1796140800000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE analytics_anomalies');
+    await queryRunner.query('DROP TABLE analytics_detector_values');
     await queryRunner.query('DROP TABLE analytics_cursors');
     await queryRunner.query('DROP TABLE analytics_selections');
   }

@@ -19,6 +19,7 @@ import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
+import { freshDetector, restoreDetector, saveDetector } from './detector-store';
 import { readHealth } from './health-read';
 import { LiveAnalyser } from './live-analyser';
 import { ANALYTICS_SCHEMA_DDL } from './schema';
@@ -178,7 +179,7 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
   }, 30_000);
 
   it('relearns a series whose stored state the detector refuses instead of failing every pass', async () => {
-    await db.query(`UPDATE analytics_cursors SET detector = '{"version": 99}'::jsonb
+    await db.query(`UPDATE analytics_cursors SET detector = '{"state": {"version": 99}, "historySize": 0, "seen": 90}'::jsonb
                      WHERE series_id = (SELECT id FROM metric_series WHERE edge_id = 'paused')`);
     await write(cpuSamples('paused', 100, 110));
     const outcome = await analysers
@@ -187,11 +188,12 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
       .then(() => newAnalyser().tick());
     // The ten buckets left after the last pass, and the ten new ones.
     expect(outcome).toMatchObject({ active: true, buckets: 20 });
-    const [row] = await db.query<{ detector: { version: number; history: number[] } }>(
+    const [row] = await db.query<{
+      detector: { state: { version: number }; historySize: number; seen: number };
+    }>(
       `SELECT detector FROM analytics_cursors WHERE series_id = (SELECT id FROM metric_series WHERE edge_id = 'paused')`,
     );
-    expect(row?.detector.version).toBe(1);
-    expect(row?.detector.history).toHaveLength(20);
+    expect(row?.detector).toMatchObject({ state: { version: 1 }, historySize: 20, seen: 20 });
   }, 30_000);
 
   it('reads the health verdicts when the health table exists, and nothing when it does not', async () => {
@@ -210,4 +212,40 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
       ]),
     );
   }, 30_000);
+
+  it('logs only new values per pass, prunes what left the history, and restores the same detector past a relearn', async () => {
+    const values = Array.from(
+      { length: 8300 },
+      (_, i) => 50 + 10 * Math.sin(i / 9) + (i % 11) / 11 + (i > 5000 ? 30 : 0),
+    );
+    const whole = liveDetector();
+    values.forEach((v) => whole.update(v));
+    const seriesId = '999999';
+    let stored: unknown;
+    let kept: Awaited<ReturnType<typeof freshDetector>> | undefined;
+    for (let from = 0; from < values.length; from += 1100)
+      stored = await db.transaction(async (tx) => {
+        // Kept in memory between passes, as the analyser does, but rebuilt from the store once midway.
+        const loaded =
+          stored === undefined
+            ? await freshDetector(tx, seriesId)
+            : from === 5500
+              ? await restoreDetector(tx, seriesId, stored)
+              : (kept as Awaited<ReturnType<typeof freshDetector>>);
+        const pass = values.slice(from, from + 1100);
+        pass.forEach((v) => loaded.detector.update(v));
+        const saved = await saveDetector(tx, seriesId, loaded, pass);
+        kept = { detector: loaded.detector, seen: saved.seen };
+        return saved;
+      });
+    const restored = await db.transaction((tx) => restoreDetector(tx, seriesId, stored));
+    expect(restored.detector.snapshot()).toEqual(whole.snapshot());
+    expect(restored.seen).toBe(values.length);
+    const [logged] = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM analytics_detector_values WHERE series_id = $1',
+      [seriesId],
+    );
+    expect(Number(logged?.n)).toBe(whole.historySize);
+    expect(whole.historySize).toBeLessThan(8000);
+  }, 60_000);
 });

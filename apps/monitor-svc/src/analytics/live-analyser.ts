@@ -1,4 +1,3 @@
-import type { LiveCadOseDetector, LiveCadOseState } from '@kailash/analytics';
 import { InvalidInputError } from '@kailash/analytics';
 import type { BackboneLogger, EventPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
 import { ProjectorLock, silentLogger } from '@kailash/backbone';
@@ -7,7 +6,9 @@ import type { AnalyticsConfig } from './analytics.config';
 import type { AnomalyRow } from './analytics-read';
 import { ANOMALY_COLUMNS, toAnomaly } from './analytics-read';
 import type { FedBucket } from './detector-step';
-import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed, liveDetector } from './detector-step';
+import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed } from './detector-step';
+import type { LoadedDetector } from './detector-store';
+import { freshDetector, restoreDetector, saveDetector } from './detector-store';
 import { isAnalysed, loadRules } from './selections';
 
 /** Name of the analyser's advisory lock: one active analyser per database. */
@@ -38,9 +39,8 @@ interface SeriesRow {
 }
 
 /** A detector in memory, valid while the stored cursor is still the bucket it last saw. */
-interface Cached {
+interface Cached extends LoadedDetector {
   readonly lastBucketMs: number;
-  readonly detector: LiveCadOseDetector;
 }
 
 /**
@@ -138,22 +138,29 @@ export class LiveAnalyser {
 
   private async advanceIn(tx: SqlExecutor, series: SeriesRow, config: AnalyticsConfig) {
     const now = this.options.nowMs();
-    const [cursor] = await tx.query<{ last_bucket: Date; detector: LiveCadOseState }>(
+    const [cursor] = await tx.query<{ last_bucket: Date; detector: unknown }>(
       'SELECT last_bucket, detector FROM analytics_cursors WHERE series_id = $1 FOR UPDATE',
       [series.id],
     );
     const cursorMs = cursor?.last_bucket.getTime();
     const buckets = await this.closedBuckets(tx, series.id, cursorMs, now);
     if (buckets.length === 0) return { buckets: 0, anomalies: 0, cached: undefined };
-    const detector = this.detectorFor(series.id, cursorMs, cursor?.detector);
+    const loaded = await this.detectorFor(tx, series.id, cursorMs, cursor?.detector);
+    const { detector } = loaded;
     const found = feedBuckets(detector, buckets, config.threshold);
+    const stored = await saveDetector(
+      tx,
+      series.id,
+      loaded,
+      buckets.map((b) => b.mean),
+    );
     const last = (buckets[buckets.length - 1] as FedBucket).bucketMs;
     await tx.query(
       `INSERT INTO analytics_cursors (series_id, last_bucket, detector, updated_at)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT (series_id) DO UPDATE
          SET last_bucket = EXCLUDED.last_bucket, detector = EXCLUDED.detector, updated_at = EXCLUDED.updated_at`,
-      [series.id, new Date(last), JSON.stringify(detector.snapshot()), new Date(now)],
+      [series.id, new Date(last), JSON.stringify(stored), new Date(now)],
     );
     if (found.length > 0)
       await tx.query(
@@ -174,7 +181,8 @@ export class LiveAnalyser {
           found.map((a) => a.score),
         ],
       );
-    return { buckets: buckets.length, anomalies: found.length, cached: { lastBucketMs: last, detector } };
+    const cached: Cached = { lastBucketMs: last, detector, seen: stored.seen };
+    return { buckets: buckets.length, anomalies: found.length, cached };
   }
 
   private async closedBuckets(
@@ -198,21 +206,23 @@ export class LiveAnalyser {
     return rows.map((row) => ({ bucketMs: row.bucket.getTime(), mean: Number(row.mean) }));
   }
 
-  private detectorFor(
+  private async detectorFor(
+    tx: SqlExecutor,
     seriesId: string,
     cursorMs: number | undefined,
-    state: LiveCadOseState | undefined,
-  ): LiveCadOseDetector {
+    stored: unknown,
+  ): Promise<LoadedDetector> {
     const cached = this.cache.get(seriesId);
-    if (cached && cursorMs !== undefined && cached.lastBucketMs === cursorMs) return cached.detector;
+    if (cached && cursorMs !== undefined && cached.lastBucketMs === cursorMs) return cached;
+    if (stored === undefined) return freshDetector(tx, seriesId);
     try {
-      return liveDetector(state);
+      return await restoreDetector(tx, seriesId, stored);
     } catch (error) {
       // A state the detector refuses (written by an incompatible version) must not stop every
       // other series: this one relearns from here on.
       if (!(error instanceof InvalidInputError)) throw error;
       this.logger.warn('stored detector state refused; relearning', { seriesId, error: error.message });
-      return liveDetector();
+      return freshDetector(tx, seriesId);
     }
   }
 
