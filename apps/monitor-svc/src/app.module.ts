@@ -4,6 +4,7 @@ import { MONITOR_DOMAIN, monitorEventCatalog } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { EdgeHealthModule } from './health/health.module';
 import { monitorMigrations } from './migrations';
 import { SeriesModule } from './series/series.module';
 
@@ -22,6 +23,7 @@ export class AppModule {
           telemetry: 'owner',
         }),
         SeriesModule,
+        EdgeHealthModule,
         AnalyticsModule,
       ],
     };

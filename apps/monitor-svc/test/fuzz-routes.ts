@@ -1,7 +1,9 @@
 import type { SubjectSpace } from '@kailash/contracts';
 import {
   GetAnalytics,
+  GetHealth,
   GetTrends,
+  HEALTH_STATUSES,
   LatestMetric,
   ListMonitors,
   METRIC_AGGREGATIONS,
@@ -40,6 +42,8 @@ const query = fc.record({
   aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
 });
 const latest = fc.record({ metric });
+const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
+const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
 const selection = fc.record(
   { edgeId, metrics: fc.array(metric, { minLength: 1, maxLength: 3 }) },
   { requiredKeys: [] },
@@ -73,6 +77,14 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(RecordMetric, record),
     nats(QueryMetrics, query),
     nats(LatestMetric, latest),
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/health/edges',
+      query: fc.record({ status: healthStatus }, { requiredKeys: [] }),
+    },
+    { kind: 'rest', method: 'GET', path: '/health/edges/:edgeId', params: { edgeId } },
+    nats(GetHealth, healthQuery),
     { kind: 'rest', method: 'POST', path: '/analytics/monitors/start', body: selection },
     { kind: 'rest', method: 'POST', path: '/analytics/monitors/stop', body: selection },
     { kind: 'rest', method: 'GET', path: '/analytics/monitors' },

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { stateEventCatalog, STATE_DOMAIN } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
+import { EdgeFactsModule } from './edge-facts/edge-facts.module';
 import { EdgesModule } from './edges/edges.module';
 import { LeasesModule } from './leases/leases.module';
 import { PlacementModule } from './placement/placement.module';
@@ -25,6 +26,7 @@ export class AppModule {
         LeasesModule,
         StateObjectsModule,
         PlacementModule,
+        EdgeFactsModule,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { edgeFactsMigrations } from '../edge-facts/migrations';
 import { leaseMigrations } from '../leases/migrations';
 import { placementMigrations } from '../placement/migrations';
 import { stateObjectMigrations } from '../state-objects/migrations';
@@ -13,4 +14,5 @@ export const stateMigrations = [
   ...leaseMigrations,
   ...stateObjectMigrations,
   ...placementMigrations,
+  ...edgeFactsMigrations,
 ];

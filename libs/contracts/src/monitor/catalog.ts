@@ -1,5 +1,6 @@
 import { EventCatalog } from '../envelope';
 import { ANALYTICS_EVENTS } from './analytics.contracts';
+import { HEALTH_EVENTS } from './health.contracts';
 
-/** Every event of the monitor domain (health and alert events come with those features). */
-export const monitorEventCatalog = new EventCatalog([...ANALYTICS_EVENTS]);
+/** Every event of the monitor domain (alert events come with that feature). */
+export const monitorEventCatalog = new EventCatalog([...HEALTH_EVENTS, ...ANALYTICS_EVENTS]);

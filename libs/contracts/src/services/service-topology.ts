@@ -26,7 +26,14 @@ export interface ServiceTopology {
 }
 
 export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
-  { service: 'state-svc', domain: STATE_DOMAIN, consumes: [STATE_DOMAIN], calls: [], telemetry: 'none' },
+  {
+    service: 'state-svc',
+    domain: STATE_DOMAIN,
+    // monitor: edge health and utilisation, which placement takes as edge facts.
+    consumes: [STATE_DOMAIN, 'monitor'],
+    calls: [],
+    telemetry: 'none',
+  },
   {
     service: 'coordination-svc',
     domain: 'coord',
