@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EventOf } from '../envelope';
 import { defineCommand, defineEvent, defineQuery, tokenSchema } from '../envelope';
+import { MONITOR_EDGE_AGGREGATE } from './health.contracts';
 import { metricLabelsSchema, metricNameSchema, MONITOR_DOMAIN } from './metric.contracts';
 
 /**
@@ -202,12 +203,12 @@ export const GetAnalytics = defineQuery(MONITOR_DOMAIN, 'analytics.get', {
   result: analyticsResultSchema,
 });
 
-/** The aggregate of analytics events: the edge the series belongs to. */
-export const ANOMALY_AGGREGATE = 'edge';
-
-/** The live detector found an anomalous 1-minute bucket; the event id is `anomaly-<series>-<bucket ms>`. */
+/**
+ * The live detector found an anomalous 1-minute bucket; the event id is `anomaly-<series>-<bucket ms>`.
+ * Of aggregate `edge` like the health events, so one subject per edge carries all its facts.
+ */
 export const AnomalyDetected = defineEvent('anomaly.detected', {
-  aggregateType: ANOMALY_AGGREGATE,
+  aggregateType: MONITOR_EDGE_AGGREGATE,
   data: z.strictObject({
     edgeId: tokenSchema,
     metric: z.string(),
