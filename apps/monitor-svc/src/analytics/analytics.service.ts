@@ -112,15 +112,17 @@ export class AnalyticsService implements OnApplicationBootstrap, OnModuleDestroy
       to: new Date(toMs + 1).toISOString(),
       limit: 1000,
     });
+    const health = await readHealth(this.db, request.edgeId);
+    const troubled = [...health].filter(([, h]) => h.status !== 'healthy').map(([edgeId]) => edgeId);
     const edges = [
       ...new Set([
         ...(request.edgeId ? [request.edgeId] : []),
         ...stats.map((s) => s.edgeId),
         ...anomalies.map((a) => a.edgeId),
+        ...troubled,
       ]),
     ];
     const trended = new Set(busiestEdges(stats, FLEET_TREND_EDGES));
-    const health = await readHealth(this.db, edges);
     const trends: SeriesTrend[] = [];
     const recommendations: Recommendation[] = [];
     for (const edgeId of edges.sort()) {

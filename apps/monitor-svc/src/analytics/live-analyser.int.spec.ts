@@ -1,5 +1,5 @@
 import { createStreamIfMissing, domainStreamSpec, EventPublisher, PgDatabase } from '@kailash/backbone';
-import type { MetricSample } from '@kailash/contracts';
+import type { HealthReason, MetricSample } from '@kailash/contracts';
 import { MONITOR_DOMAIN, monitorEventCatalog, SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
 import type { TestDatabase } from '@kailash/testing';
@@ -14,6 +14,8 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
+import { CreateEdgeHealth1796127885700 } from '../health/1796127885700-create-edge-health';
+import { saveVerdicts } from '../health/health-store';
 import { createPartitions, DEFAULT_PARTITION_POLICY } from '../series/partitions';
 import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
@@ -21,6 +23,7 @@ import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
 import { freshDetector, restoreDetector, saveDetector } from './detector-store';
 import { readHealth } from './health-read';
+import { recommend } from './recommendations';
 import { LiveAnalyser } from './live-analyser';
 import { ANALYTICS_SCHEMA_DDL } from './schema';
 import { applySelection } from './selections';
@@ -196,21 +199,55 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     expect(row?.detector).toMatchObject({ state: { version: 1 }, historySize: 20, seen: 20 });
   }, 30_000);
 
-  it('reads the health verdicts when the health table exists, and nothing when it does not', async () => {
-    expect(await readHealth(db, ['sick'])).toEqual(new Map());
-    await db.query(
-      'CREATE TABLE edge_health (edge_id text PRIMARY KEY, status text NOT NULL, reasons jsonb NOT NULL)',
-    );
-    const reasons = [{ metric: 'cpu', value: 99, comparison: 'above', threshold: 95 }];
-    await db.query(`INSERT INTO edge_health VALUES ('sick', 'unhealthy', $1), ('fine', 'healthy', '[]')`, [
-      JSON.stringify(reasons),
+  it('reads the health verdicts for the recommendations', async () => {
+    await new CreateEdgeHealth1796127885700().up({ query: (sql: string) => db.query(sql) } as never);
+    expect(await readHealth(db)).toEqual(new Map());
+    const reasons: HealthReason[] = [
+      {
+        rule: 'cpu-high',
+        metric: 'cpu',
+        labels: {},
+        level: 'unhealthy',
+        value: 99,
+        threshold: 95,
+        comparison: 'above',
+        since: new Date(NOW - 600_000).toISOString(),
+      },
+    ];
+    const verdict = {
+      change: 1,
+      rules: {},
+      lastSampleMs: NOW,
+      evaluatedMs: NOW,
+      utilisationReportedMs: null,
+    };
+    await saveVerdicts(db, [
+      { ...verdict, edgeId: 'sick', status: 'unhealthy', sinceMs: NOW - 60_000, reasons },
+      { ...verdict, edgeId: 'fine', status: 'healthy', sinceMs: NOW - 60_000, reasons: [] },
     ]);
-    expect(await readHealth(db, ['sick', 'fine', 'absent'])).toEqual(
-      new Map([
-        ['sick', { status: 'unhealthy', reason: 'cpu 99 above 95' }],
-        ['fine', { status: 'healthy', reason: undefined }],
-      ]),
-    );
+    const health = await readHealth(db);
+    expect(health.get('sick')).toMatchObject({ status: 'unhealthy', reason: 'cpu 99 above 95', reasons });
+    expect(health.get('fine')).toMatchObject({ status: 'healthy', reason: undefined });
+    const [drain] = recommend({
+      edgeId: 'sick',
+      fromMs: NOW - 3600_000,
+      toMs: NOW,
+      cpu: [],
+      memory: [],
+      errorRate: [],
+      trends: [],
+      anomalies: [],
+      health: health.get('sick'),
+    });
+    expect(drain).toMatchObject({ action: 'drain', severity: 'critical' });
+    expect(drain?.evidence).toEqual([
+      expect.objectContaining({
+        metric: 'cpu',
+        measure: 'health rule cpu-high (above)',
+        value: 99,
+        threshold: 95,
+      }),
+    ]);
   }, 30_000);
 
   it('logs only new values per pass, prunes what left the history, and restores the same detector past a relearn', async () => {

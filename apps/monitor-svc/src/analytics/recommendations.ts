@@ -1,4 +1,4 @@
-import type { Anomaly, Recommendation, SeriesTrend } from '@kailash/contracts';
+import type { Anomaly, HealthReason, Recommendation, SeriesTrend } from '@kailash/contracts';
 import { RECOMMENDATION_SEVERITIES } from '@kailash/contracts';
 
 /** Where each rule draws its line (percent of capacity, or a share for error_rate). */
@@ -41,7 +41,15 @@ export interface EdgeEvidence {
   readonly trends: readonly SeriesTrend[];
   readonly anomalies: readonly Anomaly[];
   /** The edge's health verdict, when monitor-svc has one. */
-  readonly health?: { readonly status: string; readonly reason?: string };
+  readonly health?: EdgeHealthInput;
+}
+
+export interface EdgeHealthInput {
+  readonly status: string;
+  readonly reason?: string | undefined;
+  /** The rules that made the verdict, as evidence. */
+  readonly reasons?: readonly HealthReason[];
+  readonly sinceMs?: number;
 }
 
 type Evidence = Recommendation['evidence'][number];
@@ -99,7 +107,10 @@ function saturation(edge: EdgeEvidence): Recommendation[] {
         Math.max(0, ...saturated.map((s) => (s.mean - RULES.drainMean) / (100 - RULES.drainMean))) + 0.5,
       ),
       reason: `${named.join(' and ')}: the edge has no headroom left; move workloads off it before requests queue or fail`,
-      evidence: saturated.map((s) => evidenceOf(edge, s, 'mean', RULES.drainMean)),
+      evidence: [
+        ...saturated.map((s) => evidenceOf(edge, s, 'mean', RULES.drainMean)),
+        ...(edge.health?.status === 'unhealthy' ? healthEvidence(edge) : []),
+      ],
     });
   }
   const cpu = busiest(edge.cpu, 'p95');
@@ -210,4 +221,17 @@ function idle(edge: EdgeEvidence): Recommendation[] {
       evidence,
     },
   ];
+}
+
+/** The health rules behind a verdict, each from when it first crossed its threshold until now. */
+function healthEvidence(edge: EdgeEvidence): Evidence[] {
+  return (edge.health?.reasons ?? []).map((r) => ({
+    metric: r.metric,
+    labels: r.labels,
+    measure: `health rule ${r.rule} (${r.comparison})`,
+    value: r.value,
+    threshold: r.threshold,
+    from: r.since,
+    to: new Date(edge.toMs).toISOString(),
+  }));
 }
