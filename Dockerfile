@@ -17,6 +17,8 @@ ENV NODE_ENV=production APP=${APP}
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/node_modules ./node_modules
 COPY --from=build --chown=node:node /repo/dist/apps/${APP} ./
+# A volume mounted here starts owned by the unprivileged user (coordination replicas keep their WAL in it).
+RUN mkdir -p /data && chown node:node /data
 USER node
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + process.env.PORT + '/health/live').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"

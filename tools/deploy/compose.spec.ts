@@ -25,6 +25,10 @@ interface Compose {
 const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 const apps = Object.entries(compose.services).filter(([, service]) => service.build);
+/** The replicas of the coordination group are services of one app. */
+const COORD_REPLICA = /^coord-(\d)$/;
+const appOf = (name: string): string => (COORD_REPLICA.test(name) ? 'coordination-svc' : name);
+const coordReplicas = apps.filter(([name]) => COORD_REPLICA.test(name));
 
 describe('docker-compose.yml', () => {
   it('runs NATS with JetStream on a volume and PostgreSQL, both health-checked', () => {
@@ -55,7 +59,7 @@ describe('docker-compose.yml', () => {
     (name, service) => {
       expect(service.build?.dockerfile).toBe('Dockerfile');
       const app = service.build?.args?.['APP'];
-      expect(app).toBe(name);
+      expect(app).toBe(appOf(name));
       expect(existsSync(join(ROOT, 'apps', app ?? '', 'src', 'main.ts'))).toBe(true);
       expect(
         JSON.parse(readFileSync(join(ROOT, 'apps', app ?? '', 'project.json'), 'utf8')).targets.build.command,
@@ -68,6 +72,30 @@ describe('docker-compose.yml', () => {
       expect(service.environment?.['DATABASE_URL']).toMatch(/@postgres:5432\/kailash_/);
     },
   );
+
+  it('runs the coordination group as 3 replicas, each with its own WAL volume, database and node id', () => {
+    expect(coordReplicas.map(([name]) => name)).toEqual(['coord-1', 'coord-2', 'coord-3']);
+    const script = readFileSync(join(ROOT, 'deploy', 'postgres', 'init', '01-service-databases.sh'), 'utf8');
+    const volumes = new Set<string>();
+    for (const [name, service] of coordReplicas) {
+      const id = COORD_REPLICA.exec(name)?.[1] ?? '';
+      const env = service.environment ?? {};
+      expect(env['COORD_NODE_ID']).toBe(id);
+      expect(env['COORD_PEERS']).toBe('1,2,3');
+      expect(env['INSTANCE_ID']).toBe(name);
+      expect(env['NATS_USER']).toBe('coordination-svc');
+      expect(env['NATS_PASSWORD']).toMatch(/^\$\{NATS_PASSWORD_COORDINATION_SVC:\?/);
+      expect(env['DATABASE_URL']).toMatch(new RegExp(`@postgres:5432/kailash_coordination_${id}$`));
+      expect(script).toContain(`kailash_coordination_${id}`);
+      const wal = service.volumes?.find((volume) => volume.endsWith(`:${env['COORD_DATA_DIR']}`));
+      expect(wal).toBe(`coord-${id}-wal:/data`);
+      volumes.add(wal?.split(':')[0] ?? '');
+      expect(service.healthcheck?.test.join(' ')).toMatch(/\/health\/ready/);
+    }
+    expect(volumes.size).toBe(3);
+    expect(Object.keys(compose.volumes ?? {})).toEqual(expect.arrayContaining([...volumes]));
+    expect(dockerfile).toMatch(/chown node:node \/data/);
+  });
 
   it('takes every secret from the environment, none written in the file', () => {
     expect(compose.services['postgres']?.environment?.['POSTGRES_PASSWORD']).toMatch(

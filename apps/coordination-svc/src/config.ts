@@ -52,6 +52,8 @@ const coordEnvSchema = z
     COORD_PROPOSAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     // The leader sends its appends before its own fsync, so the followers write in parallel with it.
     COORD_EARLY_APPENDS: z.enum(['true', 'false']).default('true'),
+    // `off`: no history and no database (a replica in a network namespace that cannot reach PostgreSQL).
+    COORD_HISTORY: z.enum(['on', 'off']).default('on'),
   })
   .superRefine((env, ctx) => {
     const join = env.COORD_JOIN === 'true';
@@ -75,9 +77,27 @@ const coordEnvSchema = z
 
 /** Reads and validates the whole environment (the replica's variables too), so a bad one stops the boot. */
 export function loadCoordConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const config = loadServiceConfig(COORD_SERVICE, { port: 3100 }, env);
+  const database = env['COORD_HISTORY'] === 'off' ? undefined : defaultDatabase(env);
+  const config = loadServiceConfig(COORD_SERVICE, { port: 3100, database }, env);
   replicaSettings(config);
   return config;
+}
+
+/** Whether this replica keeps its history in PostgreSQL (the default) or runs without a database. */
+export function historyEnabled(config: ServiceConfig): boolean {
+  return config.env['COORD_HISTORY'] !== 'off';
+}
+
+/**
+ * Each replica keeps its history in a database of its own: by default `coordination_<namespace>_<id>`
+ * on the local PostgreSQL, so replicas (and groups in other namespaces) never share one.
+ */
+export function defaultDatabase(env: NodeJS.ProcessEnv): string | undefined {
+  const id = nodeId.safeParse(env['COORD_NODE_ID']);
+  const namespace = env['KAILASH_NAMESPACE'] || 'kailash';
+  // A bad id or namespace is reported by its own check; no default then.
+  if (!id.success || !/^[a-z][a-z0-9_]{0,31}$/.test(namespace)) return undefined;
+  return `coordination_${namespace}_${id.data}`;
 }
 
 /** The replica's settings, from the environment the config was read from. */

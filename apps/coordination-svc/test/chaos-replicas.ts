@@ -58,6 +58,8 @@ export async function chaosGroup(options: ChaosGroupOptions): Promise<ChaosGroup
       COORD_NODE_ID: String(id),
       COORD_DATA_DIR: join(root, `node-${id}`),
       COORD_PEERS: options.ids.join(','),
+      // A lab's namespaces cannot reach PostgreSQL on the loopback; chaos tests the log, not its history.
+      COORD_HISTORY: 'off',
       PORT: String(port),
       HOST: address,
       ...options.env,

@@ -1,5 +1,10 @@
 import type { SubjectSpace } from '@kailash/contracts';
-import { CoordClusterStatus } from '@kailash/contracts';
+import {
+  CoordClusterStatus,
+  CoordLeaderHistory,
+  CoordLeaseHistory,
+  CoordLockHistory,
+} from '@kailash/contracts';
 import {
   CoordCas,
   CoordDelete,
@@ -37,6 +42,18 @@ const txn = fc.record({
   failure: fc.array(op, { maxLength: 3 }),
 });
 
+const cursor = fc.tuple(fc.nat({ max: 500 }), fc.nat({ max: 3 })).map(([i, p]) => `${i}-${p}`);
+const page = {
+  limit: fc.integer({ min: 1, max: 1000 }),
+  order: fc.constantFrom('asc', 'desc'),
+  after: cursor,
+};
+const historyQuery = (extra: Record<string, fc.Arbitrary<string>> = {}) =>
+  fc.record(
+    { limit: page.limit.map(String), order: page.order, after: page.after, ...extra },
+    { requiredKeys: [] },
+  );
+
 /**
  * Every REST route and NATS subject of coordination-svc with VALID input; the fuzz runner mixes in
  * the hostile rest. Membership admin is left out: a valid random membership change would reshape
@@ -64,6 +81,26 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     { kind: 'rest', method: 'GET', path: '/kv/key/:key', params: { key: fc.constant('fz') } },
     { kind: 'rest', method: 'GET', path: '/kv' },
     { kind: 'rest', method: 'GET', path: '/cluster' },
+    { kind: 'rest', method: 'GET', path: '/history/leaders', query: historyQuery() },
+    { kind: 'rest', method: 'GET', path: '/history/gaps', query: historyQuery() },
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/history/leases',
+      query: historyQuery({
+        leaseId: fc.integer({ min: 1, max: 99 }).map(String),
+        type: fc.constantFrom('granted', 'revoked', 'expired'),
+      }),
+    },
+    {
+      kind: 'rest',
+      method: 'GET',
+      path: '/history/locks',
+      query: historyQuery({
+        name: fc.stringMatching(/^[a-z]{1,8}$/),
+        type: fc.constantFrom('acquired', 'released'),
+      }),
+    },
     nats(CoordPut, fc.record({ key, value })),
     nats(CoordDelete, fc.record({ range })),
     nats(CoordTxn, txn),
@@ -74,5 +111,14 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(CoordWatch, fc.record({ range, fromRevision: fc.nat({ max: 100 }) })),
     nats(CoordLockOwner, fc.record({ name: fc.stringMatching(/^[a-z]{1,8}$/) })),
     nats(CoordClusterStatus, fc.constant({})),
+    nats(CoordLeaderHistory, fc.record(page, { requiredKeys: [] })),
+    nats(
+      CoordLeaseHistory,
+      fc.record({ ...page, leaseId: fc.integer({ min: 1, max: 99 }) }, { requiredKeys: [] }),
+    ),
+    nats(
+      CoordLockHistory,
+      fc.record({ ...page, name: fc.stringMatching(/^[a-z]{1,8}$/) }, { requiredKeys: [] }),
+    ),
   ];
 }

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceProcess } from '@kailash/testing';
-import { eventually, freePort, startServiceProcess, testNatsUrl } from '@kailash/testing';
+import {
+  dropTestDatabase,
+  eventually,
+  freePort,
+  startServiceProcess,
+  testNatsUrl,
+  testPostgresUrl,
+} from '@kailash/testing';
 
 export const REPLICA_API_KEY = 'coord-test-key-0123456789abcdef';
 export const REPLICA_AUTH = {
@@ -36,12 +43,15 @@ export interface RunningReplica {
   readonly id: number;
   readonly url: string;
   readonly dataDir: string;
+  /** Its own PostgreSQL database (the history it applied), dropped by stopAll. */
+  readonly databaseName: string;
   process: ServiceProcess;
 }
 
 /**
  * Replicas of one coordination group as real processes of the built app, on the shared NATS in a
- * namespace of their own, each with its own WAL directory; a restart reuses the directory and port.
+ * namespace of their own, each with its own WAL directory and database; a restart reuses them and
+ * the port.
  */
 export class ReplicaGroup {
   private readonly replicas = new Map<
@@ -69,6 +79,7 @@ export class ReplicaGroup {
   async start(spec: ReplicaSpec): Promise<RunningReplica> {
     const port = await freePort();
     const dataDir = join(this.root, `node-${spec.id}`);
+    const databaseName = `${this.namespace}_${spec.id}`;
     const env: Record<string, string> = {
       API_KEYS: REPLICA_API_KEY,
       KAILASH_NAMESPACE: this.namespace,
@@ -77,6 +88,7 @@ export class ReplicaGroup {
       INSTANCE_ID: `coord-${spec.id}`,
       COORD_NODE_ID: String(spec.id),
       COORD_DATA_DIR: dataDir,
+      DATABASE_URL: testPostgresUrl(databaseName),
       ...(spec.peers ? { COORD_PEERS: spec.peers.join(',') } : { COORD_JOIN: 'true' }),
       ...this.baseEnv,
       ...spec.env,
@@ -85,6 +97,7 @@ export class ReplicaGroup {
       id: spec.id,
       url: `http://127.0.0.1:${port}`,
       dataDir,
+      databaseName,
       env,
       port,
       process: this.spawn(port, env),
@@ -103,6 +116,7 @@ export class ReplicaGroup {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.all().map((replica) => replica.process.crash()));
+    await Promise.all(this.all().map((replica) => dropTestDatabase(replica.databaseName)));
     rmSync(this.root, { recursive: true, force: true });
   }
 

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { EDGE_AGENT_DOMAIN, edgeRequestSubject, EventCatalog } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
+import { AdminLoad, AdminLoadController } from './admin/admin-load.controller';
 import { AGENT_CONFIG, loadAgentConfig } from './config/agent-config';
 import { FunctionWorkloads } from './functions/function-workloads';
 import { WorkloadCatalog } from './functions/workload-catalog';
@@ -38,7 +39,7 @@ export class AppModule {
               : undefined,
         }),
       ],
-      controllers: [AgentController, KvController, FunctionsController],
+      controllers: [AgentController, KvController, FunctionsController, AdminLoadController],
       providers: [
         { provide: AGENT_CONFIG, useValue: agent },
         AgentState,
@@ -50,6 +51,7 @@ export class AppModule {
         KvService,
         AgentLifecycle,
         Telemetry,
+        AdminLoad,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import type { MetricsBatch } from '@kailash/contracts';
 import {
+  CancelCpuLoad,
   DeployWorkload,
   InvokeWorkload,
   KvGet,
@@ -7,10 +8,11 @@ import {
   ListWorkloads,
   metricsBatchSchema,
   SetStateValue,
+  StartCpuLoad,
 } from '@kailash/contracts';
 import { eventually } from '@kailash/testing';
 import type { AgentProcess } from '../test/edge-harness';
-import { BOOT_MS, EdgeHarness, http, STOP_MS } from '../test/edge-harness';
+import { BOOT_MS, EdgeHarness, http, STOP_MS, TEST_PRINCIPAL } from '../test/edge-harness';
 
 const MIB = 1024 * 1024;
 const FN = { id: 'fn', kind: 'function', initMs: 300, memoryMb: 24, keepAliveMs: 60_000 };
@@ -31,6 +33,17 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
     harness = await EdgeHarness.start();
   }, BOOT_MS * 3);
   afterAll(() => harness?.close(), STOP_MS * 2);
+
+  /** Every metrics batch the edge publishes from now on, checked against its contract. */
+  const collectBatches = (edgeId: string) => {
+    const batches: MetricsBatch[] = [];
+    const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
+      callback: (_error, msg) => {
+        batches.push(metricsBatchSchema.parse(msg.json()));
+      },
+    });
+    return { batches, subscription };
+  };
 
   it(
     'KV: every write acknowledged while the agent is kill -9ed again and again is there after restart, with its version',
@@ -90,6 +103,17 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       expect(stored.version).toBeGreaterThanOrEqual(last.version);
       if (stored.version === last.version) expect(stored.value).toBe(last.value);
       expect(new Set(counter.map(({ version }) => version)).size).toBe(counter.length);
+      // A compare-and-set at a stale version fails its precondition, with the code state-svc answers.
+      const [first] = acked;
+      const stale = await http(agent.url, 'POST', `/kv/store/${first?.key}/cas`, {
+        expectedVersion: 0,
+        value: 1,
+      });
+      expect(stale.status).toBe(412);
+      expect(stale.body['error']).toMatchObject({
+        code: 'PRECONDITION_FAILED',
+        details: { reason: 'version-mismatch', currentVersion: 1 },
+      });
     },
     BOOT_MS * (KILL_ROUNDS + 1) + 60_000,
   );
@@ -98,12 +122,7 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
     'functions: a cold start pays its init time and memory; warm instances serve at once, expire after keep-alive; prewarm removes cold starts, cool brings them back',
     async () => {
       const edgeId = 'edge-fn';
-      const batches: MetricsBatch[] = [];
-      const subscription = harness.nc.subscribe(harness.subjects.telemetry('metrics', edgeId), {
-        callback: (_error, msg) => {
-          batches.push(metricsBatchSchema.parse(msg.json()));
-        },
-      });
+      const { batches, subscription } = collectBatches(edgeId);
       const agent = await harness.startAgent({ edgeId, workloads: [FN, SHORT] });
       const invoke = async (workload: string) => {
         const answer = await http(agent.url, 'POST', `/workloads/${workload}/invocations`);
@@ -176,6 +195,45 @@ describe('edge-agent workloads (state-svc + agents as processes, real NATS + Pos
       subscription.unsubscribe();
     },
     BOOT_MS + 60_000,
+  );
+
+  it(
+    'a CPU load started by command raises the process CPU the agent publishes while it runs; bad input is a 400 naming the field',
+    async () => {
+      const edgeId = 'edge-load';
+      const { batches, subscription } = collectBatches(edgeId);
+      const agent = await harness.startAgent({ edgeId });
+      const refused = await http(agent.url, 'POST', '/admin/load', { cpuPercent: 0, durationMs: 1_000 });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain('cpuPercent');
+      const batchesAfter = async (count: number, since: number) =>
+        eventually(
+          `${count} metrics batches`,
+          async () => batches.filter((batch) => Date.parse(batch.windowStart) >= since),
+          (found) => found.length >= count,
+          30_000,
+        );
+      // After the first batches of a fresh process (start-up work), four of it doing nothing.
+      const idle = (await batchesAfter(6, Date.now())).slice(2);
+      const started = await http(agent.url, 'POST', '/admin/load', { cpuPercent: 90, durationMs: 60_000 });
+      expect(started).toMatchObject({
+        status: 200,
+        body: { running: true, cpuPercent: 90, actor: TEST_PRINCIPAL },
+      });
+      const second = await harness
+        .ask(edgeId, StartCpuLoad, { cpuPercent: 10, durationMs: 1_000 })
+        .catch((e) => e);
+      expect(second).toMatchObject({ code: 'CONFLICT', details: { reason: 'load-running' } });
+      const loaded = await batchesAfter(4, Date.parse(String(started.body['startedAt'])));
+      const cancelled = await harness.ask(edgeId, CancelCpuLoad, {});
+      subscription.unsubscribe();
+      const mean = (list: MetricsBatch[]) =>
+        list.slice(0, 4).reduce((sum, batch) => sum + batch.process.cpuPercent, 0) / 4;
+      expect(mean(loaded)).toBeGreaterThan(mean(idle));
+      expect(cancelled).toMatchObject({ running: false, cpuPercent: 90 });
+      expect(cancelled.burnedMs).toBeGreaterThan(0);
+    },
+    BOOT_MS + 90_000,
   );
 
   it(

@@ -102,7 +102,6 @@ export class EdgeHarness {
       EDGE_LEASE_TTL_MS: String(LEASE_TTL_MS),
       EDGE_HEARTBEAT_INTERVAL_MS: '200',
       EDGE_METRICS_INTERVAL_MS: '300',
-      EDGE_OWNERSHIP_REFRESH_MS: '200',
       EDGE_WORKLOADS: JSON.stringify(options.workloads ?? [{ id: 'store', kind: 'kv' }]),
       SHUTDOWN_GRACE_MS: '10000',
       ...options.env,

@@ -1,9 +1,11 @@
 import type { RequestDefinition, SubjectSpace } from '@kailash/contracts';
 import {
+  CancelCpuLoad,
   CoolWorkload,
   DeployWorkload,
   edgeRequestSubject,
   GetAgentStatus,
+  GetCpuLoad,
   InvokeWorkload,
   KvCompareAndSet,
   KvDelete,
@@ -12,6 +14,7 @@ import {
   KvScan,
   ListWorkloads,
   PrewarmWorkload,
+  StartCpuLoad,
 } from '@kailash/contracts';
 import type { FuzzRoute, NatsFuzzRoute } from '@kailash/testing';
 import fc from 'fast-check';
@@ -42,6 +45,12 @@ const prewarm = fc.record(
   { instances: fc.integer({ min: 1, max: 4 }), ttlMs: fc.integer({ min: 100, max: 5_000 }) },
   { requiredKeys: ['instances'] },
 );
+
+// Valid loads are light and short: the walk must not keep the machine busy.
+const load = fc.record({
+  cpuPercent: fc.integer({ min: 1, max: 5 }),
+  durationMs: fc.integer({ min: 100, max: 200 }),
+});
 
 const spec = fc.oneof(
   fc.record({ id: workload, kind: fc.constant('kv') }),
@@ -97,7 +106,13 @@ export function agentFuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
       body: prewarm,
     },
     { kind: 'rest', method: 'POST', path: '/workloads/:workloadId/cool', params: { workloadId: workload } },
+    { kind: 'rest', method: 'POST', path: '/admin/load', body: load },
+    { kind: 'rest', method: 'DELETE', path: '/admin/load' },
+    { kind: 'rest', method: 'GET', path: '/admin/load' },
     nats(subjects, GetAgentStatus, fc.constant({})),
+    nats(subjects, StartCpuLoad, load),
+    nats(subjects, CancelCpuLoad, fc.constant({})),
+    nats(subjects, GetCpuLoad, fc.constant({})),
     nats(subjects, KvGet, fc.record(storeKey)),
     nats(subjects, KvPut, fc.record({ ...storeKey, value })),
     nats(subjects, KvCompareAndSet, fc.record({ ...storeKey, expectedVersion: version, value })),

@@ -74,7 +74,6 @@ describe('EdgeClient against real agents and state-svc', () => {
           EDGE_ZONES: 'gdpr',
           EDGE_DATA_DIR: join(dataDir, edgeId),
           EDGE_WORKLOADS: WORKLOADS,
-          EDGE_OWNERSHIP_REFRESH_MS: '200',
         });
         agents.set(edgeId, agent);
       }
@@ -93,7 +92,7 @@ describe('EdgeClient against real agents and state-svc', () => {
       );
       owner = created.owner as EdgeId;
       other = owner === 'lisbon-t' ? 'helsinki-t' : 'lisbon-t';
-      // The other agent learns the owner on its next refresh and answers MOVED from then on.
+      // The other agent learns the owner from state-svc's event and answers MOVED from then on.
       await eventually(
         `${other} to answer MOVED for carts`,
         () =>
@@ -167,7 +166,8 @@ describe('EdgeClient against real agents and state-svc', () => {
       result: { key: 'c-3', version: 1 },
     });
     await expect(workloads.compareAndSet('carts', 'c-3', 0, 'again')).rejects.toMatchObject({
-      code: 'CONFLICT',
+      code: 'PRECONDITION_FAILED',
+      details: { reason: 'version-mismatch', currentVersion: 1 },
     });
     await expect(workloads.delete('carts', 'c-3', 1)).resolves.toMatchObject({
       result: { deleted: true, version: 2 },

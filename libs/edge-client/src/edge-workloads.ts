@@ -30,11 +30,15 @@ export class EdgeWorkloads {
     return this.send(keyTarget(store, key), KvPut, { store, key, value });
   }
 
-  /** Writes only if the key is still at `expectedVersion` (0: only if it does not exist). */
+  /**
+   * Writes only if the key is still at `expectedVersion` (0: only if it does not exist); otherwise
+   * rejects with `PRECONDITION_FAILED` (`details.currentVersion`), as state-svc does for a stale version.
+   */
   compareAndSet(store: string, key: string, expectedVersion: number, value: JsonValue) {
     return this.send(keyTarget(store, key), KvCompareAndSet, { store, key, expectedVersion, value });
   }
 
+  /** With `expectedVersion`, deletes only at that version (`PRECONDITION_FAILED` otherwise). */
   delete(store: string, key: string, expectedVersion?: number) {
     return this.send(keyTarget(store, key), KvDelete, {
       store,

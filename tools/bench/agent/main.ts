@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { NatsAgentTransport } from '@kailash/edge-client';
@@ -136,7 +136,14 @@ const fmt = (value: number, digits = 0) =>
 const row = (label: string, f: Figures) =>
   `| ${label} | ${fmt(f.opsPerSecond)} | ${fmt(f.p50Ms, 2)} | ${fmt(f.p99Ms, 2)} | ${f.errors} |`;
 
+const loadNow = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
 async function main(): Promise<void> {
+  // Taken before anything starts, so "at start" is the machine as the run found it.
+  const machine = machineLine('npm run bench:agent');
   const run: Run = {
     namespace: uniqueName('bench_agent'),
     database: uniqueName('bench_agent_state'),
@@ -207,7 +214,7 @@ async function main(): Promise<void> {
     const load = loadFigures as Figures;
     const markdown = `## Edge agent (\`npm run bench:agent\`)
 
-${machineLine('npm run bench:agent')}
+${machine}
 
 One built agent (\`apps/edge-agent\`) as its own process beside state-svc, on the shared NATS server. Its key/value
 store is SQLite through better-sqlite3 in WAL mode with \`synchronous = FULL\`, one transaction per write: an
@@ -228,7 +235,10 @@ ${row('put in process with `synchronous = NORMAL` (not what the agent does)', no
 At p50 a put over NATS takes ${fmt(nats.putSequential.p50Ms / local.putSequential.p50Ms, 1)}× the in-process put (the fsync of each
 write is in both) and a get ${fmt(nats.getSequential.p50Ms - local.getSequential.p50Ms, 2)} ms more than in process (the NATS
 round trip, the envelope and validation on both sides). 16 clients raise put throughput only as far as SQLite's one writer
-and its fsyncs allow.
+and its fsyncs allow. The durability setting's cost, in process: \`synchronous = FULL\` (an fsync of the WAL per write, so an
+acknowledged write survives \`kill -9\` and power loss) puts ${fmt(local.putSequential.opsPerSecond)}/s at p50
+${fmt(local.putSequential.p50Ms, 2)} ms, \`NORMAL\` (fsync at checkpoints: survives \`kill -9\`, not power loss)
+${fmt(normal.opsPerSecond)}/s at p50 ${fmt(normal.p50Ms, 2)} ms, ${fmt(normal.opsPerSecond / Math.max(local.putSequential.opsPerSecond, 1), 0)}× the rate.
 
 Heartbeats and telemetry (default intervals: heartbeat 2 s, metrics 10 s; the lease renewed every third of 10 s):
 
@@ -242,13 +252,14 @@ ${fmt(load.p99Ms, 2)} ms; ${load.errors} errors ${JSON.stringify(load.errorCodes
 flight; UNAVAILABLE is the agent's NATS server refusing requests past its in-flight bound rather than queueing them):
 ${fmt(((loaded.result.share - idle.result.share) * 1000) / Math.max(load.opsPerSecond, 1), 3)} ms of agent CPU per answered get above idle. Telemetry does not grow with traffic (a heartbeat every 2 s and one metrics batch every 10 s either way), so its
 overhead is the idle figure. When the agent's CPU share stays well below a core while answers lag, the client side (this
-benchmark process, at the same niceness on a shared machine) is what limits the rate.
+benchmark process, on the same shared machine) is what limits the rate.
 
 How many agents fit: ${fleetPids.length} agents running at once, idle, RSS ${rss.map((r) => fmt(r)).join(', ')} MiB (mean
 ${fmt(meanRss)} MiB); mean idle CPU ${fmt(meanIdleShare * 100, 2)} % of a core each over 10 s. With ${fmt(available)} MiB
 still available, memory allows about **${fmt(byMemory)} idle agents** on this machine; idle CPU alone would allow
 ${fmt(byIdleCpu)} on ${cpus().length} cores, so memory is the bound at idle, and under load each agent's share is the
-CPU figure above. The machine is shared with other work; the load average is in the first line.`;
+CPU figure above. The machine is shared with other work: the load average at the start is in the first line, at the
+end it was ${loadNow()}. Run at normal priority, one benchmark at a time on the machine.`;
     say(markdown);
     writeBenchSection('agent', markdown);
   } finally {

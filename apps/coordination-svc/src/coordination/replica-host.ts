@@ -1,10 +1,10 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { NATS_CONNECTION } from '@kailash/service-kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Coordinator } from '../raft/coordinator';
 import { Replica, type ReplicaSettings } from '../raft/replica';
-import { observers } from '../raft/replica-observer';
+import { EXTRA_REPLICA_OBSERVER, observers, type ReplicaObserver } from '../raft/replica-observer';
 import { leaseExpiryCommand } from '@kailash/coordination';
 import type { CoordinationMachine } from '../state/coordination-machine';
 import { CoordEvents } from './coord-events';
@@ -30,11 +30,12 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(STATE_MACHINE) private readonly machine: CoordinationMachine,
     metrics: CoordMetrics,
     events: CoordEvents,
+    @Optional() @Inject(EXTRA_REPLICA_OBSERVER) extra?: ReplicaObserver,
   ) {
     this.replica = new Replica(settings, {
       nc,
       stateMachine: machine,
-      observer: observers(metrics, events, this.logging()),
+      observer: observers(metrics, events, this.logging(), ...(extra ? [extra] : [])),
       onFailure: (error) => {
         // The WAL is the truth: exit, and the restarted process replays it (as etcd stops on a failed fsync).
         this.logger.fatal(`replica stopped: ${error.message}; exiting so it restarts from its WAL`);

@@ -14,6 +14,9 @@ export interface ReplicaObserver {
   refusedBatch(reason: string): void;
 }
 
+/** DI token of one more observer a replica host tells (the read model), provided where it lives. */
+export const EXTRA_REPLICA_OBSERVER = Symbol('EXTRA_REPLICA_OBSERVER');
+
 export const NO_OBSERVER: ReplicaObserver = {
   timedSave: (save) => save(),
   softState: () => undefined,

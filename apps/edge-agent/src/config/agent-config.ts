@@ -92,7 +92,6 @@ export const agentEnvSchema = z.object({
     .default(1 / 3),
   EDGE_HEARTBEAT_INTERVAL_MS: ms(100, 600_000, 2_000),
   EDGE_METRICS_INTERVAL_MS: ms(100, 3_600_000, 10_000),
-  EDGE_OWNERSHIP_REFRESH_MS: ms(100, 3_600_000, 5_000),
   // The agent calls state-svc (register, lease, transitions), so it needs a key of state-svc's API_KEYS.
   SERVICE_API_KEY: z.string().min(16, 'must be at least 16 characters (a key of state-svc)'),
 });
@@ -111,7 +110,6 @@ export interface AgentConfig {
   readonly renewEveryMs: number;
   readonly heartbeatIntervalMs: number;
   readonly metricsIntervalMs: number;
-  readonly ownershipRefreshMs: number;
   /** Lease holder name: the edge and this process, so a restarted agent is a new holder. */
   readonly holder: string;
   readonly instanceId: string;
@@ -140,7 +138,6 @@ export function loadAgentConfig(config: ServiceConfig): AgentConfig {
     renewEveryMs: Math.max(50, Math.floor(env.EDGE_LEASE_TTL_MS * env.EDGE_LEASE_RENEW_FRACTION)),
     heartbeatIntervalMs: env.EDGE_HEARTBEAT_INTERVAL_MS,
     metricsIntervalMs: env.EDGE_METRICS_INTERVAL_MS,
-    ownershipRefreshMs: env.EDGE_OWNERSHIP_REFRESH_MS,
     holder: `${env.EDGE_ID}/${config.instanceId}`,
     instanceId: config.instanceId,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

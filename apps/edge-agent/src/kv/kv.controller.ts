@@ -62,7 +62,10 @@ export class KvController {
   @Post(':store/:key/cas')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Compare-and-set: 409 version-mismatch unless the key is at expectedVersion' })
+  @ApiOperation({
+    summary:
+      'Compare-and-set: 412 PRECONDITION_FAILED (version-mismatch) unless the key is at expectedVersion',
+  })
   @ApiBody({ schema: openApiSchema(kvCasBodySchema) })
   cas(
     @Param('store', storePipe) store: string,

@@ -83,16 +83,19 @@ export class KvService implements OnApplicationShutdown {
       stats.record({ ms: performance.now() - started, ok: true });
       return result;
     } catch (error) {
-      const expected =
-        error instanceof KailashError && (error.code === 'NOT_FOUND' || error.code === 'CONFLICT');
+      const expected = error instanceof KailashError && ANSWERS.has(error.code);
       stats.record({ ms: performance.now() - started, ok: expected });
       throw error;
     }
   }
 }
 
+/** Answers that are the store working as asked (absent key, failed precondition), not errors of it. */
+const ANSWERS = new Set<string>(['NOT_FOUND', 'PRECONDITION_FAILED']);
+
+/** A failed compare-and-set: the same code state-svc answers for a stale expected version. */
 const versionConflict = (key: string, expected: number, current: number) =>
-  new KailashError('CONFLICT', `key '${key}' is at version ${current}, not ${expected}`, {
+  new KailashError('PRECONDITION_FAILED', `key '${key}' is at version ${current}, not ${expected}`, {
     reason: 'version-mismatch',
     key,
     expectedVersion: expected,

@@ -1,41 +1,71 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KailashError } from '@kailash/contracts';
+import type { StateObjectEvent } from '@kailash/contracts';
+import {
+  KailashError,
+  STATE_DOMAIN,
+  STATE_OBJECT_AGGREGATE,
+  stateEventCatalog,
+  StateObjectOwnerChanged,
+  SubjectSpace,
+} from '@kailash/contracts';
+import { NATS_CONNECTION, SUBJECTS } from '@kailash/service-kit';
+import type { JsMsg } from '@nats-io/jetstream';
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { AgentConfig } from '../config/agent-config';
 import { AGENT_CONFIG } from '../config/agent-config';
 import { WorkloadCatalog } from '../functions/workload-catalog';
-import { StateSvcClient } from '../lifecycle/state-svc.client';
+import { OwnerFeed } from './owner-feed';
+
+const RETRY_MS = 1_000;
+
+/**
+ * The owner an event of a state object records: the event that creates the object names it, an
+ * owner change names the new one; every other event leaves it as it was (undefined).
+ */
+export function ownerAfter(event: StateObjectEvent): string | null | undefined {
+  if (event.type === StateObjectOwnerChanged.type) return (event.data as { to: string | null }).to;
+  return event.data.owner;
+}
 
 /**
  * Who owns each of this edge's workloads, as state-svc records it (the owner of the state object
- * with the workload's id), refreshed every EDGE_OWNERSHIP_REFRESH_MS. A workload state-svc gives to
- * another edge is answered MOVED with that owner, so clients follow it without a proxy; one with
- * no recorded owner is this edge's own, as declared.
+ * with the workload's id), followed through state-svc's own events: one ordered consumer per agent
+ * over the state objects' events, replayed from the first, then pushed as they happen. Events of
+ * objects that are not this edge's workloads are dropped by subject before they are parsed. Nothing
+ * is polled, so neither the agent nor state-svc does work per workload per interval; a deployed
+ * workload starts the replay over, to learn its owner. A workload state-svc gives to another edge
+ * is answered MOVED with that owner; one with no recorded owner is this edge's own, as declared.
  */
 @Injectable()
 export class Ownership implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Ownership');
   private readonly owners = new Map<string, string>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly feed: OwnerFeed;
+  private followed = new Set<string>();
 
   constructor(
     @Inject(AGENT_CONFIG) private readonly config: AgentConfig,
-    private readonly stateSvc: StateSvcClient,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+    @Inject(SUBJECTS) private readonly subjects: SubjectSpace,
     private readonly catalog: WorkloadCatalog,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = () => {
-      void this.refresh().finally(() => {
-        this.timer = setTimeout(tick, this.config.ownershipRefreshMs);
-        this.timer.unref();
-      });
-    };
-    tick();
+  ) {
+    this.feed = new OwnerFeed({
+      js: jetstream(nc),
+      stream: subjects.stream(STATE_DOMAIN),
+      retryMs: RETRY_MS,
+      onMessage: (msg) => this.apply(msg),
+    });
   }
 
-  onApplicationShutdown(): void {
-    clearTimeout(this.timer);
+  onApplicationBootstrap(): void {
+    this.follow();
+    this.catalog.onDeploy(() => this.follow());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.feed.stop();
   }
 
   /** Throws MOVED (421) naming the owner when another edge owns the workload now. */
@@ -52,16 +82,26 @@ export class Ownership implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.owners.get(workloadId) ?? this.config.edgeId;
   }
 
-  async refresh(): Promise<void> {
-    for (const { id } of this.catalog.all()) {
-      try {
-        const owner = await this.stateSvc.ownerOf(id);
-        if (owner) this.owners.set(id, owner);
-        else this.owners.delete(id);
-      } catch (error) {
-        // Keep what was known: a brief outage of state-svc must not bounce every client.
-        this.logger.debug({ msg: 'ownership not refreshed', workloadId: id, error: String(error) });
-      }
+  private follow(): void {
+    this.followed = new Set(
+      this.catalog.all().map(({ id }) => this.subjects.event(STATE_DOMAIN, STATE_OBJECT_AGGREGATE, id)),
+    );
+    this.feed.follow(this.subjects.events(STATE_DOMAIN, STATE_OBJECT_AGGREGATE));
+  }
+
+  private apply(msg: JsMsg): void {
+    if (!this.followed.has(msg.subject)) return;
+    let event: StateObjectEvent;
+    try {
+      event = stateEventCatalog.parse(msg.json()) as StateObjectEvent;
+    } catch (error) {
+      // Not ours to judge: state-svc's projections dead-letter it; ownership keeps what it knew.
+      this.logger.warn({ msg: 'unreadable state-object event skipped', seq: msg.seq, error: String(error) });
+      return;
     }
+    const owner = ownerAfter(event);
+    if (owner === undefined) return;
+    if (owner === null) this.owners.delete(event.data.objectId);
+    else this.owners.set(event.data.objectId, owner);
   }
 }

@@ -1,3 +1,4 @@
 export * from './coord.requests';
 export * from './coord.events';
 export * from './catalog';
+export * from './coord.history';

@@ -164,3 +164,39 @@ export function edgeRequestSubject(
 ): string {
   return subjects.edgeRequest(edgeId, definition.name);
 }
+
+// ── CPU load for demos: the agent burns CPU in its own process ───────────────
+
+export const CPU_LOAD_LIMITS = { maxDurationMs: 10 * 60_000, minDurationMs: 100 } as const;
+
+export const cpuLoadBodySchema = z.strictObject({
+  /** Share of one core to keep busy, 1–100. */
+  cpuPercent: z.number().int().min(1).max(100),
+  durationMs: z.number().int().min(CPU_LOAD_LIMITS.minDurationMs).max(CPU_LOAD_LIMITS.maxDurationMs),
+});
+export const cpuLoadViewSchema = z.strictObject({
+  running: z.boolean(),
+  cpuPercent: z.number().int().min(1).max(100).nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  startedAt: z.iso.datetime().nullable(),
+  endsAt: z.iso.datetime().nullable(),
+  /** CPU time this load (or the last one) spent busy, in ms. */
+  burnedMs: z.number().nonnegative(),
+  /** Who started it (the authenticated principal). */
+  actor: z.string().nullable(),
+});
+export type CpuLoadView = z.output<typeof cpuLoadViewSchema>;
+
+/** Starts burning CPU (one load at a time: a second is a CONFLICT until the first ends or is cancelled). */
+export const StartCpuLoad = defineCommand(EDGE_AGENT_DOMAIN, 'admin.load', {
+  data: cpuLoadBodySchema,
+  result: cpuLoadViewSchema,
+});
+export const CancelCpuLoad = defineCommand(EDGE_AGENT_DOMAIN, 'admin.load.cancel', {
+  data: z.strictObject({}),
+  result: cpuLoadViewSchema,
+});
+export const GetCpuLoad = defineQuery(EDGE_AGENT_DOMAIN, 'admin.load.get', {
+  data: z.strictObject({}),
+  result: cpuLoadViewSchema,
+});

@@ -66,7 +66,8 @@ export const SERVICE_TOPOLOGY: readonly ServiceTopology[] = [
   },
   {
     service: 'edge-agent',
-    consumes: [],
+    // It follows the state objects' owner changes (MOVED) with a consumer of the state stream.
+    consumes: [STATE_DOMAIN],
     calls: [STATE_DOMAIN, 'migration'],
     telemetry: 'publish',
     serves: ['edge.>'],
