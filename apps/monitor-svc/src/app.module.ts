@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { MONITOR_DOMAIN, monitorEventCatalog } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
+import { AlertsModule } from './alerts/alerts.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { EdgeHealthModule } from './health/health.module';
 import { monitorMigrations } from './migrations';
@@ -24,6 +25,7 @@ export class AppModule {
         }),
         SeriesModule,
         EdgeHealthModule,
+        AlertsModule,
         AnalyticsModule,
       ],
     };

@@ -1,17 +1,28 @@
 import type { SubjectSpace } from '@kailash/contracts';
 import {
+  ALERT_COMPARISONS,
+  ALERT_SEVERITIES,
+  CreateAlertRule,
+  CreateSilence,
+  DeleteAlertRule,
+  DeleteSilence,
+  GetAlertRule,
+  GetAlerts,
   GetAnalytics,
   GetHealth,
   GetTrends,
   HEALTH_STATUSES,
   LatestMetric,
+  ListAlertRules,
   ListMonitors,
+  ListSilences,
   METRIC_AGGREGATIONS,
   QueryAnomalies,
   QueryMetrics,
   RecordMetric,
   StartMonitor,
   StopMonitor,
+  UpdateAlertRule,
 } from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
@@ -44,6 +55,46 @@ const query = fc.record({
 const latest = fc.record({ metric });
 const healthStatus = fc.constantFrom(...HEALTH_STATUSES);
 const healthQuery = fc.record({ edgeId, status: healthStatus }, { requiredKeys: [] });
+const alertRule = fc.record(
+  {
+    name: fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/),
+    metric,
+    edgeId,
+    matchers: labels,
+    aggregation: fc.constantFrom(...METRIC_AGGREGATIONS),
+    windowMs: fc.integer({ min: 1000, max: 3600_000 }),
+    comparison: fc.constantFrom(...ALERT_COMPARISONS),
+    threshold: fc.double({ noNaN: true, min: -1e6, max: 1e6 }),
+    severity: fc.constantFrom(...ALERT_SEVERITIES),
+    forMs: fc.integer({ min: 0, max: 3600_000 }),
+    keepFiringForMs: fc.integer({ min: 0, max: 3600_000 }),
+    repeatIntervalMs: fc.integer({ min: 1000, max: 86_400_000 }),
+    groupBy: fc.array(fc.constantFrom('edge', 'severity', 'alertname'), { maxLength: 2 }),
+    // Never delivered: rules the fuzz creates have nowhere real to notify.
+    webhookUrl: fc.constant('http://127.0.0.1:9/alerts'),
+  },
+  { requiredKeys: ['name', 'metric', 'comparison', 'threshold'] },
+);
+const uuid = fc.uuid();
+const silence = fc.record({
+  matchers: fc.record({ alertname: fc.stringMatching(/^[a-z]{1,8}$/) }),
+  endsAt: fc.constant(new Date(Date.now() + 3600_000).toISOString()),
+  comment: fc.string({ maxLength: 40 }),
+});
+const alertFilter = fc.record(
+  {
+    state: fc.constantFrom('pending', 'firing', 'resolved'),
+    severity: fc.constantFrom(...ALERT_SEVERITIES),
+    edgeId,
+    ruleId: uuid,
+    from: fc.constant(new Date(Date.now() - 3600_000).toISOString()),
+    limit: fc.integer({ min: 1, max: 1000 }),
+  },
+  { requiredKeys: [] },
+);
+const alertFilterText = alertFilter.map((filter) =>
+  Object.fromEntries(Object.entries(filter).map(([key, value]) => [key, String(value)])),
+);
 const selection = fc.record(
   { edgeId, metrics: fc.array(metric, { minLength: 1, maxLength: 3 }) },
   { requiredKeys: [] },
@@ -85,6 +136,24 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     },
     { kind: 'rest', method: 'GET', path: '/health/edges/:edgeId', params: { edgeId } },
     nats(GetHealth, healthQuery),
+    { kind: 'rest', method: 'POST', path: '/alerts/rules', body: alertRule },
+    { kind: 'rest', method: 'GET', path: '/alerts/rules' },
+    { kind: 'rest', method: 'GET', path: '/alerts/rules/:ruleId', params: { ruleId: uuid } },
+    { kind: 'rest', method: 'PUT', path: '/alerts/rules/:ruleId', params: { ruleId: uuid }, body: alertRule },
+    { kind: 'rest', method: 'DELETE', path: '/alerts/rules/:ruleId', params: { ruleId: uuid } },
+    { kind: 'rest', method: 'POST', path: '/alerts/silences', body: silence },
+    { kind: 'rest', method: 'GET', path: '/alerts/silences' },
+    { kind: 'rest', method: 'DELETE', path: '/alerts/silences/:silenceId', params: { silenceId: uuid } },
+    { kind: 'rest', method: 'GET', path: '/alerts', query: alertFilterText },
+    nats(CreateAlertRule, alertRule),
+    nats(UpdateAlertRule, fc.record({ ruleId: uuid, spec: alertRule })),
+    nats(DeleteAlertRule, fc.record({ ruleId: uuid })),
+    nats(GetAlertRule, fc.record({ ruleId: uuid })),
+    nats(ListAlertRules, fc.constant({})),
+    nats(CreateSilence, silence),
+    nats(DeleteSilence, fc.record({ silenceId: uuid })),
+    nats(ListSilences, fc.constant({})),
+    nats(GetAlerts, alertFilter),
     { kind: 'rest', method: 'POST', path: '/analytics/monitors/start', body: selection },
     { kind: 'rest', method: 'POST', path: '/analytics/monitors/stop', body: selection },
     { kind: 'rest', method: 'GET', path: '/analytics/monitors' },
