@@ -13,6 +13,7 @@ import { REPLICA_API_KEY, ReplicaGroup } from './replica-process';
  * IN_FLIGHT writers (default 64) for SECONDS_RUN (default 10) after a 2 s warm-up, then ROUNDS
  * (default 0) leader kills timed from kill -9 to the next acknowledged put. Prints each replica's
  * WAL fsyncs and entries during the load. PROFILE_PRELOAD: a script `--require`d into every replica.
+ * A variant's `CLIENT_LEADER_DIRECT: "false"` makes its client send every write to any replica.
  * `nice -n 19 bash tools/bench/run.sh apps/coordination-svc/test/throughput-probe.ts`
  */
 const IN_FLIGHT = Number(process.env['IN_FLIGHT'] ?? 64);
@@ -99,6 +100,7 @@ async function variant(main: string, nc: NatsConnection, env: Record<string, str
   await Promise.all(group.all().map((r) => r.process.ready(60_000)));
   const client = new CoordinationClient(
     new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY }),
+    { leaderDirect: env['CLIENT_LEADER_DIRECT'] !== 'false' },
   );
   try {
     const lines = [];

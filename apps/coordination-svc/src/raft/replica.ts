@@ -16,10 +16,10 @@ import {
   BackpressureError,
   ConfChangeInProgressError,
   DiskStorage,
+  AsyncRaftDriver,
   InvalidConfChangeError,
   NotLeaderError,
   ProposalDroppedError,
-  RaftDriver,
   RawNode,
   SeededRandom,
 } from '@kailash/raft';
@@ -49,6 +49,8 @@ export interface ReplicaSettings {
   readonly proposalTimeoutMs: number;
   /** The leader's appends leave before its own fsync (see Replica.save); default on. */
   readonly earlyAppends?: boolean;
+  /** The WAL's fdatasync runs off the event loop (group commit, see Replica.save); default on. */
+  readonly deferredSync?: boolean;
 }
 
 export interface ReplicaDependencies {
@@ -79,7 +81,7 @@ export class Replica implements RaftApplication {
   readonly storage: DiskStorage;
   readonly node: RawNode;
   readonly transport: NatsPeerTransport;
-  private readonly driver: RaftDriver;
+  private readonly driver: AsyncRaftDriver;
   private readonly pending: PendingProposals;
   private readonly reads: ReadBatcher;
   private readonly observer: ReplicaObserver;
@@ -120,11 +122,12 @@ export class Replica implements RaftApplication {
       this.storage,
     );
     this.transport = new NatsPeerTransport(deps.nc, peerSubjects(settings.namespace));
-    this.driver = new RaftDriver({
+    this.driver = new AsyncRaftDriver({
       node: this.node,
       storage: { save: (batch) => this.save(batch) },
       transport: { send: (messages) => this.sendAfterPersist(messages) },
       application: this,
+      onFailure: () => this.reportFailure(),
     });
     this.pending = new PendingProposals(settings.proposalTimeoutMs);
     this.reads = new ReadBatcher(
@@ -152,6 +155,8 @@ export class Replica implements RaftApplication {
     const stopped = new KailashError('UNAVAILABLE', 'replica is shutting down', { retryable: true });
     this.pending.rejectAll(stopped);
     this.reads.rejectAll(stopped);
+    // The fdatasync in flight must finish on an open descriptor; a failed driver has nothing left.
+    await this.driver.stop().catch(() => undefined);
     this.storage.close();
   }
 
@@ -274,20 +279,30 @@ export class Replica implements RaftApplication {
   }
 
   /**
+   * Group commit: the Ready's records are written at once and its fdatasync runs on the thread pool
+   * while this replica keeps reading requests and peer messages; what arrives meanwhile goes into the
+   * next Ready (the driver holds one in flight), so one fsync covers it all. Persisted before
+   * acknowledged still holds: the driver sends the Ready's votes and acknowledgements, and applies
+   * its committed entries, only once the promise returned here resolved.
+   *
    * A leader's appends leave before its own fsync, so the followers write in parallel with it
-   * rather than after it (as etcd's leader does). Safe with this synchronous driver: the leader
-   * counts itself in every quorum at append time, but it cannot step a follower's acknowledgement
-   * before the fsync below has returned, so no entry commits before the leader holds it durably.
-   * Votes and everything a follower sends still leave only after persisting.
+   * rather than after it (as etcd's leader does). The leader counts itself in every quorum at
+   * append time, and may step a follower's acknowledgement while its own fsync is still running,
+   * but a commit only takes effect through the next Ready (its committed entries, the commit index
+   * it sends), which the driver takes after this one is durable: no entry is applied or reported
+   * committed before the leader holds it durably. Votes and everything a follower sends still
+   * leave only after persisting.
    */
-  private save(batch: SaveBatch): void {
+  private save(batch: SaveBatch): void | Promise<void> {
     const messages = (batch as Partial<Ready>).messages ?? [];
     if (this.settings.earlyAppends !== false && this.soft.role === 'leader' && messages.length > 0) {
       const appends = messages.filter((m) => m.type === 'app' && m.from === this.settings.id);
       if (appends.length > 0 && this.transport.sendNow(appends))
         for (const message of appends) this.sentEarly.add(message);
     }
-    this.observer.timedSave(() => this.storage.save(batch), batch.mustSync);
+    if (this.settings.deferredSync === false)
+      return this.observer.timedSave(() => this.storage.save(batch), batch.mustSync);
+    return this.observer.timedSave(() => this.storage.saveDeferringSync(batch), batch.mustSync);
   }
 
   private sendAfterPersist(messages: readonly Message[]): void {
