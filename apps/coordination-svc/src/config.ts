@@ -52,8 +52,8 @@ const coordEnvSchema = z
     COORD_PROPOSAL_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     // The leader sends its appends before its own fsync, so the followers write in parallel with it.
     COORD_EARLY_APPENDS: z.enum(['true', 'false']).default('true'),
-    // The WAL's fdatasync runs off the event loop (group commit); acknowledgements still wait for it.
-    COORD_DEFERRED_SYNC: z.enum(['true', 'false']).default('true'),
+    // The WAL's fdatasync runs off the event loop; acknowledgements still wait for it. Off: measured slower.
+    COORD_DEFERRED_SYNC: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((env, ctx) => {
     const join = env.COORD_JOIN === 'true';

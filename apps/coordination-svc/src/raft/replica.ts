@@ -20,6 +20,7 @@ import {
   InvalidConfChangeError,
   NotLeaderError,
   ProposalDroppedError,
+  RaftDriver,
   RawNode,
   SeededRandom,
 } from '@kailash/raft';
@@ -49,7 +50,7 @@ export interface ReplicaSettings {
   readonly proposalTimeoutMs: number;
   /** The leader's appends leave before its own fsync (see Replica.save); default on. */
   readonly earlyAppends?: boolean;
-  /** The WAL's fdatasync runs off the event loop (group commit, see Replica.save); default on. */
+  /** The WAL's fdatasync runs off the event loop (see Replica.save); default off (measured slower). */
   readonly deferredSync?: boolean;
 }
 
@@ -81,7 +82,7 @@ export class Replica implements RaftApplication {
   readonly storage: DiskStorage;
   readonly node: RawNode;
   readonly transport: NatsPeerTransport;
-  private readonly driver: AsyncRaftDriver;
+  private readonly driver: RaftDriver | AsyncRaftDriver;
   private readonly pending: PendingProposals;
   private readonly reads: ReadBatcher;
   private readonly observer: ReplicaObserver;
@@ -122,13 +123,16 @@ export class Replica implements RaftApplication {
       this.storage,
     );
     this.transport = new NatsPeerTransport(deps.nc, peerSubjects(settings.namespace));
-    this.driver = new AsyncRaftDriver({
+    const loop = {
       node: this.node,
-      storage: { save: (batch) => this.save(batch) },
-      transport: { send: (messages) => this.sendAfterPersist(messages) },
+      storage: { save: (batch: SaveBatch) => this.save(batch) },
+      transport: { send: (messages: readonly Message[]) => this.sendAfterPersist(messages) },
       application: this,
-      onFailure: () => this.reportFailure(),
-    });
+    };
+    this.driver =
+      settings.deferredSync === true
+        ? new AsyncRaftDriver({ ...loop, onFailure: () => this.reportFailure() })
+        : new RaftDriver({ ...loop, storage: { save: (batch) => void this.save(batch) } });
     this.pending = new PendingProposals(settings.proposalTimeoutMs);
     this.reads = new ReadBatcher(
       (context) => this.driver.readIndex(context),
@@ -156,7 +160,7 @@ export class Replica implements RaftApplication {
     this.pending.rejectAll(stopped);
     this.reads.rejectAll(stopped);
     // The fdatasync in flight must finish on an open descriptor; a failed driver has nothing left.
-    await this.driver.stop().catch(() => undefined);
+    if (this.driver instanceof AsyncRaftDriver) await this.driver.stop().catch(() => undefined);
     this.storage.close();
   }
 
@@ -279,19 +283,15 @@ export class Replica implements RaftApplication {
   }
 
   /**
-   * Group commit: the Ready's records are written at once and its fdatasync runs on the thread pool
-   * while this replica keeps reading requests and peer messages; what arrives meanwhile goes into the
-   * next Ready (the driver holds one in flight), so one fsync covers it all. Persisted before
-   * acknowledged still holds: the driver sends the Ready's votes and acknowledgements, and applies
-   * its committed entries, only once the promise returned here resolved.
-   *
    * A leader's appends leave before its own fsync, so the followers write in parallel with it
    * rather than after it (as etcd's leader does). The leader counts itself in every quorum at
-   * append time, and may step a follower's acknowledgement while its own fsync is still running,
-   * but a commit only takes effect through the next Ready (its committed entries, the commit index
-   * it sends), which the driver takes after this one is durable: no entry is applied or reported
-   * committed before the leader holds it durably. Votes and everything a follower sends still
-   * leave only after persisting.
+   * append time. With the synchronous driver (the default) it cannot step a follower's
+   * acknowledgement before the fsync below has returned. With `deferredSync` the fsync runs on the
+   * thread pool and acknowledgements may be stepped meanwhile, but a commit only takes effect
+   * through a later Ready (its committed entries, the commit index it sends), which AsyncRaftDriver
+   * takes after this one is durable. Either way no entry is applied or reported committed before
+   * the leader holds it durably, and votes and everything a follower sends leave only after
+   * persisting.
    */
   private save(batch: SaveBatch): void | Promise<void> {
     const messages = (batch as Partial<Ready>).messages ?? [];
