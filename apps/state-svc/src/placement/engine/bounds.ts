@@ -4,6 +4,7 @@ import type { FleetStats } from './fleet';
 import type { DynamicGeoTree } from '../geo/dynamic-geo-tree';
 import type { FleetColumns } from './fleet-columns';
 import type { NodeSummaries } from './node-summaries';
+import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
 
@@ -33,14 +34,26 @@ export interface RequestBounds {
    * UNKNOWN_SCORE; not when each considered resource has a positive need, which the filters enforce.
    */
   readonly unknownPossible: boolean;
-  readonly dataSetBits: readonly number[];
+  /** How many data sets the request names (the data-locality score's denominator). */
+  readonly dataSetCount: number;
+  readonly requested: RequestedBits;
+  /**
+   * The most requested bits an edge still to be found can hold: one below the level `visitTopLevels`
+   * already examined, when it ran; otherwise every requested bit.
+   */
+  readonly mostHeld: number;
   readonly stats: FleetStats;
   /** Set when data locality weighs in: a leaf's ceiling then counts what each of its edges holds. */
   readonly leaves: { readonly tree: DynamicGeoTree; readonly columns: FleetColumns } | undefined;
 }
 
 export function requestBounds(
-  context: FilterContext & { readonly weights: FactorWeights; readonly dataSets: readonly string[] },
+  context: FilterContext & {
+    readonly weights: FactorWeights;
+    readonly dataSets: readonly string[];
+    readonly requested: RequestedBits;
+    readonly mostHeld: number;
+  },
   summaries: NodeSummaries,
   stats: FleetStats,
   columns: FleetColumns,
@@ -62,7 +75,9 @@ export function requestBounds(
     }),
     consideredComplete: names.every((resource) => summaries.resources.has(resource)),
     unknownPossible: names.some((resource) => need(resource) <= 0),
-    dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
+    dataSetCount: context.dataSets.length,
+    requested: context.requested,
+    mostHeld: context.mostHeld,
     stats,
     leaves: context.weights.dataLocality > 0 && context.dataSets.length > 0 ? { tree, columns } : undefined,
   };
@@ -151,40 +166,31 @@ function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats):
  * leaves whose edges each hold one requested set while the union holds them all.
  */
 function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
-  const bits = bounds.dataSetBits;
-  if (bits.length === 0) return 100;
+  const names = bounds.dataSetCount;
+  if (names === 0) return 100;
   const leaves = bounds.leaves;
-  if (leaves && leaves.tree.isLeaf(node)) return (100 * mostHeldInLeaf(node, bits, leaves)) / bits.length;
-  return (
-    (100 * heldBy(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number, bits)) /
-    bits.length
-  );
+  const held =
+    leaves && leaves.tree.isLeaf(node)
+      ? mostHeldInLeaf(node, bounds, leaves)
+      : bounds.requested.count(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number);
+  return (100 * Math.min(held, bounds.mostHeld)) / names;
 }
 
 function mostHeldInLeaf(
   node: number,
-  bits: readonly number[],
+  bounds: RequestBounds,
   { tree, columns }: NonNullable<RequestBounds['leaves']>,
 ): number {
   const slots = tree.leafSlotArray;
+  const { requested, mostHeld } = bounds;
   let most = 0;
-  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < bits.length; i += 1) {
+  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < mostHeld; i += 1) {
     const slot = slots[i] as number;
     if (columns.placeable[slot] === 0) continue;
-    const held = heldBy(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number, bits);
+    const held = requested.count(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number);
     if (held > most) most = held;
   }
   return most;
-}
-
-/** Requested data sets whose bit is set in the two words (an upper bound where bits are shared). */
-function heldBy(low: number, high: number, bits: readonly number[]): number {
-  let held = 0;
-  for (const bit of bits) {
-    if (bit < 0) continue;
-    if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
-  }
-  return held;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

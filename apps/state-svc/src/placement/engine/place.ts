@@ -6,21 +6,31 @@ import type {
   PlacementResult,
 } from '@kailash/contracts';
 import { PLACEMENT_FILTER_REASONS } from '@kailash/contracts';
-import { estimateRttMs, greatCircleKm, kmWithinRtt } from '../geo/geo';
+import { estimateRttMs, greatCircleKm, kmWithinRtt, toUnitVector } from '../geo/geo';
 import { requiredZones, zoneMask } from './compliance';
 import { explain } from './explain';
 import type { FilterContext } from './filters';
 import { rejectReason } from './filters';
 import { nodeBound, requestBounds } from './bounds';
+import { DataLevels } from './data-levels';
 import type { Fleet, FleetEdge } from './fleet';
 import type { ScoredEdge } from './ranking';
 import { TopK } from './ranking';
 import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore } from './scores';
+import { RequestedBits } from './requested-bits';
 import { SlotEvaluator } from './slot-evaluator';
 import { requestWeights } from './weights';
 
 /** Slack on the bound so floating-point rounding can never stop the search before an edge that would rank. */
 const BOUND_SLACK = 1e-9;
+/**
+ * Data locality weighing at least this much leads the request: the edges holding the most requested
+ * data sets are then examined first, from the per-key bitsets, and the tree searches only the rest with
+ * a lower data-locality ceiling. Below it, the tree alone is cheaper (proximity or price lead).
+ */
+const DATA_LED_WEIGHT = 0.25;
+/** Edges examined from the bitsets at most: this many, or a 64th of the placeable fleet if more. */
+const LEVEL_BUDGET = 1_024;
 
 interface PlacementContext extends FilterContext {
   readonly request: PlacementRequest;
@@ -91,38 +101,78 @@ function evaluate(
  */
 export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
   const context = contextFor(fleet, request);
-  const stats = fleet.stats;
-  const bounds = requestBounds(
-    { ...context, dataSets: request.dataSets },
-    fleet.summaries,
-    stats,
-    fleet.columns,
-    fleet.tree,
-  );
+  const requested = new RequestedBits(fleet.columns, request.dataSets);
   const top = new TopK(request.maxResults);
   const filtered = lifecycleTally(fleet);
   const evaluator = new SlotEvaluator(
     fleet.columns,
     request,
     context.weights,
-    stats,
+    fleet.stats,
     context.requiredMask,
     context.maxKm,
     filtered,
+    requested,
   );
   // Once k results are held, anything below the k-th total can never enter them: not queued at all.
   const floor = () => (top.full ? top.threshold - BOUND_SLACK : -Infinity);
   const unlessBelow = (value: number) => (value < floor() ? -Infinity : value);
+  const cut = examineLeadingDataSets(fleet, context, requested, {
+    examine: (slot, km) => {
+      const value = evaluator.value(slot, km);
+      if (value > -Infinity && value >= floor()) top.offer(score(fleet.edgeAt(slot), km, context));
+    },
+    couldRank: (ceiling) => !(top.full && top.threshold > ceiling + BOUND_SLACK),
+  });
+  const bounds = requestBounds(
+    { ...context, dataSets: request.dataSets, requested, mostHeld: cut - 1 },
+    fleet.summaries,
+    fleet.stats,
+    fleet.columns,
+    fleet.tree,
+  );
+  const skipsExamined = cut <= requested.bits.length;
   fleet.tree.searchByBound(request.client, context.maxKm, {
     nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
     itemValue: (slot, km) =>
-      fleet.columns.placeable[slot] === 0 ? -Infinity : unlessBelow(evaluator.value(slot, km)),
+      fleet.columns.placeable[slot] === 0 || (skipsExamined && evaluator.requestedBits(slot) >= cut)
+        ? -Infinity
+        : unlessBelow(evaluator.value(slot, km)),
     // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
     proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
     accept: (slot, km) => top.offer(score(fleet.edgeAt(slot), km, context)),
   });
   const examined = evaluator.examined;
   return result(context, top, filtered, { examined, pruned: fleet.placeableCount - examined });
+}
+
+/**
+ * For a data-led request, examines the placeable edges with the required zones that hold the most
+ * requested data sets, level by level from all of them down (`DataLevels`), while a level is small
+ * (within the budget) and its edges could still rank; returns the level reached: every edge holding at
+ * least that many requested bits is done. Otherwise returns one more than the request's bits.
+ */
+function examineLeadingDataSets(
+  fleet: Fleet,
+  context: PlacementContext,
+  requested: RequestedBits,
+  step: { examine(slot: number, km: number): void; couldRank(ceiling: number): boolean },
+): number {
+  const none = requested.bits.length + 1;
+  const { weights, requiredMask, request } = context;
+  if (weights.dataLocality < DATA_LED_WEIGHT || requested.bits.length === 0) return none;
+  const zones: number[] = [];
+  for (let zone = 0; 1 << zone <= requiredMask; zone += 1) if (requiredMask & (1 << zone)) zones.push(zone);
+  const levels = new DataLevels(fleet.columns.keys, fleet.columns.slotsInUse, requested.bits, zones);
+  const budget = Math.max(LEVEL_BUDGET, fleet.placeableCount / 64);
+  const [qx, qy, qz] = toUnitVector(request.client);
+  // The most an edge holding `held` requested bits could total: every other factor at its best.
+  const others = 100 * (weights.geographic + weights.load + weights.capacity + weights.cost);
+  const ceiling = (held: number) => (100 * weights.dataLocality * held) / request.dataSets.length + others;
+  let held = levels.top;
+  for (; held >= levels.lowest && levels.atLeast(held) <= budget && step.couldRank(ceiling(held)); held -= 1)
+    levels.visitExactly(held, (slot) => step.examine(slot, fleet.tree.kmFrom(slot, qx, qy, qz)));
+  return held + 1;
 }
 
 /** The brute-force reference: every edge, haversine distance, every filter and score. Tests and the benchmark compare against it. */

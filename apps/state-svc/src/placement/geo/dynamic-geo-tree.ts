@@ -91,6 +91,11 @@ export class DynamicGeoTree {
     return this.points[slot * POINT_STRIDE + axis] as number;
   }
 
+  /** Great-circle km from a point (as a unit vector) to a slot, computed exactly as the searches compute it. */
+  kmFrom(slot: number, qx: number, qy: number, qz: number): number {
+    return chordToKm(Math.sqrt(this.squaredChord(slot, qx, qy, qz)));
+  }
+
   /** Replaces the whole tree with a balanced one over the slots (boot, or a projection rebuilt from scratch). */
   load(slots: readonly number[], pointOf: (slot: number) => readonly number[]): void {
     this.nodes = 0;
