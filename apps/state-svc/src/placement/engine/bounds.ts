@@ -1,8 +1,6 @@
 import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
-import type { DynamicGeoTree } from '../geo/dynamic-geo-tree';
-import type { FleetColumns } from './fleet-columns';
 import type { NodeSummaries } from './node-summaries';
 import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
@@ -43,8 +41,6 @@ export interface RequestBounds {
    */
   readonly mostHeld: number;
   readonly stats: FleetStats;
-  /** Set when data locality weighs in: a leaf's ceiling then counts what each of its edges holds. */
-  readonly leaves: { readonly tree: DynamicGeoTree; readonly columns: FleetColumns } | undefined;
 }
 
 export function requestBounds(
@@ -56,8 +52,6 @@ export function requestBounds(
   },
   summaries: NodeSummaries,
   stats: FleetStats,
-  columns: FleetColumns,
-  tree: DynamicGeoTree,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
@@ -79,7 +73,6 @@ export function requestBounds(
     requested: context.requested,
     mostHeld: context.mostHeld,
     stats,
-    leaves: context.weights.dataLocality > 0 && context.dataSets.length > 0 ? { tree, columns } : undefined,
   };
 }
 
@@ -160,37 +153,20 @@ function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats):
 }
 
 /**
- * Share of the requested data sets an edge below could hold. Above the leaves, the union of what the
- * edges hold (any edge may hold all of it); at a leaf, the most any one of its placeable edges holds,
- * counted from the edges' own bits — a few bit tests per edge, which keeps a data-led search from opening
- * leaves whose edges each hold one requested set while the union holds them all.
+ * Share of the requested data sets an edge below could hold: the most requested bits any one placeable
+ * edge below has together (the co-held rows; the union alone would let any edge hold every set, which
+ * prunes nothing above the smallest nodes), capped at what edges still unexamined can hold.
  */
 function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   const names = bounds.dataSetCount;
   if (names === 0) return 100;
-  const leaves = bounds.leaves;
-  const held =
-    leaves && leaves.tree.isLeaf(node)
-      ? mostHeldInLeaf(node, bounds, leaves)
-      : bounds.requested.count(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number);
+  const { requested } = bounds;
+  const union = requested.count(
+    summaries.dataSetsLow[node] as number,
+    summaries.dataSetsHigh[node] as number,
+  );
+  const held = union <= 1 ? union : requested.mostTogether(summaries.coHeld, node, union);
   return (100 * Math.min(held, bounds.mostHeld)) / names;
-}
-
-function mostHeldInLeaf(
-  node: number,
-  bounds: RequestBounds,
-  { tree, columns }: NonNullable<RequestBounds['leaves']>,
-): number {
-  const slots = tree.leafSlotArray;
-  const { requested, mostHeld } = bounds;
-  let most = 0;
-  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < mostHeld; i += 1) {
-    const slot = slots[i] as number;
-    if (columns.placeable[slot] === 0) continue;
-    const held = requested.count(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number);
-    if (held > most) most = held;
-  }
-  return most;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

@@ -27,6 +27,15 @@ export class NodeSummaries implements TreeSummaries {
   dataSetsLow = new Int32Array(0);
   dataSetsHigh = new Int32Array(0);
   readonly resources = new Map<string, ResourceSummary>();
+  /**
+   * Per data-set bit, the data sets held together with it: at `2 × node` and `2 × node + 1`, the union
+   * of the data-set words of the placeable edges below that hold the bit. An edge holding several
+   * requested sets holds them all in the row of each, so the most any edge below holds is at most the
+   * largest row's count — tight where the plain union (any edge may hold every set) is not. Allocated
+   * when a summarised edge first holds the bit (zero before was exact: none did).
+   */
+  readonly coHeld: (Int32Array | undefined)[] = [];
+  private readonly rowsInUse: number[] = [];
   private capacity = 0;
 
   constructor(private readonly columns: FleetColumns) {
@@ -44,6 +53,7 @@ export class NodeSummaries implements TreeSummaries {
     this.unknownCost = grownTo(this.unknownCost, length);
     this.dataSetsLow = grownTo(this.dataSetsLow, length);
     this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
+    for (const bit of this.rowsInUse) this.coHeld[bit] = grownTo(this.coHeld[bit] as Int32Array, 2 * length);
     for (const summary of this.resources.values()) {
       summary.maxFree = grownTo(summary.maxFree, length);
       summary.maxFreeShare = grownTo(summary.maxFreeShare, length);
@@ -85,6 +95,7 @@ export class NodeSummaries implements TreeSummaries {
     this.dataSetsHigh[node] = high;
     for (const [name, summary] of this.resources)
       this.summariseResource(summary, columns.resource(name), node, items, offset, count);
+    this.summariseCoHeld(node, items, offset, count);
   }
 
   refreshParent(node: number, left: number, right: number): void {
@@ -95,6 +106,11 @@ export class NodeSummaries implements TreeSummaries {
     this.unknownCost[node] = (this.unknownCost[left] as number) | (this.unknownCost[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
+    for (const bit of this.rowsInUse) {
+      const row = this.coHeld[bit] as Int32Array;
+      row[2 * node] = (row[2 * left] as number) | (row[2 * right] as number);
+      row[2 * node + 1] = (row[2 * left + 1] as number) | (row[2 * right + 1] as number);
+    }
     for (const { maxFree, maxFreeShare, maxCapacity, minCapacity } of this.resources.values()) {
       minCapacity[node] = Math.min(minCapacity[left] as number, minCapacity[right] as number);
       maxFree[node] = Math.max(maxFree[left] as number, maxFree[right] as number);
@@ -130,6 +146,35 @@ export class NodeSummaries implements TreeSummaries {
     summary.maxFreeShare[node] = maxShare;
     summary.maxCapacity[node] = maxCapacity;
     summary.minCapacity[node] = minCapacity;
+  }
+
+  private summariseCoHeld(node: number, items: Int32Array, offset: number, count: number): void {
+    for (const bit of this.rowsInUse) {
+      const row = this.coHeld[bit] as Int32Array;
+      row[2 * node] = 0;
+      row[2 * node + 1] = 0;
+    }
+    for (let i = offset; i < offset + count; i += 1) {
+      const slot = items[i] as number;
+      if (this.columns.placeable[slot] === 0) continue;
+      const low = this.columns.dataSetsLow[slot] as number;
+      const high = this.columns.dataSetsHigh[slot] as number;
+      for (let rest = low; rest !== 0; rest &= rest - 1)
+        this.holdTogether(31 - Math.clz32(rest & -rest), node, low, high);
+      for (let rest = high; rest !== 0; rest &= rest - 1)
+        this.holdTogether(63 - Math.clz32(rest & -rest), node, low, high);
+    }
+  }
+
+  private holdTogether(bit: number, node: number, low: number, high: number): void {
+    let row = this.coHeld[bit];
+    if (!row) {
+      row = new Int32Array(2 * this.capacity);
+      this.coHeld[bit] = row;
+      this.rowsInUse.push(bit);
+    }
+    row[2 * node] = (row[2 * node] as number) | low;
+    row[2 * node + 1] = (row[2 * node + 1] as number) | high;
   }
 
   /** A resource seen for the first time: no placeable edge held it before, so zero everywhere is exact. */

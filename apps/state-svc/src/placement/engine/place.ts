@@ -31,6 +31,17 @@ const BOUND_SLACK = 1e-9;
 const DATA_LED_WEIGHT = 0.25;
 /** Edges examined from the bitsets at most: this many, or a 64th of the placeable fleet if more. */
 const LEVEL_BUDGET = 1_024;
+/**
+ * With one or two requested data sets the tree's co-held rows already bound data locality exactly
+ * (whether some edge below holds both), so the bitsets lead only from three on.
+ */
+const LEVELS_FROM_BITS = 3;
+
+/** Knobs of the search that change how much it examines, never its answer (tests turn them). */
+export interface PlaceOptions {
+  /** Edges examined from the bitsets at most before the tree takes over. */
+  readonly levelBudget?: number;
+}
 
 interface PlacementContext extends FilterContext {
   readonly request: PlacementRequest;
@@ -99,7 +110,7 @@ function evaluate(
  * answer as scoring every edge, which `placeByFullScan` does and the tests compare against. Examining an
  * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted.
  */
-export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
+export function place(fleet: Fleet, request: PlacementRequest, options: PlaceOptions = {}): PlacementResult {
   const context = contextFor(fleet, request);
   const requested = new RequestedBits(fleet.columns, request.dataSets);
   const top = new TopK(request.maxResults);
@@ -117,7 +128,8 @@ export function place(fleet: Fleet, request: PlacementRequest): PlacementResult 
   // Once k results are held, anything below the k-th total can never enter them: not queued at all.
   const floor = () => (top.full ? top.threshold - BOUND_SLACK : -Infinity);
   const unlessBelow = (value: number) => (value < floor() ? -Infinity : value);
-  const cut = examineLeadingDataSets(fleet, context, requested, {
+  const budget = options.levelBudget ?? Math.max(LEVEL_BUDGET, fleet.placeableCount / 64);
+  const cut = examineLeadingDataSets(fleet, context, requested, budget, {
     examine: (slot, km) => {
       const value = evaluator.value(slot, km);
       if (value > -Infinity && value >= floor()) top.offer(score(fleet.edgeAt(slot), km, context));
@@ -128,16 +140,14 @@ export function place(fleet: Fleet, request: PlacementRequest): PlacementResult 
     { ...context, dataSets: request.dataSets, requested, mostHeld: cut - 1 },
     fleet.summaries,
     fleet.stats,
-    fleet.columns,
-    fleet.tree,
   );
   const skipsExamined = cut <= requested.bits.length;
   fleet.tree.searchByBound(request.client, context.maxKm, {
     nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
-    itemValue: (slot, km) =>
-      fleet.columns.placeable[slot] === 0 || (skipsExamined && evaluator.requestedBits(slot) >= cut)
-        ? -Infinity
-        : unlessBelow(evaluator.value(slot, km)),
+    // Not placeable, or already examined from the bitsets.
+    admits: (slot) =>
+      fleet.columns.placeable[slot] !== 0 && !(skipsExamined && evaluator.requestedBits(slot) >= cut),
+    itemValue: (slot, km) => unlessBelow(evaluator.value(slot, km)),
     // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
     proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
     accept: (slot, km) => top.offer(score(fleet.edgeAt(slot), km, context)),
@@ -156,15 +166,15 @@ function examineLeadingDataSets(
   fleet: Fleet,
   context: PlacementContext,
   requested: RequestedBits,
+  budget: number,
   step: { examine(slot: number, km: number): void; couldRank(ceiling: number): boolean },
 ): number {
   const none = requested.bits.length + 1;
   const { weights, requiredMask, request } = context;
-  if (weights.dataLocality < DATA_LED_WEIGHT || requested.bits.length === 0) return none;
+  if (weights.dataLocality < DATA_LED_WEIGHT || requested.bits.length < LEVELS_FROM_BITS) return none;
   const zones: number[] = [];
   for (let zone = 0; 1 << zone <= requiredMask; zone += 1) if (requiredMask & (1 << zone)) zones.push(zone);
   const levels = new DataLevels(fleet.columns.keys, fleet.columns.slotsInUse, requested.bits, zones);
-  const budget = Math.max(LEVEL_BUDGET, fleet.placeableCount / 64);
   const [qx, qy, qz] = toUnitVector(request.client);
   // The most an edge holding `held` requested bits could total: every other factor at its best.
   const others = 100 * (weights.geographic + weights.load + weights.capacity + weights.cost);

@@ -28,6 +28,23 @@ export class RequestedBits {
     this.distinct = popcount(low) + popcount(high) === this.bits.length;
   }
 
+  /**
+   * The most requested bits one edge below a node can have, from the node's co-held rows: for each
+   * requested bit, what the edges holding it hold. Falls back to the union's count where bits repeat.
+   */
+  mostTogether(coHeld: readonly (Int32Array | undefined)[], node: number, union: number): number {
+    if (!this.distinct) return union;
+    let most = 0;
+    for (const bit of this.bits) {
+      const row = coHeld[bit];
+      if (!row) continue;
+      const held =
+        popcount((row[2 * node] as number) & this.low) + popcount((row[2 * node + 1] as number) & this.high);
+      if (held > most) most = held;
+    }
+    return most;
+  }
+
   count(low: number, high: number): number {
     if (this.distinct) return popcount(low & this.low) + popcount(high & this.high);
     let held = 0;
