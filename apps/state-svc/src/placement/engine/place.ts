@@ -28,7 +28,7 @@ const BOUND_SLACK = 1e-9;
  * data sets are then examined first, from the per-key bitsets, and the tree searches only the rest with
  * a lower data-locality ceiling. Below it, the tree alone is cheaper (proximity or price lead).
  */
-const DATA_LED_WEIGHT = 0.25;
+const DATA_LED_WEIGHT = 0.2;
 /** Edges examined from the bitsets at most: this many, or a 64th of the placeable fleet if more. */
 const LEVEL_BUDGET = 1_024;
 /**
