@@ -2,6 +2,8 @@ import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
 import type { NodeSummaries } from './node-summaries';
+import type { JointPlan } from './joint-ceilings';
+import { JOINT_REFERENCES } from './joint-ceilings';
 import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
@@ -41,6 +43,8 @@ export interface RequestBounds {
    */
   readonly mostHeld: number;
   readonly stats: FleetStats;
+  /** How to read the nodes' joint load + capacity + cost ceilings; undefined: the separate ones only. */
+  readonly joint: JointPlan | undefined;
 }
 
 export function requestBounds(
@@ -49,6 +53,7 @@ export function requestBounds(
     readonly dataSets: readonly string[];
     readonly requested: RequestedBits;
     readonly mostHeld: number;
+    readonly joint: JointPlan | undefined;
   },
   summaries: NodeSummaries,
   stats: FleetStats,
@@ -72,6 +77,7 @@ export function requestBounds(
     dataSetCount: context.dataSets.length,
     requested: context.requested,
     mostHeld: context.mostHeld,
+    joint: context.joint,
     stats,
   };
 }
@@ -97,9 +103,18 @@ export function nodeBound(
   return (
     weights.geographic * geographicScore(minKm) +
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
-    resourceCeilings(node, bounds) +
-    weights.cost * costCeiling(summaries, node, bounds.stats)
+    staticCeiling(summaries, node, bounds)
   );
+}
+
+/** Load, capacity and cost: each factor's own ceiling summed, or one edge's joint sum if that is lower. */
+function staticCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
+  const separate =
+    resourceCeilings(node, bounds) + bounds.weights.cost * costCeiling(summaries, node, bounds.stats);
+  const joint = bounds.joint;
+  if (!joint) return separate;
+  const stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
+  return Math.min(separate, joint.factor * stored + joint.offset);
 }
 
 /**

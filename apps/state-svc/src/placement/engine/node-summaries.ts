@@ -1,6 +1,9 @@
 import { grownTo } from '../geo/typed-arrays';
 import type { TreeSummaries } from '../geo/dynamic-geo-tree';
 import type { FleetColumns } from './fleet-columns';
+import type { JointScale } from './joint-ceilings';
+import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings';
+import { DEFAULT_RESOURCES } from './scores';
 
 /** Per resource type: most free, highest free share and largest capacity among placeable edges under each node. */
 export interface ResourceSummary {
@@ -35,6 +38,16 @@ export class NodeSummaries implements TreeSummaries {
    * when a summarised edge first holds the bit (zero before was exact: none did).
    */
   readonly coHeld: (Int32Array | undefined)[] = [];
+  /**
+   * Per node and strategy (`node × JOINT_REFERENCES + strategy`), the most any placeable edge below
+   * totals on load, capacity and cost together at the strategy's default weights, need-free and on the
+   * scales frozen at build (`jointScale`): one edge's sum, where adding each factor's own maximum would
+   * combine the roomiest, idlest and cheapest edges into one that may not exist. -Infinity: none below.
+   */
+  joint = new Float64Array(0);
+  /** Set by the fleet before its first load; undefined leaves the joint ceilings unused. */
+  jointScale: JointScale | undefined;
+  private readonly sums = new Float64Array(JOINT_REFERENCES);
   private readonly rowsInUse: number[] = [];
   private capacity = 0;
 
@@ -53,6 +66,7 @@ export class NodeSummaries implements TreeSummaries {
     this.unknownCost = grownTo(this.unknownCost, length);
     this.dataSetsLow = grownTo(this.dataSetsLow, length);
     this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
+    this.joint = grownTo(this.joint, length * JOINT_REFERENCES);
     for (const bit of this.rowsInUse) this.coHeld[bit] = grownTo(this.coHeld[bit] as Int32Array, 2 * length);
     for (const summary of this.resources.values()) {
       summary.maxFree = grownTo(summary.maxFree, length);
@@ -96,6 +110,7 @@ export class NodeSummaries implements TreeSummaries {
     for (const [name, summary] of this.resources)
       this.summariseResource(summary, columns.resource(name), node, items, offset, count);
     this.summariseCoHeld(node, items, offset, count);
+    this.summariseJoint(node, items, offset, count);
   }
 
   refreshParent(node: number, left: number, right: number): void {
@@ -106,6 +121,15 @@ export class NodeSummaries implements TreeSummaries {
     this.unknownCost[node] = (this.unknownCost[left] as number) | (this.unknownCost[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
+    for (
+      let at = node * JOINT_REFERENCES,
+        end = at + JOINT_REFERENCES,
+        l = left * JOINT_REFERENCES,
+        r = right * JOINT_REFERENCES;
+      at < end;
+      at += 1, l += 1, r += 1
+    )
+      this.joint[at] = Math.max(this.joint[l] as number, this.joint[r] as number);
     for (const bit of this.rowsInUse) {
       const row = this.coHeld[bit] as Int32Array;
       row[2 * node] = (row[2 * left] as number) | (row[2 * right] as number);
@@ -146,6 +170,22 @@ export class NodeSummaries implements TreeSummaries {
     summary.maxFreeShare[node] = maxShare;
     summary.maxCapacity[node] = maxCapacity;
     summary.minCapacity[node] = minCapacity;
+  }
+
+  private summariseJoint(node: number, items: Int32Array, offset: number, count: number): void {
+    const base = node * JOINT_REFERENCES;
+    this.joint.fill(-Infinity, base, base + JOINT_REFERENCES);
+    const scale = this.jointScale;
+    if (!scale) return;
+    const resources = DEFAULT_RESOURCES.map((name) => this.columns.resources.get(name));
+    for (let i = offset; i < offset + count; i += 1) {
+      const slot = items[i] as number;
+      if (this.columns.placeable[slot] === 0) continue;
+      referenceSums(staticScores(this.columns, slot, scale, resources), this.sums, 0);
+      for (let r = 0; r < JOINT_REFERENCES; r += 1)
+        if ((this.sums[r] as number) > (this.joint[base + r] as number))
+          this.joint[base + r] = this.sums[r] as number;
+    }
   }
 
   private summariseCoHeld(node: number, items: Int32Array, offset: number, count: number): void {

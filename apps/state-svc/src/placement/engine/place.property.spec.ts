@@ -130,10 +130,14 @@ function expectSubIndicesMatch(fleet: Fleet): void {
   expect(wrong).toEqual([]);
 }
 
-/** The request as a data-led one reading several data sets: the bitsets then lead the search. */
+/**
+ * The request as a data-led one reading several data sets (the bitsets then lead the search), some with
+ * weight overrides (the joint ceilings then rescale a strategy's stored sums to other weights).
+ */
 function dataLed(request: PlacementRequest, pick: number): PlacementRequest {
   const dataSets = pickBits(SYNTHETIC_DATA_SETS, pick).slice(0, 3 + (pick % 5));
-  return { ...request, strategy: pick % 2 ? 'data_locality' : 'compliance_first', dataSets };
+  const weights = pick % 3 === 0 ? { load: (pick >>> 3) % 4, capacity: (pick >>> 5) % 3 } : undefined;
+  return { ...request, strategy: pick % 2 ? 'data_locality' : 'compliance_first', dataSets, weights };
 }
 
 describe('place() stays exact on a fleet changed in place (property)', () => {
