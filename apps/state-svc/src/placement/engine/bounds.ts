@@ -2,6 +2,7 @@ import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
 import type { NodeSummaries } from './node-summaries';
+import { ZONES } from './node-summaries';
 import type { JointPlan } from './joint-ceilings';
 import { JOINT_REFERENCES } from './joint-ceilings';
 import type { RequestedBits } from './requested-bits';
@@ -23,6 +24,8 @@ interface ConsideredResource {
 export interface RequestBounds {
   readonly weights: FactorWeights;
   readonly requiredMask: number;
+  /** The zones of the mask, by index. */
+  readonly requiredZones: readonly number[];
   readonly maxCostPerHour: number;
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
   readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
@@ -64,6 +67,7 @@ export function requestBounds(
   return {
     weights: context.weights,
     requiredMask: context.requiredMask,
+    requiredZones: zoneIndices(context.requiredMask),
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
@@ -96,21 +100,43 @@ export function nodeBound(
 ): number {
   if ((summaries.placeable[node] as number) === 0) return -Infinity;
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
-  if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
+  const cheapest = cheapestWithZones(summaries, node, bounds.requiredZones);
+  if (cheapest > bounds.maxCostPerHour) return -Infinity;
   for (const { need, maxFree } of bounds.needs)
     if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
   return (
     weights.geographic * geographicScore(minKm) +
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
-    staticCeiling(summaries, node, bounds)
+    staticCeiling(summaries, node, cheapest, bounds)
   );
 }
 
+/** Indices of the zones set in a mask. */
+export function zoneIndices(mask: number): number[] {
+  const zones: number[] = [];
+  for (let rest = mask; rest !== 0; rest &= rest - 1) zones.push(31 - Math.clz32(rest & -rest));
+  return zones;
+}
+
+/** The cheapest known rate an edge below holding every required zone can have (Infinity: none known). */
+function cheapestWithZones(summaries: NodeSummaries, node: number, zones: readonly number[]): number {
+  let cheapest = summaries.minCost[node] as number;
+  for (const zone of zones)
+    cheapest = Math.max(cheapest, summaries.zoneMinCost[node * ZONES + zone] as number);
+  return cheapest;
+}
+
 /** Load, capacity and cost: each factor's own ceiling summed, or one edge's joint sum if that is lower. */
-function staticCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
+function staticCeiling(
+  summaries: NodeSummaries,
+  node: number,
+  cheapest: number,
+  bounds: RequestBounds,
+): number {
   const separate =
-    resourceCeilings(node, bounds) + bounds.weights.cost * costCeiling(summaries, node, bounds.stats);
+    resourceCeilings(node, bounds) +
+    bounds.weights.cost * costCeiling(summaries, node, cheapest, bounds.stats);
   const joint = bounds.joint;
   if (!joint) return separate;
   const stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
@@ -161,8 +187,7 @@ function capacityTerm(node: number, resource: ConsideredResource): number {
 }
 
 /** The cost score falls as the rate rises, so the cheapest edge below scores best; an unknown rate scores UNKNOWN_SCORE. */
-function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats): number {
-  const cheapest = summaries.minCost[node] as number;
+function costCeiling(summaries: NodeSummaries, node: number, cheapest: number, stats: FleetStats): number {
   const known = cheapest === Infinity ? 0 : costScoreOf(cheapest, stats);
   return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
 }

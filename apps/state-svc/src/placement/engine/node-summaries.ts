@@ -1,9 +1,13 @@
+import { COMPLIANCE_ZONES } from '@kailash/contracts';
 import { grownTo } from '../geo/typed-arrays';
 import type { TreeSummaries } from '../geo/dynamic-geo-tree';
 import type { FleetColumns } from './fleet-columns';
 import type { JointScale } from './joint-ceilings';
 import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings';
 import { DEFAULT_RESOURCES } from './scores';
+
+/** Zones a node keeps a cheapest rate for. */
+export const ZONES = COMPLIANCE_ZONES.length;
 
 /** Per resource type: most free, highest free share and largest capacity among placeable edges under each node. */
 export interface ResourceSummary {
@@ -25,6 +29,12 @@ export class NodeSummaries implements TreeSummaries {
   zoneUnion = new Int32Array(0);
   minCost = new Float64Array(0);
   maxCost = new Float64Array(0);
+  /**
+   * Per node and zone (`node × ZONES + zone`), the cheapest known rate among placeable edges below that
+   * hold the zone: a request that requires zones pays at least the dearest of these, where the node's
+   * cheapest edge may lack them (certifications are spread over the whole fleet).
+   */
+  zoneMinCost = new Float64Array(0);
   /** 1 when some placeable edge below has no known rate (it scores UNKNOWN_SCORE on cost). */
   unknownCost = new Uint8Array(0);
   dataSetsLow = new Int32Array(0);
@@ -63,6 +73,7 @@ export class NodeSummaries implements TreeSummaries {
     this.zoneUnion = grownTo(this.zoneUnion, length);
     this.minCost = grownTo(this.minCost, length);
     this.maxCost = grownTo(this.maxCost, length);
+    this.zoneMinCost = grownTo(this.zoneMinCost, length * ZONES);
     this.unknownCost = grownTo(this.unknownCost, length);
     this.dataSetsLow = grownTo(this.dataSetsLow, length);
     this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
@@ -79,6 +90,7 @@ export class NodeSummaries implements TreeSummaries {
 
   refreshLeaf(node: number, items: Int32Array, offset: number, count: number): void {
     const columns = this.columns;
+    this.zoneMinCost.fill(Infinity, node * ZONES, node * ZONES + ZONES);
     let placeable = 0;
     let zones = 0;
     let minCost = Infinity;
@@ -96,6 +108,7 @@ export class NodeSummaries implements TreeSummaries {
       else {
         if (cost < minCost) minCost = cost;
         if (cost > maxCost) maxCost = cost;
+        this.lowerZoneCosts(node, columns.zoneMask[slot] as number, cost);
       }
       low |= columns.dataSetsLow[slot] as number;
       high |= columns.dataSetsHigh[slot] as number;
@@ -118,6 +131,11 @@ export class NodeSummaries implements TreeSummaries {
     this.zoneUnion[node] = (this.zoneUnion[left] as number) | (this.zoneUnion[right] as number);
     this.minCost[node] = Math.min(this.minCost[left] as number, this.minCost[right] as number);
     this.maxCost[node] = Math.max(this.maxCost[left] as number, this.maxCost[right] as number);
+    for (let zone = 0; zone < ZONES; zone += 1)
+      this.zoneMinCost[node * ZONES + zone] = Math.min(
+        this.zoneMinCost[left * ZONES + zone] as number,
+        this.zoneMinCost[right * ZONES + zone] as number,
+      );
     this.unknownCost[node] = (this.unknownCost[left] as number) | (this.unknownCost[right] as number);
     this.dataSetsLow[node] = (this.dataSetsLow[left] as number) | (this.dataSetsLow[right] as number);
     this.dataSetsHigh[node] = (this.dataSetsHigh[left] as number) | (this.dataSetsHigh[right] as number);
@@ -170,6 +188,13 @@ export class NodeSummaries implements TreeSummaries {
     summary.maxFreeShare[node] = maxShare;
     summary.maxCapacity[node] = maxCapacity;
     summary.minCapacity[node] = minCapacity;
+  }
+
+  private lowerZoneCosts(node: number, zones: number, cost: number): void {
+    for (let rest = zones; rest !== 0; rest &= rest - 1) {
+      const at = node * ZONES + 31 - Math.clz32(rest & -rest);
+      if (cost < (this.zoneMinCost[at] as number)) this.zoneMinCost[at] = cost;
+    }
   }
 
   private summariseJoint(node: number, items: Int32Array, offset: number, count: number): void {

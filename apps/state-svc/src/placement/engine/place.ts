@@ -11,7 +11,7 @@ import { requiredZones, zoneMask } from './compliance';
 import { explain } from './explain';
 import type { FilterContext } from './filters';
 import { rejectReason } from './filters';
-import { nodeBound, requestBounds } from './bounds';
+import { nodeBound, requestBounds, zoneIndices } from './bounds';
 import { DataLevels } from './data-levels';
 import { jointPlan } from './joint-ceilings';
 import type { Fleet, FleetEdge } from './fleet';
@@ -182,8 +182,7 @@ function examineLeadingDataSets(
   const { weights, requiredMask, request } = context;
   const leads = weights.dataLocality > 0 && weights.dataLocality >= DATA_LEADS_PROXIMITY * weights.geographic;
   if (!leads || requested.bits.length < LEVELS_FROM_BITS) return none;
-  const zones: number[] = [];
-  for (let zone = 0; 1 << zone <= requiredMask; zone += 1) if (requiredMask & (1 << zone)) zones.push(zone);
+  const zones = zoneIndices(requiredMask);
   const levels = new DataLevels(fleet.columns.keys, fleet.columns.slotsInUse, requested.bits, zones);
   const [qx, qy, qz] = toUnitVector(request.client);
   // The most an edge holding `held` requested bits could total: every other factor at its best.
