@@ -35,12 +35,13 @@ export class DataLevels {
     if (m === 0) return;
     const sets = bits.map((bit) => keys.dataSets[bit] as Int32Array);
     const zones = zoneKeys.map((zone) => keys.zones[zone] as Int32Array);
+    const request: LevelCount = { sets, words, levels, m };
     for (let word = 0; word < words; word += 1) {
       let eligible = keys.placeable[word] as number;
       for (let z = 0; z < zones.length && eligible !== 0; z += 1)
         eligible &= (zones[z] as Int32Array)[word] as number;
-      if (m <= 7) countSmall(sets, word, eligible, words, levels, m);
-      else countWide(sets, word, eligible, words, levels, m);
+      if (m <= 7) countSmall(request, word, eligible);
+      else countWide(request, word, eligible);
     }
   }
 
@@ -62,18 +63,19 @@ export class DataLevels {
   }
 }
 
+/** What one request counts: the requested data-set bitsets, words per level, levels, requested bits. */
+interface LevelCount {
+  readonly sets: readonly Int32Array[];
+  readonly words: number;
+  readonly levels: number;
+  readonly m: number;
+}
+
 /**
  * One word of slots, at most 7 requested bits: the bit-sliced count in three locals (slice b holds bit
  * b of each slot's count), then each level's "at least h" mask compared from the highest slice down.
  */
-function countSmall(
-  sets: readonly Int32Array[],
-  word: number,
-  eligible: number,
-  words: number,
-  levels: number,
-  m: number,
-): void {
+function countSmall({ sets, words, levels, m }: LevelCount, word: number, eligible: number): void {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -112,14 +114,7 @@ function countSmall(
 }
 
 /** The same for up to 64 requested bits, with the slices in an array. */
-function countWide(
-  sets: readonly Int32Array[],
-  word: number,
-  eligible: number,
-  words: number,
-  levels: number,
-  m: number,
-): void {
+function countWide({ sets, words, levels, m }: LevelCount, word: number, eligible: number): void {
   const width = 32 - Math.clz32(m);
   slices.fill(0, 0, width);
   for (let i = 0; i < sets.length && eligible !== 0; i += 1) {
