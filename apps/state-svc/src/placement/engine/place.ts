@@ -115,7 +115,9 @@ function evaluate(
  * are opened in order of the highest total any of their edges could reach. An edge is accepted only
  * when nothing still queued could beat it, so the first k accepted are exactly the k best — the same
  * answer as scoring every edge, which `placeByFullScan` does and the tests compare against. Examining an
- * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted.
+ * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted. A
+ * data-led request first examines the edges holding the most of its data sets, found from the per-key
+ * bitsets; the tree then only searches edges holding fewer, under a correspondingly lower ceiling.
  */
 export function place(fleet: Fleet, request: PlacementRequest, options: PlaceOptions = {}): PlacementResult {
   const context = contextFor(fleet, request);
