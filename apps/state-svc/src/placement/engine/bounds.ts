@@ -1,9 +1,11 @@
 import type { FactorWeights } from '@kailash/contracts';
 import type { FilterContext } from './filters';
 import type { FleetStats } from './fleet';
-import type { DynamicGeoTree } from '../geo/dynamic-geo-tree';
-import type { FleetColumns } from './fleet-columns';
 import type { NodeSummaries } from './node-summaries';
+import { ZONES } from './node-summaries';
+import type { JointPlan } from './joint-ceilings';
+import { JOINT_REFERENCES } from './joint-ceilings';
+import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
 
@@ -22,6 +24,8 @@ interface ConsideredResource {
 export interface RequestBounds {
   readonly weights: FactorWeights;
   readonly requiredMask: number;
+  /** The zones of the mask, by index. */
+  readonly requiredZones: readonly number[];
   readonly maxCostPerHour: number;
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
   readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
@@ -33,18 +37,29 @@ export interface RequestBounds {
    * UNKNOWN_SCORE; not when each considered resource has a positive need, which the filters enforce.
    */
   readonly unknownPossible: boolean;
-  readonly dataSetBits: readonly number[];
+  /** How many data sets the request names (the data-locality score's denominator). */
+  readonly dataSetCount: number;
+  readonly requested: RequestedBits;
+  /**
+   * The most requested bits an edge still to be found can hold: one below the level `visitTopLevels`
+   * already examined, when it ran; otherwise every requested bit.
+   */
+  readonly mostHeld: number;
   readonly stats: FleetStats;
-  /** Set when data locality weighs in: a leaf's ceiling then counts what each of its edges holds. */
-  readonly leaves: { readonly tree: DynamicGeoTree; readonly columns: FleetColumns } | undefined;
+  /** How to read the nodes' joint load + capacity + cost ceilings; undefined: the separate ones only. */
+  readonly joint: JointPlan | undefined;
 }
 
 export function requestBounds(
-  context: FilterContext & { readonly weights: FactorWeights; readonly dataSets: readonly string[] },
+  context: FilterContext & {
+    readonly weights: FactorWeights;
+    readonly dataSets: readonly string[];
+    readonly requested: RequestedBits;
+    readonly mostHeld: number;
+    readonly joint: JointPlan | undefined;
+  },
   summaries: NodeSummaries,
   stats: FleetStats,
-  columns: FleetColumns,
-  tree: DynamicGeoTree,
 ): RequestBounds {
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
@@ -52,6 +67,7 @@ export function requestBounds(
   return {
     weights: context.weights,
     requiredMask: context.requiredMask,
+    requiredZones: zoneIndices(context.requiredMask),
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
@@ -62,9 +78,11 @@ export function requestBounds(
     }),
     consideredComplete: names.every((resource) => summaries.resources.has(resource)),
     unknownPossible: names.some((resource) => need(resource) <= 0),
-    dataSetBits: context.dataSets.map((name) => columns.dataSetBit(name)),
+    dataSetCount: context.dataSets.length,
+    requested: context.requested,
+    mostHeld: context.mostHeld,
+    joint: context.joint,
     stats,
-    leaves: context.weights.dataLocality > 0 && context.dataSets.length > 0 ? { tree, columns } : undefined,
   };
 }
 
@@ -82,16 +100,47 @@ export function nodeBound(
 ): number {
   if ((summaries.placeable[node] as number) === 0) return -Infinity;
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
-  if ((summaries.minCost[node] as number) > bounds.maxCostPerHour) return -Infinity;
+  const cheapest = cheapestWithZones(summaries, node, bounds.requiredZones);
+  if (cheapest > bounds.maxCostPerHour) return -Infinity;
   for (const { need, maxFree } of bounds.needs)
     if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
   const { weights } = bounds;
   return (
     weights.geographic * geographicScore(minKm) +
     weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
-    resourceCeilings(node, bounds) +
-    weights.cost * costCeiling(summaries, node, bounds.stats)
+    staticCeiling(summaries, node, cheapest, bounds)
   );
+}
+
+/** Indices of the zones set in a mask. */
+export function zoneIndices(mask: number): number[] {
+  const zones: number[] = [];
+  for (let rest = mask; rest !== 0; rest &= rest - 1) zones.push(31 - Math.clz32(rest & -rest));
+  return zones;
+}
+
+/** The cheapest known rate an edge below holding every required zone can have (Infinity: none known). */
+function cheapestWithZones(summaries: NodeSummaries, node: number, zones: readonly number[]): number {
+  let cheapest = summaries.minCost[node] as number;
+  for (const zone of zones)
+    cheapest = Math.max(cheapest, summaries.zoneMinCost[node * ZONES + zone] as number);
+  return cheapest;
+}
+
+/** Load, capacity and cost: each factor's own ceiling summed, or one edge's joint sum if that is lower. */
+function staticCeiling(
+  summaries: NodeSummaries,
+  node: number,
+  cheapest: number,
+  bounds: RequestBounds,
+): number {
+  const separate =
+    resourceCeilings(node, bounds) +
+    bounds.weights.cost * costCeiling(summaries, node, cheapest, bounds.stats);
+  const joint = bounds.joint;
+  if (!joint) return separate;
+  const stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
+  return Math.min(separate, joint.factor * stored + joint.offset);
 }
 
 /**
@@ -138,53 +187,26 @@ function capacityTerm(node: number, resource: ConsideredResource): number {
 }
 
 /** The cost score falls as the rate rises, so the cheapest edge below scores best; an unknown rate scores UNKNOWN_SCORE. */
-function costCeiling(summaries: NodeSummaries, node: number, stats: FleetStats): number {
-  const cheapest = summaries.minCost[node] as number;
+function costCeiling(summaries: NodeSummaries, node: number, cheapest: number, stats: FleetStats): number {
   const known = cheapest === Infinity ? 0 : costScoreOf(cheapest, stats);
   return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
 }
 
 /**
- * Share of the requested data sets an edge below could hold. Above the leaves, the union of what the
- * edges hold (any edge may hold all of it); at a leaf, the most any one of its placeable edges holds,
- * counted from the edges' own bits — a few bit tests per edge, which keeps a data-led search from opening
- * leaves whose edges each hold one requested set while the union holds them all.
+ * Share of the requested data sets an edge below could hold: the most requested bits any one placeable
+ * edge below has together (the co-held rows; the union alone would let any edge hold every set, which
+ * prunes nothing above the smallest nodes), capped at what edges still unexamined can hold.
  */
 function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
-  const bits = bounds.dataSetBits;
-  if (bits.length === 0) return 100;
-  const leaves = bounds.leaves;
-  if (leaves && leaves.tree.isLeaf(node)) return (100 * mostHeldInLeaf(node, bits, leaves)) / bits.length;
-  return (
-    (100 * heldBy(summaries.dataSetsLow[node] as number, summaries.dataSetsHigh[node] as number, bits)) /
-    bits.length
+  const names = bounds.dataSetCount;
+  if (names === 0) return 100;
+  const { requested } = bounds;
+  const union = requested.count(
+    summaries.dataSetsLow[node] as number,
+    summaries.dataSetsHigh[node] as number,
   );
-}
-
-function mostHeldInLeaf(
-  node: number,
-  bits: readonly number[],
-  { tree, columns }: NonNullable<RequestBounds['leaves']>,
-): number {
-  const slots = tree.leafSlotArray;
-  let most = 0;
-  for (let i = tree.leafStart(node), end = tree.leafEnd(node); i < end && most < bits.length; i += 1) {
-    const slot = slots[i] as number;
-    if (columns.placeable[slot] === 0) continue;
-    const held = heldBy(columns.dataSetsLow[slot] as number, columns.dataSetsHigh[slot] as number, bits);
-    if (held > most) most = held;
-  }
-  return most;
-}
-
-/** Requested data sets whose bit is set in the two words (an upper bound where bits are shared). */
-function heldBy(low: number, high: number, bits: readonly number[]): number {
-  let held = 0;
-  for (const bit of bits) {
-    if (bit < 0) continue;
-    if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
-  }
-  return held;
+  const held = union <= 1 ? union : requested.mostTogether(summaries.coHeld, node, union);
+  return (100 * Math.min(held, bounds.mostHeld)) / names;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

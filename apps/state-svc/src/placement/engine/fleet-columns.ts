@@ -1,5 +1,7 @@
 import { grownTo } from '../geo/typed-arrays';
 import type { FleetEdge } from './fleet';
+import type { SlotKeys } from './key-bitsets';
+import { KeyBitsets } from './key-bitsets';
 
 /** Data-set names map to one of 64 bits (two 32-bit words) per edge and per tree node. */
 export const DATA_SET_BITS = 64;
@@ -27,6 +29,8 @@ export class FleetColumns {
   dataSetsLow = new Int32Array(0);
   dataSetsHigh = new Int32Array(0);
   readonly resources = new Map<string, ResourceColumn>();
+  /** The same facts by key (placeable, each zone, each data-set bit): which slots have them. */
+  readonly keys = new KeyBitsets();
   /**
    * Each data-set name gets the next bit as it is first seen, so a fleet with up to 64 distinct names
    * has exact bits and data locality needs no name lookup; past 64, bits are shared (marked here) and
@@ -39,6 +43,11 @@ export class FleetColumns {
 
   get size(): number {
     return this.slots.size;
+  }
+
+  /** Slots claimed so far: every slot number is below this. */
+  get slotsInUse(): number {
+    return this.slotCount;
   }
 
   slotOf(edgeId: string): number | undefined {
@@ -57,10 +66,6 @@ export class FleetColumns {
 
   /** Writes an edge's facts into its slot; `placeable` says whether placement may choose it. */
   write(slot: number, edge: FleetEdge, placeable: boolean): void {
-    this.edges[slot] = edge;
-    this.placeable[slot] = placeable ? 1 : 0;
-    this.zoneMask[slot] = edge.zoneMask;
-    this.cost[slot] = edge.costPerHour ?? Number.NaN;
     let low = 0;
     let high = 0;
     for (const name of edge.dataSets) {
@@ -68,6 +73,17 @@ export class FleetColumns {
       if (bit < 32) low |= 1 << bit;
       else high |= 1 << (bit - 32);
     }
+    // A new slot's columns are zero, which is what the bitsets hold for it.
+    this.keys.write(slot, this.keysOf(slot), {
+      placeable,
+      zoneMask: edge.zoneMask,
+      dataSetsLow: low,
+      dataSetsHigh: high,
+    });
+    this.edges[slot] = edge;
+    this.placeable[slot] = placeable ? 1 : 0;
+    this.zoneMask[slot] = edge.zoneMask;
+    this.cost[slot] = edge.costPerHour ?? Number.NaN;
     this.dataSetsLow[slot] = low;
     this.dataSetsHigh[slot] = high;
     for (const name of Object.keys(edge.capacity)) this.resource(name);
@@ -76,6 +92,15 @@ export class FleetColumns {
       column.capacity[slot] = edge.capacity[name] ?? 0;
       column.allocated[slot] = edge.allocated[name] ?? 0;
     }
+  }
+
+  private keysOf(slot: number): SlotKeys {
+    return {
+      placeable: this.placeable[slot] === 1,
+      zoneMask: this.zoneMask[slot] as number,
+      dataSetsLow: this.dataSetsLow[slot] as number,
+      dataSetsHigh: this.dataSetsHigh[slot] as number,
+    };
   }
 
   /** The bit of a data-set name; -1 for a name no edge has ever held (so none holds it now). */
@@ -113,6 +138,7 @@ export class FleetColumns {
   }
 
   private grow(length: number): void {
+    this.keys.ensureSlots(length);
     this.placeable = grownTo(this.placeable, length);
     this.zoneMask = grownTo(this.zoneMask, length);
     this.cost = grownTo(this.cost, length);

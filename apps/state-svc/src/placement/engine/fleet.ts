@@ -4,6 +4,7 @@ import { DynamicGeoTree, treePoint } from '../geo/dynamic-geo-tree';
 import { capacityScore, costScore, loadScore } from './scores';
 import { zoneMask } from './compliance';
 import { FleetColumns } from './fleet-columns';
+import { jointScale } from './joint-ceilings';
 import { NodeSummaries } from './node-summaries';
 
 /** What placement knows of one edge, shaped for fast filtering (zone bit mask, data-set lookup). */
@@ -97,6 +98,7 @@ export class Fleet {
   constructor(edges: readonly FleetEdge[] = [], position = 0) {
     this.position = position;
     const stats = statsOf(edges.filter(isPlaceable));
+    this.summaries.jointScale = jointScale(stats);
     const slots = edges.map((edge) => this.record(edge));
     this.tree.load(slots, (slot) => pointOf(this.edgeAt(slot), stats));
   }

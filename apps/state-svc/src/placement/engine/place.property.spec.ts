@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { EdgeLifecycle, PlacementResult } from '@kailash/contracts';
+import type { EdgeLifecycle, PlacementRequest, PlacementResult } from '@kailash/contracts';
 import { COMPLIANCE_ZONES, EDGE_LIFECYCLE_STATES } from '@kailash/contracts';
 import {
   parseRequest,
@@ -8,8 +8,8 @@ import {
   syntheticRequests,
 } from '../../../test/placement/synthetic-fleet';
 import { FleetView } from '../fleet-view';
-import type { FleetEdge } from './fleet';
-import { buildFleet, fleetEdge } from './fleet';
+import type { Fleet, FleetEdge } from './fleet';
+import { buildFleet, fleetEdge, isPlaceable } from './fleet';
 import { place, placeByFullScan } from './place';
 
 /** One change the fleet may go through: what heartbeats, load, operators and new edges do to it. */
@@ -97,6 +97,49 @@ function changed(edges: Map<string, FleetEdge>, order: string[], step: Change, s
 const ranked = (result: PlacementResult) =>
   result.candidates.map((candidate) => `${candidate.edgeId}:${candidate.score}`);
 
+const has = (set: Int32Array, slot: number) => ((set[slot >>> 5] as number) & (1 << (slot & 31))) !== 0;
+
+/** The per-key bitsets and the root's co-held rows of a fleet changed in place, against its edges' own facts. */
+function expectSubIndicesMatch(fleet: Fleet): void {
+  const { keys, dataSetsLow, dataSetsHigh } = fleet.columns;
+  const rows = new Map<number, [number, number]>();
+  // Mismatches collected and asserted once: one expect per bit would dominate the property's run time.
+  const wrong: string[] = [];
+  for (const edge of fleet.edges) {
+    const slot = fleet.columns.slotOf(edge.edgeId) as number;
+    if (has(keys.placeable, slot) !== isPlaceable(edge)) wrong.push(`${edge.edgeId} placeable`);
+    COMPLIANCE_ZONES.forEach((zone, at) => {
+      if (has(keys.zones[at] as Int32Array, slot) !== ((edge.zoneMask & (1 << at)) !== 0))
+        wrong.push(`${edge.edgeId} ${zone}`);
+    });
+    const low = dataSetsLow[slot] as number;
+    const high = dataSetsHigh[slot] as number;
+    for (let bit = 0; bit < 64; bit += 1) {
+      const held = ((bit < 32 ? low : high) & (1 << (bit % 32))) !== 0;
+      if (has(keys.dataSets[bit] as Int32Array, slot) !== held) wrong.push(`${edge.edgeId} data bit ${bit}`);
+      if (!held || !isPlaceable(edge)) continue;
+      const [rowLow, rowHigh] = rows.get(bit) ?? [0, 0];
+      rows.set(bit, [rowLow | low, rowHigh | high]);
+    }
+  }
+  for (let bit = 0; bit < 64; bit += 1) {
+    const row = fleet.summaries.coHeld[bit];
+    const [low, high] = rows.get(bit) ?? [0, 0];
+    if ((row?.[0] ?? 0) !== low || (row?.[1] ?? 0) !== high) wrong.push(`root co-held row ${bit}`);
+  }
+  expect(wrong).toEqual([]);
+}
+
+/**
+ * The request as a data-led one reading several data sets (the bitsets then lead the search), some with
+ * weight overrides (the joint ceilings then rescale a strategy's stored sums to other weights).
+ */
+function dataLed(request: PlacementRequest, pick: number): PlacementRequest {
+  const dataSets = pickBits(SYNTHETIC_DATA_SETS, pick).slice(0, 3 + (pick % 5));
+  const weights = pick % 3 === 0 ? { load: (pick >>> 3) % 4, capacity: (pick >>> 5) % 3 } : undefined;
+  return { ...request, strategy: pick % 2 ? 'data_locality' : 'compliance_first', dataSets, weights };
+}
+
 describe('place() stays exact on a fleet changed in place (property)', () => {
   it('equals the full scan of a freshly built fleet after any sequence of edge changes', () => {
     fc.assert(
@@ -105,7 +148,9 @@ describe('place() stays exact on a fleet changed in place (property)', () => {
         fc.integer({ min: 1, max: 1_000 }),
         fc.array(change, { maxLength: 250 }),
         fc.integer({ min: 1, max: 1_000 }),
-        (size, fleetSeed, changes, requestSeed) => {
+        fc.integer({ min: 0, max: 40 }),
+        fc.nat(),
+        (size, fleetSeed, changes, requestSeed, levelBudget, pick) => {
           const edges = new Map(syntheticFleet(size, fleetSeed).map((edge) => [edge.edgeId, edge]));
           const order = [...edges.keys()];
           const view = new FleetView();
@@ -119,11 +164,18 @@ describe('place() stays exact on a fleet changed in place (property)', () => {
           expect(view.fullRebuilds).toBe(0);
           expect(view.current.placeableCount).toBe(truth.placeableCount);
           expect(view.current.stats).toEqual(truth.stats);
-          for (const request of syntheticRequests(6, requestSeed).map(parseRequest)) {
-            const indexed = place(view.current, request);
+          expectSubIndicesMatch(view.current);
+          const requests = syntheticRequests(6, requestSeed).map(parseRequest);
+          for (const request of [...requests, ...requests.map((r, i) => dataLed(r, pick + i * 7919))]) {
             const scanned = placeByFullScan(truth, request);
-            expect(ranked(indexed)).toEqual(ranked(scanned));
-            if (indexed.pruned === 0) expect(indexed.filtered).toEqual(scanned.filtered);
+            // The default budget examines every level the bitsets find; a small one hands most to the tree.
+            for (const indexed of [
+              place(view.current, request),
+              place(view.current, request, { levelBudget }),
+            ]) {
+              expect(ranked(indexed)).toEqual(ranked(scanned));
+              if (indexed.pruned === 0) expect(indexed.filtered).toEqual(scanned.filtered);
+            }
           }
         },
       ),

@@ -6,21 +6,49 @@ import type {
   PlacementResult,
 } from '@kailash/contracts';
 import { PLACEMENT_FILTER_REASONS } from '@kailash/contracts';
-import { estimateRttMs, greatCircleKm, kmWithinRtt } from '../geo/geo';
+import { estimateRttMs, greatCircleKm, kmWithinRtt, toUnitVector } from '../geo/geo';
 import { requiredZones, zoneMask } from './compliance';
 import { explain } from './explain';
 import type { FilterContext } from './filters';
 import { rejectReason } from './filters';
-import { nodeBound, requestBounds } from './bounds';
+import { nodeBound, requestBounds, zoneIndices } from './bounds';
+import { DataLevels } from './data-levels';
+import { jointPlan } from './joint-ceilings';
 import type { Fleet, FleetEdge } from './fleet';
 import type { ScoredEdge } from './ranking';
 import { TopK } from './ranking';
 import { capacityScore, costScore, dataLocalityScore, geographicScore, loadScore } from './scores';
+import { RequestedBits } from './requested-bits';
 import { SlotEvaluator } from './slot-evaluator';
 import { requestWeights } from './weights';
 
 /** Slack on the bound so floating-point rounding can never stop the search before an edge that would rank. */
 const BOUND_SLACK = 1e-9;
+/**
+ * Data locality leads the request when it weighs at least two thirds of proximity: the edges holding
+ * the most requested data sets are then examined first, from the per-key bitsets, and the tree searches
+ * only the rest with a lower data-locality ceiling. Measured at 100,000 edges this helps data-led,
+ * compliance-first, balanced and cost-led requests; a latency-led one finds its answer nearby faster
+ * in the tree alone.
+ */
+const DATA_LEADS_PROXIMITY = 2 / 3;
+/**
+ * Edges examined from the bitsets at most: a 64th of the placeable fleet, within these bounds. Measured
+ * at 1,000,000 edges, letting a level of 11,000 through examined 7,306 edges at p99 where the tree with
+ * 2,048 did better (balanced CPU p99 9.8 → 5.6 ms); at 100,000 edges 1,094 beat 2,048.
+ */
+const LEVEL_BUDGET = { least: 1_024, most: 2_048 };
+/**
+ * With one or two requested data sets the tree's co-held rows already bound data locality exactly
+ * (whether some edge below holds both), so the bitsets lead only from three on.
+ */
+const LEVELS_FROM_BITS = 3;
+
+/** Knobs of the search that change how much it examines, never its answer (tests turn them). */
+export interface PlaceOptions {
+  /** Edges examined from the bitsets at most before the tree takes over. */
+  readonly levelBudget?: number;
+}
 
 interface PlacementContext extends FilterContext {
   readonly request: PlacementRequest;
@@ -87,42 +115,91 @@ function evaluate(
  * are opened in order of the highest total any of their edges could reach. An edge is accepted only
  * when nothing still queued could beat it, so the first k accepted are exactly the k best — the same
  * answer as scoring every edge, which `placeByFullScan` does and the tests compare against. Examining an
- * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted.
+ * edge reads the fleet's columns (`SlotEvaluator`); objects are built only for the k accepted. A
+ * data-led request first examines the edges holding the most of its data sets, found from the per-key
+ * bitsets; the tree then only searches edges holding fewer, under a correspondingly lower ceiling.
  */
-export function place(fleet: Fleet, request: PlacementRequest): PlacementResult {
+export function place(fleet: Fleet, request: PlacementRequest, options: PlaceOptions = {}): PlacementResult {
   const context = contextFor(fleet, request);
-  const stats = fleet.stats;
-  const bounds = requestBounds(
-    { ...context, dataSets: request.dataSets },
-    fleet.summaries,
-    stats,
-    fleet.columns,
-    fleet.tree,
-  );
+  const requested = new RequestedBits(fleet.columns, request.dataSets);
   const top = new TopK(request.maxResults);
   const filtered = lifecycleTally(fleet);
   const evaluator = new SlotEvaluator(
     fleet.columns,
     request,
     context.weights,
-    stats,
+    fleet.stats,
     context.requiredMask,
     context.maxKm,
     filtered,
+    requested,
   );
   // Once k results are held, anything below the k-th total can never enter them: not queued at all.
   const floor = () => (top.full ? top.threshold - BOUND_SLACK : -Infinity);
   const unlessBelow = (value: number) => (value < floor() ? -Infinity : value);
+  const budget =
+    options.levelBudget ??
+    Math.min(LEVEL_BUDGET.most, Math.max(LEVEL_BUDGET.least, fleet.placeableCount / 64));
+  const cut = examineLeadingDataSets(fleet, context, requested, budget, {
+    examine: (slot, km) => {
+      const value = evaluator.value(slot, km);
+      if (value > -Infinity && value >= floor()) top.offer(score(fleet.edgeAt(slot), km, context));
+    },
+    couldRank: (ceiling) => !(top.full && top.threshold > ceiling + BOUND_SLACK),
+  });
+  const bounds = requestBounds(
+    {
+      ...context,
+      dataSets: request.dataSets,
+      requested,
+      mostHeld: cut - 1,
+      joint: jointPlan(request, context.weights, fleet.stats, fleet.summaries.jointScale),
+    },
+    fleet.summaries,
+    fleet.stats,
+  );
+  const skipsExamined = cut <= requested.bits.length;
   fleet.tree.searchByBound(request.client, context.maxKm, {
     nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
-    itemValue: (slot, km) =>
-      fleet.columns.placeable[slot] === 0 ? -Infinity : unlessBelow(evaluator.value(slot, km)),
+    // Not placeable, or already examined from the bitsets.
+    admits: (slot) =>
+      fleet.columns.placeable[slot] !== 0 && !(skipsExamined && evaluator.requestedBits(slot) >= cut),
+    itemValue: (slot, km) => unlessBelow(evaluator.value(slot, km)),
     // Equal totals keep going, so ties are settled by TopK's rule (nearer, then id) as in the full scan.
     proceed: (bestRemaining) => !(top.full && top.threshold > bestRemaining + BOUND_SLACK),
     accept: (slot, km) => top.offer(score(fleet.edgeAt(slot), km, context)),
   });
   const examined = evaluator.examined;
   return result(context, top, filtered, { examined, pruned: fleet.placeableCount - examined });
+}
+
+/**
+ * For a data-led request, examines the placeable edges with the required zones that hold the most
+ * requested data sets, level by level from all of them down (`DataLevels`), while a level is small
+ * (within the budget) and its edges could still rank; returns the level reached: every edge holding at
+ * least that many requested bits is done. Otherwise returns one more than the request's bits.
+ */
+function examineLeadingDataSets(
+  fleet: Fleet,
+  context: PlacementContext,
+  requested: RequestedBits,
+  budget: number,
+  step: { examine(slot: number, km: number): void; couldRank(ceiling: number): boolean },
+): number {
+  const none = requested.bits.length + 1;
+  const { weights, requiredMask, request } = context;
+  const leads = weights.dataLocality > 0 && weights.dataLocality >= DATA_LEADS_PROXIMITY * weights.geographic;
+  if (!leads || requested.bits.length < LEVELS_FROM_BITS) return none;
+  const zones = zoneIndices(requiredMask);
+  const levels = new DataLevels(fleet.columns.keys, fleet.columns.slotsInUse, requested.bits, zones);
+  const [qx, qy, qz] = toUnitVector(request.client);
+  // The most an edge holding `held` requested bits could total: every other factor at its best.
+  const others = 100 * (weights.geographic + weights.load + weights.capacity + weights.cost);
+  const ceiling = (held: number) => (100 * weights.dataLocality * held) / request.dataSets.length + others;
+  let held = levels.top;
+  for (; held >= levels.lowest && levels.atLeast(held) <= budget && step.couldRank(ceiling(held)); held -= 1)
+    levels.visitExactly(held, (slot) => step.examine(slot, fleet.tree.kmFrom(slot, qx, qy, qz)));
+  return held + 1;
 }
 
 /** The brute-force reference: every edge, haversine distance, every filter and score. Tests and the benchmark compare against it. */

@@ -1,6 +1,7 @@
 import type { FactorWeights, PlacementFilterReason, PlacementRequest } from '@kailash/contracts';
 import type { FleetColumns } from './fleet-columns';
 import type { FleetStats } from './fleet';
+import type { RequestedBits } from './requested-bits';
 import { consideredNames, geographicScore, UNKNOWN_SCORE } from './scores';
 
 const EMPTY = new Float64Array(0);
@@ -36,6 +37,7 @@ export class SlotEvaluator {
     private readonly requiredMask: number,
     private readonly maxKm: number,
     private readonly filtered: Record<PlacementFilterReason, number>,
+    private readonly requested: RequestedBits,
   ) {
     const term = (name: string): ResourceTerm => {
       const column = columns.resources.get(name);
@@ -70,6 +72,14 @@ export class SlotEvaluator {
       weights.load * this.load(slot) +
       weights.capacity * this.capacity(slot) +
       weights.cost * this.cost(slot)
+    );
+  }
+
+  /** Requested data-set bits the slot has: the count `visitTopLevels` levels slots by. */
+  requestedBits(slot: number): number {
+    return this.requested.count(
+      this.columns.dataSetsLow[slot] as number,
+      this.columns.dataSetsHigh[slot] as number,
     );
   }
 

@@ -26,6 +26,8 @@ export interface TreeSummaries {
 export interface SlotSearch {
   /** Upper bound on `itemValue` of every slot under the node, whose nearest point is `minKm` away; -Infinity prunes it. */
   nodeBound(node: number, minKm: number): number;
+  /** Whether a slot of an opened leaf is worth its distance at all (false drops it before any geometry). */
+  admits?(slot: number): boolean;
   /** The exact value of a slot; -Infinity drops it. */
   itemValue(slot: number, km: number): number;
   /** Called with the best remaining bound before each step; return false to stop. */
@@ -89,6 +91,11 @@ export class DynamicGeoTree {
   /** Unit-vector coordinate (axis 0–2) of a slot, as stored. */
   coordinate(slot: number, axis: number): number {
     return this.points[slot * POINT_STRIDE + axis] as number;
+  }
+
+  /** Great-circle km from a point (as a unit vector) to a slot, computed exactly as the searches compute it. */
+  kmFrom(slot: number, qx: number, qy: number, qz: number): number {
+    return chordToKm(Math.sqrt(this.squaredChord(slot, qx, qy, qz)));
   }
 
   /** Replaces the whole tree with a balanced one over the slots (boot, or a projection rebuilt from scratch). */
@@ -227,6 +234,7 @@ export class DynamicGeoTree {
     const end = base + (this.leafCount[node] as number);
     for (let i = base; i < end; i += 1) {
       const slot = this.leafItems[i] as number;
+      if (search.admits && !search.admits(slot)) continue;
       const value = search.itemValue(slot, chordToKm(Math.sqrt(this.squaredChord(slot, qx, qy, qz))));
       if (value > -Infinity) this.queue.push(-value, slot);
     }
