@@ -24,6 +24,8 @@ const pure = (scope, mayUse) => ({ ...layer(scope, mayUse), bannedExternalImport
 
 /** Files that only tests load: specs, test folders and test entry points. */
 const TEST_FILES = ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts', '**/jest.config.ts'];
+/** Benchmarks and chaos runs: harnesses that start real servers like tests do and never reach a build. */
+const HARNESS_FILES = ['tools/bench/**/*.ts', 'tools/chaos/**/*.ts'];
 
 export default [
   ...nx.configs['flat/base'],
@@ -85,7 +87,7 @@ export default [
   {
     // Test helpers (real-server connections, namespaces, test databases) never reach a build.
     files: ['**/*.ts'],
-    ignores: TEST_FILES,
+    ignores: [...TEST_FILES, ...HARNESS_FILES],
     rules: {
       'no-restricted-imports': [
         'error',
