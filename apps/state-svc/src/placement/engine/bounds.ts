@@ -123,11 +123,14 @@ export function nodeBound(
   for (const { need, maxFree, zonedResource } of bounds.needs)
     if (!maxFree || freeBelow(summaries, node, maxFree, zonedResource, bounds) < need) return -Infinity;
   const { weights } = bounds;
-  return (
-    weights.geographic * geographicScore(minKm) +
-    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
-    staticCeiling(summaries, node, cheapest, bounds)
-  );
+  const geographic = weights.geographic * geographicScore(minKm);
+  const data = dataLocalityCeiling(summaries, node, bounds);
+  const all = staticCeiling(summaries, node, cheapest, bounds);
+  if (data === 0 || bounds.dataSetCount === 0) return geographic + weights.dataLocality * data + all;
+  // Edges holding a requested set pay at least the cheapest rate among holders; the rest score 0 on data.
+  const holders = Math.max(cheapest, summaries.holderCosts.cheapest(node, bounds.requested.bits));
+  const held = holders > bounds.maxCostPerHour ? -Infinity : staticCeiling(summaries, node, holders, bounds);
+  return geographic + Math.max(all, weights.dataLocality * data + held);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { JointScale } from './joint-ceilings';
 import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings';
 import { DEFAULT_RESOURCES } from './scores';
 import { ZonedSummaries } from './zoned-summaries';
+import { HolderCosts } from './holder-costs';
 
 /** Zones a node keeps a cheapest rate for. */
 export const ZONES = COMPLIANCE_ZONES.length;
@@ -60,6 +61,7 @@ export class NodeSummaries implements TreeSummaries {
   jointScale: JointScale | undefined;
   /** Free room and joint sums per node among the edges holding each certification zone. */
   readonly zoned: ZonedSummaries;
+  readonly holderCosts = new HolderCosts();
   private readonly sums = new Float64Array(JOINT_REFERENCES);
   private readonly rowsInUse: number[] = [];
   private capacity = 0;
@@ -83,6 +85,7 @@ export class NodeSummaries implements TreeSummaries {
     this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
     this.joint = grownTo(this.joint, length * JOINT_REFERENCES);
     this.zoned.grow(length);
+    this.holderCosts.grow(length);
     for (const bit of this.rowsInUse) this.coHeld[bit] = grownTo(this.coHeld[bit] as Int32Array, 2 * length);
     for (const summary of this.resources.values()) {
       summary.maxFree = grownTo(summary.maxFree, length);
@@ -155,6 +158,7 @@ export class NodeSummaries implements TreeSummaries {
     )
       this.joint[at] = Math.max(this.joint[l] as number, this.joint[r] as number);
     this.zoned.refreshParent(node, left, right);
+    this.holderCosts.refreshParent(node, left, right);
     for (const bit of this.rowsInUse) {
       const row = this.coHeld[bit] as Int32Array;
       row[2 * node] = (row[2 * left] as number) | (row[2 * right] as number);
@@ -227,6 +231,7 @@ export class NodeSummaries implements TreeSummaries {
       row[2 * node] = 0;
       row[2 * node + 1] = 0;
     }
+    this.holderCosts.startLeaf(node);
     for (let i = offset; i < offset + count; i += 1) {
       const slot = items[i] as number;
       if (this.columns.placeable[slot] === 0) continue;
@@ -236,6 +241,8 @@ export class NodeSummaries implements TreeSummaries {
         this.holdTogether(31 - Math.clz32(rest & -rest), node, low, high);
       for (let rest = high; rest !== 0; rest &= rest - 1)
         this.holdTogether(63 - Math.clz32(rest & -rest), node, low, high);
+      const cost = this.columns.cost[slot] as number;
+      if (!Number.isNaN(cost)) this.holderCosts.offer(node, low, high, cost);
     }
   }
 

@@ -14,6 +14,7 @@ import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings'
 import { DEFAULT_RESOURCES } from './scores';
 import { place, placeByFullScan } from './place';
 import { ZonedSummaries } from './zoned-summaries';
+import { HolderCosts } from './holder-costs';
 
 /** One change the fleet may go through: what heartbeats, load, operators and new edges do to it. */
 type Change =
@@ -142,6 +143,8 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
   const { tree, summaries } = fleet;
   const fresh = new ZonedSummaries(fleet.columns);
   fresh.grow(tree.nodeCount);
+  const holders = new HolderCosts();
+  holders.grow(tree.nodeCount);
   const sums = new Float64Array(JOINT_REFERENCES);
   const resources = DEFAULT_RESOURCES.map((name) => fleet.columns.resources.get(name));
   const scale = summaries.jointScale;
@@ -152,13 +155,20 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
       refresh(left);
       refresh(right);
       fresh.refreshParent(node, left, right);
+      holders.refreshParent(node, left, right);
       return;
     }
     const items = tree.leafSlotArray;
     fresh.startLeaf(node, items, tree.leafStart(node), tree.leafEnd(node) - tree.leafStart(node));
-    for (let i = tree.leafStart(node); scale && i < tree.leafEnd(node); i += 1) {
+    holders.startLeaf(node);
+    for (let i = tree.leafStart(node); i < tree.leafEnd(node); i += 1) {
       const slot = items[i] as number;
       if (fleet.columns.placeable[slot] === 0) continue;
+      const { dataSetsLow, dataSetsHigh, cost } = fleet.columns;
+      const rate = cost[slot] as number;
+      if (!Number.isNaN(rate))
+        holders.offer(node, dataSetsLow[slot] as number, dataSetsHigh[slot] as number, rate);
+      if (!scale) continue;
       referenceSums(staticScores(fleet.columns, slot, scale, resources), sums, 0);
       fresh.offerJoint(node, fleet.columns.zoneMask[slot] as number, sums);
     }
@@ -169,6 +179,13 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
   const jointWidth = fresh.joint.length / tree.nodeCount;
   expect(slice(summaries.zoned.maxFree, width)).toEqual(slice(fresh.maxFree, width));
   expect(slice(summaries.zoned.joint, jointWidth)).toEqual(slice(fresh.joint, jointWidth));
+  // A row no edge holds any more is all Infinity, as a row never allocated would read.
+  const none = new Float32Array(tree.nodeCount).fill(Infinity);
+  for (let bit = 0; bit < 64; bit += 1)
+    expect([bit, slice(summaries.holderCosts.rows[bit] ?? none, 1)]).toEqual([
+      bit,
+      slice(holders.rows[bit] ?? none, 1),
+    ]);
 }
 
 /**
