@@ -8,6 +8,7 @@ import { JOINT_REFERENCES } from './joint-ceilings';
 import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
+import { zonedPositions } from './zoned-summaries';
 
 /** One resource type the load and capacity scores average over, with the node summaries that bound it. */
 interface ConsideredResource {
@@ -18,6 +19,8 @@ interface ConsideredResource {
   readonly minCapacity: Float64Array;
   /** The roomiest active edge's free amount: the capacity score's denominator. */
   readonly roomiest: number;
+  /** Its index among the default resources, whose free room is also kept per certification zone; -1: not one. */
+  readonly zonedResource: number;
 }
 
 /** A request worked out once for bounding: which summaries to read and against what. */
@@ -26,9 +29,15 @@ export interface RequestBounds {
   readonly requiredMask: number;
   /** The zones of the mask, by index. */
   readonly requiredZones: readonly number[];
+  /** The required certification zones kept per node (`ZonedSummaries`), by their position there. */
+  readonly zoned: readonly number[];
   readonly maxCostPerHour: number;
   /** Resources with a positive need, and the per-node most-free array for each (undefined: no active edge has it). */
-  readonly needs: readonly { readonly need: number; readonly maxFree: Float64Array | undefined }[];
+  readonly needs: readonly {
+    readonly need: number;
+    readonly maxFree: Float64Array | undefined;
+    readonly zonedResource: number;
+  }[];
   readonly considered: readonly ConsideredResource[];
   /** Whether every resource type the scores average over is held by some placeable edge (has summaries). */
   readonly consideredComplete: boolean;
@@ -68,13 +77,22 @@ export function requestBounds(
     weights: context.weights,
     requiredMask: context.requiredMask,
     requiredZones: zoneIndices(context.requiredMask),
+    zoned: zonedPositions(context.requiredMask),
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
-      .map((resource) => ({ need: need(resource), maxFree: summaries.resources.get(resource)?.maxFree })),
+      .map((resource) => ({
+        need: need(resource),
+        maxFree: summaries.resources.get(resource)?.maxFree,
+        zonedResource: DEFAULT_RESOURCES.indexOf(resource),
+      })),
     considered: names.flatMap((resource) => {
       const summary = summaries.resources.get(resource);
-      return summary ? [{ need: need(resource), ...summary, roomiest: stats.maxFree[resource] ?? 0 }] : [];
+      if (!summary) return [];
+      const roomiest = stats.maxFree[resource] ?? 0;
+      return [
+        { need: need(resource), ...summary, roomiest, zonedResource: DEFAULT_RESOURCES.indexOf(resource) },
+      ];
     }),
     consideredComplete: names.every((resource) => summaries.resources.has(resource)),
     unknownPossible: names.some((resource) => need(resource) <= 0),
@@ -102,14 +120,33 @@ export function nodeBound(
   if (((summaries.zoneUnion[node] as number) & bounds.requiredMask) !== bounds.requiredMask) return -Infinity;
   const cheapest = cheapestWithZones(summaries, node, bounds.requiredZones);
   if (cheapest > bounds.maxCostPerHour) return -Infinity;
-  for (const { need, maxFree } of bounds.needs)
-    if (!maxFree || (maxFree[node] as number) < need) return -Infinity;
+  for (const { need, maxFree, zonedResource } of bounds.needs)
+    if (!maxFree || freeBelow(summaries, node, maxFree, zonedResource, bounds) < need) return -Infinity;
   const { weights } = bounds;
-  return (
-    weights.geographic * geographicScore(minKm) +
-    weights.dataLocality * dataLocalityCeiling(summaries, node, bounds) +
-    staticCeiling(summaries, node, cheapest, bounds)
-  );
+  const geographic = weights.geographic * geographicScore(minKm);
+  const data = dataLocalityCeiling(summaries, node, bounds);
+  const all = staticCeiling(summaries, node, cheapest, bounds);
+  if (data === 0 || bounds.dataSetCount === 0) return geographic + weights.dataLocality * data + all;
+  // Edges holding a requested set pay at least the cheapest rate among holders; the rest score 0 on data.
+  const holders = Math.max(cheapest, summaries.holderCosts.cheapest(node, bounds.requested.bits));
+  const held = holders > bounds.maxCostPerHour ? -Infinity : staticCeiling(summaries, node, holders, bounds);
+  return geographic + Math.max(all, weights.dataLocality * data + held);
+}
+
+/**
+ * The most free amount of a resource an edge below passing the zone filter can have: the node's own,
+ * lowered to the most among edges holding each required certification zone where those are kept.
+ */
+function freeBelow(
+  summaries: NodeSummaries,
+  node: number,
+  maxFree: Float64Array,
+  zonedResource: number,
+  bounds: RequestBounds,
+): number {
+  const free = maxFree[node] as number;
+  if (zonedResource < 0 || bounds.zoned.length === 0) return free;
+  return summaries.zoned.freeWithin(node, bounds.zoned, zonedResource, free);
 }
 
 /** Indices of the zones set in a mask. */
@@ -135,12 +172,34 @@ function staticCeiling(
   bounds: RequestBounds,
 ): number {
   const separate =
-    resourceCeilings(node, bounds) +
+    resourceCeilings(summaries, node, bounds) +
     bounds.weights.cost * costCeiling(summaries, node, cheapest, bounds.stats);
   const joint = bounds.joint;
   if (!joint) return separate;
-  const stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
-  return Math.min(separate, joint.factor * stored + joint.offset);
+  let stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
+  if (bounds.zoned.length > 0)
+    stored = summaries.zoned.jointWithin(node, bounds.zoned, joint.reference, stored);
+  // No placeable edge below holds a required zone (the node's bound then never reaches here otherwise).
+  if (stored === -Infinity) return -Infinity;
+  return Math.min(separate, joint.factor * stored + joint.offset - needShortfall(node, bounds));
+}
+
+/**
+ * What a request's needs take off the need-free joint sums for every edge below that can take them: an
+ * edge passing the capacity filter has at least the need free, so its load term is at most its
+ * need-free one less need / its capacity (capacity at most the node's largest), its capacity term less
+ * need / the roomiest, and its mean runs over at most every default resource.
+ */
+function needShortfall(node: number, bounds: RequestBounds): number {
+  const { weights, considered } = bounds;
+  let load = 0;
+  let capacity = 0;
+  for (const resource of considered) {
+    if (!(resource.need > 0)) continue;
+    load += resource.need / (resource.maxCapacity[node] as number);
+    if (resource.roomiest > 0) capacity += resource.need / resource.roomiest;
+  }
+  return (100 * (weights.load * load + weights.capacity * capacity)) / DEFAULT_RESOURCES.length;
 }
 
 /**
@@ -149,21 +208,21 @@ function staticCeiling(
  * a request that needs one resource and not another). Otherwise an edge's mean runs over the resources
  * it has, which never exceeds the largest term, and one lacking all of them scores UNKNOWN_SCORE.
  */
-function resourceCeilings(node: number, bounds: RequestBounds): number {
+function resourceCeilings(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   const { considered, weights } = bounds;
   if (bounds.consideredComplete && considered.length > 0 && allHold(node, considered)) {
     let load = 0;
     let capacity = 0;
     for (const resource of considered) {
       load += loadTerm(node, resource);
-      capacity += capacityTerm(node, resource);
+      capacity += capacityTerm(summaries, node, resource, bounds);
     }
     return (weights.load * load + weights.capacity * capacity) / considered.length;
   }
   const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
     weights.load * Math.max(floor, loadCeiling(node, considered)) +
-    weights.capacity * Math.max(floor, capacityCeiling(node, considered))
+    weights.capacity * Math.max(floor, capacityCeiling(summaries, node, bounds))
   );
 }
 
@@ -180,9 +239,15 @@ function loadTerm(node: number, resource: ConsideredResource): number {
 }
 
 /** (free − need) / roomiest ≤ (most free below − need) / roomiest, clamped as the score is; 100 with no roomiest. */
-function capacityTerm(node: number, resource: ConsideredResource): number {
+function capacityTerm(
+  summaries: NodeSummaries,
+  node: number,
+  resource: ConsideredResource,
+  bounds: RequestBounds,
+): number {
   if (!(resource.roomiest > 0)) return 100;
-  const share = ((resource.maxFree[node] as number) - resource.need) / resource.roomiest;
+  const free = freeBelow(summaries, node, resource.maxFree, resource.zonedResource, bounds);
+  const share = (free - resource.need) / resource.roomiest;
   return 100 * Math.min(1, Math.max(0, share));
 }
 
@@ -221,12 +286,12 @@ function loadCeiling(node: number, considered: readonly ConsideredResource[]): n
 }
 
 /** (free − need) / roomiest is at most (most free below − need) / roomiest, and at most 1. */
-function capacityCeiling(node: number, considered: readonly ConsideredResource[]): number {
+function capacityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   let best = 0;
-  for (const resource of considered) {
+  for (const resource of bounds.considered) {
     if ((resource.maxCapacity[node] as number) <= 0) continue;
-    const share =
-      resource.roomiest > 0 ? ((resource.maxFree[node] as number) - resource.need) / resource.roomiest : 1;
+    const free = freeBelow(summaries, node, resource.maxFree, resource.zonedResource, bounds);
+    const share = resource.roomiest > 0 ? (free - resource.need) / resource.roomiest : 1;
     best = Math.max(best, Math.min(1, share));
   }
   return 100 * best;

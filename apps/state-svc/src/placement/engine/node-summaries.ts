@@ -5,6 +5,8 @@ import type { FleetColumns } from './fleet-columns';
 import type { JointScale } from './joint-ceilings';
 import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings';
 import { DEFAULT_RESOURCES } from './scores';
+import { ZonedSummaries } from './zoned-summaries';
+import { HolderCosts } from './holder-costs';
 
 /** Zones a node keeps a cheapest rate for. */
 export const ZONES = COMPLIANCE_ZONES.length;
@@ -57,11 +59,15 @@ export class NodeSummaries implements TreeSummaries {
   joint = new Float64Array(0);
   /** Set by the fleet before its first load; undefined leaves the joint ceilings unused. */
   jointScale: JointScale | undefined;
+  /** Free room and joint sums per node among the edges holding each certification zone. */
+  readonly zoned: ZonedSummaries;
+  readonly holderCosts = new HolderCosts();
   private readonly sums = new Float64Array(JOINT_REFERENCES);
   private readonly rowsInUse: number[] = [];
   private capacity = 0;
 
   constructor(private readonly columns: FleetColumns) {
+    this.zoned = new ZonedSummaries(columns);
     for (const name of columns.resources.keys()) this.addResource(name);
     columns.onNewResource = (name) => this.addResource(name);
   }
@@ -78,6 +84,8 @@ export class NodeSummaries implements TreeSummaries {
     this.dataSetsLow = grownTo(this.dataSetsLow, length);
     this.dataSetsHigh = grownTo(this.dataSetsHigh, length);
     this.joint = grownTo(this.joint, length * JOINT_REFERENCES);
+    this.zoned.grow(length);
+    this.holderCosts.grow(length);
     for (const bit of this.rowsInUse) this.coHeld[bit] = grownTo(this.coHeld[bit] as Int32Array, 2 * length);
     for (const summary of this.resources.values()) {
       summary.maxFree = grownTo(summary.maxFree, length);
@@ -123,6 +131,7 @@ export class NodeSummaries implements TreeSummaries {
     for (const [name, summary] of this.resources)
       this.summariseResource(summary, columns.resource(name), node, items, offset, count);
     this.summariseCoHeld(node, items, offset, count);
+    this.zoned.startLeaf(node, items, offset, count);
     this.summariseJoint(node, items, offset, count);
   }
 
@@ -148,6 +157,8 @@ export class NodeSummaries implements TreeSummaries {
       at += 1, l += 1, r += 1
     )
       this.joint[at] = Math.max(this.joint[l] as number, this.joint[r] as number);
+    this.zoned.refreshParent(node, left, right);
+    this.holderCosts.refreshParent(node, left, right);
     for (const bit of this.rowsInUse) {
       const row = this.coHeld[bit] as Int32Array;
       row[2 * node] = (row[2 * left] as number) | (row[2 * right] as number);
@@ -207,6 +218,7 @@ export class NodeSummaries implements TreeSummaries {
       const slot = items[i] as number;
       if (this.columns.placeable[slot] === 0) continue;
       referenceSums(staticScores(this.columns, slot, scale, resources), this.sums, 0);
+      this.zoned.offerJoint(node, this.columns.zoneMask[slot] as number, this.sums);
       for (let r = 0; r < JOINT_REFERENCES; r += 1)
         if ((this.sums[r] as number) > (this.joint[base + r] as number))
           this.joint[base + r] = this.sums[r] as number;
@@ -219,6 +231,7 @@ export class NodeSummaries implements TreeSummaries {
       row[2 * node] = 0;
       row[2 * node + 1] = 0;
     }
+    this.holderCosts.startLeaf(node);
     for (let i = offset; i < offset + count; i += 1) {
       const slot = items[i] as number;
       if (this.columns.placeable[slot] === 0) continue;
@@ -228,6 +241,8 @@ export class NodeSummaries implements TreeSummaries {
         this.holdTogether(31 - Math.clz32(rest & -rest), node, low, high);
       for (let rest = high; rest !== 0; rest &= rest - 1)
         this.holdTogether(63 - Math.clz32(rest & -rest), node, low, high);
+      const cost = this.columns.cost[slot] as number;
+      if (!Number.isNaN(cost)) this.holderCosts.offer(node, low, high, cost);
     }
   }
 

@@ -10,7 +10,11 @@ import {
 import { FleetView } from '../fleet-view';
 import type { Fleet, FleetEdge } from './fleet';
 import { buildFleet, fleetEdge, isPlaceable } from './fleet';
+import { JOINT_REFERENCES, referenceSums, staticScores } from './joint-ceilings';
+import { DEFAULT_RESOURCES } from './scores';
 import { place, placeByFullScan } from './place';
+import { ZonedSummaries } from './zoned-summaries';
+import { HolderCosts } from './holder-costs';
 
 /** One change the fleet may go through: what heartbeats, load, operators and new edges do to it. */
 type Change =
@@ -131,6 +135,60 @@ function expectSubIndicesMatch(fleet: Fleet): void {
 }
 
 /**
+ * Every node's per-zone summaries, kept in place, against what they should be: a leaf's recomputed from
+ * its slots' current facts, an inner node's the largest of its children's. A path left unrefreshed after
+ * a change keeps a stale ceiling that may still be sound, so the answers alone would not show it.
+ */
+function expectZonedSummariesMatch(fleet: Fleet): void {
+  const { tree, summaries } = fleet;
+  const fresh = new ZonedSummaries(fleet.columns);
+  fresh.grow(tree.nodeCount);
+  const holders = new HolderCosts();
+  holders.grow(tree.nodeCount);
+  const sums = new Float64Array(JOINT_REFERENCES);
+  const resources = DEFAULT_RESOURCES.map((name) => fleet.columns.resources.get(name));
+  const scale = summaries.jointScale;
+  // Children first: a split appends them after their parent.
+  const refresh = (node: number): void => {
+    const [left, right] = tree.children(node);
+    if (left >= 0) {
+      refresh(left);
+      refresh(right);
+      fresh.refreshParent(node, left, right);
+      holders.refreshParent(node, left, right);
+      return;
+    }
+    const items = tree.leafSlotArray;
+    fresh.startLeaf(node, items, tree.leafStart(node), tree.leafEnd(node) - tree.leafStart(node));
+    holders.startLeaf(node);
+    for (let i = tree.leafStart(node); i < tree.leafEnd(node); i += 1) {
+      const slot = items[i] as number;
+      if (fleet.columns.placeable[slot] === 0) continue;
+      const { dataSetsLow, dataSetsHigh, cost } = fleet.columns;
+      const rate = cost[slot] as number;
+      if (!Number.isNaN(rate))
+        holders.offer(node, dataSetsLow[slot] as number, dataSetsHigh[slot] as number, rate);
+      if (!scale) continue;
+      referenceSums(staticScores(fleet.columns, slot, scale, resources), sums, 0);
+      fresh.offerJoint(node, fleet.columns.zoneMask[slot] as number, sums);
+    }
+  };
+  if (tree.nodeCount > 0) refresh(0);
+  const slice = (array: Float32Array, width: number) => Array.from(array.subarray(0, tree.nodeCount * width));
+  const width = fresh.maxFree.length / tree.nodeCount;
+  const jointWidth = fresh.joint.length / tree.nodeCount;
+  expect(slice(summaries.zoned.maxFree, width)).toEqual(slice(fresh.maxFree, width));
+  expect(slice(summaries.zoned.joint, jointWidth)).toEqual(slice(fresh.joint, jointWidth));
+  // A row no edge holds any more is all Infinity, as a row never allocated would read.
+  const none = new Float32Array(tree.nodeCount).fill(Infinity);
+  for (let bit = 0; bit < 64; bit += 1)
+    expect([bit, slice(summaries.holderCosts.rows[bit] ?? none, 1)]).toEqual([
+      bit,
+      slice(holders.rows[bit] ?? none, 1),
+    ]);
+}
+
+/**
  * The request as a data-led one reading several data sets (the bitsets then lead the search), some with
  * weight overrides (the joint ceilings then rescale a strategy's stored sums to other weights).
  */
@@ -165,6 +223,7 @@ describe('place() stays exact on a fleet changed in place (property)', () => {
           expect(view.current.placeableCount).toBe(truth.placeableCount);
           expect(view.current.stats).toEqual(truth.stats);
           expectSubIndicesMatch(view.current);
+          expectZonedSummariesMatch(view.current);
           const requests = syntheticRequests(6, requestSeed).map(parseRequest);
           for (const request of [...requests, ...requests.map((r, i) => dataLed(r, pick + i * 7919))]) {
             const scanned = placeByFullScan(truth, request);

@@ -70,6 +70,11 @@ export class DynamicGeoTree {
     return (this.left[node] as number) < 0;
   }
 
+  /** A node's children (-1 for a leaf): tests check each node's summaries against them. */
+  children(node: number): [number, number] {
+    return [this.left[node] as number, this.right[node] as number];
+  }
+
   leafStart(node: number): number {
     return node * LEAF_CAPACITY;
   }
