@@ -72,7 +72,7 @@ export default [
               'coordination',
               'coordination-client',
             ]),
-            layer('monitor', ['service-kit', 'backbone', 'contracts', 'hlc', 'testing']),
+            layer('monitor', ['service-kit', 'backbone', 'contracts', 'hlc', 'analytics', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
             layer('scripts', ['service-kit', 'contracts']),
             layer('eval', ['analytics', 'random']),
