@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import { machineLine, writeBenchSection } from '../report';
 import { bareBaselines, tableBytes } from './baseline';
 import type { Rate } from './ingest';
-import { recordPath, telemetryIngest } from './ingest';
+import { materialiseAll, recordPath, telemetryIngest } from './ingest';
 import type { QueryFigures } from './queries';
 import { measureQuery, QUERY_SERIES, seedRollups } from './queries';
 import { openMonitorBench } from './setup';
@@ -37,12 +37,7 @@ async function main(): Promise<void> {
       batchSize: 1000,
     });
     log('telemetry batch 1000', batch1000);
-    const sizes = {
-      raw: await tableBytes(env.db, 'metric_samples'),
-      minute: await tableBytes(env.db, 'metric_rollups_1m'),
-      hour: await tableBytes(env.db, 'metric_rollups_1h'),
-      series: await tableBytes(env.db, 'metric_series'),
-    };
+    const rawBytes = await tableBytes(env.db, 'metric_samples');
     const bare = await bareBaselines(env.db, { insertChunk: 10_000 });
     log('bare COPY', bare.copy);
     log('bare INSERT', bare.insert);
@@ -53,6 +48,14 @@ async function main(): Promise<void> {
       perRequest: 1000,
     });
     log('record path', record);
+    const folded = await materialiseAll(env);
+    log('materialiser', folded);
+    const sizes = {
+      raw: rawBytes,
+      minute: await tableBytes(env.db, 'metric_rollups_1m'),
+      hour: await tableBytes(env.db, 'metric_rollups_1h'),
+      series: await tableBytes(env.db, 'metric_series'),
+    };
     const nowMs = Date.now();
     await seedRollups(env.db, nowMs);
     const runs = Math.max(20, Math.round(200 * SCALE));

@@ -18,6 +18,16 @@ import { samplesOfBatch } from './batch-samples';
 import type { PartitionPolicy } from './partitions';
 import { assertInKeptWindow } from './sample-window';
 import { writeSamples } from './sample-writer';
+import type { SeriesScope } from './series-cache';
+import { SeriesCache } from './series-cache';
+
+export const DEFAULT_INGEST_BATCH_SIZE = 1000;
+/**
+ * A pull's heartbeats come every half of its expiry and two missed ones fail it: a 1 s pull
+ * fails whenever the server or this process stalls for a second, which a loaded shared host
+ * does; 5 s rides that out and costs nothing when a backlog fills the pull at once.
+ */
+export const DEFAULT_PULL_EXPIRES_MS = 5000;
 
 /** Checkpoint key and durable consumer name of the metrics ingest. */
 export const TELEMETRY_INGEST = 'telemetry-metrics';
@@ -68,6 +78,8 @@ export class TelemetryIngest {
   private readonly logger: BackboneLogger;
   /** One active ingest per database across replicas; the others wait on standby. */
   private readonly lock: ProjectorLock;
+  /** Series already registered, so a pull writes only the rows of series it has not seen. */
+  private readonly series = new SeriesCache();
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
@@ -104,6 +116,10 @@ export class TelemetryIngest {
     const decoded = [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
     if (!(await this.lock.tryAcquire()))
       throw new ProjectionFencedError(`another instance is the active ${TELEMETRY_INGEST} ingest`);
+    return this.series.within((series) => this.applyDecoded(decoded, series));
+  }
+
+  private applyDecoded(decoded: readonly Decoded[], series: SeriesScope): Promise<IngestOutcome> {
     return this.options.db.transaction(async (tx) => {
       // An instance that lost its lock session must not commit after another one took over.
       await this.lock.fence(tx);
@@ -111,7 +127,7 @@ export class TelemetryIngest {
       const fresh = decoded.filter((item) => item.msg.seq > checkpoint);
       for (const item of fresh) if (item.kind === 'poison') await this.deadLetter(item);
       const samples = fresh.flatMap((item) => (item.kind === 'samples' ? item.samples : []));
-      await writeSamples(tx, samples);
+      await writeSamples(tx, samples, series);
       await this.advance(tx, fresh, checkpoint);
       return {
         applied: fresh.filter((item) => item.kind === 'samples').length,
@@ -189,7 +205,7 @@ export class TelemetryIngest {
   }
 
   private get batchSize(): number {
-    return this.options.batchSize ?? 100;
+    return this.options.batchSize ?? DEFAULT_INGEST_BATCH_SIZE;
   }
 
   private async pullOnce(consumerName: string): Promise<void> {
@@ -200,7 +216,7 @@ export class TelemetryIngest {
     const pulled: JsMsg[] = [];
     const iterator = await consumer.fetch({
       max_messages: this.batchSize,
-      expires: this.options.pullExpiresMs ?? 1000,
+      expires: this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
     });
     for await (const msg of iterator) pulled.push(msg);
     if (pulled.length === 0) return;
