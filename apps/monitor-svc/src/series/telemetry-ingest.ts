@@ -80,6 +80,8 @@ export class TelemetryIngest {
   private readonly lock: ProjectorLock;
   /** Series already registered, so a pull writes only the rows of series it has not seen. */
   private readonly series = new SeriesCache();
+  /** Messages the stream holds for the consumer past the last pull; unknown before the first. */
+  private pending?: number;
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
@@ -185,6 +187,7 @@ export class TelemetryIngest {
       } catch (error) {
         failures++;
         consumerName = undefined; // start again right after the committed checkpoint
+        this.pending = undefined;
         await this.lock.release().catch(() => undefined);
         this.logger.warn('metrics ingest failed; retrying', { error: String(error), failures });
         await sleep(Math.min(100 * 2 ** failures, 10_000));
@@ -208,17 +211,25 @@ export class TelemetryIngest {
     return this.options.batchSize ?? DEFAULT_INGEST_BATCH_SIZE;
   }
 
+  /**
+   * One pull, sized to what the stream still holds for us: a pull returns only once it is full
+   * or expired, so asking for more than is pending would idle for the whole expiry behind every
+   * partial pull. Only with nothing pending does it wait (up to the expiry) for new batches.
+   */
   private async pullOnce(consumerName: string): Promise<void> {
     const consumer = await this.options.js.consumers.get(
       this.options.subjects.telemetryStream(),
       consumerName,
     );
+    this.pending ??= (await consumer.info()).num_pending;
     const pulled: JsMsg[] = [];
     const iterator = await consumer.fetch({
-      max_messages: this.batchSize,
+      max_messages: this.pending > 0 ? Math.min(this.batchSize, this.pending) : this.batchSize,
       expires: this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
     });
     for await (const msg of iterator) pulled.push(msg);
+    // Each message says how many are left behind it; the last one sizes the next pull.
+    this.pending = pulled.length > 0 ? (pulled[pulled.length - 1] as JsMsg).info.pending : undefined;
     if (pulled.length === 0) return;
     try {
       await this.applyMessages(pulled);
