@@ -20,6 +20,7 @@ import { assertInKeptWindow } from './sample-window';
 import { writeSamples } from './sample-writer';
 import type { SeriesScope } from './series-cache';
 import { SeriesCache } from './series-cache';
+import { TelemetryPuller } from './telemetry-pulls';
 
 export const DEFAULT_INGEST_BATCH_SIZE = 1000;
 /**
@@ -80,8 +81,6 @@ export class TelemetryIngest {
   private readonly lock: ProjectorLock;
   /** Series already registered, so a pull writes only the rows of series it has not seen. */
   private readonly series = new SeriesCache();
-  /** Messages the stream holds for the consumer past the last pull; unknown before the first. */
-  private pending?: number;
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
@@ -174,25 +173,29 @@ export class TelemetryIngest {
 
   private async run(): Promise<void> {
     let failures = 0;
-    let consumerName: string | undefined;
+    let puller: TelemetryPuller | undefined;
     while (this.running) {
       try {
         if (!(await this.lock.tryAcquire())) {
+          await puller?.abandon();
+          puller = undefined;
           await sleep(this.options.standbyPollMs ?? 1000);
           continue;
         }
-        consumerName ??= await this.positionConsumer();
-        await this.pullOnce(consumerName);
+        puller ??= await this.newPuller();
+        await this.pullOnce(puller);
         failures = 0;
       } catch (error) {
         failures++;
-        consumerName = undefined; // start again right after the committed checkpoint
-        this.pending = undefined;
+        // Start again right after the committed checkpoint, with nothing fetched ahead held back.
+        await puller?.abandon();
+        puller = undefined;
         await this.lock.release().catch(() => undefined);
         this.logger.warn('metrics ingest failed; retrying', { error: String(error), failures });
         await sleep(Math.min(100 * 2 ** failures, 10_000));
       }
     }
+    await puller?.abandon();
   }
 
   private async positionConsumer(): Promise<string> {
@@ -211,25 +214,9 @@ export class TelemetryIngest {
     return this.options.batchSize ?? DEFAULT_INGEST_BATCH_SIZE;
   }
 
-  /**
-   * One pull, sized to what the stream still holds for us: a pull returns only once it is full
-   * or expired, so asking for more than is pending would idle for the whole expiry behind every
-   * partial pull. Only with nothing pending does it wait (up to the expiry) for new batches.
-   */
-  private async pullOnce(consumerName: string): Promise<void> {
-    const consumer = await this.options.js.consumers.get(
-      this.options.subjects.telemetryStream(),
-      consumerName,
-    );
-    this.pending ??= (await consumer.info()).num_pending;
-    const pulled: JsMsg[] = [];
-    const iterator = await consumer.fetch({
-      max_messages: this.pending > 0 ? Math.min(this.batchSize, this.pending) : this.batchSize,
-      expires: this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
-    });
-    for await (const msg of iterator) pulled.push(msg);
-    // Each message says how many are left behind it; the last one sizes the next pull.
-    this.pending = pulled.length > 0 ? (pulled[pulled.length - 1] as JsMsg).info.pending : undefined;
+  /** One batch: written with its checkpoint, then acknowledged; on failure handed back (nak). */
+  private async pullOnce(puller: TelemetryPuller): Promise<void> {
+    const pulled = await puller.next();
     if (pulled.length === 0) return;
     try {
       await this.applyMessages(pulled);
@@ -238,6 +225,18 @@ export class TelemetryIngest {
       throw error;
     }
     for (const msg of pulled) msg.ack();
+  }
+
+  private async newPuller(): Promise<TelemetryPuller> {
+    const consumer = await this.options.js.consumers.get(
+      this.options.subjects.telemetryStream(),
+      await this.positionConsumer(),
+    );
+    return new TelemetryPuller(
+      consumer,
+      this.batchSize,
+      this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
+    );
   }
 }
 
