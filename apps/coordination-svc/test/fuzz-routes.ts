@@ -15,6 +15,7 @@ import {
   CoordRange,
   CoordTxn,
   CoordWatch,
+  leaderSubjectOf,
 } from '@kailash/coordination-client';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
@@ -62,6 +63,11 @@ const historyQuery = (extra: Record<string, fc.Arbitrary<string>> = {}) =>
 export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
   const nats = (definition: Parameters<typeof natsFuzzRoute>[1], data: fc.Arbitrary<unknown>) =>
     natsFuzzRoute(subjects, definition, data);
+  // The same command on the leader's own subject (the one-replica group under test leads).
+  const atLeader = (definition: Parameters<typeof natsFuzzRoute>[1], data: fc.Arbitrary<unknown>) => {
+    const route = natsFuzzRoute(subjects, definition, data);
+    return { ...route, subject: leaderSubjectOf(route.subject, definition) };
+  };
   return [
     { kind: 'rest', method: 'POST', path: '/kv/put', body: fc.record({ key, value }) },
     { kind: 'rest', method: 'POST', path: '/kv/delete', body: fc.record({ range }) },
@@ -120,5 +126,8 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
       CoordLockHistory,
       fc.record({ ...page, name: fc.stringMatching(/^[a-z]{1,8}$/) }, { requiredKeys: [] }),
     ),
+    atLeader(CoordPut, fc.record({ key, value })),
+    atLeader(CoordTxn, txn),
+    atLeader(CoordLeaseGrant, fc.record({ ttlMs: fc.integer({ min: 1000, max: 60_000 }) })),
   ];
 }

@@ -13,6 +13,8 @@ import { REPLICA_API_KEY, ReplicaGroup } from './replica-process';
  * IN_FLIGHT writers (default 64) for SECONDS_RUN (default 10) after a 2 s warm-up, then ROUNDS
  * (default 0) leader kills timed from kill -9 to the next acknowledged put. Prints each replica's
  * WAL fsyncs and entries during the load. PROFILE_PRELOAD: a script `--require`d into every replica.
+ * A variant's `CLIENT_LEADER_DIRECT: "false"` makes its client send every write to any replica, and
+ * its `CLIENT_ATTEMPT_MS` sets the client's attempt timeout; the client's retried attempts are counted.
  * `nice -n 19 bash tools/bench/run.sh apps/coordination-svc/test/throughput-probe.ts`
  */
 const IN_FLIGHT = Number(process.env['IN_FLIGHT'] ?? 64);
@@ -93,16 +95,22 @@ async function failover(group: ReplicaGroup, client: CoordinationClient): Promis
 
 async function variant(main: string, nc: NatsConnection, env: Record<string, string>): Promise<string[]> {
   const namespace = uniqueName('coordtp');
+  const retried = { count: 0 };
   const profiling: Record<string, string> = PRELOAD ? { NODE_OPTIONS: `--require ${PRELOAD}` } : {};
   const group = new ReplicaGroup(main, namespace, { ...profiling, ...env });
   for (const id of [1, 2, 3]) await group.start({ id, peers: [1, 2, 3] });
   await Promise.all(group.all().map((r) => r.process.ready(60_000)));
   const client = new CoordinationClient(
     new RequestClient(nc, new SubjectSpace(namespace), { credential: REPLICA_API_KEY }),
+    {
+      leaderDirect: env['CLIENT_LEADER_DIRECT'] !== 'false',
+      ...(env['CLIENT_ATTEMPT_MS'] ? { retry: { attemptTimeoutMs: Number(env['CLIENT_ATTEMPT_MS']) } } : {}),
+      onRetry: () => void retried.count++,
+    },
   );
   try {
     const lines = [];
-    if (SECONDS > 0) lines.push(await throughput(group, client));
+    if (SECONDS > 0) lines.push(`${await throughput(group, client)}; ${retried.count} retried attempts`);
     if (ROUNDS > 0) lines.push(await failover(group, client));
     return lines;
   } finally {

@@ -4,6 +4,7 @@ import { MONITOR_DOMAIN, monitorEventCatalog } from '@kailash/contracts';
 import type { ServiceConfig } from '@kailash/service-kit';
 import { ServiceKitModule } from '@kailash/service-kit';
 import { AlertsModule } from './alerts/alerts.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { EdgeHealthModule } from './health/health.module';
 import { monitorMigrations } from './migrations';
 import { SeriesModule } from './series/series.module';
@@ -25,6 +26,7 @@ export class AppModule {
         SeriesModule,
         EdgeHealthModule,
         AlertsModule,
+        AnalyticsModule,
       ],
     };
   }

@@ -8,24 +8,25 @@ import {
   DeleteSilence,
   GetAlertRule,
   GetAlerts,
+  GetAnalytics,
   GetHealth,
   GetMetricSummary,
+  GetTrends,
   HEALTH_STATUSES,
   LatestMetric,
-<<<<<<< HEAD
   ListAlertRules,
+  ListMonitors,
   ListSilences,
   METRIC_AGGREGATIONS,
-  QueryMetrics,
-  RecordMetric,
-  UpdateAlertRule,
-=======
   METRIC_QUERY_AGGREGATIONS,
   METRIC_QUERY_SOURCES,
+  QueryAnomalies,
   QueryMetrics,
   RecordMetric,
+  StartMonitor,
+  StopMonitor,
   TopKMetric,
->>>>>>> wip/mon-series
+  UpdateAlertRule,
 } from '@kailash/contracts';
 import type { FuzzRoute } from '@kailash/testing';
 import { natsFuzzRoute } from '@kailash/testing';
@@ -114,6 +115,24 @@ const alertFilter = fc.record(
 const alertFilterText = alertFilter.map((filter) =>
   Object.fromEntries(Object.entries(filter).map(([key, value]) => [key, String(value)])),
 );
+const selection = fc.record(
+  { edgeId, metrics: fc.array(metric, { minLength: 1, maxLength: 3 }) },
+  { requiredKeys: [] },
+);
+const anomalies = fc.record(
+  { edgeId, metric, limit: fc.integer({ min: 1, max: 1000 }) },
+  { requiredKeys: [] },
+);
+const trends = fc.record({
+  edgeId,
+  metric,
+  windowMs: fc.integer({ min: 600_000, max: 6 * 3600_000 }),
+  horizonMs: fc.integer({ min: 60_000, max: 3600_000 }),
+});
+const analytics = fc.record(
+  { edgeId, windowMs: fc.integer({ min: 600_000, max: 3600_000 }) },
+  { requiredKeys: [] },
+);
 
 /**
  * Every REST route and NATS subject of monitor-svc with VALID input; the fuzz runner mixes in the
@@ -161,5 +180,17 @@ export function fuzzRoutes(subjects: SubjectSpace): FuzzRoute[] {
     nats(DeleteSilence, fc.record({ silenceId: uuid })),
     nats(ListSilences, fc.constant({})),
     nats(GetAlerts, alertFilter),
+    { kind: 'rest', method: 'POST', path: '/analytics/monitors/start', body: selection },
+    { kind: 'rest', method: 'POST', path: '/analytics/monitors/stop', body: selection },
+    { kind: 'rest', method: 'GET', path: '/analytics/monitors' },
+    { kind: 'rest', method: 'POST', path: '/analytics/anomalies/query', body: anomalies },
+    { kind: 'rest', method: 'POST', path: '/analytics/trends', body: trends },
+    { kind: 'rest', method: 'POST', path: '/analytics', body: analytics },
+    nats(StartMonitor, selection),
+    nats(StopMonitor, selection),
+    nats(ListMonitors, fc.constant({})),
+    nats(QueryAnomalies, anomalies),
+    nats(GetTrends, trends),
+    nats(GetAnalytics, analytics),
   ];
 }

@@ -38,6 +38,8 @@ import {
   CoordSessionOpen,
   CoordTxn,
   CoordWatch,
+  COORD_COMMANDS,
+  leaderSubjectOf,
 } from './requests';
 import type { RetryPolicy } from './retry-policy';
 import { DEFAULT_RETRY_POLICY, withRetries } from './retry-policy';
@@ -53,7 +55,15 @@ export interface CoordinationClientOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** Told about every retried attempt (metrics, logs). */
   readonly onRetry?: (operation: string, error: unknown) => void;
+  /**
+   * Send commands to the leader's own subject first (default true), and to any replica only while no
+   * replica serves it; false sends every request to the any-replica subjects.
+   */
+  readonly leaderDirect?: boolean;
 }
+
+/** The commands the leader serves on its own subjects (the admin ones go through any replica). */
+const LEADER_SERVED: ReadonlySet<RequestDefinition> = new Set<RequestDefinition>(COORD_COMMANDS);
 
 export interface WatchOptions {
   /** First revision to deliver (default: the next change after the watch starts). */
@@ -68,9 +78,11 @@ type Result<D extends RequestDefinition> = z.output<D['result']>;
 type WithoutSession<D extends RequestDefinition> = Omit<Data<D>, 'session'>;
 
 /**
- * The coordination group as a client sees it: one object for the whole group. Requests go to the
- * group's NATS subjects, where any replica answers and forwards writes to the leader; while there is
- * no leader (an election) or the leader just died, the client retries with short backoff.
+ * The coordination group as a client sees it: one object for the whole group. Commands go to the
+ * leader's own subject (`<ns>.coord.cmd.at-leader.<op>`, which only the leader subscribes to); when
+ * no replica serves it (NATS answers "no responders" at once: an election, the leader just died, or
+ * replicas without it) the same attempt goes to the group's subjects, where any replica answers and
+ * forwards writes to the leader. While there is no leader the client retries with short backoff.
  *
  * Writes are exactly-once: the client opens a session (a lease the group keeps while this client
  * keeps it alive) and stamps every write with the session's next sequence number, the same on every
@@ -353,10 +365,32 @@ export class CoordinationClient {
       : this.policy;
     return withRetries(
       policy,
-      (timeoutMs) => this.requests.send(definition, data, { timeoutMs }),
+      (timeoutMs) => this.sendOnce(definition, data, timeoutMs),
       (error) => this.options.onRetry?.(definition.name, error),
     );
   }
+
+  private async sendOnce<D extends RequestDefinition>(
+    definition: D,
+    data: Data<D>,
+    timeoutMs: number,
+  ): Promise<Result<D>> {
+    if (this.options.leaderDirect === false || !LEADER_SERVED.has(definition))
+      return this.requests.send(definition, data, { timeoutMs });
+    const subject = leaderSubjectOf(this.requests.subjectOf(definition), definition);
+    try {
+      return await this.requests.sendTo(subject, definition, data, { timeoutMs });
+    } catch (error) {
+      if (!isNoResponders(error)) throw error;
+      return this.requests.send(definition, data, { timeoutMs });
+    }
+  }
+}
+
+/** NATS's immediate answer to a request on a subject nobody subscribes to. */
+function isNoResponders(error: unknown): boolean {
+  const check = (error as { isNoResponders?: () => boolean } | undefined)?.isNoResponders;
+  return typeof check === 'function' && check.call(error) === true;
 }
 
 function isSessionGone(error: unknown): boolean {

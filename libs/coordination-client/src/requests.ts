@@ -1,4 +1,5 @@
-import { COORD_DOMAIN, defineCommand, defineQuery } from '@kailash/contracts';
+import type { RequestDefinition } from '@kailash/contracts';
+import { COORD_DOMAIN, defineCommand, defineQuery, SubjectSpace } from '@kailash/contracts';
 import type { CommandOp, Response } from '@kailash/coordination';
 import {
   campaignSchema,
@@ -145,3 +146,16 @@ export const COORD_QUERIES = [
   CoordLockOwner,
   CoordElectionLeader,
 ] as const;
+
+/** The token of the leader's own command subjects, `<ns>.coord.cmd.at-leader.<op>`. */
+const AT_LEADER = 'at-leader';
+
+/** `<ns>.coord.cmd.at-leader.`: what the leader (and only it) subscribes to, followed by `>`. */
+export function leaderSubjectPrefix(namespace: string): string {
+  return `${new SubjectSpace(namespace).command(COORD_DOMAIN, AT_LEADER)}.`;
+}
+
+/** The leader's subject of a command, from the command's any-replica subject `<ns>.coord.cmd.<op>`. */
+export function leaderSubjectOf(groupSubject: string, definition: RequestDefinition): string {
+  return `${groupSubject.slice(0, groupSubject.length - definition.name.length)}${AT_LEADER}.${definition.name}`;
+}

@@ -44,7 +44,7 @@ export async function coordinationTarget(attemptTimeoutMs?: number): Promise<Ben
   const policy = { ...DEFAULT_RETRY_POLICY, ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}) };
   return {
     name: attemptTimeoutMs ? `coordination-svc (client attempt ${attemptTimeoutMs} ms)` : 'coordination-svc',
-    retryPolicy: `@kailash/coordination-client ${attemptTimeoutMs ? 'defaults but' : 'defaults:'} ${policy.attemptTimeoutMs} ms per attempt, backoff ${policy.initialBackoffMs} ms doubling to ${policy.maxBackoffMs} ms, ${policy.deadlineMs} ms deadline; retries on NOT_LEADER, timeouts and no responders`,
+    retryPolicy: `@kailash/coordination-client ${attemptTimeoutMs ? 'defaults but' : 'defaults:'} ${policy.attemptTimeoutMs} ms per attempt, backoff ${policy.initialBackoffMs} ms doubling to ${policy.maxBackoffMs} ms, ${policy.deadlineMs} ms deadline; retries on NOT_LEADER, timeouts and no responders; writes to the leader's subject first, any replica on no responders`,
     client: async () => {
       const connection = await connectChaosClient([nats.url], namespace, {
         attemptTimeoutMs: policy.attemptTimeoutMs,

@@ -94,10 +94,11 @@ export class CoordMetrics implements ReplicaObserver {
     });
   }
 
-  timedSave(save: () => void, mustSync: boolean): void {
+  timedSave(save: () => void | Promise<void>, mustSync: boolean): void | Promise<void> {
     if (!mustSync) return save();
     const stop = this.fsyncSeconds.startTimer();
-    save();
+    const saved = save();
+    if (saved) return saved.finally(() => stop());
     stop();
   }
 

@@ -9,6 +9,7 @@ import { CoordEvents } from './coord-events';
 import { CoordMetrics } from './coord.metrics';
 import { CommandsController } from './commands.controller';
 import { CoordService } from './coord.service';
+import { LeaderRequests } from './leader-requests';
 import { QueriesController } from './queries.controller';
 import { RaftReadiness } from './raft-readiness';
 import { ReplicaHost } from './replica-host';
@@ -29,6 +30,7 @@ export class CoordinationModule {
         ReplicaHost,
         { provide: Coordinator, inject: [ReplicaHost], useFactory: (host: ReplicaHost) => host.coordinator },
         CoordService,
+        LeaderRequests,
         RaftReadiness,
       ],
     };

@@ -23,6 +23,7 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
   readonly coordinator: Coordinator;
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiring = false;
+  private readonly leadershipListeners: ((leading: boolean) => void)[] = [];
 
   constructor(
     @Inject(REPLICA_SETTINGS) settings: ReplicaSettings,
@@ -35,7 +36,7 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
     this.replica = new Replica(settings, {
       nc,
       stateMachine: machine,
-      observer: observers(metrics, events, this.logging(), ...(extra ? [extra] : [])),
+      observer: observers(metrics, events, this.logging(), this.leadership(), ...(extra ? [extra] : [])),
       onFailure: (error) => {
         // The WAL is the truth: exit, and the restarted process replays it (as etcd stops on a failed fsync).
         this.logger.fatal(`replica stopped: ${error.message}; exiting so it restarts from its WAL`);
@@ -70,6 +71,22 @@ export class ReplicaHost implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.expiryTimer);
     this.coordinator.stop();
     await this.replica.stop();
+  }
+
+  /** Tells `listener` whether this replica leads, now and at every change of role. */
+  watchLeadership(listener: (leading: boolean) => void): void {
+    this.leadershipListeners.push(listener);
+    listener(this.replica.isLeader());
+  }
+
+  private leadership() {
+    return {
+      ...observers(),
+      softState: (soft: { role: string }, previous: { role: string }) => {
+        if ((soft.role === 'leader') === (previous.role === 'leader')) return;
+        for (const listener of this.leadershipListeners) listener(soft.role === 'leader');
+      },
+    };
   }
 
   /**

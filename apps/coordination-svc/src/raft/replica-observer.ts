@@ -2,8 +2,11 @@ import type { AppliedConfChange, Entry, SoftState, StateRole } from '@kailash/ra
 
 /** What a replica reports as it runs: metrics and COORD events hang off these calls. */
 export interface ReplicaObserver {
-  /** Wraps the WAL write of one Ready so its fsync latency can be measured. */
-  timedSave(save: () => void, mustSync: boolean): void;
+  /**
+   * Wraps the WAL write of one Ready so its fsync latency can be measured; a save that syncs off the
+   * event loop returns a promise, which the wrapper must return (it is done when that resolves).
+   */
+  timedSave(save: () => void | Promise<void>, mustSync: boolean): void | Promise<void>;
   softState(soft: SoftState, previous: { lead: number; role: StateRole }, term: number): void;
   leaderElected(entry: Entry): void;
   membershipChanged(entry: Entry, change: AppliedConfChange): void;
@@ -36,8 +39,9 @@ export function observers(...list: ReplicaObserver[]): ReplicaObserver {
       const [first, ...rest] = list;
       if (!first) return save();
       // Only one observer may run the save; the others see it as done.
-      first.timedSave(save, mustSync);
-      for (const other of rest) other.timedSave(() => undefined, mustSync);
+      const saved = first.timedSave(save, mustSync);
+      for (const other of rest) void other.timedSave(() => undefined, mustSync);
+      return saved;
     },
     softState: (...a) => list.forEach((o) => o.softState(...a)),
     leaderElected: (...a) => list.forEach((o) => o.leaderElected(...a)),

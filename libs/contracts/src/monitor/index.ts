@@ -1,4 +1,5 @@
 export * from './metric.contracts';
 export * from './health.contracts';
 export * from './alert.contracts';
+export * from './analytics.contracts';
 export * from './catalog';

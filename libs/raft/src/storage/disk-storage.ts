@@ -82,6 +82,28 @@ export class DiskStorage implements RaftStorage {
 
   /** Persists one Ready's worth of state with a single write and (if mustSync) a single fdatasync. */
   save(batch: SaveBatch): void {
+    const records = this.recordsOf(batch);
+    if (records.length === 0) return;
+    this.writer.append(records, batch.mustSync);
+    this.remember(batch);
+  }
+
+  /**
+   * As `save`, but the fdatasync runs off the event loop (group commit: inputs arriving meanwhile
+   * are handled and join the next batch). The batch is written and readable at once; it is durable
+   * only when the returned promise resolves, so nothing that promises it (an acknowledgement, a
+   * vote) may leave before then — AsyncRaftDriver awaits it before sending the Ready's messages.
+   * Undefined when nothing had to be synced. At most one such save should be in flight.
+   */
+  saveDeferringSync(batch: SaveBatch): Promise<void> | undefined {
+    const records = this.recordsOf(batch);
+    if (records.length === 0) return undefined;
+    const synced = this.writer.appendDeferringSync(records, batch.mustSync);
+    this.remember(batch);
+    return synced;
+  }
+
+  private recordsOf(batch: SaveBatch): WalRecord[] {
     const records: WalRecord[] = [];
     if (batch.snapshot) {
       // The snapshot file must be durable before the WAL refers to it.
@@ -94,8 +116,10 @@ export class DiskStorage implements RaftStorage {
     }
     for (const entry of batch.entries) records.push({ kind: 'entry', entry });
     if (batch.hardState) records.push({ kind: 'hard-state', hardState: batch.hardState });
-    if (records.length === 0) return;
-    this.writer.append(records, batch.mustSync);
+    return records;
+  }
+
+  private remember(batch: SaveBatch): void {
     if (batch.snapshot) this.memory.applySnapshot(batch.snapshot);
     this.memory.append(batch.entries);
     if (batch.hardState) {

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
   fsyncSync,
   openSync,
@@ -79,6 +80,31 @@ export class SegmentWriter {
   }
 
   append(records: readonly WalRecord[], sync: boolean): void {
+    const fd = this.write(records);
+    if (sync) {
+      fdatasyncSync(fd);
+      this.stats.syncs++;
+    }
+  }
+
+  /**
+   * Writes the records now (one write() into the page cache, so the order of appends is the order
+   * of calls) and runs the fdatasync, if asked, on the libuv thread pool: the caller's event loop
+   * keeps running while the disk works. The records are durable only once the promise resolves.
+   */
+  appendDeferringSync(records: readonly WalRecord[], sync: boolean): Promise<void> | undefined {
+    const fd = this.write(records);
+    if (!sync) return undefined;
+    return new Promise((resolve, reject) => {
+      fdatasync(fd, (error) => {
+        if (error) return reject(new StorageError(`fdatasync of ${this.path} failed: ${error.message}`));
+        this.stats.syncs++;
+        resolve();
+      });
+    });
+  }
+
+  private write(records: readonly WalRecord[]): number {
     const fd = this.requireOpen();
     const bytes = encodeRecords(records);
     let written = 0;
@@ -88,10 +114,7 @@ export class SegmentWriter {
     }
     this.stats.appends++;
     this.stats.bytes += bytes.length;
-    if (sync) {
-      fdatasyncSync(fd);
-      this.stats.syncs++;
-    }
+    return fd;
   }
 
   close(): void {
