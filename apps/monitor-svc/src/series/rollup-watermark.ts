@@ -13,6 +13,12 @@ export const WATERMARK_DDL = [
   )`,
 ] as const;
 
+/**
+ * The watermark as an SQL expression: a reader of `metric_rollups_1m` that must see only
+ * complete buckets bounds `bucket` below it (`bucket < least(…, MATERIALISED_TO_SQL)`).
+ */
+export const MATERIALISED_TO_SQL = `(SELECT materialised_to FROM ${WATERMARK_TABLE})`;
+
 /** A fresh database has materialised nothing yet. */
 export const WATERMARK_SEED = `INSERT INTO ${WATERMARK_TABLE} (materialised_to) VALUES ('-infinity')`;
 
