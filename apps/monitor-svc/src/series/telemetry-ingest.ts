@@ -66,6 +66,11 @@ type Decoded =
       readonly detail: string;
     };
 
+interface PulledBatch {
+  readonly messages: readonly JsMsg[];
+  readonly decoded: readonly Decoded[];
+}
+
 /**
  * Agents' metrics batches from TELEMETRY into the series tables, exactly once in effect: each pull
  * is written with the stream sequence it reaches (the checkpoint) in one transaction, then
@@ -114,7 +119,15 @@ export class TelemetryIngest {
 
   /** One transaction over a pull's messages: fresh ones written or dead-lettered, the checkpoint advanced. */
   async applyMessages(messages: readonly JsMsg[]): Promise<IngestOutcome> {
-    const decoded = [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+    return this.applyBatch(this.decodeAll(messages));
+  }
+
+  /** The messages in stream order, each parsed into samples or found poison. */
+  private decodeAll(messages: readonly JsMsg[]): Decoded[] {
+    return [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+  }
+
+  private async applyBatch(decoded: readonly Decoded[]): Promise<IngestOutcome> {
     if (!(await this.lock.tryAcquire()))
       throw new ProjectionFencedError(`another instance is the active ${TELEMETRY_INGEST} ingest`);
     return this.series.within((series) => this.applyDecoded(decoded, series));
@@ -173,7 +186,7 @@ export class TelemetryIngest {
 
   private async run(): Promise<void> {
     let failures = 0;
-    let puller: TelemetryPuller | undefined;
+    let puller: TelemetryPuller<PulledBatch> | undefined;
     while (this.running) {
       try {
         if (!(await this.lock.tryAcquire())) {
@@ -215,11 +228,11 @@ export class TelemetryIngest {
   }
 
   /** One batch: written with its checkpoint, then acknowledged; on failure handed back (nak). */
-  private async pullOnce(puller: TelemetryPuller): Promise<void> {
-    const pulled = await puller.next();
+  private async pullOnce(puller: TelemetryPuller<PulledBatch>): Promise<void> {
+    const { messages: pulled, decoded } = await puller.next();
     if (pulled.length === 0) return;
     try {
-      await this.applyMessages(pulled);
+      await this.applyBatch(decoded);
     } catch (error) {
       for (const msg of pulled) msg.nak(500);
       throw error;
@@ -227,7 +240,7 @@ export class TelemetryIngest {
     for (const msg of pulled) msg.ack();
   }
 
-  private async newPuller(): Promise<TelemetryPuller> {
+  private async newPuller(): Promise<TelemetryPuller<PulledBatch>> {
     const consumer = await this.options.js.consumers.get(
       this.options.subjects.telemetryStream(),
       await this.positionConsumer(),
@@ -236,6 +249,7 @@ export class TelemetryIngest {
       consumer,
       this.batchSize,
       this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
+      (messages) => ({ messages, decoded: this.decodeAll(messages) }),
     );
   }
 }

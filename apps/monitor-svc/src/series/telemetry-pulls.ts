@@ -5,25 +5,28 @@ import type { Consumer, JsMsg } from '@nats-io/jetstream';
  * next pull's messages arrive from NATS while the current one's transaction runs (a pull from an
  * older part of a large backlog was measured taking 1–2 s). Each pull asks for no more than the
  * consumer still has pending, since a pull ends only when full or expired; with nothing pending
- * it waits for new batches up to its expiry, and nothing is fetched ahead.
+ * it waits for new batches up to its expiry, and nothing is fetched ahead. `prepare` (decoding)
+ * runs as soon as a pull's messages are in, so the pull fetched ahead is decoded while the
+ * current transaction waits on the database.
  */
-export class TelemetryPuller {
+export class TelemetryPuller<Batch extends { readonly messages: readonly JsMsg[] }> {
   /** Messages past the last pull the stream still holds for the consumer; unknown at first. */
   private pending?: number;
-  private ahead?: Promise<JsMsg[]>;
+  private ahead?: Promise<Batch>;
 
   constructor(
     private readonly consumer: Consumer,
     private readonly batchSize: number,
     private readonly expiresMs: number,
+    private readonly prepare: (messages: JsMsg[]) => Batch,
   ) {}
 
   /** The next pull's messages, in stream order; the pull after it is under way if more are pending. */
-  async next(): Promise<JsMsg[]> {
+  async next(): Promise<Batch> {
     const ahead = this.ahead;
     this.ahead = undefined;
     const pulled = await (ahead ?? this.pull());
-    const last = pulled[pulled.length - 1];
+    const last = pulled.messages[pulled.messages.length - 1];
     this.pending = last?.info.pending;
     if (this.pending !== undefined && this.pending > 0) {
       this.ahead = this.pull();
@@ -37,11 +40,11 @@ export class TelemetryPuller {
   async abandon(): Promise<void> {
     const ahead = this.ahead;
     this.ahead = undefined;
-    const messages = (await ahead?.catch(() => [])) ?? [];
-    for (const msg of messages) msg.nak();
+    const batch = await ahead?.catch(() => undefined);
+    for (const msg of batch?.messages ?? []) msg.nak();
   }
 
-  private async pull(): Promise<JsMsg[]> {
+  private async pull(): Promise<Batch> {
     this.pending ??= (await this.consumer.info()).num_pending;
     const iterator = await this.consumer.fetch({
       max_messages: this.pending > 0 ? Math.min(this.batchSize, this.pending) : this.batchSize,
@@ -49,6 +52,6 @@ export class TelemetryPuller {
     });
     const pulled: JsMsg[] = [];
     for await (const msg of iterator) pulled.push(msg);
-    return pulled;
+    return this.prepare(pulled);
   }
 }
