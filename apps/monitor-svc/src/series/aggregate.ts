@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricQueryAggregation, MetricResolution } from '@kailash/contracts';
 import { QUANTILES, RESOLUTION_SOURCE } from './resolution';
 import type { Rollup } from './rollup';
-import { newSketch, sketchFromBytes } from './sketch';
+import { sketchFromBytes } from './sketch';
 
 /** Which series: a condition over `s` (metric_series) with its parameters ($1…). */
 export interface Selection {
@@ -79,8 +79,8 @@ export async function aggregateRows(
       WHERE ${selection.where} AND ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}`;
   const quantile = QUANTILES[aggregation];
   if (resolution !== 'raw' && quantile !== undefined) {
-    const rows = await db.query<{ g: string; k: string; sketch: Buffer | null; sum: number }>(
-      `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch, x.sum ${from}`,
+    const rows = await db.query<{ g: string; k: string; sketch: Buffer }>(
+      `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch ${from}`,
       w.params,
     );
     return mergeSketches(rows, quantile);
@@ -93,24 +93,16 @@ export async function aggregateRows(
   return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
 }
 
-/** A row without a sketch is a raw sample not yet materialised: its value is its sum. */
-function sketchOfRow(row: { sketch: Buffer | null; sum: number }): Rollup['sketch'] {
-  if (row.sketch) return sketchFromBytes(row.sketch);
-  const sketch = newSketch();
-  sketch.accept(row.sum);
-  return sketch;
-}
-
 function mergeSketches(
-  rows: readonly { g: string; k: string; sketch: Buffer | null; sum: number }[],
+  rows: readonly { g: string; k: string; sketch: Buffer }[],
   quantile: number,
 ): GroupRow[] {
   const merged = new Map<string, { g: string; k: number; sketch: Rollup['sketch'] }>();
   for (const row of rows) {
     const key = `${row.g}/${row.k}`;
     const seen = merged.get(key);
-    if (seen) seen.sketch.merge(sketchOfRow(row));
-    else merged.set(key, { g: String(row.g), k: Number(row.k), sketch: sketchOfRow(row) });
+    if (seen) seen.sketch.merge(sketchFromBytes(row.sketch));
+    else merged.set(key, { g: String(row.g), k: Number(row.k), sketch: sketchFromBytes(row.sketch) });
   }
   return [...merged.values()].map(({ g, k, sketch }) => ({
     g,

@@ -3,7 +3,6 @@ import { KailashError, METRIC_QUERY_SOURCES } from '@kailash/contracts';
 import type { PartitionPolicy } from './partitions';
 import { DEFAULT_PARTITION_POLICY } from './partitions';
 import { HOUR_MS, MINUTE_MS } from './rollup';
-import { MATERIALISED_TO_SQL } from './rollup-watermark';
 
 /** What a query needs besides its request: now (for what retention still keeps) and the policy. */
 export interface QueryContext {
@@ -15,26 +14,14 @@ export function defaultQueryContext(): QueryContext {
   return { nowMs: Date.now(), policy: DEFAULT_PARTITION_POLICY };
 }
 
-/**
- * A rollup table completed by the raw samples the materialiser has not folded yet (at or after
- * its watermark), each as a one-sample rollup row without a sketch: answers from rollups stay
- * complete up to now. The two never overlap, since rollups hold exactly the samples before it.
- */
-function withTail(table: string): string {
-  return `(SELECT series_id, bucket, count, sum, min, max, last, last_at, sketch FROM ${table}
-     UNION ALL
-     SELECT series_id, at, 1, value, value, value, value, at, NULL FROM metric_samples
-      WHERE at >= ${MATERIALISED_TO_SQL})`;
-}
-
 /** The table a resolution reads, aliased `x`, its time column and its "has samples" condition. */
 export const RESOLUTION_SOURCE: Record<
   MetricResolution,
   { readonly table: string; readonly time: string; readonly present: string }
 > = {
   raw: { table: 'metric_samples', time: 'x.at', present: 'TRUE' },
-  '1m': { table: withTail('metric_rollups_1m'), time: 'x.bucket', present: 'x.count > 0' },
-  '1h': { table: withTail('metric_rollups_1h'), time: 'x.bucket', present: 'x.count > 0' },
+  '1m': { table: 'metric_rollups_1m', time: 'x.bucket', present: 'x.count > 0' },
+  '1h': { table: 'metric_rollups_1h', time: 'x.bucket', present: 'x.count > 0' },
 };
 
 const WIDTH_MS = { '1m': MINUTE_MS, '1h': HOUR_MS } as const;

@@ -8,9 +8,6 @@ import { rollupWatermark } from './rollup-watermark';
 import { writeSamples } from './sample-writer';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { SeriesCache } from './series-cache';
-import { queryMetrics } from './series-query';
-import { SKETCH_RELATIVE_ACCURACY } from './sketch';
-import { metricQuerySchema } from '@kailash/contracts';
 
 const NOW = Date.parse('2026-12-01T08:00:00.000Z');
 const MIN = 60_000;
@@ -116,37 +113,5 @@ describe('rollup materialiser (real PostgreSQL)', () => {
       await one.release();
       await two.release();
     }
-  });
-  it('answers rollup queries completely: samples past the watermark are read raw until folded', async () => {
-    const fresh = Array.from({ length: 12 }, (_, i) => ({
-      ...sample(9, NOW + 5 * MIN + i * 5_000, i * i),
-      metric: 'tail',
-    }));
-    await db.transaction((tx) => writeSamples(tx, fresh));
-    const ask = (aggregation: 'count' | 'avg' | 'max' | 'p95', source: 'rollup_1m' | 'raw') =>
-      queryMetrics(
-        db,
-        metricQuerySchema.parse({
-          metric: 'tail',
-          from: new Date(NOW).toISOString(),
-          to: new Date(NOW + 10 * MIN).toISOString(),
-          stepMs: 10 * MIN,
-          aggregation,
-          source,
-        }),
-        { nowMs: NOW + 6 * MIN, policy: DEFAULT_PARTITION_POLICY },
-      ).then((result) => result.series[0]?.points[0]?.value);
-    expect(await rollupWatermark(db)).toBeLessThan(NOW + 5 * MIN);
-    expect(await ask('count', 'rollup_1m')).toBe(12);
-    expect(await ask('avg', 'rollup_1m')).toBeCloseTo((await ask('avg', 'raw')) as number, 9);
-    expect(await ask('max', 'rollup_1m')).toBe(121);
-    const p95 = (await ask('p95', 'rollup_1m')) as number;
-    // The sketch's lower-rank p95 of 0, 1, 4, …, 121 is the 11th value, 100.
-    expect(Math.abs(p95 - 100) / 100).toBeLessThanOrEqual(SKETCH_RELATIVE_ACCURACY);
-    // Once folded, the same answers come from the rollup rows alone.
-    await materialiseRollups(db, NOW + 8 * MIN);
-    expect(await rollupWatermark(db)).toBeGreaterThan(NOW + 6 * MIN);
-    expect(await ask('count', 'rollup_1m')).toBe(12);
-    expect(await ask('max', 'rollup_1m')).toBe(121);
   });
 });
