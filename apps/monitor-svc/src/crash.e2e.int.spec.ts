@@ -68,6 +68,9 @@ describe('monitor-svc process killed mid-ingest (built with SWC, real NATS + Pos
       KAILASH_NAMESPACE: namespace,
       API_KEYS: 'ops:crash-key-0123456789abcdef',
       LOG_LEVEL: 'warn',
+      // Small pulls, so the kill lands between transactions; rollups folded every second.
+      INGEST_BATCH_SIZE: '25',
+      ROLLUP_MATERIALISE_MS: '1000',
     });
     processes.push(proc);
     await proc.ready();
@@ -119,6 +122,14 @@ describe('monitor-svc process killed mid-ingest (built with SWC, real NATS + Pos
       30_000,
     );
     expect(await rawSamples()).toBe(total);
+    // The materialiser folds each minute once it is closed (its end plus a 10 s grace).
+    await eventually(
+      'every sample in the 1-minute rollups',
+      () => count('SELECT coalesce(sum(count), 0) AS n FROM metric_rollups_1m'),
+      (n) => n >= total,
+      // The last minute closes up to about a minute after the batches were published.
+      75_000,
+    );
     expect(await count('SELECT sum(count) AS n FROM metric_rollups_1m')).toBe(total);
-  }, 90_000);
+  }, 180_000);
 });

@@ -17,6 +17,7 @@ import { Pool } from 'pg';
 import { CreateEdgeHealth1796127885700 } from '../health/1796127885700-create-edge-health';
 import { saveVerdicts } from '../health/health-store';
 import { createPartitions, DEFAULT_PARTITION_POLICY } from '../series/partitions';
+import { materialiseRollups } from '../series/rollup-materialiser';
 import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
@@ -69,7 +70,11 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     analysers.push(analyser);
     return analyser;
   };
-  const write = (samples: MetricSample[]) => db.transaction((tx) => writeSamples(tx, samples));
+  // Written, then folded into the rollups by the materialiser, as the service does every few seconds.
+  const write = async (samples: MetricSample[]) => {
+    await db.transaction((tx) => writeSamples(tx, samples));
+    await materialiseRollups(db, NOW);
+  };
   const stored = async (edgeId: string) =>
     db.query<{ bucket: Date; score: number; published_at: Date | null }>(
       `SELECT bucket, score, published_at FROM analytics_anomalies WHERE edge_id = $1 ORDER BY bucket`,
@@ -291,4 +296,19 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     expect(Number(logged?.n)).toBe(whole.historySize);
     expect(whole.historySize).toBeLessThan(8000);
   }, 60_000);
+  it('feeds only buckets below the rollup watermark, and the rest once the materialiser has passed them', async () => {
+    for (const analyser of analysers) await analyser.release();
+    const analyser = newAnalyser();
+    await write(cpuSamples('lagging', 0, 40));
+    // The materialiser lagging behind: its watermark at minute 20 of this series.
+    const [saved] = await db.query<{ at: Date }>('SELECT materialised_to AS at FROM metric_rollup_watermark');
+    await db.query('UPDATE metric_rollup_watermark SET materialised_to = $1', [
+      new Date(START + 20 * MINUTE_MS),
+    ]);
+    await analyser.tick();
+    expect(await cursorOf('lagging')).toBe(START + 19 * MINUTE_MS);
+    await db.query('UPDATE metric_rollup_watermark SET materialised_to = $1', [saved?.at]);
+    await analyser.tick();
+    expect(await cursorOf('lagging')).toBe(START + 39 * MINUTE_MS);
+  }, 30_000);
 });

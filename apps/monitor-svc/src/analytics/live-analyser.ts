@@ -10,6 +10,7 @@ import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed } from './
 import type { LoadedDetector } from './detector-store';
 import { freshDetector, restoreDetector, saveDetector } from './detector-store';
 import { isAnalysed, loadRules } from './selections';
+import { MATERIALISED_TO_SQL } from '../series/rollup-watermark';
 
 /** Name of the analyser's advisory lock: one active analyser per database. */
 export const LIVE_ANALYSER = 'analytics-live-detector';
@@ -109,7 +110,7 @@ export class LiveAnalyser {
       `SELECT s.id::text AS id FROM unnest($1::bigint[]) AS s(id)
          LEFT JOIN analytics_cursors c ON c.series_id = s.id
         WHERE EXISTS (SELECT 1 FROM metric_rollups_1m r
-                       WHERE r.series_id = s.id AND r.count > 0 AND r.bucket < $3
+                       WHERE r.series_id = s.id AND r.count > 0 AND r.bucket < least($3, ${MATERIALISED_TO_SQL})
                          AND r.bucket >= greatest(c.last_bucket + interval '1 minute', $2))`,
       [
         ids,
@@ -194,7 +195,7 @@ export class LiveAnalyser {
     const { config } = this.options;
     const rows = await tx.query<{ bucket: Date; mean: number }>(
       `SELECT bucket, sum / count AS mean FROM metric_rollups_1m
-        WHERE series_id = $1 AND bucket >= $2 AND bucket < $3 AND count > 0
+        WHERE series_id = $1 AND bucket >= $2 AND bucket < least($3, ${MATERIALISED_TO_SQL}) AND count > 0
         ORDER BY bucket LIMIT $4`,
       [
         seriesId,

@@ -15,6 +15,7 @@ import {
 } from './partitions';
 import type { QueryContext } from './resolution';
 import { HOUR_MS, MINUTE_MS } from './rollup';
+import { materialiseRollups } from './rollup-materialiser';
 import { writeSamples } from './sample-writer';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { lastPerBucket, lcg, reference, referenceRate, sketchRank } from './series-reference';
@@ -68,11 +69,16 @@ describe('1-hour rollups, rate, top-k and summary (real PostgreSQL)', () => {
     db = new PgDatabase(database.pool);
     for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
     await createPartitions(db, DEFAULT_PARTITION_POLICY, clock.nowMs());
-    // Shuffled and written in 11 transactions, so rollups are merged with stored rows out of order.
+    // Shuffled and written in 11 transactions; after the 5th the materialiser folds what is there,
+    // so the rest is merged as late samples into stored rows, out of order.
     const random = lcg(3);
     const shuffled = [...samples].sort(() => random() - 0.5);
-    for (let i = 0; i < shuffled.length; i += Math.ceil(shuffled.length / 11))
-      await db.transaction((tx) => writeSamples(tx, shuffled.slice(i, i + Math.ceil(shuffled.length / 11))));
+    const chunk = Math.ceil(shuffled.length / 11);
+    for (let i = 0; i < shuffled.length; i += chunk) {
+      if (i === 5 * chunk) await materialiseRollups(db, clock.nowMs());
+      await db.transaction((tx) => writeSamples(tx, shuffled.slice(i, i + chunk)));
+    }
+    await materialiseRollups(db, clock.nowMs());
   }, 60_000);
   afterAll(() => database?.drop());
 

@@ -1,8 +1,10 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import { foldSamples, HOUR_MS, MINUTE_MS } from './rollup';
-import { RAW_SAMPLES, ROLLUPS_1H, ROLLUPS_1M, tablePartitionName } from './partitions';
+import { dayStart, RAW_SAMPLES, ROLLUPS_1H, ROLLUPS_1M, tablePartitionName } from './partitions';
 import { mergeRollupRows } from './rollup-writer';
+import { shareWatermark } from './rollup-watermark';
+import { SeriesScope } from './series-cache';
 import { identityOfKey, labelsKey, seriesIdentity } from './series-key';
 
 interface PreparedSample {
@@ -12,45 +14,73 @@ interface PreparedSample {
 }
 
 /**
- * Writes samples in the caller's transaction: the series they belong to, the raw rows (one
- * multi-row INSERT), each series' latest value and the 1-minute and 1-hour rollups they fall
- * into. Rollups are merged with what is stored (row-locked), never recomputed from raw rows.
+ * Writes samples in the caller's transaction: the series they belong to (registered only when
+ * `cache` does not know them), the raw rows (one multi-row INSERT per day) and each series'
+ * latest value. Rollups of samples at or after the rollup watermark are left to the
+ * materialiser; a late sample, one whose minute is already materialised, is merged into its
+ * stored 1-minute and 1-hour rows here, so rollups keep equalling the raw rows. A cache passed
+ * in comes from `SeriesCache.within`, which keeps what it learnt only once the transaction committed.
  */
-export async function writeSamples(tx: SqlExecutor, samples: readonly MetricSample[]): Promise<number> {
+export async function writeSamples(
+  tx: SqlExecutor,
+  samples: readonly MetricSample[],
+  cache: SeriesScope = new SeriesScope(),
+): Promise<number> {
   if (samples.length === 0) return 0;
-  const seriesIds = await upsertSeries(tx, samples);
+  const watermarkMs = await shareWatermark(tx);
   const prepared = samples.map((sample) => ({
     identity: seriesIdentity(sample.edgeId, sample.metric, sample.labels),
     atMs: Date.parse(sample.at),
     value: sample.value,
   }));
-  const idOf = (sample: PreparedSample) => seriesIds.get(sample.identity) as string;
+  await registerSeries(tx, samples, prepared, cache);
+  const idOf = (sample: PreparedSample) => cache.get(sample.identity) as string;
   await insertRaw(tx, prepared, idOf);
   await updateLatest(tx, prepared, idOf);
-  const keyed = prepared.map((s) => ({ seriesId: idOf(s), atMs: s.atMs, value: s.value }));
-  await mergeRollupRows(tx, ROLLUPS_1M, foldSamples(keyed, MINUTE_MS));
-  await mergeRollupRows(tx, ROLLUPS_1H, foldSamples(keyed, HOUR_MS));
+  const late = prepared
+    .filter((s) => s.atMs < watermarkMs)
+    .map((s) => ({ seriesId: idOf(s), atMs: s.atMs, value: s.value }));
+  if (late.length > 0) {
+    await mergeRollupRows(tx, ROLLUPS_1M, foldSamples(late, MINUTE_MS));
+    await mergeRollupRows(tx, ROLLUPS_1H, foldSamples(late, HOUR_MS));
+  }
   return samples.length;
 }
 
-/** One multi-row INSERT per day partition, named directly (no tuple routing through the parent). */
+async function registerSeries(
+  tx: SqlExecutor,
+  samples: readonly MetricSample[],
+  prepared: readonly PreparedSample[],
+  cache: SeriesScope,
+): Promise<void> {
+  const unknown = samples.filter((_, i) => cache.get((prepared[i] as PreparedSample).identity) === undefined);
+  if (unknown.length === 0) return;
+  for (const [identity, id] of await upsertSeries(tx, unknown)) cache.learn(identity, id);
+}
+
+/**
+ * One multi-row INSERT per day partition, named directly (no tuple routing through the parent).
+ * Times travel as epoch milliseconds (to_timestamp rounds to the microsecond, so they are exact):
+ * formatting and parsing an ISO string per sample cost more than the INSERT's own share of a row.
+ */
 async function insertRaw(
   tx: SqlExecutor,
   samples: readonly PreparedSample[],
   idOf: (sample: PreparedSample) => string,
 ): Promise<void> {
-  const byDay = new Map<string, PreparedSample[]>();
+  const byDay = new Map<number, PreparedSample[]>();
   for (const sample of samples) {
-    const name = tablePartitionName(RAW_SAMPLES, sample.atMs);
-    const list = byDay.get(name);
+    const day = dayStart(sample.atMs);
+    const list = byDay.get(day);
     if (list) list.push(sample);
-    else byDay.set(name, [sample]);
+    else byDay.set(day, [sample]);
   }
-  for (const [name, list] of byDay)
+  for (const [day, list] of byDay)
     await tx.query(
-      `INSERT INTO ${name} (series_id, at, value)
-       SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::float8[])`,
-      [list.map(idOf), list.map((s) => new Date(s.atMs).toISOString()), list.map((s) => s.value)],
+      `INSERT INTO ${tablePartitionName(RAW_SAMPLES, day)} (series_id, at, value)
+       SELECT u.id, to_timestamp(u.ms / 1000), u.value
+         FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS u(id, ms, value)`,
+      [list.map(idOf), list.map((s) => s.atMs), list.map((s) => s.value)],
     );
 }
 

@@ -1,9 +1,12 @@
+import { WATERMARK_DDL, WATERMARK_SEED } from './rollup-watermark';
+
 /**
  * The time-series tables as the migrations leave them (tests create them from this list). Raw
  * samples and both rollup tables are range-partitioned by time, so retention drops whole
- * partitions (no row-by-row DELETE, no vacuum debt). Rollups are updated in the same transaction
- * as the raw rows they summarise.
+ * partitions (no row-by-row DELETE, no vacuum debt). Rollups are folded from the raw rows by the
+ * materialiser once a minute is closed (see rollup-materialiser.ts), up to the watermark.
  */
+
 export const SERIES_TABLE_DDL = `CREATE TABLE metric_series (
     id bigserial PRIMARY KEY,
     edge_id text NOT NULL,
@@ -24,6 +27,9 @@ export const RAW_SAMPLES_DDL = [
   ) PARTITION BY RANGE (at)`,
   'CREATE INDEX metric_samples_series_at ON metric_samples (series_id, at)',
 ] as const;
+
+/** The materialiser reads raw rows by time alone; a BRIN index on append-ordered time is tiny. */
+export const RAW_SAMPLES_AT_BRIN = 'CREATE INDEX metric_samples_at_brin ON metric_samples USING brin (at)';
 
 /** A rollup table (1-minute or 1-hour): one row per series and bucket, partitioned by bucket. */
 export function rollupTableDdl(table: string): string {
@@ -47,4 +53,7 @@ export const SERIES_SCHEMA_DDL = [
   ...RAW_SAMPLES_DDL,
   rollupTableDdl('metric_rollups_1m'),
   rollupTableDdl('metric_rollups_1h'),
+  RAW_SAMPLES_AT_BRIN,
+  ...WATERMARK_DDL,
+  WATERMARK_SEED,
 ] as const;

@@ -29,6 +29,19 @@ describe('series config', () => {
     );
   });
 
+  it('takes the pull size and expiry, and refuses a pull shorter than NATS allows, naming the variable', () => {
+    expect(loadSeriesConfig({}).ingest).toEqual({ batchSize: 1000, pullExpiresMs: 5000 });
+    expect(loadSeriesConfig({ INGEST_BATCH_SIZE: '250', INGEST_PULL_EXPIRES_MS: '2000' }).ingest).toEqual({
+      batchSize: 250,
+      pullExpiresMs: 2000,
+    });
+    expect(() => loadSeriesConfig({ INGEST_PULL_EXPIRES_MS: '500' })).toThrow(/INGEST_PULL_EXPIRES_MS/);
+    expect(() => loadSeriesConfig({ INGEST_BATCH_SIZE: '0' })).toThrow(/INGEST_BATCH_SIZE/);
+    expect(() => loadSeriesConfig({ INGEST_BATCH_SIZE: 'many' })).toThrow(/INGEST_BATCH_SIZE/);
+    expect(() => loadSeriesConfig({ ROLLUP_GRACE_MS: '-1' })).toThrow(/ROLLUP_GRACE_MS/);
+    expect(() => loadSeriesConfig({ ROLLUP_MATERIALISE_MS: '10' })).toThrow(/ROLLUP_MATERIALISE_MS/);
+  });
+
   it.each(['7', '7 days', '-1d', '30m'])('refuses RETENTION_RAW=%s naming the variable', (value) => {
     expect(() => loadSeriesConfig({ RETENTION_RAW: value })).toThrow(ConfigError);
     expect(() => loadSeriesConfig({ RETENTION_RAW: value })).toThrow(/RETENTION_RAW/);

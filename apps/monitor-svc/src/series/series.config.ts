@@ -26,6 +26,14 @@ const seriesEnvSchema = z
       .int()
       .min(1000)
       .default(10 * 60_000),
+    /** Messages per TELEMETRY pull, all written in one transaction. */
+    INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /** How long a pull waits for messages; NATS wants at least 1 s (heartbeats every half of it). */
+    INGEST_PULL_EXPIRES_MS: z.coerce.number().int().min(1000).max(60_000).default(5000),
+    /** How long after a minute ends the materialiser waits for its late samples. */
+    ROLLUP_GRACE_MS: z.coerce.number().int().min(0).max(3600_000).default(10_000),
+    /** How often closed minutes are folded into the rollups. */
+    ROLLUP_MATERIALISE_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
   })
   // A sample the raw table accepts must find its rollup partitions still there.
   .refine((env) => env.RETENTION_1M >= env.RETENTION_RAW, {
@@ -40,6 +48,8 @@ const seriesEnvSchema = z
 export interface SeriesConfig {
   readonly partitions: PartitionPolicy;
   readonly maintenanceEveryMs: number;
+  readonly ingest: { readonly batchSize: number; readonly pullExpiresMs: number };
+  readonly rollups: { readonly graceMs: number; readonly everyMs: number };
 }
 
 /** monitor-svc's own settings; a bad value stops the boot with the variable named. */
@@ -57,5 +67,7 @@ export function loadSeriesConfig(env: Readonly<Record<string, string>>): SeriesC
       hourlyRetentionMs: result.data.RETENTION_1H,
     },
     maintenanceEveryMs: result.data.PARTITION_MAINTENANCE_MS,
+    ingest: { batchSize: result.data.INGEST_BATCH_SIZE, pullExpiresMs: result.data.INGEST_PULL_EXPIRES_MS },
+    rollups: { graceMs: result.data.ROLLUP_GRACE_MS, everyMs: result.data.ROLLUP_MATERIALISE_MS },
   };
 }

@@ -31,6 +31,8 @@ import { writeSamples } from './sample-writer';
 import type { SeriesConfig } from './series.config';
 import { loadSeriesConfig } from './series.config';
 import { latestMetric, queryMetrics } from './series-query';
+import { DEFAULT_MATERIALISE_OPTIONS, RollupMaterialiser } from './rollup-materialiser';
+import { SeriesCache } from './series-cache';
 import { TelemetryIngest } from './telemetry-ingest';
 
 /** record_metric, the queries, the TELEMETRY ingest and partition upkeep of monitor-svc. */
@@ -39,7 +41,11 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Series');
   private readonly config: SeriesConfig;
   private readonly ingest: TelemetryIngest;
+  private readonly materialiser: RollupMaterialiser;
+  /** Series record_metric has registered (the ingest keeps its own). */
+  private readonly series = new SeriesCache();
   private stopMaintenance?: () => void;
+  private stopMaterialiser?: () => void;
 
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
@@ -58,23 +64,41 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
       service: serviceConfig.service,
       policy: this.config.partitions,
       nowMs: () => clock.nowMs(),
+      batchSize: this.config.ingest.batchSize,
+      pullExpiresMs: this.config.ingest.pullExpiresMs,
       logger: {
         info: (msg, meta) => this.logger.log({ msg, ...meta }),
         warn: (msg, meta) => this.logger.warn({ msg, ...meta }),
         error: (msg, meta) => this.logger.error({ msg, ...meta }),
       },
     });
+    this.materialiser = new RollupMaterialiser(db, {
+      ...DEFAULT_MATERIALISE_OPTIONS,
+      graceMs: this.config.rollups.graceMs,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.maintainPartitions();
     this.stopMaintenance = this.clock.every(this.config.maintenanceEveryMs, () => this.maintainPartitions());
+    this.stopMaterialiser = this.clock.every(this.config.rollups.everyMs, () => this.materialise());
     this.ingest.start();
+  }
+
+  /** Folds the closed minutes into the rollups (a no-op on replicas that are not the active one). */
+  async materialise(): Promise<void> {
+    try {
+      await this.materialiser.runOnce(this.clock.nowMs());
+    } catch (error) {
+      this.logger.warn({ msg: 'rollup materialisation failed; retried next round', error: String(error) });
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopMaintenance?.();
+    this.stopMaterialiser?.();
     await this.ingest.stop();
+    await this.materialiser.release();
   }
 
   /** Partitions for the days ahead exist before samples arrive; whole days (months) past retention go. */
@@ -89,7 +113,9 @@ export class SeriesService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async record(request: RecordMetricRequest): Promise<{ accepted: number }> {
     assertInKeptWindow(request.samples, this.config.partitions, this.clock.nowMs(), (i) => `samples.${i}.at`);
-    const accepted = await this.db.transaction((tx) => writeSamples(tx, request.samples));
+    const accepted = await this.series.within((series) =>
+      this.db.transaction((tx) => writeSamples(tx, request.samples, series)),
+    );
     return { accepted };
   }
 

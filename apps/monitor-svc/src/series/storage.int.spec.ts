@@ -15,6 +15,7 @@ import {
 } from './partitions';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { SKETCH_RELATIVE_ACCURACY } from './sketch';
+import { materialiseRollups } from './rollup-materialiser';
 import { writeSamples } from './sample-writer';
 import { discRank, lcg, reference, sketchRank } from './series-reference';
 import { latestMetric, queryMetrics } from './series-query';
@@ -43,9 +44,13 @@ describe('series storage (real PostgreSQL)', () => {
         at: new Date(start + i * 2000 + Math.floor(random() * 1000)).toISOString(),
       });
     }
-    // Written in 7 chunks so minute rollups are merged with stored ones across transactions.
-    for (let i = 0; i < samples.length; i += 173)
+    // Written in 7 chunks; the minutes of the first 3 are materialised before the rest arrive, so
+    // later samples of those minutes are merged as late ones into stored rollups.
+    for (let i = 0; i < samples.length; i += 173) {
+      if (i === 3 * 173) await materialiseRollups(db, start + 12 * 60_000);
       await db.transaction((tx) => writeSamples(tx, samples.slice(i, i + 173)));
+    }
+    await materialiseRollups(db, clock.nowMs());
   }, 30_000);
   afterAll(() => database?.drop());
 

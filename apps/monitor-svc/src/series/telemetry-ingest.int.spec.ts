@@ -22,6 +22,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Pool } from 'pg';
 import { samplesOfBatch } from './batch-samples';
 import { createPartitions, DEFAULT_PARTITION_POLICY } from './partitions';
+import { materialiseRollups } from './rollup-materialiser';
 import { SERIES_SCHEMA_DDL } from './schema';
 import { TELEMETRY_INGEST, TelemetryIngest } from './telemetry-ingest';
 
@@ -102,7 +103,11 @@ describe('metrics ingest from TELEMETRY (real NATS + PostgreSQL)', () => {
     );
   const count = async (sql: string) => Number((await db.query<{ n: string }>(sql))[0]?.n);
   const rawSamples = () => count('SELECT count(*) AS n FROM metric_samples');
-  const rolledUp = () => count('SELECT coalesce(sum(count), 0) AS n FROM metric_rollups_1m');
+  // The rollups once the materialiser has folded every closed minute up to NOW.
+  const rolledUp = async () => {
+    await materialiseRollups(db, NOW);
+    return count('SELECT coalesce(sum(count), 0) AS n FROM metric_rollups_1m');
+  };
 
   beforeAll(async () => {
     nc = await connectTestNats('monitor-ingest');

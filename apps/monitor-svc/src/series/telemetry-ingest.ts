@@ -18,6 +18,17 @@ import { samplesOfBatch } from './batch-samples';
 import type { PartitionPolicy } from './partitions';
 import { assertInKeptWindow } from './sample-window';
 import { writeSamples } from './sample-writer';
+import type { SeriesScope } from './series-cache';
+import { SeriesCache } from './series-cache';
+import { TelemetryPuller } from './telemetry-pulls';
+
+export const DEFAULT_INGEST_BATCH_SIZE = 1000;
+/**
+ * A pull's heartbeats come every half of its expiry and two missed ones fail it: a 1 s pull
+ * fails whenever the server or this process stalls for a second, which a loaded shared host
+ * does; 5 s rides that out and costs nothing when a backlog fills the pull at once.
+ */
+export const DEFAULT_PULL_EXPIRES_MS = 5000;
 
 /** Checkpoint key and durable consumer name of the metrics ingest. */
 export const TELEMETRY_INGEST = 'telemetry-metrics';
@@ -55,6 +66,11 @@ type Decoded =
       readonly detail: string;
     };
 
+interface PulledBatch {
+  readonly messages: readonly JsMsg[];
+  readonly decoded: readonly Decoded[];
+}
+
 /**
  * Agents' metrics batches from TELEMETRY into the series tables, exactly once in effect: each pull
  * is written with the stream sequence it reaches (the checkpoint) in one transaction, then
@@ -68,6 +84,8 @@ export class TelemetryIngest {
   private readonly logger: BackboneLogger;
   /** One active ingest per database across replicas; the others wait on standby. */
   private readonly lock: ProjectorLock;
+  /** Series already registered, so a pull writes only the rows of series it has not seen. */
+  private readonly series = new SeriesCache();
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.lock = new ProjectorLock(options.db, TELEMETRY_INGEST);
@@ -101,9 +119,21 @@ export class TelemetryIngest {
 
   /** One transaction over a pull's messages: fresh ones written or dead-lettered, the checkpoint advanced. */
   async applyMessages(messages: readonly JsMsg[]): Promise<IngestOutcome> {
-    const decoded = [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+    return this.applyBatch(this.decodeAll(messages));
+  }
+
+  /** The messages in stream order, each parsed into samples or found poison. */
+  private decodeAll(messages: readonly JsMsg[]): Decoded[] {
+    return [...messages].sort((a, b) => a.seq - b.seq).map((msg) => this.decode(msg));
+  }
+
+  private async applyBatch(decoded: readonly Decoded[]): Promise<IngestOutcome> {
     if (!(await this.lock.tryAcquire()))
       throw new ProjectionFencedError(`another instance is the active ${TELEMETRY_INGEST} ingest`);
+    return this.series.within((series) => this.applyDecoded(decoded, series));
+  }
+
+  private applyDecoded(decoded: readonly Decoded[], series: SeriesScope): Promise<IngestOutcome> {
     return this.options.db.transaction(async (tx) => {
       // An instance that lost its lock session must not commit after another one took over.
       await this.lock.fence(tx);
@@ -111,7 +141,7 @@ export class TelemetryIngest {
       const fresh = decoded.filter((item) => item.msg.seq > checkpoint);
       for (const item of fresh) if (item.kind === 'poison') await this.deadLetter(item);
       const samples = fresh.flatMap((item) => (item.kind === 'samples' ? item.samples : []));
-      await writeSamples(tx, samples);
+      await writeSamples(tx, samples, series);
       await this.advance(tx, fresh, checkpoint);
       return {
         applied: fresh.filter((item) => item.kind === 'samples').length,
@@ -156,24 +186,29 @@ export class TelemetryIngest {
 
   private async run(): Promise<void> {
     let failures = 0;
-    let consumerName: string | undefined;
+    let puller: TelemetryPuller<PulledBatch> | undefined;
     while (this.running) {
       try {
         if (!(await this.lock.tryAcquire())) {
+          await puller?.abandon();
+          puller = undefined;
           await sleep(this.options.standbyPollMs ?? 1000);
           continue;
         }
-        consumerName ??= await this.positionConsumer();
-        await this.pullOnce(consumerName);
+        puller ??= await this.newPuller();
+        await this.pullOnce(puller);
         failures = 0;
       } catch (error) {
         failures++;
-        consumerName = undefined; // start again right after the committed checkpoint
+        // Start again right after the committed checkpoint, with nothing fetched ahead held back.
+        await puller?.abandon();
+        puller = undefined;
         await this.lock.release().catch(() => undefined);
         this.logger.warn('metrics ingest failed; retrying', { error: String(error), failures });
         await sleep(Math.min(100 * 2 ** failures, 10_000));
       }
     }
+    await puller?.abandon();
   }
 
   private async positionConsumer(): Promise<string> {
@@ -189,28 +224,33 @@ export class TelemetryIngest {
   }
 
   private get batchSize(): number {
-    return this.options.batchSize ?? 100;
+    return this.options.batchSize ?? DEFAULT_INGEST_BATCH_SIZE;
   }
 
-  private async pullOnce(consumerName: string): Promise<void> {
-    const consumer = await this.options.js.consumers.get(
-      this.options.subjects.telemetryStream(),
-      consumerName,
-    );
-    const pulled: JsMsg[] = [];
-    const iterator = await consumer.fetch({
-      max_messages: this.batchSize,
-      expires: this.options.pullExpiresMs ?? 1000,
-    });
-    for await (const msg of iterator) pulled.push(msg);
+  /** One batch: written with its checkpoint, then acknowledged; on failure handed back (nak). */
+  private async pullOnce(puller: TelemetryPuller<PulledBatch>): Promise<void> {
+    const { messages: pulled, decoded } = await puller.next();
     if (pulled.length === 0) return;
     try {
-      await this.applyMessages(pulled);
+      await this.applyBatch(decoded);
     } catch (error) {
       for (const msg of pulled) msg.nak(500);
       throw error;
     }
     for (const msg of pulled) msg.ack();
+  }
+
+  private async newPuller(): Promise<TelemetryPuller<PulledBatch>> {
+    const consumer = await this.options.js.consumers.get(
+      this.options.subjects.telemetryStream(),
+      await this.positionConsumer(),
+    );
+    return new TelemetryPuller(
+      consumer,
+      this.batchSize,
+      this.options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS,
+      (messages) => ({ messages, decoded: this.decodeAll(messages) }),
+    );
   }
 }
 
