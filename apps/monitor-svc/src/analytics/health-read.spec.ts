@@ -16,13 +16,13 @@ const reason = (over: Partial<HealthReason>): HealthReason => ({
 describe('health reasons in words', () => {
   it('names the value, the level and the breach that brought it', () => {
     expect(describeReasons([reason({})])).toBe(
-      'cpu 27.3 (degraded for above 10 since 2026-12-01T15:43:59.378Z)',
+      'cpu 27.3, degraded for above 10 since 2026-12-01T15:43:59.378Z',
     );
   });
 
   it('does not call a value back under its threshold "above" it while the level holds', () => {
     const text = describeReasons([reason({ value: 0.5890613014046446 })]);
-    expect(text).toBe('cpu 0.589 (degraded for above 10 since 2026-12-01T15:43:59.378Z)');
+    expect(text).toBe('cpu 0.589, degraded for above 10 since 2026-12-01T15:43:59.378Z');
     expect(text).not.toMatch(/0\.589 above/);
   });
 
@@ -31,7 +31,7 @@ describe('health reasons in words', () => {
       reason({}),
       reason({ metric: 'memory', value: 96, threshold: 95, level: 'unhealthy' }),
     ]);
-    expect(two).toContain('; memory 96 (unhealthy for above 95 since');
+    expect(two).toContain('; memory 96, unhealthy for above 95 since');
     expect(describeReasons([])).toBeUndefined();
   });
 });

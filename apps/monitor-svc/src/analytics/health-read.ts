@@ -23,7 +23,7 @@ export function describeReasons(reasons: readonly HealthReason[]): string | unde
   return reasons
     .map(
       (r) =>
-        `${r.metric} ${Number(r.value.toPrecision(3))} (${r.level} for ${r.comparison} ${r.threshold} since ${r.since})`,
+        `${r.metric} ${Number(r.value.toPrecision(3))}, ${r.level} for ${r.comparison} ${r.threshold} since ${r.since}`,
     )
     .join('; ');
 }

@@ -228,7 +228,7 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     const health = await readHealth(db);
     expect(health.get('sick')).toMatchObject({
       status: 'unhealthy',
-      reason: `cpu 99 (unhealthy for above 95 since ${new Date(NOW - 600_000).toISOString()})`,
+      reason: `cpu 99, unhealthy for above 95 since ${new Date(NOW - 600_000).toISOString()}`,
       reasons,
     });
     expect(health.get('fine')).toMatchObject({ status: 'healthy', reason: undefined });
