@@ -21,8 +21,11 @@ function occupyPort(): Promise<Server> {
 const portOf = (server: Server) => (server.address() as { port: number }).port;
 
 /** Runs start.sh with only PATH and HOME from this environment, plus `env`; bounded by SCRIPT_MS. */
-function runStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn('bash', [join(ROOT, 'tools', 'scripts', 'start.sh')], {
+function runStart(
+  env: Record<string, string>,
+  services: readonly string[] = [],
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn('bash', [join(ROOT, 'tools', 'scripts', 'start.sh'), ...services], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,12 +45,13 @@ function runStart(env: Record<string, string>): Promise<{ code: number | null; o
   });
 }
 
-describe('npm start (tools/scripts/start.sh) refuses a bad port before it starts anything', () => {
+describe('npm start (tools/scripts/start.sh) refuses a bad port or database before it starts anything', () => {
   let taken: Server;
   beforeAll(async () => (taken = await occupyPort()), 10_000);
   afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())), 10_000);
 
-  const startedNothing = (output: string) => !/installing|building|starting state-svc|ready at/.test(output);
+  const startedNothing = (output: string) =>
+    !/installing|building|starting (state|monitor)-svc|ready at/.test(output);
 
   it(
     'names a taken PORT, the variables that move it, and exits 1',
@@ -80,6 +84,33 @@ describe('npm start (tools/scripts/start.sh) refuses a bad port before it starts
       const { code, output } = await runStart({ PORT: '80a' });
       expect(code).toBe(1);
       expect(output).toContain('PORT=80a is not a port number');
+      expect(startedNothing(output)).toBe(true);
+    },
+    SCRIPT_MS + 5_000,
+  );
+
+  it(
+    'refuses one DATABASE_URL for two services and names the per-service variables',
+    async () => {
+      const { code, output } = await runStart({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x' }, [
+        'state-svc',
+        'monitor-svc',
+      ]);
+      expect(code).toBe(1);
+      expect(output).toContain('set STATE_SVC_DATABASE_URL MONITOR_SVC_DATABASE_URL instead');
+      expect(startedNothing(output)).toBe(true);
+    },
+    SCRIPT_MS + 5_000,
+  );
+
+  it(
+    'knows monitor-svc and names its port variable',
+    async () => {
+      const port = portOf(taken);
+      const { code, output } = await runStart({ MONITOR_SVC_PORT: String(port) }, ['monitor-svc']);
+      expect(code).toBe(1);
+      expect(output).toContain(`monitor-svc: port ${port} is already in use`);
+      expect(output).toContain('MONITOR_SVC_PORT=<port>');
       expect(startedNothing(output)).toBe(true);
     },
     SCRIPT_MS + 5_000,

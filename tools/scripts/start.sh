@@ -5,6 +5,8 @@
 #
 # Ports: <SERVICE>_PORT (STATE_SVC_PORT for state-svc) for any service; PORT when one service starts;
 # otherwise each service's default. A port that is taken stops the script before anything starts.
+# Databases: <SERVICE>_DATABASE_URL for any service; DATABASE_URL only when one service starts (two
+# services must not share a database); otherwise each service's default.
 # "Ready" means /health/ready answers 200 and /health/live reports the PID this script started.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,7 +23,7 @@ fail() {
 }
 source tools/scripts/infra.sh
 
-declare -A DEFAULT_PORTS=([state-svc]=3001)
+declare -A DEFAULT_PORTS=([state-svc]=3001 [monitor-svc]=3101)
 ALL_SERVICES=(state-svc)
 READY_TIMEOUT_S=${READY_TIMEOUT_S:-90}
 HEARTBEAT_S=10
@@ -35,6 +37,12 @@ done
 
 # --- ports: chosen, valid, distinct and free, before anything is installed or started ----------------
 port_variable() { local name=${1^^}; echo "${name//-/_}_PORT"; }
+database_variable() { local name=${1^^}; echo "${name//-/_}_DATABASE_URL"; }
+if [ -n "${DATABASE_URL:-}" ] && [ ${#services[@]} -gt 1 ]; then
+  vars=()
+  for service in "${services[@]}"; do vars+=("$(database_variable "$service")"); done
+  fail "DATABASE_URL names one database but ${#services[@]} services start; set ${vars[*]} instead"
+fi
 declare -A ports=()
 if [ -n "${PORT:-}" ] && [ ${#services[@]} -gt 1 ]; then
   vars=()
@@ -162,13 +170,15 @@ for service in "${services[@]}"; do
   log="var/log/$service.log"
   [ ! -f "$log" ] || mv "$log" "$log.1" # the previous run's, kept once
   say "starting $service on port ${ports[$service]} (log: $log)"
-  nats_env=()
+  service_env=()
   if [ "${nats_with_users:-0}" = 1 ]; then
     # The NATS server we started knows each service by its own user (var/nats/passwords.env).
     password_var="NATS_PASSWORD_$(echo "$service" | tr 'a-z-' 'A-Z_')"
-    nats_env=(NATS_USER="$service" NATS_PASSWORD="$(sed -n "s/^$password_var=//p" var/nats/passwords.env)")
+    service_env=(NATS_USER="$service" NATS_PASSWORD="$(sed -n "s/^$password_var=//p" var/nats/passwords.env)")
   fi
-  env "${nats_env[@]}" PORT="${ports[$service]}" node --enable-source-maps "dist/apps/$service/apps/$service/src/main.js" >>"$log" 2>&1 &
+  database_var=$(database_variable "$service")
+  [ -z "${!database_var:-}" ] || service_env+=(DATABASE_URL="${!database_var}")
+  env "${service_env[@]}" PORT="${ports[$service]}" node --enable-source-maps "dist/apps/$service/apps/$service/src/main.js" >>"$log" 2>&1 &
   pids[$service]=$!
 done
 

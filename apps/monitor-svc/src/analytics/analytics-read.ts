@@ -90,6 +90,16 @@ export async function utilisationStats(
     .filter((row) => row.metric !== 'memory' || isPercentMemory(row.labels));
 }
 
+/** Whether a utilisation stat counts: a cpu series carrying `cpuLabels`, memory as a percentage, any error rate. */
+export function countsAsUtilisation(
+  stat: Pick<SeriesStat, 'metric' | 'labels'>,
+  cpuLabels: Readonly<Record<string, string>>,
+): boolean {
+  if (stat.metric === 'cpu')
+    return Object.entries(cpuLabels).every(([key, value]) => stat.labels[key] === value);
+  return stat.metric !== 'memory' || isPercentMemory(stat.labels);
+}
+
 /** Memory as a share of the host (the agents' `host_percent`, or an unlabelled custom gauge); RSS bytes are not a utilisation. */
 export function isPercentMemory(labels: Record<string, string>): boolean {
   return labels['scope'] === 'host_percent' || Object.keys(labels).length === 0;

@@ -9,6 +9,7 @@ describe('analytics config', () => {
       backfillMs: 86_400_000,
       maxBucketsPerTick: 1440,
       threshold: 0.72,
+      cpuLabels: {},
     });
   });
 
@@ -21,5 +22,17 @@ describe('analytics config', () => {
     });
     expect(() => loadAnalyticsConfig({ ANALYTICS_ANOMALY_THRESHOLD: '1.5' })).toThrow(ConfigError);
     expect(() => loadAnalyticsConfig({ ANALYTICS_TICK_MS: 'soon' })).toThrow(/ANALYTICS_TICK_MS/);
+  });
+
+  it('reads ANALYTICS_CPU_LABELS as JSON labels and names it when it is not', () => {
+    expect(loadAnalyticsConfig({ ANALYTICS_CPU_LABELS: '{"scope":"process"}' }).cpuLabels).toEqual({
+      scope: 'process',
+    });
+    expect(() => loadAnalyticsConfig({ ANALYTICS_CPU_LABELS: 'scope=process' })).toThrow(
+      /ANALYTICS_CPU_LABELS: must be JSON/,
+    );
+    expect(() => loadAnalyticsConfig({ ANALYTICS_CPU_LABELS: '{"scope":3}' })).toThrow(
+      /ANALYTICS_CPU_LABELS/,
+    );
   });
 });

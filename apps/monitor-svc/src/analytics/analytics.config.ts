@@ -1,3 +1,4 @@
+import { metricLabelsSchema } from '@kailash/contracts';
 import { ConfigError } from '@kailash/service-kit';
 import { z } from 'zod';
 
@@ -17,6 +18,23 @@ const analyticsEnvSchema = z.object({
   ANALYTICS_MAX_BUCKETS_PER_TICK: z.coerce.number().int().min(1).max(100_000).default(1440),
   /** Detector score at or above which a bucket is an anomaly (the live detector's NAB threshold). */
   ANALYTICS_ANOMALY_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.72),
+  /**
+   * JSON labels a cpu series must carry to count as the edge's CPU in get_analytics (default: every
+   * cpu series). Agents sharing one host all report the same host load, so there the agent's own
+   * `{"scope":"process"}` is what tells the edges apart.
+   */
+  ANALYTICS_CPU_LABELS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'must be JSON (an object of labels)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(metricLabelsSchema)
+    .optional(),
 });
 
 export interface AnalyticsConfig {
@@ -25,6 +43,8 @@ export interface AnalyticsConfig {
   readonly backfillMs: number;
   readonly maxBucketsPerTick: number;
   readonly threshold: number;
+  /** Labels a cpu series must include to count as a utilisation; `{}` counts every cpu series. */
+  readonly cpuLabels: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_ANALYTICS_CONFIG: AnalyticsConfig = loadAnalyticsConfig({});
@@ -41,5 +61,6 @@ export function loadAnalyticsConfig(env: Readonly<Record<string, string | undefi
     backfillMs: data.ANALYTICS_BACKFILL_MS,
     maxBucketsPerTick: data.ANALYTICS_MAX_BUCKETS_PER_TICK,
     threshold: data.ANALYTICS_ANOMALY_THRESHOLD,
+    cpuLabels: data.ANALYTICS_CPU_LABELS ?? {},
   };
 }

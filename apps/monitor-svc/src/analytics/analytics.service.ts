@@ -18,7 +18,7 @@ import type { ServiceConfig } from '@kailash/service-kit';
 import { SERVICE_CONFIG, ServiceClock, SQL_DATABASE } from '@kailash/service-kit';
 import type { AnalyticsConfig } from './analytics.config';
 import { loadAnalyticsConfig } from './analytics.config';
-import { findAnomalies, utilisationStats, type SeriesStatRow } from './analytics-read';
+import { countsAsUtilisation, findAnomalies, utilisationStats, type SeriesStatRow } from './analytics-read';
 import { readHealth } from './health-read';
 import { LiveAnalyser } from './live-analyser';
 import { rankRecommendations, recommend } from './recommendations';
@@ -105,7 +105,9 @@ export class AnalyticsService implements OnApplicationBootstrap, OnModuleDestroy
   async analytics(request: AnalyticsRequest): Promise<AnalyticsResult> {
     const toMs = this.clock.nowMs();
     const fromMs = toMs - request.windowMs;
-    const stats = await utilisationStats(this.db, request.edgeId, fromMs, toMs);
+    const stats = (await utilisationStats(this.db, request.edgeId, fromMs, toMs)).filter((s) =>
+      countsAsUtilisation(s, this.config.cpuLabels),
+    );
     const { anomalies } = await this.anomalies({
       edgeId: request.edgeId,
       from: new Date(fromMs).toISOString(),

@@ -9,12 +9,21 @@ export async function readHealth(db: SqlExecutor, edgeId?: string): Promise<Map<
   return new Map(
     verdicts.map((v) => [
       v.edgeId,
-      { status: v.status, reason: describe(v.reasons), reasons: [...v.reasons], sinceMs: v.sinceMs },
+      { status: v.status, reason: describeReasons(v.reasons), reasons: [...v.reasons], sinceMs: v.sinceMs },
     ]),
   );
 }
 
-function describe(reasons: readonly HealthReason[]): string | undefined {
+/**
+ * The reasons in words. A level stays in force for its rule's `for` after the value is back on the
+ * good side, so the value is given as what it is now and the level with the breach that brought it.
+ */
+export function describeReasons(reasons: readonly HealthReason[]): string | undefined {
   if (reasons.length === 0) return undefined;
-  return reasons.map((r) => `${r.metric} ${r.value} ${r.comparison} ${r.threshold}`).join('; ');
+  return reasons
+    .map(
+      (r) =>
+        `${r.metric} ${Number(r.value.toPrecision(3))}, ${r.level} for ${r.comparison} ${r.threshold} since ${r.since}`,
+    )
+    .join('; ');
 }

@@ -237,7 +237,11 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
       { ...verdict, edgeId: 'fine', status: 'healthy', sinceMs: NOW - 60_000, reasons: [] },
     ]);
     const health = await readHealth(db);
-    expect(health.get('sick')).toMatchObject({ status: 'unhealthy', reason: 'cpu 99 above 95', reasons });
+    expect(health.get('sick')).toMatchObject({
+      status: 'unhealthy',
+      reason: `cpu 99, unhealthy for above 95 since ${new Date(NOW - 600_000).toISOString()}`,
+      reasons,
+    });
     expect(health.get('fine')).toMatchObject({ status: 'healthy', reason: undefined });
     const [drain] = recommend({
       edgeId: 'sick',
