@@ -1,6 +1,7 @@
 import type { PgDatabase } from '@kailash/backbone';
 import type { MetricQuery, MetricQueryAggregation } from '@kailash/contracts';
 import { metricQuerySchema } from '@kailash/contracts';
+import { seededRandom } from '@kailash/random';
 import type { PartitionPolicy } from '../../../apps/monitor-svc/src/series/partitions';
 import { HOUR_MS, MINUTE_MS } from '../../../apps/monitor-svc/src/series/rollup';
 import { queryMetrics } from '../../../apps/monitor-svc/src/series/series-query';
@@ -79,12 +80,12 @@ export async function measureQuery(
   const timings: number[] = [];
   let points = 0;
   let resolution = '';
+  // Seeded, so every run queries the same series in the same order.
+  const pick = seededRandom(spec.rangeMs + spec.stepMs);
   for (let run = 0; run < spec.runs + 5; run++) {
     const query: MetricQuery = metricQuerySchema.parse({
       metric: 'latency',
-      ...(spec.fleet
-        ? {}
-        : { edgeId: `q-${String(Math.floor(Math.random() * QUERY_SERIES)).padStart(4, '0')}` }),
+      ...(spec.fleet ? {} : { edgeId: `q-${String(Math.floor(pick() * QUERY_SERIES)).padStart(4, '0')}` }),
       from: new Date(to - spec.rangeMs).toISOString(),
       to: new Date(to).toISOString(),
       stepMs: spec.stepMs,

@@ -235,8 +235,8 @@ export class LiveAnalyser {
          FROM analytics_anomalies WHERE published_at IS NULL ORDER BY bucket, series_id LIMIT 500`,
     );
     for (const row of rows) {
-      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the event carries the fact, not when it was stored
-      const { detectedAt, ...data } = toAnomaly(row);
+      // The event carries the fact, not when this service stored it.
+      const { detectedAt: _storedAt, ...data } = toAnomaly(row);
       await publisher.publish({
         definition: AnomalyDetected,
         aggregateId: row.edge_id,
