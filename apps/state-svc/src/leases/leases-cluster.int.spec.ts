@@ -117,7 +117,12 @@ describe('leases on two state-svc instances sharing one namespace and database',
       expect(await sweepLeases(a)).toBe(0);
     }
     expect(await expiriesOf(cluster, 'job:keepalive')).toEqual([]);
-    const lease = await json(await get(b, '/leases/job:keepalive'));
+    // b's projection may lag the writes a made; it must catch up to a held lease, never an expired one.
+    const lease = await eventually(
+      "b's projected lease",
+      async () => await json(await get(b, '/leases/job:keepalive')),
+      (projected) => projected.status !== undefined,
+    );
     expect(lease).toEqual(expect.objectContaining({ status: 'held', fencingToken: 1 }));
     expect(
       (await post(a, '/leases/job:keepalive/release', { holder: 'agent-k', fencingToken: 1 })).status,
