@@ -4,14 +4,22 @@ import { join } from 'node:path';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MetricsBatch } from '@kailash/contracts';
+import { HostCpuMeter } from './host-cpu';
 
-/** Real process and host figures over a window: CPU time, memory, event-loop lag, disk. */
+/**
+ * Real process and host figures over a window: CPU time, memory, event-loop lag, disk. The host's
+ * CPU busy share comes from `hostCpu`; the load average is reported as it is (it counts runnable
+ * tasks, so it is not a share of anything).
+ */
 export class HostSampler {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private cpu = process.cpuUsage();
   private at = performance.now();
 
-  constructor(private readonly dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly hostCpu: Pick<HostCpuMeter, 'sample'> = new HostCpuMeter(),
+  ) {
     this.loop.enable();
   }
 
@@ -28,6 +36,7 @@ export class HostSampler {
       max: nsToMs(this.loop.max),
     };
     this.loop.reset();
+    const cpuBusyPercent = this.hostCpu.sample();
     return {
       process: {
         cpuPercent: ((cpu.user + cpu.system) / elapsedUs) * 100,
@@ -37,6 +46,7 @@ export class HostSampler {
       },
       host: {
         cpuCount: cpus().length,
+        ...(cpuBusyPercent === undefined ? {} : { cpuBusyPercent }),
         loadAverage1m: loadavg()[0] ?? 0,
         memoryTotalBytes: totalmem(),
         memoryFreeBytes: freemem(),

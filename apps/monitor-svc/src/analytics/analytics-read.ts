@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { Anomaly, AnomalyQuery } from '@kailash/contracts';
+import { isPercentSeries } from '../health/metric-units';
 import type { SeriesStat } from './recommendations';
 
 /** A row of analytics_anomalies as both the queries and the outbox read it. */
@@ -87,20 +88,21 @@ export async function utilisationStats(
       max: Number(row.max),
       points: Number(row.points),
     }))
-    .filter((row) => row.metric !== 'memory' || isPercentMemory(row.labels));
+    .filter((row) => row.metric === 'error_rate' || isPercentSeries(row));
 }
 
-/** Whether a utilisation stat counts: a cpu series carrying `cpuLabels`, memory as a percentage, any error rate. */
+/**
+ * Whether a utilisation stat counts: a percentage cpu series (metric-units.ts) carrying
+ * `cpuLabels`, memory as a percentage, any error rate. A series that is not a percentage never
+ * counts, whatever labels are configured.
+ */
 export function countsAsUtilisation(
   stat: Pick<SeriesStat, 'metric' | 'labels'>,
   cpuLabels: Readonly<Record<string, string>>,
 ): boolean {
-  if (stat.metric === 'cpu')
-    return Object.entries(cpuLabels).every(([key, value]) => stat.labels[key] === value);
-  return stat.metric !== 'memory' || isPercentMemory(stat.labels);
-}
-
-/** Memory as a share of the host (the agents' `host_percent`, or an unlabelled custom gauge); RSS bytes are not a utilisation. */
-export function isPercentMemory(labels: Record<string, string>): boolean {
-  return labels['scope'] === 'host_percent' || Object.keys(labels).length === 0;
+  if (stat.metric === 'error_rate') return true;
+  if (!isPercentSeries(stat)) return false;
+  return (
+    stat.metric !== 'cpu' || Object.entries(cpuLabels).every(([key, value]) => stat.labels[key] === value)
+  );
 }

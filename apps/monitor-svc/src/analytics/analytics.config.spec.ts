@@ -9,7 +9,7 @@ describe('analytics config', () => {
       backfillMs: 86_400_000,
       maxBucketsPerTick: 1440,
       threshold: 0.72,
-      cpuLabels: {},
+      cpuLabels: { scope: 'host' },
     });
   });
 

@@ -1,6 +1,7 @@
 import { metricLabelsSchema } from '@kailash/contracts';
 import { ConfigError } from '@kailash/service-kit';
 import { z } from 'zod';
+import { HOST_CPU_LABELS } from '../health/metric-units';
 
 const ms = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -19,9 +20,10 @@ const analyticsEnvSchema = z.object({
   /** Detector score at or above which a bucket is an anomaly (the live detector's NAB threshold). */
   ANALYTICS_ANOMALY_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.72),
   /**
-   * JSON labels a cpu series must carry to count as the edge's CPU in get_analytics (default: every
-   * cpu series). Agents sharing one host all report the same host load, so there the agent's own
-   * `{"scope":"process"}` is what tells the edges apart.
+   * JSON labels a cpu series must carry to count as the edge's CPU in get_analytics (default: the
+   * host's busy share, `{"scope":"host"}`). Agents sharing one host all report the same host CPU,
+   * so there the agent's own `{"scope":"process"}` is what tells the edges apart. Only percentage
+   * series count, whatever the labels (metric-units.ts).
    */
   ANALYTICS_CPU_LABELS: z
     .string()
@@ -43,7 +45,7 @@ export interface AnalyticsConfig {
   readonly backfillMs: number;
   readonly maxBucketsPerTick: number;
   readonly threshold: number;
-  /** Labels a cpu series must include to count as a utilisation; `{}` counts every cpu series. */
+  /** Labels a cpu series must include to count as a utilisation; `{}` counts every percentage cpu series. */
   readonly cpuLabels: Readonly<Record<string, string>>;
 }
 
@@ -61,6 +63,6 @@ export function loadAnalyticsConfig(env: Readonly<Record<string, string | undefi
     backfillMs: data.ANALYTICS_BACKFILL_MS,
     maxBucketsPerTick: data.ANALYTICS_MAX_BUCKETS_PER_TICK,
     threshold: data.ANALYTICS_ANOMALY_THRESHOLD,
-    cpuLabels: data.ANALYTICS_CPU_LABELS ?? {},
+    cpuLabels: data.ANALYTICS_CPU_LABELS ?? HOST_CPU_LABELS,
   };
 }

@@ -109,6 +109,15 @@ describe('recommendation rules', () => {
     ).toEqual(['investigate']);
   });
 
+  it('holds no series that is not a percentage to the percentage lines', () => {
+    const legacyLoad = { ...stat('cpu', 150, 160), labels: { scope: 'host_load' } };
+    const loadPerCore = { ...stat('load', 1.5), labels: { scope: 'host_1m_per_core' } };
+    const rssBytes = { ...stat('memory', 4e8), labels: { scope: 'process' } };
+    expect(recommend(edge({ cpu: [legacyLoad, loadPerCore], memory: [rssBytes] }))).toEqual([]);
+    const risingLoad = { ...trend(60, 150, 5), labels: { scope: 'host_load' } };
+    expect(recommend(edge({ trends: [risingLoad] }))).toEqual([]);
+  });
+
   it('drains an edge its health calls unhealthy', () => {
     const list = recommend(edge({ health: { status: 'unhealthy', reason: 'no heartbeat' } }));
     expect(list[0]).toMatchObject({ action: 'drain', severity: 'critical' });

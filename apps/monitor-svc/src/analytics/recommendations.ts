@@ -1,7 +1,11 @@
 import type { Anomaly, HealthReason, Recommendation, SeriesTrend } from '@kailash/contracts';
 import { RECOMMENDATION_SEVERITIES } from '@kailash/contracts';
+import { isPercentSeries } from '../health/metric-units';
 
-/** Where each rule draws its line (percent of capacity, or a share for error_rate). */
+/**
+ * Where each rule draws its line (percent of capacity, or a share for error_rate). The CPU and
+ * memory lines are percentages, so only series whose unit is a percentage are held to them.
+ */
 export const RULES = {
   /** Mean CPU or memory at or above this over the window: the edge is saturated, move work off it. */
   drainMean: 95,
@@ -34,7 +38,7 @@ export interface EdgeEvidence {
   readonly edgeId: string;
   readonly fromMs: number;
   readonly toMs: number;
-  /** Percent series: every cpu series, memory as a percentage of the host. */
+  /** CPU and memory series; only those whose unit is a percentage are judged. */
   readonly cpu: readonly SeriesStat[];
   readonly memory: readonly SeriesStat[];
   readonly errorRate: readonly SeriesStat[];
@@ -56,10 +60,24 @@ type Evidence = Recommendation['evidence'][number];
 const clamp01 = (x: number) => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));
 const pct = (x: number) => `${x.toFixed(1)} %`;
 
-/** What to do with one edge and why; empty when nothing needs doing. */
-export function recommend(edge: EdgeEvidence): Recommendation[] {
+/**
+ * What to do with one edge and why; empty when nothing needs doing. CPU and memory series (and
+ * their trends) that are not percentages (metric-units.ts) are set aside first: a load average of
+ * 1.5 per core is not a CPU at 150 %.
+ */
+export function recommend(evidence: EdgeEvidence): Recommendation[] {
+  const edge = percentagesOnly(evidence);
   const found = [...saturation(edge), ...growth(edge), ...failures(edge), ...idle(edge)];
   return rankRecommendations(found);
+}
+
+function percentagesOnly(edge: EdgeEvidence): EdgeEvidence {
+  return {
+    ...edge,
+    cpu: edge.cpu.filter(isPercentSeries),
+    memory: edge.memory.filter(isPercentSeries),
+    trends: edge.trends.filter(isPercentSeries),
+  };
 }
 
 /** Most urgent first: severity, then impact, then edge id (stable). */

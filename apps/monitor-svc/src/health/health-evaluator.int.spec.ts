@@ -30,7 +30,7 @@ const CONFIG: HealthConfig = {
     {
       name: 'cpu',
       metric: 'cpu',
-      labels: { scope: 'host_load' },
+      labels: { scope: 'host' },
       comparison: 'above',
       degraded: 80,
       unhealthy: 95,
@@ -87,7 +87,7 @@ describe('health evaluator (real PostgreSQL + NATS)', () => {
   const cpu = (value: number) =>
     db.transaction((tx) =>
       writeSamples(tx, [
-        { edgeId: 'e1', metric: 'cpu', labels: { scope: 'host_load' }, value, at: clock.nowIso() },
+        { edgeId: 'e1', metric: 'cpu', labels: { scope: 'host' }, value, at: clock.nowIso() },
       ]),
     );
   const stored = (): Promise<StoredEvent[]> =>

@@ -25,8 +25,11 @@ const STEP_MS = 30_000;
 const STALE_MS = 120_000;
 const WAIT_MS = 20_000;
 
-/** An agent's batch (the agent's telemetry contract) whose host load is `loadPercent` of its 4 cores. */
-function batch(edgeId: string, sequence: number, endMs: number, loadPercent: number): MetricsBatch {
+/**
+ * An agent's batch (the agent's telemetry contract) whose 4 cores are `busyPercent` busy. Both edges
+ * run under a load average of 3 per core throughout: health and placement judge the busy share.
+ */
+function batch(edgeId: string, sequence: number, endMs: number, busyPercent: number): MetricsBatch {
   return {
     edgeId,
     instanceId: 'agent-1',
@@ -41,7 +44,8 @@ function batch(edgeId: string, sequence: number, endMs: number, loadPercent: num
     },
     host: {
       cpuCount: 4,
-      loadAverage1m: (4 * loadPercent) / 100,
+      cpuBusyPercent: busyPercent,
+      loadAverage1m: 12,
       memoryTotalBytes: 8e9,
       memoryFreeBytes: 4e9,
       diskUsedBytes: 10,
@@ -110,19 +114,19 @@ describe('edge health → placement (monitor-svc + state-svc, real NATS + Postgr
     await monitor?.close();
   }, 90_000);
 
-  /** Samples of each edge at the clock's now, waited for until stored, then one health round. */
-  async function step(loads: Partial<Record<string, number>>): Promise<void> {
+  /** Samples of each edge (its CPU busy %) at the clock's now, waited for until stored, then one health round. */
+  async function step(busy: Partial<Record<string, number>>): Promise<void> {
     const js = jetstream(monitor.nc);
     const at = clock.nowMs();
-    for (const [edgeId, load] of Object.entries(loads)) {
+    for (const [edgeId, percent] of Object.entries(busy)) {
       const sequence = (sequences.get(edgeId) ?? 0) + 1;
       sequences.set(edgeId, sequence);
       await js.publish(
         monitor.subjects.telemetry(TELEMETRY_METRICS, edgeId),
-        JSON.stringify(batch(edgeId, sequence, at, load as number)),
+        JSON.stringify(batch(edgeId, sequence, at, percent as number)),
       );
     }
-    for (const edgeId of Object.keys(loads))
+    for (const edgeId of Object.keys(busy))
       await eventually(
         `${edgeId}'s batch at ${at} stored`,
         () => monitor.client.send(LatestMetric, { metric: 'cpu', edgeId }),

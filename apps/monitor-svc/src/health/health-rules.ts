@@ -1,5 +1,6 @@
 import { metricLabelsSchema, metricNameSchema } from '@kailash/contracts';
 import { z } from 'zod';
+import { HOST_CPU_LABELS } from './metric-units';
 
 /**
  * One health rule: a metric (the series of the edge whose labels include `labels`), the threshold
@@ -40,9 +41,12 @@ export const healthRulesSchema = z
     'rule names must be unique',
   );
 
-/** The rules monitor-svc judges by unless HEALTH_RULES replaces them (README, "Health"). */
+/**
+ * The rules monitor-svc judges by unless HEALTH_RULES replaces them (README, "Health"). A rule's
+ * thresholds are in its series' unit (metric-units.ts): the cpu rule's are % of the host's cores.
+ */
 export const DEFAULT_HEALTH_RULES: readonly HealthRule[] = [
-  rule('cpu', 'cpu', { scope: 'host_load' }, 'above', 80, 95, 120_000),
+  rule('cpu', 'cpu', HOST_CPU_LABELS, 'above', 80, 95, 120_000),
   rule('memory', 'memory', { scope: 'host_percent' }, 'above', 85, 95, 120_000),
   rule('storage', 'storage', { scope: 'used_percent' }, 'above', 85, 95, 300_000),
   rule('error_rate', 'error_rate', {}, 'above', 0.05, 0.2, 60_000),

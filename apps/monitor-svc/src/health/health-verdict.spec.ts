@@ -6,7 +6,7 @@ import { utilisationOf } from './utilisation';
 const CPU: HealthRule = {
   name: 'cpu',
   metric: 'cpu',
-  labels: { scope: 'host_load' },
+  labels: { scope: 'host' },
   comparison: 'above',
   degraded: 80,
   unhealthy: 95,
@@ -24,7 +24,7 @@ const AVAILABILITY: HealthRule = {
 const STALE_MS = 120_000;
 const T0 = Date.parse('2026-12-01T08:00:00.000Z');
 
-const cpu = (value: number, atMs: number, scope = 'host_load'): LatestSample => ({
+const cpu = (value: number, atMs: number, scope = 'host'): LatestSample => ({
   metric: 'cpu',
   labels: { scope },
   value,
@@ -55,7 +55,7 @@ describe('judgeEdge', () => {
       {
         rule: 'cpu',
         metric: 'cpu',
-        labels: { scope: 'host_load' },
+        labels: { scope: 'host' },
         level: 'degraded',
         value: 87,
         threshold: 80,
@@ -167,5 +167,17 @@ describe('utilisationOf', () => {
       { metric: 'storage', labels: { scope: 'used_percent' }, value: 30, atMs: T0 - STALE_MS - 1 },
     ];
     expect(utilisationOf(samples, T0, STALE_MS)).toEqual({ cpu: 1, memory: 0.4 });
+    expect(utilisationOf([cpu(-3, T0)], T0, STALE_MS)).toEqual({ cpu: 0 });
+  });
+
+  it("reads the host's busy share for cpu, never the load average or the process CPU", () => {
+    const samples: LatestSample[] = [
+      cpu(35, T0),
+      cpu(99, T0, 'process'),
+      cpu(150, T0, 'host_load'),
+      { metric: 'load', labels: { scope: 'host_1m_per_core' }, value: 1.5, atMs: T0 },
+    ];
+    expect(utilisationOf(samples, T0, STALE_MS)).toEqual({ cpu: 0.35 });
+    expect(utilisationOf(samples.slice(1), T0, STALE_MS)).toEqual({});
   });
 });

@@ -1,13 +1,15 @@
 import type { LatestSample } from './health-verdict';
 import { labelsMatch } from './health-rules';
+import { HOST_CPU_LABELS, isPercentSeries } from './metric-units';
 
 /**
  * Where each resource's utilisation is read from: a percentage series of the edge. The agents'
- * batches give `cpu{scope=host_load}` and `memory{scope=host_percent}`; a storage share comes only
- * from `storage{scope=used_percent}` samples recorded with record_metric.
+ * batches give `cpu{scope=host}` (busy share of all cores) and `memory{scope=host_percent}`; a
+ * storage share comes only from `storage{scope=used_percent}` samples recorded with record_metric.
+ * A matching series whose unit is not a percentage (metric-units.ts) is never read.
  */
 const SOURCES = {
-  cpu: { metric: 'cpu', labels: { scope: 'host_load' } },
+  cpu: { metric: 'cpu', labels: HOST_CPU_LABELS },
   memory: { metric: 'memory', labels: { scope: 'host_percent' } },
   storage: { metric: 'storage', labels: { scope: 'used_percent' } },
 } as const;
@@ -24,7 +26,10 @@ export function utilisationOf(samples: readonly LatestSample[], nowMs: number, s
     const values = samples
       .filter(
         (s) =>
-          nowMs - s.atMs <= staleMs && s.metric === source.metric && labelsMatch(source.labels, s.labels),
+          nowMs - s.atMs <= staleMs &&
+          s.metric === source.metric &&
+          labelsMatch(source.labels, s.labels) &&
+          isPercentSeries(s),
       )
       .map((s) => s.value);
     if (values.length > 0) result[resource] = Math.min(1, Math.max(0, Math.max(...values) / 100));

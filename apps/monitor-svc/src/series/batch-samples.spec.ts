@@ -16,7 +16,8 @@ const batch: MetricsBatch = {
   },
   host: {
     cpuCount: 4,
-    loadAverage1m: 2,
+    cpuBusyPercent: 62.5,
+    loadAverage1m: 6,
     memoryTotalBytes: 1000,
     memoryFreeBytes: 250,
     diskUsedBytes: 99,
@@ -55,10 +56,24 @@ describe('samplesOfBatch', () => {
 
   it('maps the host and process gauges onto the edge', () => {
     expect(value('cpu', { scope: 'process' })).toBe(37.5);
-    expect(value('cpu', { scope: 'host_load' })).toBe(50);
+    expect(value('cpu', { scope: 'host' })).toBe(62.5);
+    expect(value('load', { scope: 'host_1m_per_core' })).toBe(1.5);
     expect(value('memory', { scope: 'process' })).toBe(1234);
     expect(value('memory', { scope: 'host_percent' })).toBe(75);
     expect(value('storage', { scope: 'data_dir' })).toBe(99);
+  });
+
+  it('never gives a cpu sample above 100 %, however loaded the host (load is its own metric)', () => {
+    const cpu = samples.filter((s) => s.metric === 'cpu');
+    expect(cpu.map((s) => s.labels['scope']).sort()).toEqual(['host', 'process']);
+    expect(Math.max(...cpu.map((s) => s.value))).toBeLessThanOrEqual(100);
+  });
+
+  it('gives no host cpu for a batch of an agent that predates cpuBusyPercent, and still its load', () => {
+    const { cpuBusyPercent: _omitted, ...olderHost } = batch.host;
+    const older = samplesOfBatch({ ...batch, host: olderHost });
+    expect(older.filter((s) => s.metric === 'cpu').map((s) => s.labels)).toEqual([{ scope: 'process' }]);
+    expect(older.find((s) => s.metric === 'load')?.value).toBe(1.5);
   });
 
   it('derives per-workload rates over the window', () => {

@@ -2,7 +2,8 @@ import type { MetricSample, MetricsBatch } from '@kailash/contracts';
 
 /**
  * The samples an agent's metrics batch stands for, all stamped at the window's end: host and
- * process gauges as the edge's cpu / memory / storage, and per workload its throughput
+ * process gauges as the edge's cpu / load / memory / storage (a batch of an agent too old to
+ * measure the host's CPU busy share has no `cpu{scope=host}`), and per workload its throughput
  * (requests per second over the window), error rate, mean latency and cache hit rate.
  */
 export function samplesOfBatch(batch: MetricsBatch): MetricSample[] {
@@ -24,8 +25,10 @@ export function samplesOfBatch(batch: MetricsBatch): MetricSample[] {
     const used = host.memoryTotalBytes - host.memoryFreeBytes;
     samples.push(edge('memory', (100 * used) / host.memoryTotalBytes, { scope: 'host_percent' }));
   }
+  if (host.cpuBusyPercent !== undefined) samples.push(edge('cpu', host.cpuBusyPercent, { scope: 'host' }));
+  // Runnable tasks per core, not a percentage: it has no upper bound (health/metric-units.ts).
   if (host.cpuCount > 0)
-    samples.push(edge('cpu', (100 * host.loadAverage1m) / host.cpuCount, { scope: 'host_load' }));
+    samples.push(edge('load', host.loadAverage1m / host.cpuCount, { scope: 'host_1m_per_core' }));
   const windowSeconds = (Date.parse(batch.windowEnd) - Date.parse(batch.windowStart)) / 1000;
   for (const workload of batch.workloads) {
     const labels = { workload: workload.workloadId, kind: workload.kind };

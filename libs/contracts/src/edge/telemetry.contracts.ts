@@ -67,6 +67,13 @@ export const processMetricsSchema = z.strictObject({
 
 export const hostMetricsSchema = z.strictObject({
   cpuCount: count,
+  /**
+   * Share of all cores' time spent busy over the window (from the cores' time counters), 0–100.
+   * Optional, so batches of agents that predate it still validate; an agent also leaves it out
+   * when it cannot measure it (no clock tick elapsed, the set of cores changed).
+   */
+  cpuBusyPercent: z.number().min(0).max(100).optional(),
+  /** The 1-minute load average: runnable tasks, not a share (on N cores, N is a full host). */
   loadAverage1m: amount,
   memoryTotalBytes: count,
   memoryFreeBytes: count,
