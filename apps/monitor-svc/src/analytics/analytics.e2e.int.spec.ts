@@ -94,7 +94,7 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
   }, 60_000);
 
   it('recommends draining and scaling up an edge whose CPU is pinned, with the reasons', async () => {
-    const pinned = series('hot', 60, () => 97);
+    const pinned = series('hot', 60, () => 97, { labels: { scope: 'host' } });
     const memory = series('hot', 60, () => 50, { metric: 'memory', labels: { scope: 'host_percent' } });
     expect((await post('/series/samples', { samples: [...pinned, ...memory] })).status).toBe(201);
     const response = await post('/analytics', { edgeId: 'hot', windowMs: 2 * 3600_000 });
@@ -107,6 +107,20 @@ describe('monitor-svc live analytics end to end (real NATS + PostgreSQL)', () =>
     expect(result.trends.map((t) => t.metric).sort()).toEqual(['cpu', 'memory']);
     const fleet = analyticsResultSchema.parse(await (await post('/analytics', {})).json());
     expect(fleet.recommendations[0]).toMatchObject({ edgeId: 'hot', action: 'drain' });
+  }, 60_000);
+
+  it('recommends nothing for a busy host whose cores have headroom: a load past 1 per core is not a CPU past 100 %', async () => {
+    const samples = [
+      ...series('loaded', 60, () => 40, { labels: { scope: 'host' } }),
+      ...series('loaded', 60, () => 1.5, { metric: 'load', labels: { scope: 'host_1m_per_core' } }),
+      // what earlier versions stored for the same host: 100 × load ÷ cores
+      ...series('loaded', 60, () => 150, { labels: { scope: 'host_load' } }),
+    ];
+    expect((await post('/series/samples', { samples })).status).toBe(201);
+    const result = analyticsResultSchema.parse(
+      await (await post('/analytics', { edgeId: 'loaded', windowMs: 2 * 3600_000 })).json(),
+    );
+    expect(result.recommendations).toEqual([]);
   }, 60_000);
 
   it('start_monitor and stop_monitor need a key, name a bad field, and record who asked', async () => {

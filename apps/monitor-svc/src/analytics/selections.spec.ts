@@ -6,7 +6,7 @@ describe('analysis selection rules', () => {
     expect(isAnalysed([], 'e1', 'custom.queue_depth')).toBe(false);
     expect(isAnalysed([], 'e1', 'migration_progress')).toBe(false);
     expect(DEFAULT_ANALYSED_METRICS).toEqual(
-      expect.arrayContaining(['cpu', 'memory', 'latency', 'error_rate']),
+      expect.arrayContaining(['cpu', 'load', 'memory', 'latency', 'error_rate']),
     );
   });
 

@@ -10,6 +10,7 @@ import { ANALYSIS_WILDCARD } from '@kailash/contracts';
  */
 export const DEFAULT_ANALYSED_METRICS: readonly string[] = [
   'cpu',
+  'load',
   'memory',
   'storage',
   'network',

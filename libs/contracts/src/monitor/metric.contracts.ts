@@ -14,6 +14,7 @@ export const WELL_KNOWN_METRICS = [
   'throughput',
   'error_rate',
   'cpu',
+  'load',
   'memory',
   'storage',
   'network',
