@@ -4,6 +4,7 @@ import type { LatestSample } from '../health/health-verdict';
 import { judgeEdge, NEVER_JUDGED } from '../health/health-verdict';
 import { utilisationOf } from '../health/utilisation';
 import { samplesOfBatch } from '../series/batch-samples';
+import { agentBatch } from '../../test/agent-batch';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { countsAsUtilisation } from './analytics-read';
 import type { SeriesStat } from './recommendations';
@@ -13,30 +14,19 @@ const T0 = Date.parse('2026-12-01T09:00:00.000Z');
 const MINUTE = 60_000;
 
 /** An agent on a 2-core host with a load average of 3 (runnable tasks waiting) while its cores are 40 % busy. */
-function busyHostBatch(atMs: number, cpuBusyPercent: number | null = 40): MetricsBatch {
-  return {
+const busyHostBatch = (atMs: number, cpuBusyPercent = 40): MetricsBatch =>
+  agentBatch({
     edgeId: 'edge-1',
-    instanceId: 'i-1',
-    sequence: 1,
-    windowStart: new Date(atMs - 10_000).toISOString(),
-    windowEnd: new Date(atMs).toISOString(),
-    process: {
-      cpuPercent: 2,
-      rssBytes: 1e8,
-      heapUsedBytes: 1e7,
-      eventLoopLagMs: { mean: 1, p99: 2, max: 3 },
-    },
-    host: {
-      cpuCount: 2,
-      ...(cpuBusyPercent === null ? {} : { cpuBusyPercent }),
-      loadAverage1m: 3,
-      memoryTotalBytes: 1000,
-      memoryFreeBytes: 500,
-      diskUsedBytes: 1,
-      diskFreeBytes: 1,
-    },
-    workloads: [],
-  };
+    endMs: atMs,
+    process: { cpuPercent: 2, rssBytes: 1e8 },
+    host: { cpuCount: 2, cpuBusyPercent, loadAverage1m: 3, memoryTotalBytes: 1000, memoryFreeBytes: 500 },
+  });
+
+/** The same host seen by an agent that predates `cpuBusyPercent`. */
+function olderAgentBatch(atMs: number): MetricsBatch {
+  const batch = busyHostBatch(atMs);
+  delete batch.host.cpuBusyPercent;
+  return batch;
 }
 
 const latestOf = (batch: MetricsBatch): LatestSample[] =>
@@ -118,7 +108,7 @@ describe('a host with load 3 on 2 cores and 40 % busy cores', () => {
   });
 
   it('says nothing about CPU for an agent too old to send the busy share (no guess from the load)', () => {
-    const batch = busyHostBatch(T0, null);
+    const batch = olderAgentBatch(T0);
     expect(utilisationOf(latestOf(batch), T0, 2 * MINUTE)).toEqual({ memory: 0.5 });
     expect(hourOfStats(batch).filter((s) => s.metric === 'cpu')).toEqual([]);
   });

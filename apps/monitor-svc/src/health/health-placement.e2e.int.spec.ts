@@ -4,18 +4,17 @@ import {
   GetHealth,
   getHealthResultSchema,
   LatestMetric,
-  MONITOR_DOMAIN,
   MONITOR_EDGE_AGGREGATE,
   PlaceWorkload,
   STATE_DOMAIN,
   TELEMETRY_METRICS,
 } from '@kailash/contracts';
 import type { ServiceCluster, ServiceInstance } from '@kailash/service-kit/testing';
-import { nestServiceBoot, startServiceCluster } from '@kailash/service-kit/testing';
+import { startServiceCluster } from '@kailash/service-kit/testing';
 import { eventually, TestClock } from '@kailash/testing';
 import { jetstream } from '@nats-io/jetstream';
-import { AppModule } from '../app.module';
-import { loadMonitorConfig } from '../config';
+import { agentBatch } from '../../test/agent-batch';
+import { startMonitorCluster } from '../../test/monitor-cluster';
 
 const HOT = 'hot-edge';
 const COOL = 'cool-edge';
@@ -30,29 +29,20 @@ const WAIT_MS = 20_000;
  * run under a load average of 3 per core throughout: health and placement judge the busy share.
  */
 function batch(edgeId: string, sequence: number, endMs: number, busyPercent: number): MetricsBatch {
-  return {
+  return agentBatch({
     edgeId,
-    instanceId: 'agent-1',
     sequence,
-    windowStart: new Date(endMs - 5000).toISOString(),
-    windowEnd: new Date(endMs).toISOString(),
-    process: {
-      cpuPercent: 5,
-      rssBytes: 50_000_000,
-      heapUsedBytes: 1,
-      eventLoopLagMs: { mean: 1, p99: 2, max: 3 },
-    },
+    endMs,
+    windowMs: 5000,
+    process: { cpuPercent: 5, rssBytes: 50_000_000 },
     host: {
       cpuCount: 4,
       cpuBusyPercent: busyPercent,
       loadAverage1m: 12,
       memoryTotalBytes: 8e9,
       memoryFreeBytes: 4e9,
-      diskUsedBytes: 10,
-      diskFreeBytes: 10,
     },
-    workloads: [],
-  };
+  });
 }
 
 /**
@@ -69,13 +59,7 @@ describe('edge health → placement (monitor-svc + state-svc, real NATS + Postgr
   const sequences = new Map<string, number>();
 
   beforeAll(async () => {
-    monitor = await startServiceCluster({
-      service: 'monitor',
-      domain: MONITOR_DOMAIN,
-      boot: nestServiceBoot({
-        loadConfig: loadMonitorConfig,
-        appModule: (config) => AppModule.forRoot(config),
-      }),
+    monitor = await startMonitorCluster({
       clock,
       env: {
         HEALTH_EVAL_MS: String(STEP_MS),
