@@ -1,19 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { RequestClient } from '@kailash/backbone';
 import { GetEdgeHistory, RegisterEdge, STATE_DOMAIN, SubjectSpace, TransitionEdge } from '@kailash/contracts';
 import { bootstrapService, natsServerConfig } from '@kailash/service-kit';
-import type { NatsServerProcess } from '@kailash/testing';
-import { eventually, startNatsServer, testPostgresUrl, uniqueName } from '@kailash/testing';
+import type { PermissionedNats } from '@kailash/testing';
+import {
+  dropTestDatabase,
+  eventually,
+  startPermissionedNats,
+  testPostgresUrl,
+  uniqueName,
+} from '@kailash/testing';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { connect } from '@nats-io/transport-node';
-import { Client } from 'pg';
 import { AppModule } from './app.module';
 import { loadStateConfig } from './config';
 
 const OPS_KEY = 'ops-key-0123456789abcdef';
-const password = () => randomBytes(18).toString('base64url');
 
 /**
  * A nats-server of its own with the generated configuration (users and subject permissions): a
@@ -24,38 +26,19 @@ describe('NATS subject permissions from the generated nats-server configuration'
   const namespace = uniqueName('perm');
   const subjects = new SubjectSpace(namespace);
   const databaseName = uniqueName('state');
-  const passwords = new Map<string, string>();
-  const passwordOf = (service: string): string => {
-    if (!passwords.has(service)) passwords.set(service, password());
-    return passwords.get(service) as string;
-  };
-  const connections: NatsConnection[] = [];
-  let server: NatsServerProcess;
+  let nats: PermissionedNats;
   let app: INestApplication;
 
-  const connectAs = async (user?: string) => {
-    const nc = await connect({
-      servers: server.url,
-      ...(user ? { user, pass: passwordOf(user) } : {}),
-      timeout: 5_000,
-      reconnect: false,
-    });
-    connections.push(nc);
-    return nc;
-  };
-
   beforeAll(async () => {
-    server = await startNatsServer({
-      config: ({ port, storeDir }) => natsServerConfig({ namespace, port, storeDir, passwordOf }),
+    nats = await startPermissionedNats({
+      config: ({ port, storeDir, passwordOf }) => natsServerConfig({ namespace, port, storeDir, passwordOf }),
     });
     const config = loadStateConfig({
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       KAILASH_NAMESPACE: namespace,
-      NATS_URL: server.url,
-      NATS_USER: 'state-svc',
-      NATS_PASSWORD: passwordOf('state-svc'),
+      ...nats.serviceEnv('state-svc'),
       DATABASE_URL: testPostgresUrl(databaseName),
       API_KEYS: `ops:${OPS_KEY}`,
     });
@@ -64,19 +47,15 @@ describe('NATS subject permissions from the generated nats-server configuration'
 
   afterAll(async () => {
     await app?.close();
-    await Promise.all(connections.map((nc) => nc.close().catch(() => undefined)));
-    await server?.stop();
-    const admin = new Client({ connectionString: testPostgresUrl('postgres') });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await nats?.close();
+    await dropTestDatabase(databaseName);
   }, 30_000);
 
   it('refuses a connection without credentials or with a wrong password', async () => {
-    await expect(connectAs()).rejects.toThrow(/authoriz/i);
+    await expect(nats.connectAs()).rejects.toThrow(/authoriz/i);
     await expect(
       connect({
-        servers: server.url,
+        servers: nats.url,
         user: 'state-svc',
         pass: 'not-the-password-000',
         timeout: 5_000,
@@ -86,7 +65,7 @@ describe('NATS subject permissions from the generated nats-server configuration'
   });
 
   it('lets a caller of the state domain send a command, and records the API key name as the actor', async () => {
-    const agent = new RequestClient(await connectAs('edge-agent'), subjects, { credential: OPS_KEY });
+    const agent = new RequestClient(await nats.connectAs('edge-agent'), subjects, { credential: OPS_KEY });
     await agent.send(RegisterEdge, {
       edgeId: 'perm-1',
       name: 'P',
@@ -104,7 +83,7 @@ describe('NATS subject permissions from the generated nats-server configuration'
   });
 
   it("refuses another service's credentials a command of the state domain: nothing reaches state-svc", async () => {
-    const monitor = new RequestClient(await connectAs('monitor-svc'), subjects, { credential: OPS_KEY });
+    const monitor = new RequestClient(await nats.connectAs('monitor-svc'), subjects, { credential: OPS_KEY });
     await expect(
       monitor.send(
         RegisterEdge,
@@ -112,14 +91,14 @@ describe('NATS subject permissions from the generated nats-server configuration'
         { timeoutMs: 3_000 },
       ),
     ).rejects.toThrow(/permission/i);
-    const agent = new RequestClient(await connectAs('edge-agent'), subjects, { credential: OPS_KEY });
+    const agent = new RequestClient(await nats.connectAs('edge-agent'), subjects, { credential: OPS_KEY });
     await expect(
       agent.send(TransitionEdge, { edgeId: 'perm-2', to: 'warming', reason: 'x' }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('lets no other service subscribe to the requests state-svc serves (they carry API keys)', async () => {
-    const sub = (await connectAs('monitor-svc')).subscribe(`${namespace}.state.cmd.>`);
+    const sub = (await nats.connectAs('monitor-svc')).subscribe(`${namespace}.state.cmd.>`);
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       sub.closed,
@@ -132,11 +111,11 @@ describe('NATS subject permissions from the generated nats-server configuration'
   it('lets only state-svc write events of the state domain', async () => {
     const stream = subjects.stream(STATE_DOMAIN);
     const subject = subjects.event(STATE_DOMAIN, 'probe', 'forged-1');
-    const stateNc = await connectAs('state-svc');
+    const stateNc = await nats.connectAs('state-svc');
     const before = (await (await jetstreamManager(stateNc)).streams.info(stream)).state.messages;
 
     for (const intruder of ['monitor-svc', 'edge-agent']) {
-      const js = jetstream(await connectAs(intruder), { timeout: 3_000 });
+      const js = jetstream(await nats.connectAs(intruder), { timeout: 3_000 });
       await expect(js.publish(subject, '{}')).rejects.toThrow(/permission/i);
     }
     expect((await (await jetstreamManager(stateNc)).streams.info(stream)).state.messages).toBe(before);

@@ -5,6 +5,7 @@ export * from './test-nats';
 export * from './free-port';
 export * from './test-clock';
 export * from './nats-server';
+export * from './permissioned-nats';
 export * from './cluster/stored-events';
 export * from './cluster/instance-runner';
 export * from './cluster/with-timeout';
