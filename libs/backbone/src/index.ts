@@ -6,6 +6,7 @@ export { connectToNats } from './nats/connect';
 export type { NatsSettings } from './nats/connect';
 export * from './streams/stream-setup';
 export * from './publishing/event-publisher';
+export * from './outbox';
 export * from './projection/sql';
 export * from './projection/checkpoints';
 export * from './projection/projection';

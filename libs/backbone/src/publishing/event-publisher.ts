@@ -9,6 +9,7 @@ import { headers } from '@nats-io/transport-node';
 import { RequestContext } from '../context/request-context';
 import { ConcurrencyConflictError, PublishError } from '../errors';
 import { BackboneMetrics } from '../metrics/backbone-metrics';
+import { StoredEvents } from '../outbox/stored-events';
 
 export interface EventDraft<D extends EventDefinition = EventDefinition> {
   readonly definition: D;
@@ -52,10 +53,22 @@ export interface EventPublisherOptions {
 export class EventPublisher {
   private readonly stream: string;
   private readonly metrics: BackboneMetrics;
+  /** What this publisher's stream already holds, for callers that must not append an event twice. */
+  readonly stored: StoredEvents;
 
   constructor(private readonly options: EventPublisherOptions) {
     this.stream = options.subjects.stream(options.domain);
     this.metrics = options.metrics ?? BackboneMetrics.for();
+    this.stored = new StoredEvents(options.js, this.stream);
+  }
+
+  /** The subject a draft's event is appended to: its aggregate's. */
+  subjectOf(draft: Pick<EventDraft, 'definition' | 'aggregateId'>): string {
+    return this.options.subjects.event(
+      this.options.domain,
+      draft.definition.aggregateType,
+      draft.aggregateId,
+    );
   }
 
   async publish<D extends EventDefinition>(
@@ -63,11 +76,7 @@ export class EventPublisher {
     options: PublishOptions = {},
   ): Promise<PublishedEvent<D>> {
     const event = this.envelope(draft);
-    const subject = this.options.subjects.event(
-      this.options.domain,
-      event.aggregate.type,
-      event.aggregate.id,
-    );
+    const subject = this.subjectOf(draft);
     try {
       const ack = await this.appendOnce(subject, event, options);
       if (ack.duplicate) this.metrics.duplicates.inc({ stream: this.stream });

@@ -1,0 +1,3 @@
+export * from './outbox';
+export * from './outbox-flusher';
+export { StoredEvents } from './stored-events';
