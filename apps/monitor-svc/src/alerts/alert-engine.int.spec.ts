@@ -1,4 +1,10 @@
-import { domainStreamSpec, ensureStream, EventPublisher, PgDatabase } from '@kailash/backbone';
+import {
+  domainStreamSpec,
+  ensureStream,
+  EventPublisher,
+  OUTBOX_ATTEMPTS_DDL,
+  PgDatabase,
+} from '@kailash/backbone';
 import type { AlertRuleInput, AlertRuleView } from '@kailash/contracts';
 import {
   alertRuleSpecSchema,
@@ -60,7 +66,8 @@ describe('alert evaluation and notification (real PostgreSQL + NATS + HTTP recei
   beforeAll(async () => {
     database = await createTestDatabase('monitor_alerts');
     db = new PgDatabase(database.pool);
-    for (const statement of [...SERIES_SCHEMA_DDL, ...ALERTS_SCHEMA_DDL]) await db.query(statement);
+    for (const statement of [...SERIES_SCHEMA_DDL, ...ALERTS_SCHEMA_DDL, OUTBOX_ATTEMPTS_DDL])
+      await db.query(statement);
     await createPartitions(db, DEFAULT_PARTITION_POLICY, clock.nowMs());
     nc = await connectTestNats('monitor-alerts-test');
     jsm = await jetstreamManager(nc);

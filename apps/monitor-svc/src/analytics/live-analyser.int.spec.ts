@@ -1,4 +1,10 @@
-import { createStreamIfMissing, domainStreamSpec, EventPublisher, PgDatabase } from '@kailash/backbone';
+import {
+  createStreamIfMissing,
+  domainStreamSpec,
+  EventPublisher,
+  OUTBOX_ATTEMPTS_DDL,
+  PgDatabase,
+} from '@kailash/backbone';
 import type { HealthReason, MetricSample } from '@kailash/contracts';
 import { MONITOR_DOMAIN, monitorEventCatalog, SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
@@ -115,7 +121,8 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     database = await createTestDatabase('monitor_analyser');
     db = new PgDatabase(database.pool);
     pool = new Pool({ connectionString: database.url, application_name: ANALYSER_APP, max: 4 });
-    for (const statement of [...SERIES_SCHEMA_DDL, ...ANALYTICS_SCHEMA_DDL]) await db.query(statement);
+    for (const statement of [...SERIES_SCHEMA_DDL, ...ANALYTICS_SCHEMA_DDL, OUTBOX_ATTEMPTS_DDL])
+      await db.query(statement);
     await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
   }, 30_000);
 

@@ -1,6 +1,13 @@
 import { InvalidInputError } from '@kailash/analytics';
-import type { BackboneLogger, EventPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
-import { ProjectorLock, silentLogger } from '@kailash/backbone';
+import type {
+  BackboneLogger,
+  OutboxEntry,
+  OutboxPublisher,
+  OutboxStore,
+  SqlDatabase,
+  SqlExecutor,
+} from '@kailash/backbone';
+import { flushOutbox, ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
 import type { AnomalyRow } from './analytics-read';
@@ -17,7 +24,7 @@ export const LIVE_ANALYSER = 'analytics-live-detector';
 
 export interface LiveAnalyserOptions {
   readonly db: SqlDatabase;
-  readonly publisher: Pick<EventPublisher, 'publish'>;
+  readonly publisher: OutboxPublisher;
   readonly config: AnalyticsConfig;
   readonly nowMs: () => number;
   readonly logger?: BackboneLogger;
@@ -49,8 +56,8 @@ interface Cached extends LoadedDetector {
  * 1-minute buckets (mean per minute, from the rollups) after its cursor, and stores the new cursor,
  * the detector's state and the anomalies found in one transaction: a restart, even a kill, resumes
  * from the last commit with the detector as it was, and no bucket is fed twice. Anomalies are then
- * published from the table (an outbox) with ids derived from series and bucket, so a publish
- * repeated after a crash is dropped by JetStream.
+ * published from the table (an outbox, flushed by the backbone's flusher) with ids derived from
+ * series and bucket, so an anomaly published before a crash is not published again.
  */
 export class LiveAnalyser {
   private readonly lock: ProjectorLock;
@@ -230,25 +237,36 @@ export class LiveAnalyser {
   /** Publishes stored anomalies not yet on the stream, oldest first. */
   private async publishPending(): Promise<number> {
     const { db, publisher, nowMs } = this.options;
-    const rows = await db.query<AnomalyRow & { series_id: string }>(
-      `SELECT series_id::text AS series_id, ${ANOMALY_COLUMNS}
-         FROM analytics_anomalies WHERE published_at IS NULL ORDER BY bucket, series_id LIMIT 500`,
-    );
-    for (const row of rows) {
-      // The event carries the fact, not when this service stored it.
-      const { detectedAt: _storedAt, ...data } = toAnomaly(row);
-      await publisher.publish({
-        definition: AnomalyDetected,
-        aggregateId: row.edge_id,
-        id: anomalyEventId(row.series_id, row.bucket.getTime()),
-        data,
+    const published = await flushOutbox({ db, publisher, store: anomalyOutbox(nowMs) });
+    if (published > 0) this.logger.info('anomalies published', { count: published });
+    return published;
+  }
+}
+
+type AnomalyEntry = OutboxEntry & { readonly seriesId: string; readonly bucket: Date };
+
+/** `analytics_anomalies` doubles as the outbox: a row is retired by stamping `published_at`. */
+function anomalyOutbox(nowMs: () => number): OutboxStore<AnomalyEntry> {
+  return {
+    async pending(db, limit) {
+      const rows = await db.query<AnomalyRow & { series_id: string }>(
+        `SELECT series_id::text AS series_id, ${ANOMALY_COLUMNS}
+           FROM analytics_anomalies WHERE published_at IS NULL ORDER BY bucket, series_id LIMIT $1`,
+        [limit],
+      );
+      return rows.map((row) => {
+        // The event carries the fact, not when this service stored it.
+        const { detectedAt: _storedAt, ...data } = toAnomaly(row);
+        const id = anomalyEventId(row.series_id, row.bucket.getTime());
+        const draft = { definition: AnomalyDetected, aggregateId: row.edge_id, id, data };
+        return { seriesId: row.series_id, bucket: row.bucket, draft };
       });
+    },
+    async retire(db, entry) {
       await db.query(
         'UPDATE analytics_anomalies SET published_at = $3 WHERE series_id = $1 AND bucket = $2',
-        [row.series_id, row.bucket, new Date(nowMs())],
+        [entry.seriesId, entry.bucket, new Date(nowMs())],
       );
-    }
-    if (rows.length > 0) this.logger.info('anomalies published', { count: rows.length });
-    return rows.length;
-  }
+    },
+  };
 }

@@ -1,5 +1,11 @@
 import type { SqlExecutor } from '@kailash/backbone';
-import { domainStreamSpec, ensureStream, EventPublisher, PgDatabase } from '@kailash/backbone';
+import {
+  domainStreamSpec,
+  ensureStream,
+  EventPublisher,
+  OUTBOX_ATTEMPTS_DDL,
+  PgDatabase,
+} from '@kailash/backbone';
 import { MONITOR_DOMAIN, monitorEventCatalog, SubjectSpace } from '@kailash/contracts';
 import { HybridLogicalClock } from '@kailash/hlc';
 import type { StoredEvent, TestDatabase } from '@kailash/testing';
@@ -59,6 +65,7 @@ describe('health evaluator (real PostgreSQL + NATS)', () => {
     for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
     await createPartitions(db, DEFAULT_PARTITION_POLICY, clock.nowMs());
     await new CreateEdgeHealth1796127885700().up(db as unknown as QueryRunner);
+    await db.query(OUTBOX_ATTEMPTS_DDL);
     nc = await connectTestNats('health-evaluator-test');
     jsm = await jetstreamManager(nc);
     const replica = (instance: string) =>

@@ -1,17 +1,11 @@
-import { createHash } from 'node:crypto';
-import type { EventPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
+import type { OutboxPublisher, SqlDatabase, SqlExecutor } from '@kailash/backbone';
+import { flushOutbox, OutboxFlushError } from '@kailash/backbone';
 import type { DataOf, HealthStatus } from '@kailash/contracts';
-import { EdgeHealthChanged, EdgeUtilisationReported } from '@kailash/contracts';
+import { EdgeUtilisationReported } from '@kailash/contracts';
 import type { HealthConfig } from './health.config';
 import type { HealthChangeData, StoredVerdict } from './health-store';
-import {
-  addToOutbox,
-  latestSamplesByEdge,
-  loadVerdicts,
-  markPublished,
-  pendingChanges,
-  saveVerdicts,
-} from './health-store';
+import { addToOutbox, healthChangeOutbox, healthEventId } from './health-outbox';
+import { latestSamplesByEdge, loadVerdicts, saveVerdicts } from './health-store';
 import type { LatestSample } from './health-verdict';
 import { judgeEdge, NEVER_JUDGED } from './health-verdict';
 import { utilisationOf } from './utilisation';
@@ -26,7 +20,7 @@ interface JudgedRound {
 
 export interface HealthEvaluatorDeps {
   readonly db: SqlDatabase;
-  readonly publisher: Pick<EventPublisher, 'publish'>;
+  readonly publisher: OutboxPublisher;
   readonly config: HealthConfig;
   readonly nowMs: () => number;
   /** Told after each committed round: every edge's status, and the statuses entered by changes. */
@@ -36,17 +30,13 @@ export interface HealthEvaluatorDeps {
 /** Replicas judge in turn, never together: the holder of this transaction lock judges this round. */
 const EVALUATION_LOCK = "hashtext('monitor-svc.health-evaluation')";
 
-/** Event ids derived from what they report, so a republished change or a second replica's report is one message. */
-const eventId = (kind: string, edgeId: string, n: number) =>
-  `${kind}-${createHash('sha256').update(edgeId).digest('hex').slice(0, 32)}-${n}`;
-
 /**
  * One round of health: every edge with samples is judged from its series' latest values and its
  * stored verdict, and the verdicts, the status changes (outbox) and the utilisation due are written
- * in one transaction. The changes are then published in order, each with an id derived from
- * (edge, change number) and removed from the outbox once acknowledged: a crash or a failed publish
- * leaves them for the next round, and JetStream drops a repeat of an id it has, so each change is
- * published exactly once in effect.
+ * in one transaction. The changes are then published by the backbone's outbox flusher, each
+ * edge's in order, with an id derived from (edge, change number): a crash or a failed publish
+ * leaves them for the next round, and the flusher recognises one already stored, so each change
+ * is published once.
  */
 export class HealthEvaluator {
   constructor(private readonly deps: HealthEvaluatorDeps) {}
@@ -122,26 +112,14 @@ export class HealthEvaluator {
 
   /** The outbox in order; an edge's later changes wait until its earlier one is acknowledged. */
   async publishPendingChanges(): Promise<number> {
-    let published = 0;
-    const blocked = new Set<string>();
-    for (const data of await pendingChanges(this.deps.db)) {
-      if (blocked.has(data.edgeId)) continue;
-      try {
-        await this.deps.publisher.publish({
-          definition: EdgeHealthChanged,
-          aggregateId: data.edgeId,
-          data,
-          id: eventId('health', data.edgeId, data.change),
-        });
-        await markPublished(this.deps.db, data.edgeId, data.change);
-        published += 1;
-      } catch {
-        blocked.add(data.edgeId);
-      }
+    const { db, publisher } = this.deps;
+    try {
+      return await flushOutbox({ db, publisher, store: healthChangeOutbox });
+    } catch (error) {
+      if (!(error instanceof OutboxFlushError)) throw error;
+      const message = `publishing health changes of ${error.aggregates} edge(s) failed; retried next round`;
+      throw new Error(message, { cause: error });
     }
-    if (blocked.size > 0)
-      throw new Error(`publishing health changes of ${blocked.size} edge(s) failed; retried next round`);
-    return published;
   }
 
   /** Resolves to how many reports could not be published. */
@@ -154,7 +132,7 @@ export class HealthEvaluator {
           definition: EdgeUtilisationReported,
           aggregateId: data.edgeId,
           data,
-          id: eventId('utilisation', data.edgeId, window),
+          id: healthEventId('utilisation', data.edgeId, window),
         }),
       ),
     );

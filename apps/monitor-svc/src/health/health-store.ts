@@ -95,26 +95,3 @@ export async function saveVerdicts(tx: SqlExecutor, verdicts: readonly StoredVer
     [JSON.stringify(records)],
   );
 }
-
-/** Status changes to publish, recorded in the transaction that made them. */
-export async function addToOutbox(tx: SqlExecutor, changes: readonly HealthChangeData[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.query(
-    `INSERT INTO edge_health_outbox (edge_id, change, data)
-       SELECT c->>'edgeId', (c->>'change')::int, c FROM jsonb_array_elements($1::jsonb) AS c
-     ON CONFLICT DO NOTHING`,
-    [JSON.stringify(changes)],
-  );
-}
-
-/** Unpublished changes, each edge's in the order they happened. */
-export async function pendingChanges(tx: SqlExecutor): Promise<HealthChangeData[]> {
-  const rows = await tx.query<{ data: HealthChangeData }>(
-    'SELECT data FROM edge_health_outbox ORDER BY edge_id, change',
-  );
-  return rows.map((row) => row.data);
-}
-
-export async function markPublished(tx: SqlExecutor, edgeId: string, change: number): Promise<void> {
-  await tx.query('DELETE FROM edge_health_outbox WHERE edge_id = $1 AND change = $2', [edgeId, change]);
-}

@@ -6,11 +6,22 @@ import { forgetAttempts, markAttempts } from './attempt-marks';
 import type { OutboxEntry, OutboxStore } from './outbox';
 
 /** Some events stayed in the outbox; the cause is the first failure. The next flush retries them. */
-export class OutboxFlushError extends BackboneError {}
+export class OutboxFlushError extends BackboneError {
+  constructor(
+    /** How many aggregates have events held back. */
+    readonly aggregates: number,
+    options: ErrorOptions,
+  ) {
+    super(`publishing the events of ${aggregates} aggregate(s) failed; kept for the next flush`, options);
+  }
+}
+
+/** What a flusher needs of the publisher: appending, and looking at what its stream holds. */
+export type OutboxPublisher = Pick<EventPublisher, 'publish' | 'subjectOf' | 'stored'>;
 
 export interface OutboxFlushOptions<E extends OutboxEntry> {
   readonly db: SqlDatabase;
-  readonly publisher: Pick<EventPublisher, 'publish' | 'subjectOf' | 'stored'>;
+  readonly publisher: OutboxPublisher;
   readonly store: OutboxStore<E>;
   /** Rows read per flush. */
   readonly limit?: number;
@@ -41,7 +52,8 @@ export async function flushOutbox<E extends OutboxEntry>(options: OutboxFlushOpt
       sequence,
     );
   } catch (error) {
-    throw new OutboxFlushError(`outbox of ${entries.length} event(s) not flushed`, { cause: error });
+    const aggregates = new Set(entries.map((entry) => publisher.subjectOf(entry.draft)));
+    throw new OutboxFlushError(aggregates.size, { cause: error });
   }
   const retired: string[] = [];
   const blocked = new Set<string>();
@@ -59,15 +71,12 @@ export async function flushOutbox<E extends OutboxEntry>(options: OutboxFlushOpt
     }
   }
   await forgetAttempts(db, retired).catch(() => undefined);
-  if (blocked.size > 0)
-    throw new OutboxFlushError(`events of ${blocked.size} aggregate(s) kept for the next flush`, {
-      cause: failure,
-    });
+  if (blocked.size > 0) throw new OutboxFlushError(blocked.size, { cause: failure });
   return retired.length;
 }
 
 async function publishUnlessStored(
-  publisher: OutboxFlushOptions<OutboxEntry>['publisher'],
+  publisher: OutboxPublisher,
   entry: OutboxEntry,
   subject: string,
   mark: number,
