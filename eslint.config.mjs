@@ -74,7 +74,7 @@ export default [
             ]),
             layer('monitor', ['service-kit', 'backbone', 'contracts', 'hlc', 'analytics', 'testing']),
             layer('deploy', ['service-kit', 'contracts']),
-            layer('scripts', ['service-kit', 'contracts']),
+            layer('scripts', ['service-kit', 'contracts', 'testing']),
             layer('eval', ['analytics', 'random']),
             layer('edge-client', ['backbone', 'contracts', 'hlc', 'testing']),
             layer('agents', ['edge-client', 'backbone', 'contracts', 'hlc', 'random', 'testing']),
