@@ -1,4 +1,4 @@
-import type { PgDatabase, SqlCopyExecutor, SqlExecutor } from '@kailash/backbone';
+import type { PgDatabase, SqlCopyExecutor, SqlDatabase, SqlExecutor } from '@kailash/backbone';
 import { canCopy, readCheckpoint } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import { TELEMETRY_METRICS } from '@kailash/contracts';
@@ -66,13 +66,14 @@ export async function publishWindows(
 export function startIngest(
   env: MonitorBenchEnv,
   batchSize: number,
+  db: SqlDatabase = env.db,
 ): { stop(): Promise<void>; retries(): number } {
   let retries = 0;
   const ingest = new TelemetryIngest({
     js: env.js,
     jsm: env.jsm,
     subjects: env.subjects,
-    db: env.db,
+    db,
     service: 'monitor-svc',
     policy: env.policy,
     nowMs: () => Date.now(),
@@ -130,8 +131,31 @@ export async function materialiseAll(env: MonitorBenchEnv): Promise<Rate> {
   return rate(outcome.samples, started);
 }
 
+/**
+ * `db` with each statement's wall time added to `into` as `timed` does, and each transaction's
+ * remainder (connect, BEGIN, COMMIT and its WAL flush) under `transaction`.
+ */
+export function timedDatabase(db: SqlDatabase, into: Map<string, number>): SqlDatabase {
+  const add = (key: string, seconds: number) => into.set(key, (into.get(key) ?? 0) + seconds);
+  return {
+    query: (sql, params) => timed(db, into).query(sql, params),
+    session: () => db.session(),
+    transaction: async (work) => {
+      const started = process.hrtime.bigint();
+      const statements = new Map<string, number>();
+      try {
+        return await db.transaction((tx) => work(timed(tx, statements)));
+      } finally {
+        const spent = [...statements.values()].reduce((a, b) => a + b, 0);
+        for (const [key, seconds] of statements) add(key, seconds);
+        add('transaction', Number(process.hrtime.bigint() - started) / 1e9 - spent);
+      }
+    },
+  };
+}
+
 /** Adds each statement's wall time to `into`, keyed by its first words (the table it writes). */
-function timed(tx: SqlExecutor, into: Map<string, number>): SqlExecutor {
+export function timed(tx: SqlExecutor, into: Map<string, number>): SqlExecutor {
   const measure = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     const started = process.hrtime.bigint();
     try {

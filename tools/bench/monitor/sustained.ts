@@ -8,7 +8,7 @@ import { RollupMaterialiser } from '../../../apps/monitor-svc/src/series/rollup-
 import { MINUTE_MS } from '../../../apps/monitor-svc/src/series/rollup';
 import { TELEMETRY_INGEST } from '../../../apps/monitor-svc/src/series/telemetry-ingest';
 import type { Rate } from './ingest';
-import { countSamples, publishWindows, sleep, startIngest, WINDOW_MS } from './ingest';
+import { countSamples, publishWindows, sleep, startIngest, timedDatabase, WINDOW_MS } from './ingest';
 import type { MonitorBenchEnv } from './setup';
 import { benchEdgeId } from './setup';
 
@@ -22,6 +22,10 @@ export interface SustainedFigures extends Rate {
   readonly analyserSeconds: number;
   /** Virtual minutes between the newest ingested sample and the detector's last fed bucket, at most. */
   readonly maxDetectorLagMinutes: number;
+  /** The analyser's wall time by statement (see `timedDatabase`). */
+  readonly analyserStatements: Map<string, number>;
+  readonly materialiserStatements: Map<string, number>;
+  readonly ingestStatements: Map<string, number>;
 }
 
 /**
@@ -43,15 +47,18 @@ export async function sustainedIngest(
   const firstWindowEndMs = endMs - (options.windows - 1) * WINDOW_MS;
   const windowOfSeq = (seq: number) => firstWindowEndMs + (Math.floor(seq / options.edges) - 1) * WINDOW_MS;
   let virtualNowMs = firstWindowEndMs;
-  const materialiser = new RollupMaterialiser(env.db);
+  const materialiserStatements = new Map<string, number>();
+  const materialiser = new RollupMaterialiser(timedDatabase(env.db, materialiserStatements));
+  const analyserStatements = new Map<string, number>();
   const analyser = new LiveAnalyser({
-    db: env.db,
+    db: timedDatabase(env.db, analyserStatements),
     publisher: { publish: async () => ({ seq: 0 }) as never },
     config: DEFAULT_ANALYTICS_CONFIG,
     nowMs: () => virtualNowMs,
   });
   const totals = { ticks: 0, buckets: 0, anomalies: 0, series: 0, materialiser: 0, analyser: 0, lag: 0 };
-  const ingest = startIngest(env, options.batchSize);
+  const ingestStatements = new Map<string, number>();
+  const ingest = startIngest(env, options.batchSize, timedDatabase(env.db, ingestStatements));
   const started = process.hrtime.bigint();
   const busy = async (part: 'materialiser' | 'analyser', work: () => Promise<unknown>) => {
     const at = process.hrtime.bigint();
@@ -99,6 +106,9 @@ export async function sustainedIngest(
     materialiserSeconds: totals.materialiser,
     analyserSeconds: totals.analyser,
     maxDetectorLagMinutes: totals.lag,
+    analyserStatements,
+    materialiserStatements,
+    ingestStatements,
   };
 }
 
