@@ -1,8 +1,7 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricQueryAggregation, MetricResolution } from '@kailash/contracts';
 import { QUANTILES, RESOLUTION_SOURCE } from './resolution';
-import type { Rollup } from './rollup';
-import { sketchFromBytes } from './sketch';
+import { quantileOfBytes, sketchFromBytes } from './sketch';
 
 /** Which series: a condition over `s` (metric_series) with its parameters ($1…). */
 export interface Selection {
@@ -93,22 +92,30 @@ export async function aggregateRows(
   return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
 }
 
+/**
+ * One quantile per group and bucket: a bucket of one stored sketch (a query at the rollup's own
+ * step) is answered from its bytes; several are merged into one sketch first.
+ */
 function mergeSketches(
   rows: readonly { g: string; k: string; sketch: Buffer }[],
   quantile: number,
 ): GroupRow[] {
-  const merged = new Map<string, { g: string; k: number; sketch: Rollup['sketch'] }>();
+  const grouped = new Map<string, { g: string; k: number; sketches: Buffer[] }>();
   for (const row of rows) {
     const key = `${row.g}/${row.k}`;
-    const seen = merged.get(key);
-    if (seen) seen.sketch.merge(sketchFromBytes(row.sketch));
-    else merged.set(key, { g: String(row.g), k: Number(row.k), sketch: sketchFromBytes(row.sketch) });
+    const seen = grouped.get(key);
+    if (seen) seen.sketches.push(row.sketch);
+    else grouped.set(key, { g: String(row.g), k: Number(row.k), sketches: [row.sketch] });
   }
-  return [...merged.values()].map(({ g, k, sketch }) => ({
-    g,
-    k,
-    value: sketch.getValueAtQuantile(quantile),
-  }));
+  return [...grouped.values()].map(({ g, k, sketches }) => ({ g, k, value: quantileOf(sketches, quantile) }));
+}
+
+function quantileOf(sketches: readonly Buffer[], quantile: number): number {
+  const [first, ...rest] = sketches as [Buffer, ...Buffer[]];
+  if (rest.length === 0) return quantileOfBytes(first, quantile);
+  const merged = sketchFromBytes(first);
+  for (const bytes of rest) merged.merge(sketchFromBytes(bytes));
+  return merged.getValueAtQuantile(quantile);
 }
 
 /**
