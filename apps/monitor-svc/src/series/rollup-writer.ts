@@ -41,6 +41,7 @@ export async function mergeRollupRows(
   tx: SqlExecutor,
   table: PartitionedTable,
   entries: readonly RollupEntry[],
+  options: { readonly likelyNew?: boolean } = {},
 ): Promise<void> {
   const byPartition = new Map<string, RollupEntry[]>();
   for (const entry of entries) {
@@ -49,8 +50,11 @@ export async function mergeRollupRows(
     if (list) list.push(entry);
     else byPartition.set(name, [entry]);
   }
-  for (const name of [...byPartition.keys()].sort())
-    await mergeIntoPartition(tx, name, byPartition.get(name) as RollupEntry[]);
+  for (const name of [...byPartition.keys()].sort()) {
+    const list = byPartition.get(name) as RollupEntry[];
+    if (options.likelyNew) await insertOrMerge(tx, name, list);
+    else await mergeIntoPartition(tx, name, list);
+  }
 }
 
 /**
@@ -80,6 +84,15 @@ async function mergeIntoPartition(
     else inserts.push(entry);
   }
   if (updates.length > 0) await writeRows(tx, updateSql(table), updates);
+  await insertOrMerge(tx, table, inserts);
+}
+
+/**
+ * Inserts the rows; those already stored (inserted by another writer meanwhile, or before) are
+ * merged on a second pass, never overwritten. Rows known to be new (the materialiser's minutes
+ * past the watermark) need no lookup first.
+ */
+async function insertOrMerge(tx: SqlExecutor, table: string, inserts: readonly RollupEntry[]): Promise<void> {
   if (inserts.length === 0) return;
   const inserted = await writeRows<{ series_id: string; bucket: Date }>(tx, insertSql(table), inserts);
   const done = new Set(inserted.map((row) => keyOf(row.series_id, row.bucket.getTime())));
