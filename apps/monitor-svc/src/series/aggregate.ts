@@ -1,6 +1,7 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricQueryAggregation, MetricResolution } from '@kailash/contracts';
-import { QUANTILES, RESOLUTION_SOURCE } from './resolution';
+import { QUANTILES, RESOLUTION_SOURCE, ROLLUP_WIDTH_MS } from './resolution';
+import { ROLLUP_QUANTILE_COLUMNS } from './schema';
 import { quantileOfBytes, sketchFromBytes } from './sketch';
 
 /** Which series: a condition over `s` (metric_series) with its parameters ($1…). */
@@ -78,6 +79,14 @@ export async function aggregateRows(
       WHERE ${selection.where} AND ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}`;
   const quantile = QUANTILES[aggregation];
   if (resolution !== 'raw' && quantile !== undefined) {
+    if (group === 's.id' && bucketing.stepMs === ROLLUP_WIDTH_MS[resolution])
+      return storedQuantiles(
+        db,
+        aggregation as StoredQuantile,
+        quantile,
+        `${w.k(time)} AS k ${from}`,
+        w.params,
+      );
     const rows = await db.query<{ g: string; k: string; sketch: Buffer }>(
       `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch ${from}`,
       w.params,
@@ -90,6 +99,30 @@ export async function aggregateRows(
     w.params,
   );
   return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
+}
+
+type StoredQuantile = (typeof ROLLUP_QUANTILE_COLUMNS)[number];
+
+/**
+ * A query of single series at the rollup's own step: one row per point, whose stored quantile is
+ * the answer (its sketch is read only for a row written before rollups stored them).
+ */
+async function storedQuantiles(
+  db: SqlExecutor,
+  column: StoredQuantile,
+  quantile: number,
+  keyAndFrom: string,
+  params: readonly unknown[],
+): Promise<GroupRow[]> {
+  const rows = await db.query<{ g: string; k: string; q: number | null; sketch: Buffer | null }>(
+    `SELECT s.id AS g, x.${column} AS q, CASE WHEN x.${column} IS NULL THEN x.sketch END AS sketch, ${keyAndFrom}`,
+    params,
+  );
+  return rows.map((row) => ({
+    g: String(row.g),
+    k: Number(row.k),
+    value: row.q ?? quantileOfBytes(row.sketch as Buffer, quantile),
+  }));
 }
 
 /**

@@ -3,6 +3,8 @@ import type { PartitionedTable } from './partitions';
 import { tablePartitionName } from './partitions';
 import type { Rollup, RollupEntry } from './rollup';
 import { mergeRollup } from './rollup';
+import { QUANTILES } from './resolution';
+import { ROLLUP_QUANTILE_COLUMNS } from './schema';
 import { sketchFromBytes, sketchToBytes } from './sketch';
 
 export interface StoredRollup {
@@ -101,18 +103,18 @@ async function insertOrMerge(tx: SqlExecutor, table: string, inserts: readonly R
 }
 
 const ROW_COLUMNS = `unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::float8[], $5::float8[],
-                   $6::float8[], $7::float8[], $8::timestamptz[], $9::bytea[])
-         AS u(id, bucket, count, sum, min, max, last, last_at, sketch)`;
+                   $6::float8[], $7::float8[], $8::timestamptz[], $9::bytea[], $10::float8[], $11::float8[], $12::float8[])
+         AS u(id, bucket, count, sum, min, max, last, last_at, sketch, p50, p95, p99)`;
 
 function updateSql(table: string): string {
   return `UPDATE ${table} r SET count = u.count, sum = u.sum, min = u.min, max = u.max,
-            last = u.last, last_at = u.last_at, sketch = u.sketch
+            last = u.last, last_at = u.last_at, sketch = u.sketch, p50 = u.p50, p95 = u.p95, p99 = u.p99
        FROM ${ROW_COLUMNS}
       WHERE r.series_id = u.id AND r.bucket = u.bucket`;
 }
 
 function insertSql(table: string): string {
-  return `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch)
+  return `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch, p50, p95, p99)
      SELECT * FROM ${ROW_COLUMNS}
      ON CONFLICT (series_id, bucket) DO NOTHING RETURNING series_id, bucket`;
 }
@@ -128,5 +130,8 @@ function writeRows<Row>(tx: SqlExecutor, sql: string, entries: readonly RollupEn
     entries.map((e) => e.rollup.last),
     entries.map((e) => new Date(e.rollup.lastAtMs).toISOString()),
     entries.map((e) => sketchToBytes(e.rollup.sketch)),
+    ...ROLLUP_QUANTILE_COLUMNS.map((column) =>
+      entries.map((e) => e.rollup.sketch.getValueAtQuantile(QUANTILES[column] as number)),
+    ),
   ]);
 }
