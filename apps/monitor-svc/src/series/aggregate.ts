@@ -34,6 +34,15 @@ const ROLLUP_AGGREGATE: Record<string, string> = {
   count: 'sum(x.count)::float8',
 };
 
+/** The same values when a bucket is one rollup row: no grouping, no sort in the database. */
+const ROLLUP_ROW: Record<string, string> = {
+  avg: 'x.sum / x.count::float8',
+  min: 'x.min',
+  max: 'x.max',
+  sum: 'x.sum',
+  count: 'x.count::float8',
+};
+
 function rawAggregate(aggregation: MetricQueryAggregation): string {
   const quantile = QUANTILES[aggregation];
   if (quantile !== undefined) return `percentile_disc(${quantile}) WITHIN GROUP (ORDER BY x.value)`;
@@ -77,27 +86,30 @@ export async function aggregateRows(
   const w = windowParams(selection, bucketing);
   const from = `FROM ${table} x JOIN metric_series s ON s.id = x.series_id
       WHERE ${selection.where} AND ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}`;
+  const keyed = `${w.k(time)} AS k ${from}`;
   const quantile = QUANTILES[aggregation];
+  // One series per group at the rollup's own step: each point is one stored row, read as it is.
+  if (resolution !== 'raw' && group === 's.id' && bucketing.stepMs === ROLLUP_WIDTH_MS[resolution])
+    return quantile === undefined
+      ? valueRows(db, `SELECT s.id AS g, ${ROLLUP_ROW[aggregation]} AS value, ${keyed}`, w.params)
+      : storedQuantiles(db, aggregation as StoredQuantile, quantile, keyed, w.params);
   if (resolution !== 'raw' && quantile !== undefined) {
-    if (group === 's.id' && bucketing.stepMs === ROLLUP_WIDTH_MS[resolution])
-      return storedQuantiles(
-        db,
-        aggregation as StoredQuantile,
-        quantile,
-        `${w.k(time)} AS k ${from}`,
-        w.params,
-      );
     const rows = await db.query<{ g: string; k: string; sketch: Buffer }>(
-      `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch ${from}`,
+      `SELECT ${group} AS g, x.sketch, ${keyed}`,
       w.params,
     );
     return mergeSketches(rows, quantile);
   }
   const expression = resolution === 'raw' ? rawAggregate(aggregation) : ROLLUP_AGGREGATE[aggregation];
-  const rows = await db.query<{ g: string; k: string; value: number }>(
-    `SELECT ${group} AS g, ${w.k(time)} AS k, ${expression} AS value ${from} GROUP BY 1, 2 ORDER BY 1, 2`,
+  return valueRows(
+    db,
+    `SELECT ${group} AS g, ${expression} AS value, ${keyed} GROUP BY 1, 3 ORDER BY 1, 3`,
     w.params,
   );
+}
+
+async function valueRows(db: SqlExecutor, sql: string, params: readonly unknown[]): Promise<GroupRow[]> {
+  const rows = await db.query<{ g: string; k: string; value: number }>(sql, params);
   return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
 }
 
