@@ -1,7 +1,6 @@
 import type { ProfileShare } from './profile';
 import type { SustainedFigures } from './sustained';
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (n: number) => `${Math.round(100 * n)} %`;
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
 

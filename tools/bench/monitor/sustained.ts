@@ -43,7 +43,7 @@ export async function sustainedIngest(
 ): Promise<SustainedFigures> {
   for (const statement of ANALYTICS_SCHEMA_DDL) await env.db.query(statement);
   await analyseOnly(env.db, options.edges, options.analysedEdges);
-  const { lastSeq, endMs } = await publishWindows(env, options);
+  const { endMs } = await publishWindows(env, options);
   const firstWindowEndMs = endMs - (options.windows - 1) * WINDOW_MS;
   const windowOfSeq = (seq: number) => firstWindowEndMs + (Math.floor(seq / options.edges) - 1) * WINDOW_MS;
   let virtualNowMs = firstWindowEndMs;
