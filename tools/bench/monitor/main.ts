@@ -207,7 +207,8 @@ async function main(): Promise<void> {
         ...statementTable(sustained),
         '',
         "CPU profile of the bench process during that run (V8's sampling profiler, the one `node --cpu-prof` uses;",
-        'self time by package or file):',
+        'self time by package or file; `tools/bench/monitor/sustained.main.ts` runs the sustained run alone for',
+        '`node --cpu-prof`):',
         '',
         ...profileTable(runs3.profile),
         '',
@@ -254,7 +255,15 @@ async function main(): Promise<void> {
         'and 28.5 / 63.2 ms; ingest alone 67,266 samples/s by multi-row INSERT, against a same-run server-side',
         'COPY of 1,388,757 samples/s.',
         '',
-        ...gapAnalysis({ sustained, cost, none: runs3.none, ingest: batch1000, folded, bare }),
+        ...gapAnalysis({
+          sustained,
+          cost,
+          none: runs3.none,
+          ingest: batch1000,
+          folded,
+          serial: combined,
+          bare,
+        }),
       ].join('\n'),
     );
   } finally {
@@ -269,6 +278,7 @@ function gapAnalysis(f: {
   none: SustainedFigures;
   ingest: Rate;
   folded: Rate;
+  serial: number;
   bare: BareBaselines;
 }): string[] {
   return [
@@ -279,7 +289,10 @@ function gapAnalysis(f: {
     `series analysed (the default metrics) the detector alone caps the ingest at about ${fmt(f.cost.capPerSecond)} samples/s on this`,
     'machine, whatever the write path does. With no series analysed the same run reaches',
     `${fmt(f.none.perSecond)} samples/s: the ingest (${fmt(f.ingest.perSecond)}/s alone) and the materialiser (${fmt(f.folded.perSecond)}/s alone)`,
-    'share the 2 cores with PostgreSQL. Against the bare COPY: the ingest COPYs the same rows into a',
+    `together, concurrently, against ${fmt(f.serial)}/s for the two one after the other: each ingest transaction`,
+    'share-locks the rollup watermark and each materialiser transaction locks it for update (that is what',
+    'keeps every sample folded exactly once), so they take turns rather than overlap. Against the bare',
+    'COPY: the ingest COPYs the same rows into a',
     'partition with its (series, at) btree and BRIN indexes, and per transaction also fences its lock,',
     'locks its checkpoint, share-locks the watermark and updates each series latest value; the bare COPY',
     `writes one unindexed table in one statement (${fmt(f.bare.copy.perSecond)}/s). The rollups cost a second pass over every`,
