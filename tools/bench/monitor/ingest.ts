@@ -131,24 +131,38 @@ export async function materialiseAll(env: MonitorBenchEnv): Promise<Rate> {
   return rate(outcome.samples, started);
 }
 
+/** Keys `timedDatabase` adds for the parts of a transaction that are not its statements. */
+export const TRANSACTION_EDGES = 'BEGIN, COMMIT (its WAL flush), connection';
+export const BETWEEN_STATEMENTS = 'in Node between statements (own work, and other parts on the event loop)';
+
 /**
- * `db` with each statement's wall time added to `into` as `timed` does, and each transaction's
- * remainder (connect, BEGIN, COMMIT and its WAL flush) under `transaction`.
+ * `db` with each statement's wall time added to `into` as `timed` does, and the rest of each
+ * transaction split into its edges (connect, BEGIN, COMMIT) and the time between its statements.
  */
 export function timedDatabase(db: SqlDatabase, into: Map<string, number>): SqlDatabase {
   const add = (key: string, seconds: number) => into.set(key, (into.get(key) ?? 0) + seconds);
+  const since = (ns: bigint) => Number(process.hrtime.bigint() - ns) / 1e9;
   return {
     query: (sql, params) => timed(db, into).query(sql, params),
     session: () => db.session(),
     transaction: async (work) => {
       const started = process.hrtime.bigint();
       const statements = new Map<string, number>();
+      let inside = 0;
       try {
-        return await db.transaction((tx) => work(timed(tx, statements)));
+        return await db.transaction(async (tx) => {
+          const entered = process.hrtime.bigint();
+          try {
+            return await work(timed(tx, statements));
+          } finally {
+            inside = since(entered);
+          }
+        });
       } finally {
         const spent = [...statements.values()].reduce((a, b) => a + b, 0);
         for (const [key, seconds] of statements) add(key, seconds);
-        add('transaction', Number(process.hrtime.bigint() - started) / 1e9 - spent);
+        add(TRANSACTION_EDGES, since(started) - inside);
+        add(BETWEEN_STATEMENTS, inside - spent);
       }
     },
   };

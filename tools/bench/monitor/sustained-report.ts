@@ -1,6 +1,8 @@
+import { BETWEEN_STATEMENTS, TRANSACTION_EDGES } from './ingest';
 import type { ProfileShare } from './profile';
 import type { SustainedFigures } from './sustained';
 
+const NOT_STATEMENTS = [TRANSACTION_EDGES, BETWEEN_STATEMENTS];
 const pct = (n: number) => `${Math.round(100 * n)} %`;
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
 
@@ -16,7 +18,7 @@ export function statementTable(figures: SustainedFigures): string[] {
     const total = sum(statements.values());
     for (const [statement, seconds] of [...statements].sort((a, b) => b[1] - a[1]))
       lines.push(
-        `| ${part} | ${statement === 'transaction' ? 'BEGIN, COMMIT (WAL flush), connection' : `\`${statement}\``} | ${seconds.toFixed(2)} | ${pct(seconds / total)} |`,
+        `| ${part} | ${NOT_STATEMENTS.includes(statement) ? statement : `\`${statement}\``} | ${seconds.toFixed(2)} | ${pct(seconds / total)} |`,
       );
   }
   return lines;
@@ -41,7 +43,7 @@ export function detectorCost(figures: SustainedFigures): {
 } {
   const perAdvanceMs = (1000 * figures.analyserSeconds) / Math.max(1, figures.bucketsFed);
   const transactionShare =
-    (figures.analyserStatements.get('transaction') ?? 0) /
+    (figures.analyserStatements.get(TRANSACTION_EDGES) ?? 0) /
     Math.max(1e-9, sum(figures.analyserStatements.values()));
   // One advance per analysed series and minute; an agent series has 6 samples a minute.
   return { perAdvanceMs, transactionShare, capPerSecond: (6 * 1000) / perAdvanceMs };
