@@ -1,7 +1,7 @@
 import type { TestDatabase } from '@kailash/testing';
 import { createTestDatabase } from '@kailash/testing';
 import type { QueryRunner } from 'typeorm';
-import { RollupQuantiles1796150000000 } from './1796150000000-rollup-quantiles';
+import { RollupQuantiles1796160000000 } from './1796160000000-rollup-quantiles';
 import { seriesMigrations } from './migrations';
 
 describe('rollup quantiles migration (real PostgreSQL)', () => {
@@ -35,9 +35,9 @@ describe('rollup quantiles migration (real PostgreSQL)', () => {
       'metric_rollups_1m.p95',
       'metric_rollups_1m.p99',
     ]);
-    await new RollupQuantiles1796150000000().down(runner);
+    await new RollupQuantiles1796160000000().down(runner);
     expect(await quantileColumns()).toEqual([]);
-    await new RollupQuantiles1796150000000().up(runner);
+    await new RollupQuantiles1796160000000().up(runner);
     expect(await quantileColumns()).toHaveLength(6);
   });
 });

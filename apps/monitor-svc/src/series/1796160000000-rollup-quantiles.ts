@@ -6,8 +6,8 @@ import { ROLLUP_QUANTILE_COLUMNS, ROLLUP_QUANTILES_DDL, ROLLUP_TABLES } from './
  * query at the rollup's own step reads a number instead of decoding a sketch per point. Rows
  * written before stay NULL there and are answered from their sketch, the same value.
  */
-export class RollupQuantiles1796150000000 implements MigrationInterface {
-  name = 'RollupQuantiles1796150000000';
+export class RollupQuantiles1796160000000 implements MigrationInterface {
+  name = 'RollupQuantiles1796160000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const statement of ROLLUP_QUANTILES_DDL) await queryRunner.query(statement);
