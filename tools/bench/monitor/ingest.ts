@@ -1,5 +1,5 @@
-import type { PgDatabase, SqlExecutor } from '@kailash/backbone';
-import { readCheckpoint } from '@kailash/backbone';
+import type { PgDatabase, SqlCopyExecutor, SqlDatabase, SqlExecutor } from '@kailash/backbone';
+import { canCopy, readCheckpoint } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import { TELEMETRY_METRICS } from '@kailash/contracts';
 import { materialiseRollups } from '../../../apps/monitor-svc/src/series/rollup-materialiser';
@@ -7,7 +7,7 @@ import { writeSamples } from '../../../apps/monitor-svc/src/series/sample-writer
 import { SeriesCache } from '../../../apps/monitor-svc/src/series/series-cache';
 import { TELEMETRY_INGEST, TelemetryIngest } from '../../../apps/monitor-svc/src/series/telemetry-ingest';
 import type { MonitorBenchEnv } from './setup';
-import { agentBatch } from './setup';
+import { agentBatch, benchEdgeId } from './setup';
 
 export interface Rate {
   readonly samples: number;
@@ -32,29 +32,52 @@ export async function telemetryIngest(
   env: MonitorBenchEnv,
   options: { edges: number; windows: number; batchSize: number },
 ): Promise<Rate & { publishedPerSecond: number; retries: number }> {
-  let retries = 0;
+  const { lastSeq, publishedPerSecond } = await publishWindows(env, options);
+  const ingest = startIngest(env, options.batchSize);
+  const started = process.hrtime.bigint();
+  while ((await readCheckpoint(env.db, TELEMETRY_INGEST)) < lastSeq) await sleep(20);
+  const drained = rate(await countSamples(env.db), started);
+  await ingest.stop();
+  return { ...drained, publishedPerSecond, retries: ingest.retries() };
+}
+
+/** `edges × windows` agents' batches queued on TELEMETRY, the newest window ending at `endMs`. */
+export async function publishWindows(
+  env: MonitorBenchEnv,
+  options: { edges: number; windows: number },
+): Promise<{ lastSeq: number; endMs: number; publishedPerSecond: number }> {
   const endMs = Math.floor(Date.now() / WINDOW_MS) * WINDOW_MS;
   const publishStart = process.hrtime.bigint();
   let lastSeq = 0;
   for (let w = 0; w < options.windows; w++) {
     const acks = [];
     for (let e = 0; e < options.edges; e++) {
-      const edgeId = `edge-${String(e).padStart(4, '0')}`;
-      const batch = agentBatch(edgeId, w + 1, endMs - (options.windows - w) * WINDOW_MS);
+      const edgeId = benchEdgeId(e);
+      const batch = agentBatch(edgeId, w + 1, endMs - (options.windows - 1 - w) * WINDOW_MS);
       acks.push(env.js.publish(env.subjects.telemetry(TELEMETRY_METRICS, edgeId), JSON.stringify(batch)));
     }
     for (const ack of await Promise.all(acks)) lastSeq = Math.max(lastSeq, ack.seq);
   }
   const published = rate(options.edges * options.windows, publishStart);
+  return { lastSeq, endMs, publishedPerSecond: published.perSecond };
+}
+
+/** monitor-svc's ingest started on TELEMETRY; retries counts pulls it had to start again. */
+export function startIngest(
+  env: MonitorBenchEnv,
+  batchSize: number,
+  db: SqlDatabase = env.db,
+): { stop(): Promise<void>; retries(): number } {
+  let retries = 0;
   const ingest = new TelemetryIngest({
     js: env.js,
     jsm: env.jsm,
     subjects: env.subjects,
-    db: env.db,
+    db,
     service: 'monitor-svc',
     policy: env.policy,
     nowMs: () => Date.now(),
-    batchSize: options.batchSize,
+    batchSize,
     logger: {
       info: () => undefined,
       warn: (msg, meta) => {
@@ -64,12 +87,8 @@ export async function telemetryIngest(
       error: (msg, meta) => console.error(msg, meta),
     },
   });
-  const started = process.hrtime.bigint();
   ingest.start();
-  while ((await readCheckpoint(env.db, TELEMETRY_INGEST)) < lastSeq) await sleep(20);
-  const drained = rate(await countSamples(env.db), started);
-  await ingest.stop();
-  return { ...drained, publishedPerSecond: published.perSecond, retries };
+  return { stop: () => ingest.stop(), retries: () => retries };
 }
 
 /** record_metric's path: the same writer in one transaction per request of `perRequest` samples. */
@@ -112,21 +131,63 @@ export async function materialiseAll(env: MonitorBenchEnv): Promise<Rate> {
   return rate(outcome.samples, started);
 }
 
-/** Adds each statement's wall time to `into`, keyed by its first words (the table it writes). */
-function timed(tx: SqlExecutor, into: Map<string, number>): SqlExecutor {
+/** Keys `timedDatabase` adds for the parts of a transaction that are not its statements. */
+export const TRANSACTION_EDGES = 'BEGIN, COMMIT (its WAL flush), connection';
+export const BETWEEN_STATEMENTS = 'in Node between statements (own work, and other parts on the event loop)';
+
+/**
+ * `db` with each statement's wall time added to `into` as `timed` does, and the rest of each
+ * transaction split into its edges (connect, BEGIN, COMMIT) and the time between its statements.
+ */
+export function timedDatabase(db: SqlDatabase, into: Map<string, number>): SqlDatabase {
+  const add = (key: string, seconds: number) => into.set(key, (into.get(key) ?? 0) + seconds);
+  const since = (ns: bigint) => Number(process.hrtime.bigint() - ns) / 1e9;
   return {
-    query: async (sql, params) => {
+    query: (sql, params) => timed(db, into).query(sql, params),
+    session: () => db.session(),
+    transaction: async (work) => {
       const started = process.hrtime.bigint();
+      const statements = new Map<string, number>();
+      let inside = 0;
       try {
-        return await tx.query(sql, params);
+        return await db.transaction(async (tx) => {
+          const entered = process.hrtime.bigint();
+          try {
+            return await work(timed(tx, statements));
+          } finally {
+            inside = since(entered);
+          }
+        });
       } finally {
-        const flat = sql.replace(/\s+/g, ' ').trim();
-        const table = /(?:INTO|UPDATE|FROM) (\w+)/.exec(flat)?.[1]?.replace(/_p\d{6,8}$/, '') ?? '?';
-        const key = `${flat.split(' ')[0]} ${table}`;
-        into.set(key, (into.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e9);
+        const spent = [...statements.values()].reduce((a, b) => a + b, 0);
+        for (const [key, seconds] of statements) add(key, seconds);
+        add(TRANSACTION_EDGES, since(started) - inside);
+        add(BETWEEN_STATEMENTS, inside - spent);
       }
     },
   };
+}
+
+/** Adds each statement's wall time to `into`, keyed by its first words (the table it writes). */
+export function timed(tx: SqlExecutor, into: Map<string, number>): SqlExecutor {
+  const measure = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    const started = process.hrtime.bigint();
+    try {
+      return await run();
+    } finally {
+      const flat = sql.replace(/\s+/g, ' ').trim();
+      const table = /(?:INTO|UPDATE|FROM|COPY) (\w+)/.exec(flat)?.[1]?.replace(/_p\d{6,8}$/, '') ?? '?';
+      const key = `${flat.split(' ')[0]} ${table}`;
+      into.set(key, (into.get(key) ?? 0) + Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+  const executor: SqlExecutor = { query: (sql, params) => measure(sql, () => tx.query(sql, params)) };
+  if (!canCopy(tx)) return executor;
+  const copying: SqlCopyExecutor = {
+    ...executor,
+    copyFrom: (sql, chunks) => measure(sql, () => tx.copyFrom(sql, chunks)),
+  };
+  return copying;
 }
 
 export async function countSamples(db: PgDatabase, table = 'metric_samples'): Promise<number> {

@@ -27,21 +27,24 @@ export async function seedRollups(
   const sketchOf = (n: number) => {
     const sketch = newSketch();
     for (let i = 0; i < n; i++) sketch.accept(5 + 40 * -Math.log(1 - (i + 0.5) / n));
-    return sketchToBytes(sketch);
+    return sketch;
   };
   const seed = async (table: string, widthMs: number, buckets: number, perBucket: number) => {
     const end = Math.floor(nowMs / widthMs) * widthMs;
+    const sketch = sketchOf(perBucket);
+    // The quantiles the rollup writer stores with each row, from the same sketch.
     await db.query(
-      `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch)
-       SELECT s.id, b, $1::bigint, $1::float8 * (20 + 10 * random()), 5, 200 * random() + 50, 20, b, $2
+      `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch, p50, p95, p99)
+       SELECT s.id, b, $1::bigint, $1::float8 * (20 + 10 * random()), 5, 200 * random() + 50, 20, b, $2, $6, $7, $8
          FROM metric_series s, generate_series($3::timestamptz, $4::timestamptz, $5::interval) b
         WHERE s.metric = 'latency' AND s.edge_id LIKE 'q-%'`,
       [
         perBucket,
-        sketchOf(perBucket),
+        sketchToBytes(sketch),
         new Date(end - (buckets - 1) * widthMs),
         new Date(end),
         `${widthMs / 1000} seconds`,
+        ...[0.5, 0.95, 0.99].map((q) => sketch.getValueAtQuantile(q)),
       ],
     );
   };

@@ -58,6 +58,8 @@ export async function openMonitorBench(): Promise<MonitorBenchEnv> {
   };
 }
 
+export const benchEdgeId = (n: number) => `edge-${String(n).padStart(4, '0')}`;
+
 /** An agent's metrics batch for one 10-second window: 9 samples (cpu ×2, memory ×2, storage, 4 per workload). */
 export function agentBatch(edgeId: string, sequence: number, windowEndMs: number): MetricsBatch {
   const wave = Math.sin(sequence / 7) * 0.5 + 0.5;

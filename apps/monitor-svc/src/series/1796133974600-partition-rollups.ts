@@ -5,7 +5,7 @@ import type { RollupEntry } from './rollup';
 import { HOUR_MS, mergeRollup, sortEntries } from './rollup';
 import type { StoredRollup } from './rollup-writer';
 import { mergeRollupRows, storedRollup } from './rollup-writer';
-import { rollupTableDdl } from './schema';
+import { rollupQuantilesDdl, rollupTableDdl } from './schema';
 
 const OLD = 'metric_rollups_1m_unpartitioned';
 const PAGE = 5000;
@@ -26,6 +26,8 @@ export class PartitionRollups1796133974600 implements MigrationInterface {
     await db.query('DROP INDEX metric_rollups_1m_bucket');
     await db.query(rollupTableDdl('metric_rollups_1m'));
     await db.query(rollupTableDdl('metric_rollups_1h'));
+    // The backfill writes through the current rollup writer, which also stores the quantiles.
+    await db.query(rollupQuantilesDdl('metric_rollups_1h'));
     const [range] = await db.query<{ lo: Date | null; hi: Date | null }>(
       `SELECT min(bucket) AS lo, max(bucket) AS hi FROM ${OLD}`,
     );

@@ -1,8 +1,8 @@
 import type { SqlExecutor } from '@kailash/backbone';
 import type { MetricQueryAggregation, MetricResolution } from '@kailash/contracts';
-import { QUANTILES, RESOLUTION_SOURCE } from './resolution';
-import type { Rollup } from './rollup';
-import { sketchFromBytes } from './sketch';
+import { QUANTILES, RESOLUTION_SOURCE, ROLLUP_WIDTH_MS } from './resolution';
+import { ROLLUP_QUANTILE_COLUMNS } from './schema';
+import { quantileOfBytes, sketchFromBytes } from './sketch';
 
 /** Which series: a condition over `s` (metric_series) with its parameters ($1…). */
 export interface Selection {
@@ -32,6 +32,15 @@ const ROLLUP_AGGREGATE: Record<string, string> = {
   max: 'max(x.max)',
   sum: 'sum(x.sum)',
   count: 'sum(x.count)::float8',
+};
+
+/** The same values when a bucket is one rollup row: no grouping, no sort in the database. */
+const ROLLUP_ROW: Record<string, string> = {
+  avg: 'x.sum / x.count::float8',
+  min: 'x.min',
+  max: 'x.max',
+  sum: 'x.sum',
+  count: 'x.count::float8',
 };
 
 function rawAggregate(aggregation: MetricQueryAggregation): string {
@@ -77,38 +86,81 @@ export async function aggregateRows(
   const w = windowParams(selection, bucketing);
   const from = `FROM ${table} x JOIN metric_series s ON s.id = x.series_id
       WHERE ${selection.where} AND ${present} AND ${time} >= ${w.from} AND ${time} < ${w.to}`;
+  const keyed = `${w.k(time)} AS k ${from}`;
   const quantile = QUANTILES[aggregation];
+  // One series per group at the rollup's own step: each point is one stored row, read as it is.
+  if (resolution !== 'raw' && group === 's.id' && bucketing.stepMs === ROLLUP_WIDTH_MS[resolution])
+    return quantile === undefined
+      ? valueRows(db, `SELECT s.id AS g, ${ROLLUP_ROW[aggregation]} AS value, ${keyed}`, w.params)
+      : storedQuantiles(db, aggregation as StoredQuantile, quantile, keyed, w.params);
   if (resolution !== 'raw' && quantile !== undefined) {
     const rows = await db.query<{ g: string; k: string; sketch: Buffer }>(
-      `SELECT ${group} AS g, ${w.k(time)} AS k, x.sketch ${from}`,
+      `SELECT ${group} AS g, x.sketch, ${keyed}`,
       w.params,
     );
     return mergeSketches(rows, quantile);
   }
   const expression = resolution === 'raw' ? rawAggregate(aggregation) : ROLLUP_AGGREGATE[aggregation];
-  const rows = await db.query<{ g: string; k: string; value: number }>(
-    `SELECT ${group} AS g, ${w.k(time)} AS k, ${expression} AS value ${from} GROUP BY 1, 2 ORDER BY 1, 2`,
+  return valueRows(
+    db,
+    `SELECT ${group} AS g, ${expression} AS value, ${keyed} GROUP BY 1, 3 ORDER BY 1, 3`,
     w.params,
   );
+}
+
+async function valueRows(db: SqlExecutor, sql: string, params: readonly unknown[]): Promise<GroupRow[]> {
+  const rows = await db.query<{ g: string; k: string; value: number }>(sql, params);
   return rows.map((row) => ({ g: String(row.g), k: Number(row.k), value: row.value }));
 }
 
+type StoredQuantile = (typeof ROLLUP_QUANTILE_COLUMNS)[number];
+
+/**
+ * A query of single series at the rollup's own step: one row per point, whose stored quantile is
+ * the answer (its sketch is read only for a row written before rollups stored them).
+ */
+async function storedQuantiles(
+  db: SqlExecutor,
+  column: StoredQuantile,
+  quantile: number,
+  keyAndFrom: string,
+  params: readonly unknown[],
+): Promise<GroupRow[]> {
+  const rows = await db.query<{ g: string; k: string; q: number | null; sketch: Buffer | null }>(
+    `SELECT s.id AS g, x.${column} AS q, CASE WHEN x.${column} IS NULL THEN x.sketch END AS sketch, ${keyAndFrom}`,
+    params,
+  );
+  return rows.map((row) => ({
+    g: String(row.g),
+    k: Number(row.k),
+    value: row.q ?? quantileOfBytes(row.sketch as Buffer, quantile),
+  }));
+}
+
+/**
+ * One quantile per group and bucket: a bucket of one stored sketch (a query at the rollup's own
+ * step) is answered from its bytes; several are merged into one sketch first.
+ */
 function mergeSketches(
   rows: readonly { g: string; k: string; sketch: Buffer }[],
   quantile: number,
 ): GroupRow[] {
-  const merged = new Map<string, { g: string; k: number; sketch: Rollup['sketch'] }>();
+  const grouped = new Map<string, { g: string; k: number; sketches: Buffer[] }>();
   for (const row of rows) {
     const key = `${row.g}/${row.k}`;
-    const seen = merged.get(key);
-    if (seen) seen.sketch.merge(sketchFromBytes(row.sketch));
-    else merged.set(key, { g: String(row.g), k: Number(row.k), sketch: sketchFromBytes(row.sketch) });
+    const seen = grouped.get(key);
+    if (seen) seen.sketches.push(row.sketch);
+    else grouped.set(key, { g: String(row.g), k: Number(row.k), sketches: [row.sketch] });
   }
-  return [...merged.values()].map(({ g, k, sketch }) => ({
-    g,
-    k,
-    value: sketch.getValueAtQuantile(quantile),
-  }));
+  return [...grouped.values()].map(({ g, k, sketches }) => ({ g, k, value: quantileOf(sketches, quantile) }));
+}
+
+function quantileOf(sketches: readonly Buffer[], quantile: number): number {
+  const [first, ...rest] = sketches as [Buffer, ...Buffer[]];
+  if (rest.length === 0) return quantileOfBytes(first, quantile);
+  const merged = sketchFromBytes(first);
+  for (const bytes of rest) merged.merge(sketchFromBytes(bytes));
+  return merged.getValueAtQuantile(quantile);
 }
 
 /**

@@ -24,6 +24,12 @@ export const RESOLUTION_SOURCE: Record<
   '1h': { table: 'metric_rollups_1h', time: 'x.bucket', present: 'x.count > 0' },
 };
 
+/** The bucket width of each rollup table (raw has none). */
+export const ROLLUP_WIDTH_MS: Readonly<Record<MetricResolution, number | undefined>> = {
+  raw: undefined,
+  '1m': MINUTE_MS,
+  '1h': HOUR_MS,
+};
 const WIDTH_MS = { '1m': MINUTE_MS, '1h': HOUR_MS } as const;
 const ORDER: readonly MetricResolution[] = ['raw', '1m', '1h'];
 

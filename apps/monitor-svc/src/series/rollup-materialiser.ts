@@ -69,7 +69,8 @@ async function foldSpan(tx: SqlExecutor, fromMs: number, toMs: number): Promise<
   );
   if (rows.length === 0) return { samples: 0, watermarkMs: fromMs };
   const keyed = rows.map((row) => ({ seriesId: row.id, atMs: row.ms, value: row.value }));
-  await mergeRollupRows(tx, ROLLUPS_1M, foldSamples(keyed, MINUTE_MS));
+  // Minutes at or past the watermark have no 1-minute row yet: only this fold writes them.
+  await mergeRollupRows(tx, ROLLUPS_1M, foldSamples(keyed, MINUTE_MS), { likelyNew: true });
   await mergeRollupRows(tx, ROLLUPS_1H, foldSamples(keyed, HOUR_MS));
   await advanceWatermark(tx, toMs);
   return { samples: rows.length, watermarkMs: toMs };

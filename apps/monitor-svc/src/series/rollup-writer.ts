@@ -3,6 +3,8 @@ import type { PartitionedTable } from './partitions';
 import { tablePartitionName } from './partitions';
 import type { Rollup, RollupEntry } from './rollup';
 import { mergeRollup } from './rollup';
+import { QUANTILES } from './resolution';
+import { ROLLUP_QUANTILE_COLUMNS } from './schema';
 import { sketchFromBytes, sketchToBytes } from './sketch';
 
 export interface StoredRollup {
@@ -41,6 +43,7 @@ export async function mergeRollupRows(
   tx: SqlExecutor,
   table: PartitionedTable,
   entries: readonly RollupEntry[],
+  options: { readonly likelyNew?: boolean } = {},
 ): Promise<void> {
   const byPartition = new Map<string, RollupEntry[]>();
   for (const entry of entries) {
@@ -49,8 +52,11 @@ export async function mergeRollupRows(
     if (list) list.push(entry);
     else byPartition.set(name, [entry]);
   }
-  for (const name of [...byPartition.keys()].sort())
-    await mergeIntoPartition(tx, name, byPartition.get(name) as RollupEntry[]);
+  for (const name of [...byPartition.keys()].sort()) {
+    const list = byPartition.get(name) as RollupEntry[];
+    if (options.likelyNew) await insertOrMerge(tx, name, list);
+    else await mergeIntoPartition(tx, name, list);
+  }
 }
 
 /**
@@ -80,6 +86,15 @@ async function mergeIntoPartition(
     else inserts.push(entry);
   }
   if (updates.length > 0) await writeRows(tx, updateSql(table), updates);
+  await insertOrMerge(tx, table, inserts);
+}
+
+/**
+ * Inserts the rows; those already stored (inserted by another writer meanwhile, or before) are
+ * merged on a second pass, never overwritten. Rows known to be new (the materialiser's minutes
+ * past the watermark) need no lookup first.
+ */
+async function insertOrMerge(tx: SqlExecutor, table: string, inserts: readonly RollupEntry[]): Promise<void> {
   if (inserts.length === 0) return;
   const inserted = await writeRows<{ series_id: string; bucket: Date }>(tx, insertSql(table), inserts);
   const done = new Set(inserted.map((row) => keyOf(row.series_id, row.bucket.getTime())));
@@ -88,18 +103,18 @@ async function mergeIntoPartition(
 }
 
 const ROW_COLUMNS = `unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::float8[], $5::float8[],
-                   $6::float8[], $7::float8[], $8::timestamptz[], $9::bytea[])
-         AS u(id, bucket, count, sum, min, max, last, last_at, sketch)`;
+                   $6::float8[], $7::float8[], $8::timestamptz[], $9::bytea[], $10::float8[], $11::float8[], $12::float8[])
+         AS u(id, bucket, count, sum, min, max, last, last_at, sketch, p50, p95, p99)`;
 
 function updateSql(table: string): string {
   return `UPDATE ${table} r SET count = u.count, sum = u.sum, min = u.min, max = u.max,
-            last = u.last, last_at = u.last_at, sketch = u.sketch
+            last = u.last, last_at = u.last_at, sketch = u.sketch, p50 = u.p50, p95 = u.p95, p99 = u.p99
        FROM ${ROW_COLUMNS}
       WHERE r.series_id = u.id AND r.bucket = u.bucket`;
 }
 
 function insertSql(table: string): string {
-  return `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch)
+  return `INSERT INTO ${table} (series_id, bucket, count, sum, min, max, last, last_at, sketch, p50, p95, p99)
      SELECT * FROM ${ROW_COLUMNS}
      ON CONFLICT (series_id, bucket) DO NOTHING RETURNING series_id, bucket`;
 }
@@ -115,5 +130,8 @@ function writeRows<Row>(tx: SqlExecutor, sql: string, entries: readonly RollupEn
     entries.map((e) => e.rollup.last),
     entries.map((e) => new Date(e.rollup.lastAtMs).toISOString()),
     entries.map((e) => sketchToBytes(e.rollup.sketch)),
+    ...ROLLUP_QUANTILE_COLUMNS.map((column) =>
+      entries.map((e) => e.rollup.sketch.getValueAtQuantile(QUANTILES[column] as number)),
+    ),
   ]);
 }

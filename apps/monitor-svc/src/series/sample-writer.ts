@@ -1,7 +1,10 @@
 import type { SqlExecutor } from '@kailash/backbone';
+import { canCopy } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import { foldSamples, HOUR_MS, MINUTE_MS } from './rollup';
 import { dayStart, RAW_SAMPLES, ROLLUPS_1H, ROLLUPS_1M, tablePartitionName } from './partitions';
+import type { RawRow } from './raw-copy';
+import { rawCopyBuffer, rawCopyStatement } from './raw-copy';
 import { mergeRollupRows } from './rollup-writer';
 import { shareWatermark } from './rollup-watermark';
 import { SeriesScope } from './series-cache';
@@ -15,7 +18,7 @@ interface PreparedSample {
 
 /**
  * Writes samples in the caller's transaction: the series they belong to (registered only when
- * `cache` does not know them), the raw rows (one multi-row INSERT per day) and each series'
+ * `cache` does not know them), the raw rows (one COPY per day) and each series'
  * latest value. Rollups of samples at or after the rollup watermark are left to the
  * materialiser; a late sample, one whose minute is already materialised, is merged into its
  * stored 1-minute and 1-hour rows here, so rollups keep equalling the raw rows. A cache passed
@@ -59,29 +62,34 @@ async function registerSeries(
 }
 
 /**
- * One multi-row INSERT per day partition, named directly (no tuple routing through the parent).
- * Times travel as epoch milliseconds (to_timestamp rounds to the microsecond, so they are exact):
- * formatting and parsing an ISO string per sample cost more than the INSERT's own share of a row.
+ * The raw rows, one statement per day partition, named directly (no tuple routing through the
+ * parent): a binary COPY where the transaction streams one (a PgDatabase's does), else a
+ * multi-row INSERT. Times travel as epoch milliseconds, exact to the microsecond in both.
  */
 async function insertRaw(
   tx: SqlExecutor,
   samples: readonly PreparedSample[],
   idOf: (sample: PreparedSample) => string,
 ): Promise<void> {
-  const byDay = new Map<number, PreparedSample[]>();
+  const byDay = new Map<number, RawRow[]>();
   for (const sample of samples) {
     const day = dayStart(sample.atMs);
+    const row = { seriesId: Number(idOf(sample)), atMs: sample.atMs, value: sample.value };
     const list = byDay.get(day);
-    if (list) list.push(sample);
-    else byDay.set(day, [sample]);
+    if (list) list.push(row);
+    else byDay.set(day, [row]);
   }
-  for (const [day, list] of byDay)
-    await tx.query(
-      `INSERT INTO ${tablePartitionName(RAW_SAMPLES, day)} (series_id, at, value)
-       SELECT u.id, to_timestamp(u.ms / 1000), u.value
-         FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS u(id, ms, value)`,
-      [list.map(idOf), list.map((s) => s.atMs), list.map((s) => s.value)],
-    );
+  for (const [day, rows] of byDay) {
+    const table = tablePartitionName(RAW_SAMPLES, day);
+    if (canCopy(tx)) await tx.copyFrom(rawCopyStatement(table), [rawCopyBuffer(rows)]);
+    else
+      await tx.query(
+        `INSERT INTO ${table} (series_id, at, value)
+         SELECT u.id, to_timestamp(u.ms / 1000), u.value
+           FROM unnest($1::bigint[], $2::float8[], $3::float8[]) AS u(id, ms, value)`,
+        [rows.map((r) => r.seriesId), rows.map((r) => r.atMs), rows.map((r) => r.value)],
+      );
+  }
 }
 
 /** The id of every series the samples name, created if new. */

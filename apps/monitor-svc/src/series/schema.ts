@@ -48,12 +48,26 @@ export function rollupTableDdl(table: string): string {
   ) PARTITION BY RANGE (bucket)`;
 }
 
+export const ROLLUP_TABLES = ['metric_rollups_1m', 'metric_rollups_1h'] as const;
+
+/** Stored with each rollup row: its sketch's answer for the quantile aggregations. */
+export const ROLLUP_QUANTILE_COLUMNS = ['p50', 'p95', 'p99'] as const;
+
+export function rollupQuantilesDdl(table: string): string {
+  const columns = ROLLUP_QUANTILE_COLUMNS.map(
+    (column) => `ADD COLUMN IF NOT EXISTS ${column} double precision`,
+  );
+  return `ALTER TABLE ${table} ${columns.join(', ')}`;
+}
+
+export const ROLLUP_QUANTILES_DDL = ROLLUP_TABLES.map(rollupQuantilesDdl);
+
 export const SERIES_SCHEMA_DDL = [
   SERIES_TABLE_DDL,
   ...RAW_SAMPLES_DDL,
-  rollupTableDdl('metric_rollups_1m'),
-  rollupTableDdl('metric_rollups_1h'),
+  ...ROLLUP_TABLES.map(rollupTableDdl),
   RAW_SAMPLES_AT_BRIN,
   ...WATERMARK_DDL,
   WATERMARK_SEED,
+  ...ROLLUP_QUANTILES_DDL,
 ] as const;

@@ -1,6 +1,6 @@
 import { DDSketch } from '@datadog/sketches-js';
 import { lcg } from './series-reference';
-import { newSketch, sketchFromBytes, sketchToBytes } from './sketch';
+import { newSketch, quantileOfBytes, sketchFromBytes, sketchToBytes } from './sketch';
 
 const QUANTILES = [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1];
 
@@ -38,6 +38,25 @@ describe('DDSketch protobuf codec', () => {
     const decoded = sketchFromBytes(sketch.toProto());
     expect(decoded.count).toBe(values.length);
     for (const q of QUANTILES) expect(decoded.getValueAtQuantile(q)).toBe(sketch.getValueAtQuantile(q));
+  });
+
+  it.each(cases)('answers a quantile from the bytes exactly as the decoded sketch does: %s', (_, values) => {
+    const sketch = sketchOf(values);
+    for (const bytes of [sketchToBytes(sketch), sketch.toProto()])
+      for (const q of [...QUANTILES, 0.333, 0.777, -0.1, 1.1])
+        expect(quantileOfBytes(bytes, q)).toBe(sketchFromBytes(bytes).getValueAtQuantile(q));
+  });
+
+  it('answers NaN for an empty sketch, as DDSketch does', () => {
+    expect(quantileOfBytes(sketchToBytes(newSketch()), 0.5)).toBeNaN();
+  });
+
+  it('refuses a sketch of another accuracy, as reading it into a sketch does', () => {
+    const coarse = new DDSketch({ relativeAccuracy: 0.05 });
+    for (const value of cases[0]?.[1] ?? []) coarse.accept(value);
+    const bytes = coarse.toProto();
+    expect(() => sketchFromBytes(bytes)).toThrow();
+    expect(() => quantileOfBytes(bytes, 0.95)).toThrow();
   });
 
   it('round-trips through its own bytes and stays mergeable', () => {

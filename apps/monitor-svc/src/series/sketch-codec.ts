@@ -22,7 +22,7 @@ interface Store {
   add(key: number, weight?: number): void;
 }
 interface Parts {
-  mapping: { gamma: number; _offset: number };
+  mapping: { gamma: number; _offset: number; value(key: number): number };
   store: Store;
   negativeStore: Store;
   zeroCount: number;
@@ -261,4 +261,44 @@ export function sameMapping(sketch: DDSketch, decoded: DecodedSketch): boolean {
   return (
     decoded.interpolation === 0 && decoded.gamma === mapping.gamma && decoded.indexOffset === mapping._offset
   );
+}
+
+/**
+ * What DDSketch's getValueAtQuantile answers for the decoded bins, `sketch` giving the mapping
+ * (the same one, checked by the caller): the same ranks over the same counts in key order, so the
+ * same key and value, with no store built.
+ */
+export function quantileOfBins(sketch: DDSketch, decoded: DecodedSketch, quantile: number): number {
+  const positive = binsInOrder(decoded.positive);
+  const negative = binsInOrder(decoded.negative);
+  const positiveCount = countOf(positive);
+  const negativeCount = countOf(negative);
+  const count = positiveCount + negativeCount + decoded.zeroCount;
+  if (quantile < 0 || quantile > 1 || count === 0) return Number.NaN;
+  const { mapping } = partsOf(sketch);
+  const rank = quantile * (count - 1);
+  if (rank < negativeCount) return -mapping.value(keyAtRank(negative, negativeCount - rank - 1, false));
+  if (rank < decoded.zeroCount + negativeCount) return 0;
+  return mapping.value(keyAtRank(positive, rank - decoded.zeroCount - negativeCount, true));
+}
+
+/** Bins by ascending key, counts of a key given twice added (as a store adds them). */
+function binsInOrder(bins: readonly [number, number][]): [number, number][] {
+  const sorted = bins.every((bin, i) => i === 0 || (bins[i - 1] as [number, number])[0] < bin[0]);
+  if (sorted) return bins as [number, number][];
+  const byKey = new Map<number, number>();
+  for (const [key, count] of bins) byKey.set(key, (byKey.get(key) ?? 0) + count);
+  return [...byKey].sort((a, b) => a[0] - b[0]);
+}
+
+const countOf = (bins: readonly [number, number][]) => bins.reduce((sum, [, count]) => sum + count, 0);
+
+/** DenseStore.keyAtRank over occupied bins only (an empty bin never moves the running count). */
+function keyAtRank(bins: readonly [number, number][], rank: number, lower: boolean): number {
+  let running = 0;
+  for (const [key, count] of bins) {
+    running += count;
+    if (lower ? running > rank : running >= rank + 1) return key;
+  }
+  return (bins[bins.length - 1] as [number, number])[0];
 }
