@@ -1,12 +1,14 @@
 import {
   createStreamIfMissing,
   deadLetterStreamSpec,
+  domainStreamSpec,
+  OUTBOX_ATTEMPTS_DDL,
   PgDatabase,
   PROJECTION_CHECKPOINTS_DDL,
   telemetryStreamSpec,
 } from '@kailash/backbone';
 import type { MetricsBatch } from '@kailash/contracts';
-import { SubjectSpace } from '@kailash/contracts';
+import { MONITOR_DOMAIN, SubjectSpace } from '@kailash/contracts';
 import type { TestDatabase } from '@kailash/testing';
 import { connectTestNats, createTestDatabase, deleteStreamsWithPrefix, uniqueName } from '@kailash/testing';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
@@ -36,9 +38,11 @@ export async function openMonitorBench(): Promise<MonitorBenchEnv> {
   const jsm = await jetstreamManager(nc);
   await createStreamIfMissing(jsm, telemetryStreamSpec(subjects));
   await createStreamIfMissing(jsm, deadLetterStreamSpec(subjects));
+  await createStreamIfMissing(jsm, domainStreamSpec(subjects, MONITOR_DOMAIN));
   const database = await createTestDatabase('bench_monitor');
   const db = new PgDatabase(database.pool);
   await db.query(PROJECTION_CHECKPOINTS_DDL);
+  await db.query(OUTBOX_ATTEMPTS_DDL);
   for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
   const policy = DEFAULT_PARTITION_POLICY;
   await createPartitions(db, policy, Date.now());

@@ -1,5 +1,7 @@
 import type { PgDatabase } from '@kailash/backbone';
-import { readCheckpoint } from '@kailash/backbone';
+import { EventPublisher, readCheckpoint } from '@kailash/backbone';
+import { MONITOR_DOMAIN, monitorEventCatalog } from '@kailash/contracts';
+import { HybridLogicalClock } from '@kailash/hlc';
 import { DEFAULT_ANALYTICS_CONFIG } from '../../../apps/monitor-svc/src/analytics/analytics.config';
 import { LiveAnalyser } from '../../../apps/monitor-svc/src/analytics/live-analyser';
 import { ANALYTICS_SCHEMA_DDL } from '../../../apps/monitor-svc/src/analytics/schema';
@@ -52,7 +54,15 @@ export async function sustainedIngest(
   const analyserStatements = new Map<string, number>();
   const analyser = new LiveAnalyser({
     db: timedDatabase(env.db, analyserStatements),
-    publisher: { publish: async () => ({ seq: 0 }) as never },
+    // Anomalies go out through the outbox to a real MONITOR stream, as in the service.
+    publisher: new EventPublisher({
+      js: env.js,
+      subjects: env.subjects,
+      domain: MONITOR_DOMAIN,
+      clock: new HybridLogicalClock({ nodeId: 'bench-analyser' }),
+      source: { service: 'monitor-svc', instance: 'bench' },
+      catalog: monitorEventCatalog,
+    }),
     config: DEFAULT_ANALYTICS_CONFIG,
     nowMs: () => virtualNowMs,
   });
