@@ -13,7 +13,7 @@ export class RequestedBits {
   readonly bits: readonly number[];
   private readonly low: number;
   private readonly high: number;
-  private readonly distinct: boolean;
+  private readonly distinctBits: boolean;
 
   constructor(columns: FleetColumns, names: readonly string[]) {
     this.bits = names.map((name) => columns.dataSetBit(name)).filter((bit) => bit >= 0);
@@ -25,28 +25,34 @@ export class RequestedBits {
     }
     this.low = low;
     this.high = high;
-    this.distinct = popcount(low) + popcount(high) === this.bits.length;
+    this.distinctBits = popcount(low) + popcount(high) === this.bits.length;
+  }
+
+  /** Whether no two requested names share a bit, so `count` is exact. */
+  get distinct(): boolean {
+    return this.distinctBits;
   }
 
   /**
-   * The most requested bits one edge below a node can have, from the node's co-held rows: for each
-   * requested bit, what the edges holding it hold. Falls back to the union's count where bits repeat.
+   * For each requested bit (by its index in `bits`), how many requested bits the placeable edges below
+   * a node that hold it hold with it, from the node's co-held rows (0: none below holds it); returns
+   * the largest, the most requested bits one edge below can have. Only for distinct bits.
    */
-  mostTogether(coHeld: readonly (Int32Array | undefined)[], node: number, union: number): number {
-    if (!this.distinct) return union;
+  heldWith(coHeld: readonly (Int32Array | undefined)[], node: number, out: Int32Array): number {
     let most = 0;
-    for (const bit of this.bits) {
-      const row = coHeld[bit];
-      if (!row) continue;
-      const held =
-        popcount((row[2 * node] as number) & this.low) + popcount((row[2 * node + 1] as number) & this.high);
+    for (let i = 0; i < this.bits.length; i += 1) {
+      const row = coHeld[this.bits[i] as number];
+      const held = row
+        ? popcount((row[2 * node] as number) & this.low) + popcount((row[2 * node + 1] as number) & this.high)
+        : 0;
+      out[i] = held;
       if (held > most) most = held;
     }
     return most;
   }
 
   count(low: number, high: number): number {
-    if (this.distinct) return popcount(low & this.low) + popcount(high & this.high);
+    if (this.distinctBits) return popcount(low & this.low) + popcount(high & this.high);
     let held = 0;
     for (const bit of this.bits) if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
     return held;

@@ -1,0 +1,67 @@
+import type { NodeSummaries } from './node-summaries';
+import type { RequestedBits } from './requested-bits';
+
+/** Tiers given their own rate; an edge holding more requested sets pays at least the last one's. */
+const RATED_TIERS = 8;
+/** Per requested bit (by index), requested bits held with it below the node, and its holders' cheapest rate. */
+const together = new Int32Array(64);
+const rates = new Float64Array(64);
+/** Requested-bit indices by their rate, cheapest first. */
+const byRate = new Int32Array(64);
+
+/**
+ * The least rate an edge below a node can have for each number of requested data sets it holds, so
+ * the data-locality reward and the cost ceiling come from the same edges: an edge holding h requested
+ * sets is a holder of each of them, so its rate is at least each one's holders' cheapest and thus at
+ * least the h-th cheapest of those rates; and each of its sets is held, in its co-held row, with at
+ * least h requested sets, so only those sets count. Writes the rate for "holds h" at `out[h - 1]`, for h
+ * from 1 to the returned count: the most requested sets one edge below can hold, capped at `mostHeld`.
+ * Infinity: no edge with a known rate can hold that many (one with an unknown rate still may).
+ */
+export function holderTiers(
+  summaries: NodeSummaries,
+  node: number,
+  requested: RequestedBits,
+  mostHeld: number,
+  out: Float64Array,
+): number {
+  const bits = requested.bits;
+  const union = requested.count(
+    summaries.dataSetsLow[node] as number,
+    summaries.dataSetsHigh[node] as number,
+  );
+  if (union === 0) return 0;
+  if (!requested.distinct) {
+    // Shared bits: the union's count and the cheapest holder of any requested bit, as loose as is safe.
+    const tiers = Math.min(union, mostHeld);
+    out.fill(summaries.holderCosts.cheapest(node, bits), 0, tiers);
+    return tiers;
+  }
+  const tiers = Math.min(requested.heldWith(summaries.coHeld, node, together), mostHeld);
+  const rows = summaries.holderCosts.rows;
+  for (let i = 0; i < bits.length; i += 1) {
+    const row = rows[bits[i] as number];
+    const rate = row ? (row[node] as number) : Infinity;
+    rates[i] = rate;
+    let at = i;
+    for (; at > 0 && (rates[byRate[at - 1] as number] as number) > rate; at -= 1)
+      byRate[at] = byRate[at - 1] as number;
+    byRate[at] = i;
+  }
+  for (let h = 1; h <= tiers; h += 1) {
+    if (h > RATED_TIERS) {
+      out[h - 1] = out[h - 2] as number;
+      continue;
+    }
+    let seen = 0;
+    let rate = Infinity;
+    for (let j = 0; j < bits.length && seen < h; j += 1) {
+      const i = byRate[j] as number;
+      if ((together[i] as number) >= h && ++seen === h) rate = rates[i] as number;
+    }
+    // Fewer than h sets are each held with h requested ones: no edge below holds h of them.
+    if (seen < h) return h - 1;
+    out[h - 1] = rate;
+  }
+  return tiers;
+}
