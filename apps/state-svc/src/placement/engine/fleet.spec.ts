@@ -1,6 +1,6 @@
 import { syntheticFleet } from '../../../test/placement/synthetic-fleet';
 import { toUnitVector } from '../geo/geo';
-import { buildFleet } from './fleet';
+import { buildFleet, fleetEdge } from './fleet';
 
 describe('buildFleet', () => {
   const edges = syntheticFleet(2_000, 3);
@@ -35,5 +35,25 @@ describe('buildFleet', () => {
     expect(twice.size).toBe(2);
     expect(twice.get(first.edgeId)).toBe(renamed);
     expect(twice.tree.leafSlotArray.subarray(0, twice.tree.leafEnd(0)).length).toBe(2);
+  });
+
+  it('grows its node arrays by an eighth as leaves split, not double', () => {
+    const grown = buildFleet(edges);
+    for (let i = 0; i < 400; i += 1)
+      grown.upsert(
+        fleetEdge({
+          edgeId: `crowd-${i}`,
+          name: `Crowd ${i}`,
+          region: 'eu-west',
+          lat: 48.85 + i * 1e-4,
+          lon: 2.35,
+          zones: [],
+          lifecycle: 'active',
+          capacity: { cpu: 8 },
+          costPerHour: 1,
+        }),
+      );
+    expect(grown.tree.nodeCount).toBeGreaterThan(fleet.tree.nodeCount * 1.125);
+    expect(grown.summaries.placeable.length).toBeLessThanOrEqual(grown.tree.nodeCount * 1.25);
   });
 });

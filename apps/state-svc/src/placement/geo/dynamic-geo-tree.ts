@@ -1,4 +1,4 @@
-import { grownTo } from './typed-arrays';
+import { grownTo, roomFor } from './typed-arrays';
 import { DistanceQueue } from './distance-queue';
 import type { LatLon } from './geo';
 import { chordToKm, kmToChord, toUnitVector } from './geo';
@@ -156,6 +156,8 @@ export class DynamicGeoTree {
     const maxNodes = Math.max(1, 2 * Math.ceil(slots.length / (BULK_LEAF / 2)));
     this.growNodes(maxNodes);
     if (slots.length > 0) this.buildNode(Int32Array.from(slots), 0, slots.length, -1);
+    // The bound above is the worst case; keep only some room for splits (halves the node arrays at scale).
+    this.resizeNodes(roomFor(this.nodes));
   }
 
   /** Adds a slot at a point: `[x, y, z, ...extras]`. */
@@ -362,7 +364,7 @@ export class DynamicGeoTree {
   }
 
   private newNode(parent: number): number {
-    if (this.nodes === this.parent.length) this.growNodes(Math.max(16, this.nodes * 2));
+    if (this.nodes === this.parent.length) this.growNodes(roomFor(this.nodes + 1));
     const node = this.nodes++;
     this.parent[node] = parent;
     this.left[node] = -1;
@@ -438,7 +440,10 @@ export class DynamicGeoTree {
   }
 
   private growNodes(count: number): void {
-    if (count <= this.parent.length) return;
+    if (count > this.parent.length) this.resizeNodes(count);
+  }
+
+  private resizeNodes(count: number): void {
     this.box = grownTo(this.box, count * 6);
     this.left = grownTo(this.left, count);
     this.right = grownTo(this.right, count);
