@@ -3,7 +3,8 @@
  * on one fleet (engine only, no churn, no report written), with CPU and wall p50 / p99, edges examined
  * and node bounds computed, and optionally a comparison with the full scan. Run through
  * tools/bench/run.sh; `FOCUS_EDGES`, `FOCUS_REQUESTS`, `FOCUS_STRATEGIES` (comma-separated) and
- * `FOCUS_CHECK` (requests per strategy compared with the full scan) choose what it does. `FOCUS_COLD=1`
+ * `FOCUS_CHECK` (requests per strategy compared with the full scan) and `FOCUS_LEVEL_BUDGET` (the
+ * search's knob) choose what it does. `FOCUS_COLD=1`
  * evicts the caches before every request (a pass over 64 MiB), as other requests and other processes
  * do between two placements in the service: the shared machine's CPU p99 is mostly memory reads.
  */
@@ -23,6 +24,7 @@ import { fmt, int, liveBytes, mean, p, WARM_UP } from './measure';
 const size = Number(process.env['FOCUS_EDGES'] ?? 100_000);
 const count = Number(process.env['FOCUS_REQUESTS'] ?? 400);
 const check = Number(process.env['FOCUS_CHECK'] ?? 0);
+const levelBudget = process.env['FOCUS_LEVEL_BUDGET'] ? Number(process.env['FOCUS_LEVEL_BUDGET']) : undefined;
 const strategies = (process.env['FOCUS_STRATEGIES']?.split(',') ??
   PLACEMENT_STRATEGIES) as PlacementStrategy[];
 
@@ -58,7 +60,7 @@ function main(): void {
       if (cold) evictCaches();
       const startCpu = process.cpuUsage();
       const start = performance.now();
-      const result = place(fleet, request, { counters });
+      const result = place(fleet, request, { counters, levelBudget });
       wall.push(performance.now() - start);
       const used = process.cpuUsage(startCpu);
       cpu.push((used.user + used.system) / 1e3);
