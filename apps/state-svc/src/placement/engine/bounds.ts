@@ -9,7 +9,7 @@ import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
 import { zonedPositions } from './zoned-summaries';
-import { holderTiers } from './holder-tiers';
+import { HolderTiers } from './holder-tiers';
 
 /** One resource type the load and capacity scores average over, with the node summaries that bound it. */
 interface ConsideredResource {
@@ -50,6 +50,8 @@ export interface RequestBounds {
   /** How many data sets the request names (the data-locality score's denominator). */
   readonly dataSetCount: number;
   readonly requested: RequestedBits;
+  /** Rates of edges below a node by the number of requested data sets they hold. */
+  readonly holderTiers: HolderTiers;
   /**
    * The most requested bits an edge still to be found can hold: one below the level `visitTopLevels`
    * already examined, when it ran; otherwise every requested bit.
@@ -99,6 +101,7 @@ export function requestBounds(
     unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetCount: context.dataSets.length,
     requested: context.requested,
+    holderTiers: new HolderTiers(summaries, context.requested),
     mostHeld: context.mostHeld,
     joint: context.joint,
     stats,
@@ -114,7 +117,7 @@ const tierRates = new Float64Array(64);
  * A mean over resource types never exceeds its largest term, so load and capacity take the largest.
  * Edges holding none of the requested data sets score 0 on data locality at the node's cheapest rate;
  * those holding h of them at most h shares of it at the least rate such an edge can have
- * (`holderTiers`), so holding several is never credited with the cheapest single holder's rate.
+ * (`HolderTiers`), so holding several is never credited with the cheapest single holder's rate.
  */
 export function nodeBound(
   summaries: NodeSummaries,
@@ -137,7 +140,7 @@ export function nodeBound(
   const all = staticCeiling(summaries, node, cheapest, resources, joint, bounds);
   const names = bounds.dataSetCount;
   if (names === 0) return geographic + weights.dataLocality * 100 + all;
-  const tiers = holderTiers(summaries, node, bounds.requested, bounds.mostHeld, tierRates);
+  const tiers = bounds.holderTiers.at(node, bounds.mostHeld, tierRates);
   let best = all;
   for (let held = 1; held <= tiers; held += 1) {
     const rate = Math.max(cheapest, tierRates[held - 1] as number);

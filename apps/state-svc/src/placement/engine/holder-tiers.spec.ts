@@ -1,7 +1,7 @@
 import { SYNTHETIC_DATA_SETS, syntheticFleet } from '../../../test/placement/synthetic-fleet';
 import type { Fleet } from './fleet';
 import { buildFleet } from './fleet';
-import { holderTiers } from './holder-tiers';
+import { HolderTiers } from './holder-tiers';
 import { RequestedBits } from './requested-bits';
 
 /** The placeable slots under a node, read off the tree. */
@@ -12,7 +12,7 @@ function slotsBelow(fleet: Fleet, node: number): number[] {
   return Array.from(items).filter((slot) => fleet.columns.placeable[slot] === 1);
 }
 
-describe('holderTiers', () => {
+describe('HolderTiers', () => {
   const fleet = buildFleet(syntheticFleet(3_000, 7));
   const requests = [
     SYNTHETIC_DATA_SETS.slice(0, 3),
@@ -24,11 +24,12 @@ describe('holderTiers', () => {
     'bounds the rate of every edge below by the requested sets it holds (%s …)',
     (...names) => {
       const requested = new RequestedBits(fleet.columns, names);
+      const tiersOf = new HolderTiers(fleet.summaries, requested);
       const out = new Float64Array(64);
       const wrong: string[] = [];
       let raised = 0;
       for (let node = 0; node < fleet.tree.nodeCount; node += 1) {
-        const tiers = holderTiers(fleet.summaries, node, requested, names.length, out);
+        const tiers = tiersOf.at(node, names.length, out);
         for (let held = 2; held <= tiers; held += 1)
           if ((out[held - 1] as number) > (out[0] as number)) raised += 1;
         for (const slot of slotsBelow(fleet, node)) {
@@ -50,9 +51,9 @@ describe('holderTiers', () => {
 
   it('caps the tiers at what is still unexamined', () => {
     const names = SYNTHETIC_DATA_SETS.slice(0, 4);
-    const requested = new RequestedBits(fleet.columns, names);
+    const tiers = new HolderTiers(fleet.summaries, new RequestedBits(fleet.columns, names));
     const out = new Float64Array(64);
-    expect(holderTiers(fleet.summaries, 0, requested, 4, out)).toBeGreaterThanOrEqual(2);
-    expect(holderTiers(fleet.summaries, 0, requested, 1, out)).toBe(1);
+    expect(tiers.at(0, 4, out)).toBeGreaterThanOrEqual(2);
+    expect(tiers.at(0, 1, out)).toBe(1);
   });
 });

@@ -11,8 +11,9 @@ import { popcount } from './key-bitsets';
 export class RequestedBits {
   /** Bits of the requested names that map to one, in request order, repeats kept. */
   readonly bits: readonly number[];
-  private readonly low: number;
-  private readonly high: number;
+  /** The requested bits as the two data-set words. */
+  readonly low: number;
+  readonly high: number;
   private readonly distinctBits: boolean;
 
   constructor(columns: FleetColumns, names: readonly string[]) {
@@ -31,24 +32,6 @@ export class RequestedBits {
   /** Whether no two requested names share a bit, so `count` is exact. */
   get distinct(): boolean {
     return this.distinctBits;
-  }
-
-  /**
-   * For each requested bit (by its index in `bits`), how many requested bits the placeable edges below
-   * a node that hold it hold with it, from the node's co-held rows (0: none below holds it); returns
-   * the largest, the most requested bits one edge below can have. Only for distinct bits.
-   */
-  heldWith(coHeld: readonly (Int32Array | undefined)[], node: number, out: Int32Array): number {
-    let most = 0;
-    for (let i = 0; i < this.bits.length; i += 1) {
-      const row = coHeld[this.bits[i] as number];
-      const held = row
-        ? popcount((row[2 * node] as number) & this.low) + popcount((row[2 * node + 1] as number) & this.high)
-        : 0;
-      out[i] = held;
-      if (held > most) most = held;
-    }
-    return most;
   }
 
   count(low: number, high: number): number {
