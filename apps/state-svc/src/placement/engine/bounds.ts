@@ -238,19 +238,22 @@ function needShortfall(node: number, bounds: RequestBounds): number {
  */
 function resourceCeilings(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   const { considered, weights } = bounds;
+  // A factor weighted 0 adds 0 whatever its ceiling (each is finite): most strategies weigh capacity 0.
+  const loads = weights.load > 0;
+  const capacities = weights.capacity > 0;
   if (bounds.consideredComplete && considered.length > 0 && allHold(node, considered)) {
     let load = 0;
     let capacity = 0;
     for (const resource of considered) {
-      load += loadTerm(node, resource);
-      capacity += capacityTerm(summaries, node, resource, bounds);
+      if (loads) load += loadTerm(node, resource);
+      if (capacities) capacity += capacityTerm(summaries, node, resource, bounds);
     }
     return (weights.load * load + weights.capacity * capacity) / considered.length;
   }
   const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
-    weights.load * Math.max(floor, loadCeiling(node, considered)) +
-    weights.capacity * Math.max(floor, capacityCeiling(summaries, node, bounds))
+    (loads ? weights.load * Math.max(floor, loadCeiling(node, considered)) : 0) +
+    (capacities ? weights.capacity * Math.max(floor, capacityCeiling(summaries, node, bounds)) : 0)
   );
 }
 
