@@ -121,10 +121,11 @@ latency budgets (80 %) and cost caps (20 %). "Engine" is \`place()\`: branch and
 the fleet whose nodes summarise the placeable edges below them (count, zones, cheapest and dearest rate,
 cheapest rate per zone, most free capacity, per data set what the edges holding it hold with it — the
 co-held rows that bound data locality at every node — and the cheapest rate among the edges holding it,
+from which an edge holding h requested sets is bounded by the h-th cheapest of those rates,
 per strategy the most one edge below totals on load, capacity and cost together, less what the request's
 needs take off it, and for the certification zones hipaa, sox and pci_dss the most free cpu and memory
 and those joint sums among the edges holding the zone); examined edges are read from struct-of-arrays
-columns. A request where
+columns, whose slots the bulk load numbers in the tree's leaf order. A request where
 data locality weighs at least two thirds of proximity and that names three or more data sets first
 examines, from per-key bitsets
 (one bit per edge for placeable, each zone, each data set, flipped on every change), the edges that hold
@@ -195,6 +196,21 @@ among each data set's holders (the bound of a node is the larger of its holders'
 score nothing on data locality) cut cost_optimal mean 507 → 273 and p99 1,447 → 982, balanced p99
 1,017 → 951. Dropping the data sets from the requests had shown the data-locality ceiling as the
 loose one: cost_optimal p99 1,447 → 401 without them, 942 without the resource needs.
+
+Then most of a placement's time on this machine turned out to be memory reads, not work: the same
+cost_optimal requests at 100,000 edges take 3–4× their warm time when the caches are evicted before
+each (\`tools/bench/placement/focus.ts\` with \`FOCUS_COLD=1\`: p99 2.4 ms cold against 0.65 ms warm,
+the benchmark's own p99 was 2.75 ms), and the edges of a leaf sat on a separate cache line of every
+column each. Profile of the cold run (\`node --cpu-prof\`, 2,000 requests forced to cost_optimal, self
+time under \`place()\`), the engine before these two changes against after, same machine minutes apart:
+2,309 → 1,562 ms in all; leaf expansion (\`expandByBound\`) 289 → 109 ms, node bounds
+(\`staticCeiling\`, \`nodeBound\`, \`dataLocalityCeiling\` before; \`jointCeiling\`, \`holderTiers\`,
+\`resourceCeilings\`, \`nodeBound\` after) 558 → 450 ms, \`queueNode\` 184 → 124 ms, the bitset levels
+(\`DataLevels\` + \`visitExactly\`) 227 → 203 ms. Bounding holders by the h-th cheapest rate cut
+cost_optimal node bounds p99 1,791 → 1,185 and edges examined p99 982 → 847 (400 requests, 100,000
+edges); numbering slots in leaf order changes no count. At 1,000,000 edges the bitset levels are the
+largest part of a data-led request (36 % of the cold cost_optimal profile): a pass over every word of
+each requested set's bitset, ~1 ms a request, whatever the latency budget.
 `,
   );
 }

@@ -9,6 +9,7 @@ import type { RequestedBits } from './requested-bits';
 import { DEFAULT_RESOURCES, geographicScore, UNKNOWN_SCORE } from './scores';
 import { costScoreOf } from './slot-evaluator';
 import { zonedPositions } from './zoned-summaries';
+import { HolderTiers } from './holder-tiers';
 
 /** One resource type the load and capacity scores average over, with the node summaries that bound it. */
 interface ConsideredResource {
@@ -49,6 +50,8 @@ export interface RequestBounds {
   /** How many data sets the request names (the data-locality score's denominator). */
   readonly dataSetCount: number;
   readonly requested: RequestedBits;
+  /** Rates of edges below a node by the number of requested data sets they hold. */
+  readonly holderTiers: HolderTiers;
   /**
    * The most requested bits an edge still to be found can hold: one below the level `visitTopLevels`
    * already examined, when it ran; otherwise every requested bit.
@@ -98,17 +101,23 @@ export function requestBounds(
     unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetCount: context.dataSets.length,
     requested: context.requested,
+    holderTiers: new HolderTiers(summaries, context.requested),
     mostHeld: context.mostHeld,
     joint: context.joint,
     stats,
   };
 }
 
+const tierRates = new Float64Array(64);
+
 /**
  * The most any edge under a node could total for this request, or -Infinity when none can pass the
  * hard filters (zones, cost cap, capacity). Each factor's ceiling is at least its score for every edge
  * below: geographic from the nearest point of the node's box, the others from the node's summaries.
  * A mean over resource types never exceeds its largest term, so load and capacity take the largest.
+ * Edges holding none of the requested data sets score 0 on data locality at the node's cheapest rate;
+ * those holding h of them at most h shares of it at the least rate such an edge can have
+ * (`HolderTiers`), so holding several is never credited with the cheapest single holder's rate.
  */
 export function nodeBound(
   summaries: NodeSummaries,
@@ -124,13 +133,25 @@ export function nodeBound(
     if (!maxFree || freeBelow(summaries, node, maxFree, zonedResource, bounds) < need) return -Infinity;
   const { weights } = bounds;
   const geographic = weights.geographic * geographicScore(minKm);
-  const data = dataLocalityCeiling(summaries, node, bounds);
-  const all = staticCeiling(summaries, node, cheapest, bounds);
-  if (data === 0 || bounds.dataSetCount === 0) return geographic + weights.dataLocality * data + all;
-  // Edges holding a requested set pay at least the cheapest rate among holders; the rest score 0 on data.
-  const holders = Math.max(cheapest, summaries.holderCosts.cheapest(node, bounds.requested.bits));
-  const held = holders > bounds.maxCostPerHour ? -Infinity : staticCeiling(summaries, node, holders, bounds);
-  return geographic + Math.max(all, weights.dataLocality * data + held);
+  const resources = resourceCeilings(summaries, node, bounds);
+  const joint = jointCeiling(summaries, node, bounds);
+  // No placeable edge below holds a required zone (the node's bound then never reaches here otherwise).
+  if (joint === -Infinity) return -Infinity;
+  const all = staticCeiling(summaries, node, cheapest, resources, joint, bounds);
+  const names = bounds.dataSetCount;
+  if (names === 0) return geographic + weights.dataLocality * 100 + all;
+  const tiers = bounds.holderTiers.at(node, bounds.mostHeld, tierRates);
+  let best = all;
+  for (let held = 1; held <= tiers; held += 1) {
+    const rate = Math.max(cheapest, tierRates[held - 1] as number);
+    // Rates only rise with the sets held, so no edge holding more is within the cap either.
+    if (rate > bounds.maxCostPerHour) break;
+    const total =
+      (100 * weights.dataLocality * held) / names +
+      staticCeiling(summaries, node, rate, resources, joint, bounds);
+    if (total > best) best = total;
+  }
+  return geographic + best;
 }
 
 /**
@@ -164,24 +185,31 @@ function cheapestWithZones(summaries: NodeSummaries, node: number, zones: readon
   return cheapest;
 }
 
-/** Load, capacity and cost: each factor's own ceiling summed, or one edge's joint sum if that is lower. */
+/** Load, capacity and cost at a rate: each factor's own ceiling summed, or one edge's joint sum if that is lower. */
 function staticCeiling(
   summaries: NodeSummaries,
   node: number,
   cheapest: number,
+  resources: number,
+  joint: number,
   bounds: RequestBounds,
 ): number {
-  const separate =
-    resourceCeilings(summaries, node, bounds) +
-    bounds.weights.cost * costCeiling(summaries, node, cheapest, bounds.stats);
+  const separate = resources + bounds.weights.cost * costCeiling(summaries, node, cheapest, bounds.stats);
+  return Math.min(separate, joint);
+}
+
+/**
+ * The most one edge below totals on load, capacity and cost together for this request (Infinity: no
+ * joint plan; -Infinity: no placeable edge below holds a required zone).
+ */
+function jointCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   const joint = bounds.joint;
-  if (!joint) return separate;
+  if (!joint) return Infinity;
   let stored = summaries.joint[node * JOINT_REFERENCES + joint.reference] as number;
   if (bounds.zoned.length > 0)
     stored = summaries.zoned.jointWithin(node, bounds.zoned, joint.reference, stored);
-  // No placeable edge below holds a required zone (the node's bound then never reaches here otherwise).
   if (stored === -Infinity) return -Infinity;
-  return Math.min(separate, joint.factor * stored + joint.offset - needShortfall(node, bounds));
+  return joint.factor * stored + joint.offset - needShortfall(node, bounds);
 }
 
 /**
@@ -210,19 +238,22 @@ function needShortfall(node: number, bounds: RequestBounds): number {
  */
 function resourceCeilings(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
   const { considered, weights } = bounds;
+  // A factor weighted 0 adds 0 whatever its ceiling (each is finite): most strategies weigh capacity 0.
+  const loads = weights.load > 0;
+  const capacities = weights.capacity > 0;
   if (bounds.consideredComplete && considered.length > 0 && allHold(node, considered)) {
     let load = 0;
     let capacity = 0;
     for (const resource of considered) {
-      load += loadTerm(node, resource);
-      capacity += capacityTerm(summaries, node, resource, bounds);
+      if (loads) load += loadTerm(node, resource);
+      if (capacities) capacity += capacityTerm(summaries, node, resource, bounds);
     }
     return (weights.load * load + weights.capacity * capacity) / considered.length;
   }
   const floor = bounds.unknownPossible ? UNKNOWN_SCORE : 0;
   return (
-    weights.load * Math.max(floor, loadCeiling(node, considered)) +
-    weights.capacity * Math.max(floor, capacityCeiling(summaries, node, bounds))
+    (loads ? weights.load * Math.max(floor, loadCeiling(node, considered)) : 0) +
+    (capacities ? weights.capacity * Math.max(floor, capacityCeiling(summaries, node, bounds)) : 0)
   );
 }
 
@@ -255,23 +286,6 @@ function capacityTerm(
 function costCeiling(summaries: NodeSummaries, node: number, cheapest: number, stats: FleetStats): number {
   const known = cheapest === Infinity ? 0 : costScoreOf(cheapest, stats);
   return (summaries.unknownCost[node] as number) > 0 ? Math.max(known, UNKNOWN_SCORE) : known;
-}
-
-/**
- * Share of the requested data sets an edge below could hold: the most requested bits any one placeable
- * edge below has together (the co-held rows; the union alone would let any edge hold every set, which
- * prunes nothing above the smallest nodes), capped at what edges still unexamined can hold.
- */
-function dataLocalityCeiling(summaries: NodeSummaries, node: number, bounds: RequestBounds): number {
-  const names = bounds.dataSetCount;
-  if (names === 0) return 100;
-  const { requested } = bounds;
-  const union = requested.count(
-    summaries.dataSetsLow[node] as number,
-    summaries.dataSetsHigh[node] as number,
-  );
-  const held = union <= 1 ? union : requested.mostTogether(summaries.coHeld, node, union);
-  return (100 * Math.min(held, bounds.mostHeld)) / names;
 }
 
 /** (free − need) / capacity is at most the best free share, and at most 1 − need / the largest capacity. */

@@ -99,8 +99,11 @@ export class Fleet {
     this.position = position;
     const stats = statsOf(edges.filter(isPlaceable));
     this.summaries.jointScale = jointScale(stats);
-    const slots = edges.map((edge) => this.record(edge));
-    this.tree.load(slots, (slot) => pointOf(this.edgeAt(slot), stats));
+    // One edge per id, the last as writing them in turn would leave it; slots then follow the tree.
+    const unique = [...new Map(edges.map((edge) => [edge.edgeId, edge])).values()];
+    const order = this.tree.loadNumbered(unique.length, (i) => pointOf(unique[i] as FleetEdge, stats));
+    for (const index of order) this.record(unique[index] as FleetEdge);
+    this.tree.refreshAll();
   }
 
   get size(): number {

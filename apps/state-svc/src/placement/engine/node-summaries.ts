@@ -1,5 +1,5 @@
 import { COMPLIANCE_ZONES } from '@kailash/contracts';
-import { grownTo } from '../geo/typed-arrays';
+import { grownTo, roomFor } from '../geo/typed-arrays';
 import type { TreeSummaries } from '../geo/dynamic-geo-tree';
 import type { FleetColumns } from './fleet-columns';
 import type { JointScale } from './joint-ceilings';
@@ -74,7 +74,7 @@ export class NodeSummaries implements TreeSummaries {
 
   ensureNodes(count: number): void {
     if (count <= this.capacity) return;
-    const length = Math.max(count, this.capacity * 2, 16);
+    const length = roomFor(count);
     this.placeable = grownTo(this.placeable, length);
     this.zoneUnion = grownTo(this.zoneUnion, length);
     this.minCost = grownTo(this.minCost, length);

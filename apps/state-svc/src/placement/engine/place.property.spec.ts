@@ -188,14 +188,20 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
     ]);
 }
 
+/** Strategies whose requests the bitsets lead; cost_optimal and balanced also bound holders by their rates. */
+const DATA_LED_STRATEGIES = ['data_locality', 'compliance_first', 'cost_optimal', 'balanced'] as const;
+
 /**
  * The request as a data-led one reading several data sets (the bitsets then lead the search), some with
- * weight overrides (the joint ceilings then rescale a strategy's stored sums to other weights).
+ * weight overrides (the joint ceilings then rescale a strategy's stored sums to other weights) and some
+ * with a cost cap (holding more sets then may only be affordable on fewer edges).
  */
 function dataLed(request: PlacementRequest, pick: number): PlacementRequest {
   const dataSets = pickBits(SYNTHETIC_DATA_SETS, pick).slice(0, 3 + (pick % 5));
   const weights = pick % 3 === 0 ? { load: (pick >>> 3) % 4, capacity: (pick >>> 5) % 3 } : undefined;
-  return { ...request, strategy: pick % 2 ? 'data_locality' : 'compliance_first', dataSets, weights };
+  const strategy = DATA_LED_STRATEGIES[(pick >>> 7) % DATA_LED_STRATEGIES.length] ?? 'balanced';
+  const maxCostPerHour = pick % 5 === 0 ? ((pick >>> 9) % 400) / 100 : request.maxCostPerHour;
+  return { ...request, strategy, dataSets, weights, maxCostPerHour };
 }
 
 describe('place() stays exact on a fleet changed in place (property)', () => {

@@ -48,6 +48,13 @@ const LEVELS_FROM_BITS = 3;
 export interface PlaceOptions {
   /** Edges examined from the bitsets at most before the tree takes over. */
   readonly levelBudget?: number;
+  /** Tallies of the search's work, for profiling drivers. */
+  readonly counters?: SearchCounters;
+}
+
+/** How much work one search did besides the edges it examined. */
+export interface SearchCounters {
+  nodeBounds: number;
 }
 
 interface PlacementContext extends FilterContext {
@@ -159,8 +166,12 @@ export function place(fleet: Fleet, request: PlacementRequest, options: PlaceOpt
     fleet.stats,
   );
   const skipsExamined = cut <= requested.bits.length;
+  const counters = options.counters;
   fleet.tree.searchByBound(request.client, context.maxKm, {
-    nodeBound: (node, minKm) => unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds)),
+    nodeBound: (node, minKm) => {
+      if (counters) counters.nodeBounds += 1;
+      return unlessBelow(nodeBound(fleet.summaries, node, minKm, bounds));
+    },
     // Not placeable, or already examined from the bitsets.
     admits: (slot) =>
       fleet.columns.placeable[slot] !== 0 && !(skipsExamined && evaluator.requestedBits(slot) >= cut),

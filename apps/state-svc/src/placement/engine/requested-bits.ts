@@ -11,9 +11,10 @@ import { popcount } from './key-bitsets';
 export class RequestedBits {
   /** Bits of the requested names that map to one, in request order, repeats kept. */
   readonly bits: readonly number[];
-  private readonly low: number;
-  private readonly high: number;
-  private readonly distinct: boolean;
+  /** The requested bits as the two data-set words. */
+  readonly low: number;
+  readonly high: number;
+  private readonly distinctBits: boolean;
 
   constructor(columns: FleetColumns, names: readonly string[]) {
     this.bits = names.map((name) => columns.dataSetBit(name)).filter((bit) => bit >= 0);
@@ -25,28 +26,16 @@ export class RequestedBits {
     }
     this.low = low;
     this.high = high;
-    this.distinct = popcount(low) + popcount(high) === this.bits.length;
+    this.distinctBits = popcount(low) + popcount(high) === this.bits.length;
   }
 
-  /**
-   * The most requested bits one edge below a node can have, from the node's co-held rows: for each
-   * requested bit, what the edges holding it hold. Falls back to the union's count where bits repeat.
-   */
-  mostTogether(coHeld: readonly (Int32Array | undefined)[], node: number, union: number): number {
-    if (!this.distinct) return union;
-    let most = 0;
-    for (const bit of this.bits) {
-      const row = coHeld[bit];
-      if (!row) continue;
-      const held =
-        popcount((row[2 * node] as number) & this.low) + popcount((row[2 * node + 1] as number) & this.high);
-      if (held > most) most = held;
-    }
-    return most;
+  /** Whether no two requested names share a bit, so `count` is exact. */
+  get distinct(): boolean {
+    return this.distinctBits;
   }
 
   count(low: number, high: number): number {
-    if (this.distinct) return popcount(low & this.low) + popcount(high & this.high);
+    if (this.distinctBits) return popcount(low & this.low) + popcount(high & this.high);
     let held = 0;
     for (const bit of this.bits) if ((bit < 32 ? low : high) & (1 << (bit % 32))) held += 1;
     return held;
