@@ -21,6 +21,9 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
     url,
     pool,
     drop: async () => {
+      // pool.end() resolves before its clients' sockets have closed; the forced drop below may
+      // terminate one still closing, and that expected error must not surface as unhandled.
+      pool.on('error', () => undefined);
       await pool.end();
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
