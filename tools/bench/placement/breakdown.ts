@@ -27,7 +27,8 @@ function typedArrays(value: unknown, path: string, out: Map<string, number>, see
   }
   if (Array.isArray(value)) {
     // Arrays of typed arrays (rows per key) are summed under one name; arrays of edges are skipped.
-    for (const item of value.slice(0, 128)) if (ArrayBuffer.isView(item)) typedArrays(item, `${path}[]`, out, seen);
+    for (const item of value.slice(0, 128))
+      if (ArrayBuffer.isView(item)) typedArrays(item, `${path}[]`, out, seen);
     return;
   }
   for (const [key, item] of Object.entries(value as Bag)) typedArrays(item, `${path}.${key}`, out, seen);
@@ -66,7 +67,9 @@ function main(): void {
   }
   fleet.columns.edges = [];
   let now = liveBytes();
-  console.log(`  ${'edge objects (rest: fields, numbers)'.padEnd(40)} ${((last - now) / MIB).toFixed(1)} MiB`);
+  console.log(
+    `  ${'edge objects (rest: fields, numbers)'.padEnd(40)} ${((last - now) / MIB).toFixed(1)} MiB`,
+  );
   last = now;
   (fleet.columns as unknown as Bag)['slots'] = undefined;
   now = liveBytes();

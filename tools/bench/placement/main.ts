@@ -18,7 +18,7 @@ import {
 import { machineLine, writeBenchSection } from '../report';
 import { CHURN, churnTable, runChurn } from './churn';
 import type { Engine, Timing } from './measure';
-import { fmt, int, liveBytes, mean, p, time, WARM_UP } from './measure';
+import { fmt, int, liveBytes, mean, mib, p, time, WARM_UP } from './measure';
 import { verdict } from './verdict';
 
 const COMMAND = 'flock /work/wt/bench.lock npm run bench:placement';
@@ -42,7 +42,8 @@ const CHURN_SECONDS = Number(process.env['PLACEMENT_CHURN_SECONDS'] ?? 10);
 export interface SizeResult {
   readonly run: Run;
   readonly buildMs: number;
-  readonly viewMb: number;
+  /** Live bytes the view holds (heap plus typed arrays after a full GC). */
+  readonly viewBytes: number;
   readonly engine: Timing;
   readonly scan: Timing;
   readonly same: boolean;
@@ -64,7 +65,7 @@ function measureSize(run: Run, requests: readonly PlacementRequest[]): SizeResul
   const fleet = buildFleet(edges);
   const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
   edges = undefined;
-  const viewMb = (liveBytes() - before) / 2 ** 20;
+  const viewBytes = liveBytes() - before;
   const engine = time(place, fleet, requests.slice(0, run.requests));
   const scanSample = requests.slice(0, run.scanRequests);
   const scan = time(placeByFullScan, fleet, scanSample);
@@ -73,11 +74,11 @@ function measureSize(run: Run, requests: readonly PlacementRequest[]): SizeResul
     const forced = requests.slice(0, run.perStrategy).map((request) => ({ ...request, strategy }));
     strategies.set(strategy, time(place, fleet, forced));
   }
-  return { run, buildMs, viewMb, engine, scan, same: sameAnswers(fleet, scanSample), strategies };
+  return { run, buildMs, viewBytes, engine, scan, same: sameAnswers(fleet, scanSample), strategies };
 }
 
-function sizeRow({ run, buildMs, viewMb, engine, scan, same }: SizeResult): string {
-  return `| ${int(run.size)} | ${run.zones} | ${buildMs.toFixed(0)} | ${viewMb.toFixed(0)} | ${fmt(p(engine.ms, 50))} | ${fmt(p(engine.ms, 99))} | ${fmt(p(engine.cpuMs, 99))} | ${int(mean(engine.examined))} / ${int(p(engine.examined, 99))} | ${fmt(p(scan.ms, 50))} (${run.scanRequests}) | ${(p(scan.ms, 50) / p(engine.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} | ${(100 * engine.cpuShare).toFixed(0)} % | ${int(engine.collectedMs.length)}: p99 ${fmt(p(engine.collectedMs, 99))} / ${fmt(p(engine.uncollectedMs, 99))} |`;
+function sizeRow({ run, buildMs, viewBytes, engine, scan, same }: SizeResult): string {
+  return `| ${int(run.size)} | ${run.zones} | ${buildMs.toFixed(0)} | ${mib(viewBytes)} | ${fmt(p(engine.ms, 50))} | ${fmt(p(engine.ms, 99))} | ${fmt(p(engine.cpuMs, 99))} | ${int(mean(engine.examined))} / ${int(p(engine.examined, 99))} | ${fmt(p(scan.ms, 50))} (${run.scanRequests}) | ${(p(scan.ms, 50) / p(engine.ms, 50)).toFixed(0)}× | ${same ? 'yes' : '**no**'} | ${(100 * engine.cpuShare).toFixed(0)} % | ${int(engine.collectedMs.length)}: p99 ${fmt(p(engine.collectedMs, 99))} / ${fmt(p(engine.uncollectedMs, 99))} |`;
 }
 
 function strategyRows(results: readonly SizeResult[]): { header: string; rows: string[] } {
@@ -136,13 +137,13 @@ haversine, filters and scores for every edge over the edge objects (same-run bas
 brackets). "Same answers" compares ranked edge ids and scores of both on the scanned requests. Wall time
 per request in one process after ${WARM_UP} warm-up requests ("CPU" columns: the process's CPU time per
 request, which leaves out time spent waiting for a core on the shared machine), in memory only (the service adds HTTP/NATS
-and JSON). "View MB" is live heap plus typed arrays the fleet view holds after a full GC, edge objects
+and JSON). "View MiB" is live heap plus typed arrays the fleet view holds after a full GC, edge objects
 included. The run is niced to 19 on 2 cores shared with other engineers' work, so tails include their load;
 "CPU share" is the CPU time the process got over the wall time of the timed requests (100 %: a core to
 itself), the measure of how much of a wall-clock tail is the machine rather than the engine. The last
 column splits the engine's requests by whether the heap was collected while they ran (used heap shrank).
 
-| edges | zones | index build ms | view MB | engine p50 ms | engine p99 ms | engine CPU p99 ms | edges examined mean / p99 | scan p50 ms (requests) | speed-up p50 | same answers | engine CPU share | requests with a GC: p99 with / without ms |
+| edges | zones | index build ms | view MiB | engine p50 ms | engine p99 ms | engine CPU p99 ms | edges examined mean / p99 | scan p50 ms (requests) | speed-up p50 | same answers | engine CPU share | requests with a GC: p99 with / without ms |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${results.map(sizeRow).join('\n')}
 
