@@ -51,7 +51,7 @@ function main(): void {
   console.log(`typed arrays in all: ${(arrayTotal / MIB).toFixed(1)} MiB`);
   const edges = fleet.columns.edges as unknown as Bag[];
   const steps: [string, (edge: Bag) => void][] = [
-    ['data-set Sets', (edge) => (edge['dataSets'] = undefined)],
+    ['data-set name lists', (edge) => (edge['dataSets'] = undefined)],
     ['zones arrays', (edge) => (edge['zones'] = undefined)],
     ['capacity records', (edge) => (edge['capacity'] = undefined)],
     ['allocated records', (edge) => (edge['allocated'] = undefined)],

@@ -165,6 +165,25 @@ ${churnTable(churn)}
 
 ${verdict(results, churn)}
 
+Where the view's bytes go at 1,000,000 edges (\`tools/bench/placement/breakdown.ts\`: typed arrays by
+owner, and the heap of the edge objects measured by dropping one part of every edge at a time, live heap
+after a full GC). Before sharing repeated values, 1,003 MiB (1.052 GB, over the target): typed arrays
+283 MiB — tree points 48 (six float64 per slot), co-held rows 45 (40 data-set bits × two int32 per
+node), holders' cheapest rate 22.5, leaf slot lists 18, per-zone joint sums 13.5, cheapest rate per
+zone 12.4, joint sums 9, the slot columns ~69 (cost, capacity and allocation of three resources as
+float64, zone and data-set words), key bitsets 9.5, the rest of the tree 14 (boxes, links, slot → leaf)
+and of the node summaries 21; edge objects 661 MiB — a \`Set\` of data-set names per edge 176, the zone list per edge 165, capacity records 46,
+allocation records 42, region strings 26, names 30.5, the objects themselves with their boxed numbers
+(lat, lon, rate) 176; the id → slot map with the id strings 58.5. Every projection row brings its own
+copy of a region, a zone list and capacity and allocation records that thousands of edges repeat, so
+the view now keeps one frozen copy of each (\`engine/shared-values.ts\`: a table per kind that starts
+over past 65,536 distinct values, so changing allocations cannot grow it without end) and data-set
+names as a short list instead of a \`Set\` (76 MiB instead of 176). After: 625 MiB (0.656 GB); the
+columns, the tree and the summaries are unchanged, so every answer and every count of edges examined
+is the same. What is left: typed arrays 283, edge objects 282 (of which names 30.5 and data-set
+lists 76), the id map 58.5. Narrowing columns (float32 capacities, rates) was not needed and would
+make the engine read other values than the full scan's edge objects.
+
 Where the time goes (\`node --cpu-prof\` over \`tools/bench/placement/profile.ts\`: the 2,000 requests on
 100,000 edges, engine only): before this engine, 49.6 s in all, of which the filters over edge objects
 (\`rejectReason\` 31 %, \`meetsCompliance\` 14 %, \`freeOf\` 6 %), \`dataLocalityScore\` 9 % and the
