@@ -177,7 +177,7 @@ allocation records 42, region strings 26, names 30.5, the objects themselves wit
 (lat, lon, rate) 176; the id → slot map with the id strings 58.5. Every projection row brings its own
 copy of a region, a zone list and capacity and allocation records that thousands of edges repeat, so
 the view now keeps one frozen copy of each (\`engine/shared-values.ts\`: a table per kind that starts
-over past 65,536 distinct values, so changing allocations cannot grow it without end) and data-set
+over past 4,096 distinct values, so changing allocations cannot grow it without end) and data-set
 names as a short list instead of a \`Set\` (76 MiB instead of 176). After: 625 MiB (0.656 GB); the
 columns, the tree and the summaries are unchanged, so every answer and every count of edges examined
 is the same. What is left: typed arrays 283, edge objects 282 (of which names 30.5 and data-set

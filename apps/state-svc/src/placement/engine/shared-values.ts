@@ -3,9 +3,9 @@ import type { ComplianceZone } from '@kailash/contracts';
 /**
  * Past this many distinct values a table starts over: sharing only saves memory, and a fresh copy is
  * as correct, so a fleet with unbounded distinct values (allocations change with load) cannot grow a
- * table without end.
+ * table without end (at most ~1 MB each). Regions, zone lists and capacities repeat far fewer.
  */
-const MOST_KEPT = 65_536;
+export const MOST_KEPT = 4_096;
 
 /**
  * One frozen copy of each distinct value many edges repeat (regions, zone lists, capacity and
