@@ -19,7 +19,7 @@ import {
   syntheticFleet,
   syntheticRequests,
 } from '../../../apps/state-svc/test/placement/synthetic-fleet';
-import { fmt, int, liveBytes, mean, p, WARM_UP } from './measure';
+import { fmt, gb, int, liveBytes, mean, mib, p, WARM_UP } from './measure';
 
 const size = Number(process.env['FOCUS_EDGES'] ?? 100_000);
 const count = Number(process.env['FOCUS_REQUESTS'] ?? 400);
@@ -43,8 +43,9 @@ const answer = (result: ReturnType<typeof place>) =>
 function main(): void {
   const before = liveBytes();
   const fleet = buildFleet(syntheticFleet(size, 1));
+  const viewBytes = liveBytes() - before;
   console.log(
-    `${int(size)} edges, view ${((liveBytes() - before) / 2 ** 20).toFixed(0)} MiB, load ${loadavg()[0]?.toFixed(2)}`,
+    `${int(size)} edges, view ${mib(viewBytes)} MiB = ${gb(viewBytes)} GB, load ${loadavg()[0]?.toFixed(2)}`,
   );
   const requests = syntheticRequests(2_000, 2).map(parseRequest);
   let totalCpu = 0;

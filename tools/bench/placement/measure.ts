@@ -63,3 +63,7 @@ export const mean = (values: readonly number[]) =>
   values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 export const int = (value: number) => Math.round(value).toLocaleString('en-US');
 export const p = percentile;
+/** Bytes in binary mebibytes (2^20), as memory tools print them. */
+export const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+/** Bytes in decimal gigabytes (10^9), the unit of the "under 1 GB" target. */
+export const gb = (bytes: number) => (bytes / 1e9).toFixed(3);

@@ -1,6 +1,7 @@
 import { finiteNumber, parseWith } from '@kailash/contracts';
 import { z } from 'zod';
 import type { FleetEdge } from './engine/fleet';
+import { sharedRecord } from './engine/shared-values';
 
 /**
  * A fact about an edge that the edges projection does not hold, reported by whichever service observes
@@ -34,7 +35,7 @@ export function withFacts(edge: FleetEdge, fact: Partial<EdgeFact> | undefined):
   if (!fact || (fact.allocated === undefined && fact.healthy === undefined)) return edge;
   return {
     ...edge,
-    ...(fact.allocated === undefined ? {} : { allocated: fact.allocated }),
+    ...(fact.allocated === undefined ? {} : { allocated: sharedRecord(fact.allocated) }),
     ...(fact.healthy === undefined ? {} : { healthy: fact.healthy }),
   };
 }

@@ -86,9 +86,9 @@ describe('FleetView: the fleet folded from projection deltas', () => {
     expect(edge).toEqual(
       expect.objectContaining({ edgeId: 'e', lat: 1, lon: 2, costPerHour: undefined, lifecycle: 'active' }),
     );
-    expect(edge.dataSets.size).toBe(0);
+    expect(edge.dataSets).toEqual([]);
     expect(toFleetEdge({ ...facts, dataSets: ['orders'], costPerHour: 1.5 })).toEqual(
-      expect.objectContaining({ dataSets: new Set(['orders']), costPerHour: 1.5 }),
+      expect.objectContaining({ dataSets: ['orders'], costPerHour: 1.5 }),
     );
   });
 });

@@ -19,7 +19,7 @@ export function explain(
   ];
   if (dataSets.length > 0)
     parts.push(
-      `holds ${dataSets.filter((name) => edge.dataSets.has(name)).length}/${dataSets.length} requested data sets`,
+      `holds ${dataSets.filter((name) => edge.dataSets.includes(name)).length}/${dataSets.length} requested data sets`,
     );
   parts.push(edge.costPerHour === undefined ? 'no cost rate known' : `costs ${edge.costPerHour}/h`);
   return `${edge.name} (${edge.region}): ${parts.join('; ')}. Score ${candidate.total.toFixed(1)}, led by ${leadingFactors(candidate, weights)}.`;

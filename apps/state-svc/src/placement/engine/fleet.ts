@@ -6,6 +6,7 @@ import { zoneMask } from './compliance';
 import { FleetColumns } from './fleet-columns';
 import { jointScale } from './joint-ceilings';
 import { NodeSummaries } from './node-summaries';
+import { sharedNames, sharedRecord, sharedString, sharedZones } from './shared-values';
 
 /** What placement knows of one edge, shaped for fast filtering (zone bit mask, data-set lookup). */
 export interface FleetEdge {
@@ -20,7 +21,8 @@ export interface FleetEdge {
   readonly capacity: Readonly<Record<string, number>>;
   /** Resources already committed on the edge; empty until load data is fed in (then free = capacity − allocated). */
   readonly allocated: Readonly<Record<string, number>>;
-  readonly dataSets: ReadonlySet<string>;
+  /** Distinct names (a short list, not a Set: a million Sets were ~175 MiB of the view). */
+  readonly dataSets: readonly string[];
   readonly costPerHour: number | undefined;
   /** False while a monitoring service reports the edge unhealthy: it is then not placeable, like an inactive one. */
   readonly healthy: boolean;
@@ -38,20 +40,21 @@ const NOTHING_ALLOCATED: Readonly<Record<string, number>> = Object.freeze({});
 /**
  * Named fields, not a spread: every edge object then has one fixed shape (the spread of an input with
  * optional fields gives several), which keeps a million of them small and their reads monomorphic.
+ * What many edges repeat is one shared frozen copy (see shared-values).
  */
 export function fleetEdge(input: FleetEdgeInput): FleetEdge {
   return {
     edgeId: input.edgeId,
     name: input.name,
-    region: input.region,
+    region: sharedString(input.region),
     lat: input.lat,
     lon: input.lon,
-    zones: input.zones,
+    zones: sharedZones(input.zones),
     zoneMask: zoneMask(input.zones),
     lifecycle: input.lifecycle,
-    capacity: input.capacity,
-    allocated: input.allocated ?? NOTHING_ALLOCATED,
-    dataSets: new Set(input.dataSets ?? []),
+    capacity: sharedRecord(input.capacity),
+    allocated: input.allocated ? sharedRecord(input.allocated) : NOTHING_ALLOCATED,
+    dataSets: sharedNames(input.dataSets ?? []),
     costPerHour: input.costPerHour,
     healthy: input.healthy ?? true,
   };

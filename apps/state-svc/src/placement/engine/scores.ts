@@ -23,7 +23,7 @@ export function geographicScore(km: number): number {
 export function dataLocalityScore(edge: FleetEdge, dataSets: readonly string[]): number {
   if (dataSets.length === 0) return 100;
   let held = 0;
-  for (const dataSet of dataSets) if (edge.dataSets.has(dataSet)) held += 1;
+  for (const dataSet of dataSets) if (edge.dataSets.includes(dataSet)) held += 1;
   return (100 * held) / dataSets.length;
 }
 

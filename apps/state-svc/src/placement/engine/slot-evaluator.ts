@@ -104,7 +104,7 @@ export class SlotEvaluator {
       if (bit < 0) continue;
       const set = bit < 32 ? low & (1 << bit) : high & (1 << (bit - 32));
       // A shared bit (more than 64 names in the fleet) can be another name's; the name settles it.
-      if (set !== 0 && (this.columns.sharedBit[bit] === 0 || edge?.dataSets.has(names[i] as string)))
+      if (set !== 0 && (this.columns.sharedBit[bit] === 0 || edge?.dataSets.includes(names[i] as string)))
         held += 1;
     }
     return (100 * held) / names.length;
