@@ -1,26 +1,30 @@
-import { InvalidInputError } from '@kailash/analytics';
 import type {
   BackboneLogger,
   OutboxEntry,
   OutboxPublisher,
   OutboxStore,
   SqlDatabase,
-  SqlExecutor,
 } from '@kailash/backbone';
-import { flushOutbox, ProjectorLock, silentLogger } from '@kailash/backbone';
+import { flushOutbox, ProjectionFencedError, ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
 import type { AnomalyRow } from './analytics-read';
 import { ANOMALY_COLUMNS, toAnomaly } from './analytics-read';
-import type { FedBucket } from './detector-step';
-import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed } from './detector-step';
-import type { LoadedDetector } from './detector-store';
-import { freshDetector, restoreDetector, saveDetector } from './detector-store';
+import type { AnalysedSeries, CachedDetector } from './chunk-advance';
+import { advanceChunk } from './chunk-advance';
+import { anomalyEventId, closedBefore, firstBucketToFeed } from './detector-step';
 import { isAnalysed, loadRules } from './selections';
 import { MATERIALISED_TO_SQL } from '../series/rollup-watermark';
 
 /** Name of the analyser's advisory lock: one active analyser per database. */
 export const LIVE_ANALYSER = 'analytics-live-detector';
+
+/**
+ * Series advanced per transaction: enough that BEGIN/COMMIT and the lock fence are paid once for
+ * hundreds of series, few enough that a backfill's chunk (up to maxBucketsPerTick buckets each)
+ * stays a transaction of moderate size.
+ */
+export const SERIES_PER_TRANSACTION = 200;
 
 export interface LiveAnalyserOptions {
   readonly db: SqlDatabase;
@@ -28,6 +32,8 @@ export interface LiveAnalyserOptions {
   readonly config: AnalyticsConfig;
   readonly nowMs: () => number;
   readonly logger?: BackboneLogger;
+  /** Defaults to SERIES_PER_TRANSACTION. */
+  readonly seriesPerTransaction?: number;
 }
 
 export interface TickOutcome {
@@ -37,36 +43,36 @@ export interface TickOutcome {
   readonly buckets: number;
   readonly anomalies: number;
   readonly published: number;
+  /** Series whose advance failed this pass (logged); the others advanced regardless. */
+  readonly failed: number;
 }
 
-interface SeriesRow {
-  id: string;
-  edge_id: string;
-  metric: string;
-  labels: Record<string, string>;
-}
-
-/** A detector in memory, valid while the stored cursor is still the bucket it last saw. */
-interface Cached extends LoadedDetector {
-  readonly lastBucketMs: number;
+interface Advanced {
+  buckets: number;
+  anomalies: number;
+  failed: number;
 }
 
 /**
  * The live detector over every analysed series. Each tick feeds each series its newly closed
  * 1-minute buckets (mean per minute, from the rollups) after its cursor, and stores the new cursor,
- * the detector's state and the anomalies found in one transaction: a restart, even a kill, resumes
- * from the last commit with the detector as it was, and no bucket is fed twice. Anomalies are then
- * published from the table (an outbox, flushed by the backbone's flusher) with ids derived from
- * series and bucket, so an anomaly published before a crash is not published again.
+ * the detector's state and the anomalies found in one transaction per chunk of series: a restart,
+ * even a kill, resumes from the last commit with the detectors as they were, and no bucket is fed
+ * twice. A chunk that fails is retried series by series, so one series that cannot advance holds
+ * back no other. Anomalies are then published from the table (an outbox, flushed by the backbone's
+ * flusher) with ids derived from series and bucket, so an anomaly published before a crash is not
+ * published again.
  */
 export class LiveAnalyser {
   private readonly lock: ProjectorLock;
   private readonly logger: BackboneLogger;
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new Map<string, CachedDetector>();
+  private readonly chunkSize: number;
 
   constructor(private readonly options: LiveAnalyserOptions) {
     this.lock = new ProjectorLock(options.db, LIVE_ANALYSER);
     this.logger = options.logger ?? silentLogger;
+    this.chunkSize = Math.max(1, options.seriesPerTransaction ?? SERIES_PER_TRANSACTION);
   }
 
   get active(): boolean {
@@ -82,23 +88,19 @@ export class LiveAnalyser {
   async tick(): Promise<TickOutcome> {
     if (!(await this.lock.tryAcquire())) {
       this.cache.clear(); // another instance moves the cursors now
-      return { active: false, series: 0, buckets: 0, anomalies: 0, published: 0 };
+      return { active: false, series: 0, buckets: 0, anomalies: 0, published: 0, failed: 0 };
     }
     const series = await this.analysedSeries();
-    let buckets = 0;
-    let anomalies = 0;
-    for (const row of series) {
-      const outcome = await this.advance(row);
-      buckets += outcome.buckets;
-      anomalies += outcome.anomalies;
-    }
+    const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
+    for (let at = 0; at < series.length; at += this.chunkSize)
+      addTo(total, await this.advance(series.slice(at, at + this.chunkSize)));
     const published = await this.publishPending();
-    return { active: true, series: series.length, buckets, anomalies, published };
+    return { active: true, series: series.length, ...total, published };
   }
 
-  private async analysedSeries(): Promise<SeriesRow[]> {
+  private async analysedSeries(): Promise<AnalysedSeries[]> {
     const { rules } = await loadRules(this.options.db);
-    const all = await this.options.db.query<SeriesRow>(
+    const all = await this.options.db.query<AnalysedSeries>(
       'SELECT id::text AS id, edge_id, metric, labels FROM metric_series ORDER BY id',
     );
     const selected = all.filter((row) => isAnalysed(rules, row.edge_id, row.metric));
@@ -108,7 +110,7 @@ export class LiveAnalyser {
     return selected.filter((row) => pending.has(row.id));
   }
 
-  /** The series with a closed bucket after their cursor: one set-based look instead of one transaction each. */
+  /** The series with a closed bucket after their cursor: one set-based look before any transaction. */
   private async withClosedBuckets(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const { config, nowMs } = this.options;
@@ -128,109 +130,55 @@ export class LiveAnalyser {
     return new Set(rows.map((row) => row.id));
   }
 
-  private async advance(series: SeriesRow): Promise<{ buckets: number; anomalies: number }> {
-    const { db, config } = this.options;
+  /**
+   * One chunk in one transaction; if it fails, its series one by one, so the series at fault (if
+   * one is) fails alone and is logged. A fence that fails ends the pass: another instance owns the
+   * cursors. When every series fails alone too, the cause is not a series: the pass fails with it.
+   */
+  private async advance(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
     try {
-      const result = await db.transaction(async (tx) => {
-        await this.lock.fence(tx);
-        return this.advanceIn(tx, series, config);
-      });
-      if (result.cached) this.cache.set(series.id, result.cached);
-      return { buckets: result.buckets, anomalies: result.anomalies };
+      return await this.commit(chunk);
     } catch (error) {
-      // The detector in memory may be ahead of what was committed: rebuild it from the stored state.
-      this.cache.delete(series.id);
-      throw error;
+      if (chunk.length === 1 || error instanceof ProjectionFencedError) throw error;
+      this.logger.warn('chunk of series failed; advancing them one by one', {
+        series: chunk.length,
+        error: messageOf(error),
+      });
+      return this.advanceOneByOne(chunk, error);
     }
   }
 
-  private async advanceIn(tx: SqlExecutor, series: SeriesRow, config: AnalyticsConfig) {
-    const now = this.options.nowMs();
-    const [cursor] = await tx.query<{ last_bucket: Date; detector: unknown }>(
-      'SELECT last_bucket, detector FROM analytics_cursors WHERE series_id = $1 FOR UPDATE',
-      [series.id],
-    );
-    const cursorMs = cursor?.last_bucket.getTime();
-    const buckets = await this.closedBuckets(tx, series.id, cursorMs, now);
-    if (buckets.length === 0) return { buckets: 0, anomalies: 0, cached: undefined };
-    const loaded = await this.detectorFor(tx, series.id, cursorMs, cursor?.detector);
-    const { detector } = loaded;
-    const found = feedBuckets(detector, buckets, config.threshold);
-    const stored = await saveDetector(
-      tx,
-      series.id,
-      loaded,
-      buckets.map((b) => b.mean),
-    );
-    const last = (buckets[buckets.length - 1] as FedBucket).bucketMs;
-    await tx.query(
-      `INSERT INTO analytics_cursors (series_id, last_bucket, detector, updated_at)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (series_id) DO UPDATE
-         SET last_bucket = EXCLUDED.last_bucket, detector = EXCLUDED.detector, updated_at = EXCLUDED.updated_at`,
-      [series.id, new Date(last), JSON.stringify(stored), new Date(now)],
-    );
-    if (found.length > 0)
-      await tx.query(
-        `INSERT INTO analytics_anomalies
-           (series_id, bucket, edge_id, metric, labels, value, score, detector, detected_at)
-         SELECT $1, b, $2, $3, $4, v, s, $5, $6
-           FROM unnest($7::timestamptz[], $8::float8[], $9::float8[]) AS u(b, v, s)
-         ON CONFLICT (series_id, bucket) DO NOTHING`,
-        [
-          series.id,
-          series.edge_id,
-          series.metric,
-          JSON.stringify(series.labels),
-          detector.name,
-          new Date(now),
-          found.map((a) => new Date(a.bucketMs)),
-          found.map((a) => a.mean),
-          found.map((a) => a.score),
-        ],
-      );
-    const cached: Cached = { lastBucketMs: last, detector, seen: stored.seen };
-    return { buckets: buckets.length, anomalies: found.length, cached };
+  private async advanceOneByOne(chunk: readonly AnalysedSeries[], chunkError: unknown): Promise<Advanced> {
+    const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
+    for (const series of chunk) {
+      try {
+        addTo(total, await this.commit([series]));
+      } catch (error) {
+        if (error instanceof ProjectionFencedError) throw error;
+        total.failed++;
+        this.logger.error('series not advanced; the others go on', {
+          seriesId: series.id,
+          error: messageOf(error),
+        });
+      }
+    }
+    if (total.failed === chunk.length) throw chunkError;
+    return total;
   }
 
-  private async closedBuckets(
-    tx: SqlExecutor,
-    seriesId: string,
-    cursorMs: number | undefined,
-    now: number,
-  ): Promise<FedBucket[]> {
-    const { config } = this.options;
-    const rows = await tx.query<{ bucket: Date; mean: number }>(
-      `SELECT bucket, sum / count AS mean FROM metric_rollups_1m
-        WHERE series_id = $1 AND bucket >= $2 AND bucket < least($3, ${MATERIALISED_TO_SQL}) AND count > 0
-        ORDER BY bucket LIMIT $4`,
-      [
-        seriesId,
-        new Date(firstBucketToFeed(cursorMs, now, config.backfillMs)),
-        new Date(closedBefore(now, config.closeGraceMs)),
-        config.maxBucketsPerTick,
-      ],
-    );
-    return rows.map((row) => ({ bucketMs: row.bucket.getTime(), mean: Number(row.mean) }));
-  }
-
-  private async detectorFor(
-    tx: SqlExecutor,
-    seriesId: string,
-    cursorMs: number | undefined,
-    stored: unknown,
-  ): Promise<LoadedDetector> {
-    const cached = this.cache.get(seriesId);
-    if (cached && cursorMs !== undefined && cached.lastBucketMs === cursorMs) return cached;
-    if (stored === undefined) return freshDetector(tx, seriesId);
+  private async commit(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
+    const { db, config, nowMs } = this.options;
     try {
-      return await restoreDetector(tx, seriesId, stored);
+      const outcome = await db.transaction(async (tx) => {
+        await this.lock.fence(tx);
+        return advanceChunk(tx, chunk, { config, nowMs: nowMs(), cache: this.cache, logger: this.logger });
+      });
+      for (const [id, detector] of outcome.advanced) this.cache.set(id, detector);
+      return { buckets: outcome.buckets, anomalies: outcome.anomalies, failed: 0 };
     } catch (error) {
-      // A state the detector refuses (written by an incompatible version) must not stop every
-      // other series: this one relearns from here on.
-      if (!(error instanceof InvalidInputError)) throw error;
-      this.logger.warn('stored detector state refused; relearning', { seriesId, error: error.message });
-      return freshDetector(tx, seriesId);
+      // The detectors in memory may be ahead of what was committed: rebuild them from the stored state.
+      for (const series of chunk) this.cache.delete(series.id);
+      throw error;
     }
   }
 
@@ -270,3 +218,11 @@ function anomalyOutbox(nowMs: () => number): OutboxStore<AnomalyEntry> {
     },
   };
 }
+
+function addTo(total: Advanced, part: Advanced): void {
+  total.buckets += part.buckets;
+  total.anomalies += part.anomalies;
+  total.failed += part.failed;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
