@@ -107,8 +107,8 @@ async function lockCursors(
   const rows = await tx.query<{ id: string; last_bucket: Date; detector: unknown }>(
     `SELECT c.series_id::text AS id, c.last_bucket,
             CASE WHEN c.last_bucket = k.cached_at THEN NULL ELSE c.detector END AS detector
-       FROM unnest($1::bigint[], $2::timestamptz[]) AS k(id, cached_at)
-       JOIN analytics_cursors c ON c.series_id = k.id
+       FROM analytics_cursors c
+       JOIN unnest($1::bigint[], $2::timestamptz[]) AS k(id, cached_at) ON k.id = c.series_id
       ORDER BY c.series_id FOR UPDATE OF c`,
     [chunk.map((series) => series.id), cachedAt],
   );
