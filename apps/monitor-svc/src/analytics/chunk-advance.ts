@@ -43,6 +43,7 @@ interface Cursor {
 interface SeriesPass {
   readonly series: AnalysedSeries;
   readonly loaded: LoadedDetector;
+  readonly historyBefore: number;
   readonly buckets: readonly FedBucket[];
   readonly found: readonly FoundAnomaly[];
 }
@@ -65,14 +66,16 @@ export async function advanceChunk(
   const passes: SeriesPass[] = fed.map((series) => {
     const loaded = detectors.get(series.id) as LoadedDetector;
     const seriesBuckets = buckets.get(series.id) as FedBucket[];
+    const historyBefore = loaded.detector.historySize;
     const found = feedBuckets(loaded.detector, seriesBuckets, context.config.threshold);
-    return { series, loaded, buckets: seriesBuckets, found };
+    return { series, loaded, historyBefore, buckets: seriesBuckets, found };
   });
   const stored = await saveDetectors(
     tx,
     passes.map((pass) => ({
       seriesId: pass.series.id,
       loaded: pass.loaded,
+      historyBefore: pass.historyBefore,
       fed: pass.buckets.map((b) => b.mean),
     })),
   );

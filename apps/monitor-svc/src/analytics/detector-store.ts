@@ -28,6 +28,11 @@ export interface DetectorPass {
   readonly seriesId: string;
   readonly loaded: LoadedDetector;
   readonly fed: readonly number[];
+  /**
+   * The detector's history size when loaded, before this pass. With it, a pass whose history only
+   * grew skips the prune: the log already starts where the history does.
+   */
+  readonly historyBefore?: number;
 }
 
 /**
@@ -106,7 +111,7 @@ export async function saveDetectors(
 ): Promise<StoredDetector[]> {
   const log = { ids: [] as string[], n: [] as number[], values: [] as number[] };
   const trim = { ids: [] as string[], upTo: [] as number[] };
-  const saved = passes.map(({ seriesId, loaded, fed }) => {
+  const saved = passes.map(({ seriesId, loaded, fed, historyBefore }) => {
     // The detector ignores non-finite values (they never enter its history), so they are not logged.
     const taken = fed.filter(Number.isFinite);
     taken.forEach((value, i) => {
@@ -116,8 +121,11 @@ export async function saveDetectors(
     });
     const seen = loaded.seen + taken.length;
     const { history, ...state } = loaded.detector.snapshot();
-    trim.ids.push(seriesId);
-    trim.upTo.push(seen - history.length);
+    const upTo = seen - history.length;
+    if (historyBefore === undefined || upTo > loaded.seen - historyBefore) {
+      trim.ids.push(seriesId);
+      trim.upTo.push(upTo);
+    }
     return { state, historySize: history.length, seen };
   });
   if (log.ids.length > 0)
@@ -149,17 +157,6 @@ export async function restoreDetector(
 /** A fresh detector for one series, its old log (if any) dropped. */
 export async function freshDetector(tx: SqlExecutor, seriesId: string): Promise<LoadedDetector> {
   return (await freshDetectors(tx, [seriesId])).get(seriesId) as LoadedDetector;
-}
-
-/** Logs the values one series' detector took in and returns the state to store with its cursor. */
-export async function saveDetector(
-  tx: SqlExecutor,
-  seriesId: string,
-  loaded: LoadedDetector,
-  fed: readonly number[],
-): Promise<StoredDetector> {
-  const [saved] = await saveDetectors(tx, [{ seriesId, loaded, fed }]);
-  return saved as StoredDetector;
 }
 
 function checked(stored: unknown): StoredDetector | InvalidInputError {

@@ -29,7 +29,7 @@ import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
-import { freshDetector, restoreDetector, saveDetector } from './detector-store';
+import { freshDetector, restoreDetector, saveDetectors } from './detector-store';
 import { readHealth } from './health-read';
 import { recommend } from './recommendations';
 import { LiveAnalyser } from './live-analyser';
@@ -293,8 +293,12 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
               ? await restoreDetector(tx, seriesId, stored)
               : (kept as Awaited<ReturnType<typeof freshDetector>>);
         const pass = values.slice(from, from + 1100);
+        // Given the history size before the pass, as the analyser gives it, a pass prunes only
+        // when values left the history.
+        const historyBefore = loaded.detector.historySize;
         pass.forEach((v) => loaded.detector.update(v));
-        const saved = await saveDetector(tx, seriesId, loaded, pass);
+        const [saved] = await saveDetectors(tx, [{ seriesId, loaded, fed: pass, historyBefore }]);
+        if (!saved) throw new Error('no state saved');
         kept = { detector: loaded.detector, seen: saved.seen };
         return saved;
       });
