@@ -132,38 +132,39 @@ export class LiveAnalyser {
 
   /**
    * One chunk in one transaction; if it fails, its series one by one, so the series at fault (if
-   * one is) fails alone and is logged. A fence that fails ends the pass: another instance owns the
-   * cursors. When every series fails alone too, the cause is not a series: the pass fails with it.
+   * one is) fails alone, logged and counted, and every other series advances. A fence that fails
+   * ends the pass: another instance owns the cursors. A failure that is no series' fault (the
+   * database gone) shows as every series failing, and as the pass's own queries failing.
    */
   private async advance(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
     try {
       return await this.commit(chunk);
     } catch (error) {
-      if (chunk.length === 1 || error instanceof ProjectionFencedError) throw error;
+      if (error instanceof ProjectionFencedError) throw error;
+      if (chunk.length === 1) return this.failedAlone(chunk[0] as AnalysedSeries, error);
       this.logger.warn('chunk of series failed; advancing them one by one', {
         series: chunk.length,
         error: messageOf(error),
       });
-      return this.advanceOneByOne(chunk, error);
+      const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
+      for (const series of chunk)
+        addTo(
+          total,
+          await this.commit([series]).catch((alone: unknown) => {
+            if (alone instanceof ProjectionFencedError) throw alone;
+            return this.failedAlone(series, alone);
+          }),
+        );
+      return total;
     }
   }
 
-  private async advanceOneByOne(chunk: readonly AnalysedSeries[], chunkError: unknown): Promise<Advanced> {
-    const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
-    for (const series of chunk) {
-      try {
-        addTo(total, await this.commit([series]));
-      } catch (error) {
-        if (error instanceof ProjectionFencedError) throw error;
-        total.failed++;
-        this.logger.error('series not advanced; the others go on', {
-          seriesId: series.id,
-          error: messageOf(error),
-        });
-      }
-    }
-    if (total.failed === chunk.length) throw chunkError;
-    return total;
+  private failedAlone(series: AnalysedSeries, error: unknown): Advanced {
+    this.logger.error('series not advanced; the others go on', {
+      seriesId: series.id,
+      error: messageOf(error),
+    });
+    return { buckets: 0, anomalies: 0, failed: 1 };
   }
 
   private async commit(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
