@@ -232,3 +232,35 @@ async function insertAnomalies(tx: SqlExecutor, passes: readonly SeriesPass[], n
     ],
   );
 }
+
+/** A series due in a pass, with at most how many buckets it may be fed. */
+export interface DueSeries {
+  readonly series: AnalysedSeries;
+  readonly bucketsAtMost: number;
+}
+
+/**
+ * Cuts a pass into chunks of at most `maxSeries` series and, unless one series alone exceeds it,
+ * `maxBuckets` buckets: a pass of one minute each is one transaction, a backfill several of
+ * moderate size. Order is kept.
+ */
+export function chunksOf(
+  due: readonly DueSeries[],
+  maxSeries: number,
+  maxBuckets: number,
+): AnalysedSeries[][] {
+  const chunks: AnalysedSeries[][] = [];
+  let chunk: AnalysedSeries[] = [];
+  let buckets = 0;
+  for (const { series, bucketsAtMost } of due) {
+    if (chunk.length > 0 && (chunk.length >= maxSeries || buckets + bucketsAtMost > maxBuckets)) {
+      chunks.push(chunk);
+      chunk = [];
+      buckets = 0;
+    }
+    chunk.push(series);
+    buckets += bucketsAtMost;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}

@@ -10,9 +10,9 @@ import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
 import type { AnomalyRow } from './analytics-read';
 import { ANOMALY_COLUMNS, toAnomaly } from './analytics-read';
-import type { AnalysedSeries, CachedDetector } from './chunk-advance';
-import { advanceChunk } from './chunk-advance';
-import { anomalyEventId, closedBefore, firstBucketToFeed } from './detector-step';
+import type { AnalysedSeries, CachedDetector, DueSeries } from './chunk-advance';
+import { advanceChunk, chunksOf } from './chunk-advance';
+import { anomalyEventId, closedBefore, firstBucketToFeed, MINUTE_MS } from './detector-step';
 import { isAnalysed, loadRules } from './selections';
 import { MATERIALISED_TO_SQL } from '../series/rollup-watermark';
 
@@ -20,11 +20,12 @@ import { MATERIALISED_TO_SQL } from '../series/rollup-watermark';
 export const LIVE_ANALYSER = 'analytics-live-detector';
 
 /**
- * Series advanced per transaction: enough that BEGIN/COMMIT and the lock fence are paid once for
- * hundreds of series, few enough that a backfill's chunk (up to maxBucketsPerTick buckets each)
- * stays a transaction of moderate size.
+ * At most this many series and (unless one series alone has more) buckets per transaction: a
+ * pass of one minute per series pays BEGIN/COMMIT and the lock fence once for up to a thousand
+ * series, and a backfill (up to maxBucketsPerTick buckets each) stays in transactions of moderate size.
  */
-export const SERIES_PER_TRANSACTION = 200;
+export const SERIES_PER_TRANSACTION = 1000;
+export const BUCKETS_PER_TRANSACTION = 50_000;
 
 export interface LiveAnalyserOptions {
   readonly db: SqlDatabase;
@@ -34,6 +35,8 @@ export interface LiveAnalyserOptions {
   readonly logger?: BackboneLogger;
   /** Defaults to SERIES_PER_TRANSACTION. */
   readonly seriesPerTransaction?: number;
+  /** Defaults to BUCKETS_PER_TRANSACTION. */
+  readonly bucketsPerTransaction?: number;
 }
 
 export interface TickOutcome {
@@ -67,12 +70,14 @@ export class LiveAnalyser {
   private readonly lock: ProjectorLock;
   private readonly logger: BackboneLogger;
   private readonly cache = new Map<string, CachedDetector>();
-  private readonly chunkSize: number;
+  private readonly chunkSeries: number;
+  private readonly chunkBuckets: number;
 
   constructor(private readonly options: LiveAnalyserOptions) {
     this.lock = new ProjectorLock(options.db, LIVE_ANALYSER);
     this.logger = options.logger ?? silentLogger;
-    this.chunkSize = Math.max(1, options.seriesPerTransaction ?? SERIES_PER_TRANSACTION);
+    this.chunkSeries = Math.max(1, options.seriesPerTransaction ?? SERIES_PER_TRANSACTION);
+    this.chunkBuckets = Math.max(1, options.bucketsPerTransaction ?? BUCKETS_PER_TRANSACTION);
   }
 
   get active(): boolean {
@@ -90,15 +95,15 @@ export class LiveAnalyser {
       this.cache.clear(); // another instance moves the cursors now
       return { active: false, series: 0, buckets: 0, anomalies: 0, published: 0, failed: 0 };
     }
-    const series = await this.analysedSeries();
+    const due = await this.dueSeries();
     const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
-    for (let at = 0; at < series.length; at += this.chunkSize)
-      addTo(total, await this.advance(series.slice(at, at + this.chunkSize)));
+    for (const chunk of chunksOf(due, this.chunkSeries, this.chunkBuckets))
+      addTo(total, await this.advance(chunk));
     const published = await this.publishPending();
-    return { active: true, series: series.length, ...total, published };
+    return { active: true, series: due.length, ...total, published };
   }
 
-  private async analysedSeries(): Promise<AnalysedSeries[]> {
+  private async dueSeries(): Promise<DueSeries[]> {
     const { rules } = await loadRules(this.options.db);
     const all = await this.options.db.query<AnalysedSeries>(
       'SELECT id::text AS id, edge_id, metric, labels FROM metric_series ORDER BY id',
@@ -107,27 +112,36 @@ export class LiveAnalyser {
     const kept = new Set(selected.map((row) => row.id));
     for (const id of this.cache.keys()) if (!kept.has(id)) this.cache.delete(id);
     const pending = await this.withClosedBuckets([...kept]);
-    return selected.filter((row) => pending.has(row.id));
+    return selected.flatMap((series) => {
+      const bucketsAtMost = pending.get(series.id);
+      return bucketsAtMost === undefined ? [] : [{ series, bucketsAtMost }];
+    });
   }
 
-  /** The series with a closed bucket after their cursor: one set-based look before any transaction. */
-  private async withClosedBuckets(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
+  /**
+   * The series with a closed bucket after their cursor, one set-based look before any transaction,
+   * each with at most how many buckets it may be fed now (empty minutes make it fewer).
+   */
+  private async withClosedBuckets(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
     const { config, nowMs } = this.options;
     const now = nowMs();
-    const rows = await this.options.db.query<{ id: string }>(
-      `SELECT s.id::text AS id FROM unnest($1::bigint[]) AS s(id)
+    const until = closedBefore(now, config.closeGraceMs);
+    const rows = await this.options.db.query<{ id: string; last_bucket: Date | null }>(
+      `SELECT s.id::text AS id, c.last_bucket FROM unnest($1::bigint[]) AS s(id)
          LEFT JOIN analytics_cursors c ON c.series_id = s.id
         WHERE EXISTS (SELECT 1 FROM metric_rollups_1m r
                        WHERE r.series_id = s.id AND r.count > 0 AND r.bucket < least($3, ${MATERIALISED_TO_SQL})
                          AND r.bucket >= greatest(c.last_bucket + interval '1 minute', $2))`,
-      [
-        ids,
-        new Date(firstBucketToFeed(undefined, now, config.backfillMs)),
-        new Date(closedBefore(now, config.closeGraceMs)),
-      ],
+      [ids, new Date(firstBucketToFeed(undefined, now, config.backfillMs)), new Date(until)],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Map(
+      rows.map((row) => {
+        const from = firstBucketToFeed(row.last_bucket?.getTime(), now, config.backfillMs);
+        const minutes = Math.ceil((until - from) / MINUTE_MS);
+        return [row.id, Math.max(1, Math.min(config.maxBucketsPerTick, minutes))];
+      }),
+    );
   }
 
   /**
