@@ -293,8 +293,8 @@ function gapAnalysis(f: {
   const minutes = Math.max(1, f.sustained.ticks - 2);
   return [
     '**Where the gap comes from (measured above).** The live detector now advances the analysed series',
-    `in chunks of up to ${fmt(SERIES_PER_TRANSACTION)} series and ${fmt(BUCKETS_PER_TRANSACTION)} buckets per durable transaction (so here one per pass once every series`,
-    "has its cursor): one lock fence, the chunk's cursors locked,",
+    `in chunks of up to ${fmt(SERIES_PER_TRANSACTION)} series and ${fmt(BUCKETS_PER_TRANSACTION)} buckets per durable transaction (here ${fmt(Math.ceil(f.sustained.analysedSeries / SERIES_PER_TRANSACTION))} per pass once`,
+    "every series has its cursor): one lock fence, the chunk's cursors locked,",
     'its closed buckets read, its detector history appended and trimmed, its cursors upserted and its anomalies',
     `inserted by one statement each. That is ${f.cost.perAdvanceMs.toFixed(3)} ms per series and minute in this run (${pct(f.cost.transactionShare)} of it`,
     `BEGIN/COMMIT), a cap of about ${fmt(f.cost.capPerSecond)} samples/s from the detector alone (an agent series brings 6 samples a`,
