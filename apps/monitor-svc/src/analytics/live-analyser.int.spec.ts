@@ -1,3 +1,4 @@
+import type { SqlDatabase, SqlExecutor } from '@kailash/backbone';
 import {
   createStreamIfMissing,
   domainStreamSpec,
@@ -28,7 +29,7 @@ import { writeSamples } from '../series/sample-writer';
 import { SERIES_SCHEMA_DDL } from '../series/schema';
 import { DEFAULT_ANALYTICS_CONFIG } from './analytics.config';
 import { feedBuckets, liveDetector, MINUTE_MS } from './detector-step';
-import { freshDetector, restoreDetector, saveDetector } from './detector-store';
+import { freshDetector, restoreDetector, saveDetectors } from './detector-store';
 import { readHealth } from './health-read';
 import { recommend } from './recommendations';
 import { LiveAnalyser } from './live-analyser';
@@ -292,8 +293,12 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
               ? await restoreDetector(tx, seriesId, stored)
               : (kept as Awaited<ReturnType<typeof freshDetector>>);
         const pass = values.slice(from, from + 1100);
+        // Given the history size before the pass, as the analyser gives it, a pass prunes only
+        // when values left the history.
+        const historyBefore = loaded.detector.historySize;
         pass.forEach((v) => loaded.detector.update(v));
-        const saved = await saveDetector(tx, seriesId, loaded, pass);
+        const [saved] = await saveDetectors(tx, [{ seriesId, loaded, fed: pass, historyBefore }]);
+        if (!saved) throw new Error('no state saved');
         kept = { detector: loaded.detector, seen: saved.seen };
         return saved;
       });
@@ -322,4 +327,79 @@ describe('live analyser over the rollups (real NATS + PostgreSQL)', () => {
     await analyser.tick();
     expect(await cursorOf('lagging')).toBe(START + 39 * MINUTE_MS);
   }, 30_000);
+
+  it('advances many series chunk by chunk as one detector each would, and a series that cannot advance holds back no other', async () => {
+    for (const analyser of analysers) await analyser.release();
+    const edges = Array.from({ length: 7 }, (_, e) => `chunked-${e}`);
+    // Each edge its own level and its own spike, so series mixed up in a chunk would show.
+    const minuteOf = (sample: MetricSample) => Math.floor((Date.parse(sample.at) - START) / MINUTE_MS);
+    await write(
+      edges.flatMap((edge, e) =>
+        cpuSamples(edge, 0, MINUTES).map((sample) => ({
+          ...sample,
+          value: minuteOf(sample) === 250 + 20 * e ? 97 : sample.value + e,
+        })),
+      ),
+    );
+    // chunked-3 fails inside a chunk of three, chunked-6 alone in the last chunk.
+    const poisoned = await db.query<{ id: string }>(
+      `SELECT id::text AS id FROM metric_series WHERE edge_id IN ('chunked-3', 'chunked-6') ORDER BY id`,
+    );
+    const poison = { on: false };
+    const logged: { msg: string; seriesId?: unknown }[] = [];
+    const analyser = new LiveAnalyser({
+      db: failingCursorWrites(new PgDatabase(pool), () => (poison.on ? poisoned.map((row) => row.id) : [])),
+      publisher,
+      config,
+      nowMs: () => NOW,
+      seriesPerTransaction: 3,
+      logger: {
+        info: () => undefined,
+        warn: (msg) => logged.push({ msg }),
+        error: (msg, meta) => logged.push({ msg, seriesId: meta?.['seriesId'] }),
+      },
+    });
+    analysers.push(analyser);
+    expect(await analyser.tick()).toMatchObject({ series: 7, buckets: 7 * 90, failed: 0 });
+    poison.on = true;
+    // The chunk of chunked-3 fails after its detectors took in the pass: retried one by one from
+    // the stored states, chunked-3 fails alone and the others advance. chunked-6, failing alone in
+    // the last chunk, does not end the pass before it publishes either.
+    expect(await analyser.tick()).toMatchObject({ series: 7, buckets: 5 * 90, failed: 2 });
+    for (const { id } of poisoned)
+      expect(logged).toContainEqual({ msg: 'series not advanced; the others go on', seriesId: id });
+    const failing = ['chunked-3', 'chunked-6'];
+    for (const edge of failing) expect(await cursorOf(edge)).toBe(START + 89 * MINUTE_MS);
+    for (const edge of edges.filter((e) => !failing.includes(e)))
+      expect(await cursorOf(edge)).toBe(START + 179 * MINUTE_MS);
+    poison.on = false;
+    for (let pass = 0; pass < 5; pass++) expect((await analyser.tick()).failed).toBe(0);
+    for (const edge of edges) {
+      expect(await cursorOf(edge)).toBe(START + (MINUTES - 1) * MINUTE_MS);
+      const expected = await uninterrupted(edge);
+      expect(expected.length).toBeGreaterThan(0);
+      const found = await stored(edge);
+      expect(found.map((a) => ({ bucketMs: a.bucket.getTime(), score: a.score }))).toEqual(
+        expected.map((a) => ({ bucketMs: a.bucketMs, score: a.score })),
+      );
+    }
+  }, 60_000);
 });
+
+/** The database, except that a transaction writing the cursor of a series `failing()` names fails. */
+function failingCursorWrites(db: SqlDatabase, failing: () => readonly string[]): SqlDatabase {
+  const guarded = (tx: SqlExecutor): SqlExecutor => ({
+    query: (sql, params) => {
+      const ids = params?.[0];
+      const id = failing().find((one) => Array.isArray(ids) && ids.includes(one));
+      if (id && sql.includes('INSERT INTO analytics_cursors'))
+        return Promise.reject(new Error(`cursor of series ${id} refused by the test`));
+      return tx.query(sql, params);
+    },
+  });
+  return {
+    transaction: (work) => db.transaction((tx) => work(guarded(tx))),
+    session: () => db.session(),
+    query: (sql, params) => db.query(sql, params),
+  };
+}

@@ -1,26 +1,32 @@
-import { InvalidInputError } from '@kailash/analytics';
 import type {
   BackboneLogger,
   OutboxEntry,
   OutboxPublisher,
   OutboxStore,
   SqlDatabase,
-  SqlExecutor,
 } from '@kailash/backbone';
-import { flushOutbox, ProjectorLock, silentLogger } from '@kailash/backbone';
+import { flushOutbox, ProjectionFencedError, ProjectorLock, silentLogger } from '@kailash/backbone';
 import { AnomalyDetected } from '@kailash/contracts';
 import type { AnalyticsConfig } from './analytics.config';
 import type { AnomalyRow } from './analytics-read';
 import { ANOMALY_COLUMNS, toAnomaly } from './analytics-read';
-import type { FedBucket } from './detector-step';
-import { anomalyEventId, closedBefore, feedBuckets, firstBucketToFeed } from './detector-step';
-import type { LoadedDetector } from './detector-store';
-import { freshDetector, restoreDetector, saveDetector } from './detector-store';
+import type { AnalysedSeries, CachedDetector, DueSeries } from './chunk-advance';
+import { advanceChunk, chunksOf } from './chunk-advance';
+import { anomalyEventId, closedBefore, firstBucketToFeed, MINUTE_MS } from './detector-step';
 import { isAnalysed, loadRules } from './selections';
 import { MATERIALISED_TO_SQL } from '../series/rollup-watermark';
 
 /** Name of the analyser's advisory lock: one active analyser per database. */
 export const LIVE_ANALYSER = 'analytics-live-detector';
+
+/**
+ * At most this many series and (unless one series alone has more) buckets per transaction: a
+ * pass of one minute per series pays BEGIN/COMMIT and the lock fence once per 200 series, and a
+ * backfill (up to maxBucketsPerTick buckets each) stays in transactions of moderate size. Larger
+ * chunks measured slower: 1,000 series made the chunk's bucket read take some four times as long.
+ */
+export const SERIES_PER_TRANSACTION = 200;
+export const BUCKETS_PER_TRANSACTION = 50_000;
 
 export interface LiveAnalyserOptions {
   readonly db: SqlDatabase;
@@ -28,6 +34,10 @@ export interface LiveAnalyserOptions {
   readonly config: AnalyticsConfig;
   readonly nowMs: () => number;
   readonly logger?: BackboneLogger;
+  /** Defaults to SERIES_PER_TRANSACTION. */
+  readonly seriesPerTransaction?: number;
+  /** Defaults to BUCKETS_PER_TRANSACTION. */
+  readonly bucketsPerTransaction?: number;
 }
 
 export interface TickOutcome {
@@ -37,36 +47,38 @@ export interface TickOutcome {
   readonly buckets: number;
   readonly anomalies: number;
   readonly published: number;
+  /** Series whose advance failed this pass (logged); the others advanced regardless. */
+  readonly failed: number;
 }
 
-interface SeriesRow {
-  id: string;
-  edge_id: string;
-  metric: string;
-  labels: Record<string, string>;
-}
-
-/** A detector in memory, valid while the stored cursor is still the bucket it last saw. */
-interface Cached extends LoadedDetector {
-  readonly lastBucketMs: number;
+interface Advanced {
+  buckets: number;
+  anomalies: number;
+  failed: number;
 }
 
 /**
  * The live detector over every analysed series. Each tick feeds each series its newly closed
  * 1-minute buckets (mean per minute, from the rollups) after its cursor, and stores the new cursor,
- * the detector's state and the anomalies found in one transaction: a restart, even a kill, resumes
- * from the last commit with the detector as it was, and no bucket is fed twice. Anomalies are then
- * published from the table (an outbox, flushed by the backbone's flusher) with ids derived from
- * series and bucket, so an anomaly published before a crash is not published again.
+ * the detector's state and the anomalies found in one transaction per chunk of series: a restart,
+ * even a kill, resumes from the last commit with the detectors as they were, and no bucket is fed
+ * twice. A chunk that fails is retried series by series, so one series that cannot advance holds
+ * back no other. Anomalies are then published from the table (an outbox, flushed by the backbone's
+ * flusher) with ids derived from series and bucket, so an anomaly published before a crash is not
+ * published again.
  */
 export class LiveAnalyser {
   private readonly lock: ProjectorLock;
   private readonly logger: BackboneLogger;
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache = new Map<string, CachedDetector>();
+  private readonly chunkSeries: number;
+  private readonly chunkBuckets: number;
 
   constructor(private readonly options: LiveAnalyserOptions) {
     this.lock = new ProjectorLock(options.db, LIVE_ANALYSER);
     this.logger = options.logger ?? silentLogger;
+    this.chunkSeries = Math.max(1, options.seriesPerTransaction ?? SERIES_PER_TRANSACTION);
+    this.chunkBuckets = Math.max(1, options.bucketsPerTransaction ?? BUCKETS_PER_TRANSACTION);
   }
 
   get active(): boolean {
@@ -82,155 +94,107 @@ export class LiveAnalyser {
   async tick(): Promise<TickOutcome> {
     if (!(await this.lock.tryAcquire())) {
       this.cache.clear(); // another instance moves the cursors now
-      return { active: false, series: 0, buckets: 0, anomalies: 0, published: 0 };
+      return { active: false, series: 0, buckets: 0, anomalies: 0, published: 0, failed: 0 };
     }
-    const series = await this.analysedSeries();
-    let buckets = 0;
-    let anomalies = 0;
-    for (const row of series) {
-      const outcome = await this.advance(row);
-      buckets += outcome.buckets;
-      anomalies += outcome.anomalies;
-    }
+    const due = await this.dueSeries();
+    const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
+    for (const chunk of chunksOf(due, this.chunkSeries, this.chunkBuckets))
+      addTo(total, await this.advance(chunk));
     const published = await this.publishPending();
-    return { active: true, series: series.length, buckets, anomalies, published };
+    return { active: true, series: due.length, ...total, published };
   }
 
-  private async analysedSeries(): Promise<SeriesRow[]> {
+  private async dueSeries(): Promise<DueSeries[]> {
     const { rules } = await loadRules(this.options.db);
-    const all = await this.options.db.query<SeriesRow>(
+    const all = await this.options.db.query<AnalysedSeries>(
       'SELECT id::text AS id, edge_id, metric, labels FROM metric_series ORDER BY id',
     );
     const selected = all.filter((row) => isAnalysed(rules, row.edge_id, row.metric));
     const kept = new Set(selected.map((row) => row.id));
     for (const id of this.cache.keys()) if (!kept.has(id)) this.cache.delete(id);
     const pending = await this.withClosedBuckets([...kept]);
-    return selected.filter((row) => pending.has(row.id));
+    return selected.flatMap((series) => {
+      const bucketsAtMost = pending.get(series.id);
+      return bucketsAtMost === undefined ? [] : [{ series, bucketsAtMost }];
+    });
   }
 
-  /** The series with a closed bucket after their cursor: one set-based look instead of one transaction each. */
-  private async withClosedBuckets(ids: readonly string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
+  /**
+   * The series with a closed bucket after their cursor, one set-based look before any transaction,
+   * each with at most how many buckets it may be fed now (empty minutes make it fewer).
+   */
+  private async withClosedBuckets(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
     const { config, nowMs } = this.options;
     const now = nowMs();
-    const rows = await this.options.db.query<{ id: string }>(
-      `SELECT s.id::text AS id FROM unnest($1::bigint[]) AS s(id)
+    const until = closedBefore(now, config.closeGraceMs);
+    const rows = await this.options.db.query<{ id: string; last_bucket: Date | null }>(
+      `SELECT s.id::text AS id, c.last_bucket FROM unnest($1::bigint[]) AS s(id)
          LEFT JOIN analytics_cursors c ON c.series_id = s.id
         WHERE EXISTS (SELECT 1 FROM metric_rollups_1m r
                        WHERE r.series_id = s.id AND r.count > 0 AND r.bucket < least($3, ${MATERIALISED_TO_SQL})
                          AND r.bucket >= greatest(c.last_bucket + interval '1 minute', $2))`,
-      [
-        ids,
-        new Date(firstBucketToFeed(undefined, now, config.backfillMs)),
-        new Date(closedBefore(now, config.closeGraceMs)),
-      ],
+      [ids, new Date(firstBucketToFeed(undefined, now, config.backfillMs)), new Date(until)],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Map(
+      rows.map((row) => {
+        const from = firstBucketToFeed(row.last_bucket?.getTime(), now, config.backfillMs);
+        const minutes = Math.ceil((until - from) / MINUTE_MS);
+        return [row.id, Math.max(1, Math.min(config.maxBucketsPerTick, minutes))];
+      }),
+    );
   }
 
-  private async advance(series: SeriesRow): Promise<{ buckets: number; anomalies: number }> {
-    const { db, config } = this.options;
+  /**
+   * One chunk in one transaction; if it fails, its series one by one, so the series at fault (if
+   * one is) fails alone, logged and counted, and every other series advances. A fence that fails
+   * ends the pass: another instance owns the cursors. A failure that is no series' fault (the
+   * database gone) shows as every series failing, and as the pass's own queries failing.
+   */
+  private async advance(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
     try {
-      const result = await db.transaction(async (tx) => {
-        await this.lock.fence(tx);
-        return this.advanceIn(tx, series, config);
-      });
-      if (result.cached) this.cache.set(series.id, result.cached);
-      return { buckets: result.buckets, anomalies: result.anomalies };
+      return await this.commit(chunk);
     } catch (error) {
-      // The detector in memory may be ahead of what was committed: rebuild it from the stored state.
-      this.cache.delete(series.id);
-      throw error;
+      if (error instanceof ProjectionFencedError) throw error;
+      if (chunk.length === 1) return this.failedAlone(chunk[0] as AnalysedSeries, error);
+      this.logger.warn('chunk of series failed; advancing them one by one', {
+        series: chunk.length,
+        error: messageOf(error),
+      });
+      const total: Advanced = { buckets: 0, anomalies: 0, failed: 0 };
+      for (const series of chunk)
+        addTo(
+          total,
+          await this.commit([series]).catch((alone: unknown) => {
+            if (alone instanceof ProjectionFencedError) throw alone;
+            return this.failedAlone(series, alone);
+          }),
+        );
+      return total;
     }
   }
 
-  private async advanceIn(tx: SqlExecutor, series: SeriesRow, config: AnalyticsConfig) {
-    const now = this.options.nowMs();
-    const [cursor] = await tx.query<{ last_bucket: Date; detector: unknown }>(
-      'SELECT last_bucket, detector FROM analytics_cursors WHERE series_id = $1 FOR UPDATE',
-      [series.id],
-    );
-    const cursorMs = cursor?.last_bucket.getTime();
-    const buckets = await this.closedBuckets(tx, series.id, cursorMs, now);
-    if (buckets.length === 0) return { buckets: 0, anomalies: 0, cached: undefined };
-    const loaded = await this.detectorFor(tx, series.id, cursorMs, cursor?.detector);
-    const { detector } = loaded;
-    const found = feedBuckets(detector, buckets, config.threshold);
-    const stored = await saveDetector(
-      tx,
-      series.id,
-      loaded,
-      buckets.map((b) => b.mean),
-    );
-    const last = (buckets[buckets.length - 1] as FedBucket).bucketMs;
-    await tx.query(
-      `INSERT INTO analytics_cursors (series_id, last_bucket, detector, updated_at)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT (series_id) DO UPDATE
-         SET last_bucket = EXCLUDED.last_bucket, detector = EXCLUDED.detector, updated_at = EXCLUDED.updated_at`,
-      [series.id, new Date(last), JSON.stringify(stored), new Date(now)],
-    );
-    if (found.length > 0)
-      await tx.query(
-        `INSERT INTO analytics_anomalies
-           (series_id, bucket, edge_id, metric, labels, value, score, detector, detected_at)
-         SELECT $1, b, $2, $3, $4, v, s, $5, $6
-           FROM unnest($7::timestamptz[], $8::float8[], $9::float8[]) AS u(b, v, s)
-         ON CONFLICT (series_id, bucket) DO NOTHING`,
-        [
-          series.id,
-          series.edge_id,
-          series.metric,
-          JSON.stringify(series.labels),
-          detector.name,
-          new Date(now),
-          found.map((a) => new Date(a.bucketMs)),
-          found.map((a) => a.mean),
-          found.map((a) => a.score),
-        ],
-      );
-    const cached: Cached = { lastBucketMs: last, detector, seen: stored.seen };
-    return { buckets: buckets.length, anomalies: found.length, cached };
+  private failedAlone(series: AnalysedSeries, error: unknown): Advanced {
+    this.logger.error('series not advanced; the others go on', {
+      seriesId: series.id,
+      error: messageOf(error),
+    });
+    return { buckets: 0, anomalies: 0, failed: 1 };
   }
 
-  private async closedBuckets(
-    tx: SqlExecutor,
-    seriesId: string,
-    cursorMs: number | undefined,
-    now: number,
-  ): Promise<FedBucket[]> {
-    const { config } = this.options;
-    const rows = await tx.query<{ bucket: Date; mean: number }>(
-      `SELECT bucket, sum / count AS mean FROM metric_rollups_1m
-        WHERE series_id = $1 AND bucket >= $2 AND bucket < least($3, ${MATERIALISED_TO_SQL}) AND count > 0
-        ORDER BY bucket LIMIT $4`,
-      [
-        seriesId,
-        new Date(firstBucketToFeed(cursorMs, now, config.backfillMs)),
-        new Date(closedBefore(now, config.closeGraceMs)),
-        config.maxBucketsPerTick,
-      ],
-    );
-    return rows.map((row) => ({ bucketMs: row.bucket.getTime(), mean: Number(row.mean) }));
-  }
-
-  private async detectorFor(
-    tx: SqlExecutor,
-    seriesId: string,
-    cursorMs: number | undefined,
-    stored: unknown,
-  ): Promise<LoadedDetector> {
-    const cached = this.cache.get(seriesId);
-    if (cached && cursorMs !== undefined && cached.lastBucketMs === cursorMs) return cached;
-    if (stored === undefined) return freshDetector(tx, seriesId);
+  private async commit(chunk: readonly AnalysedSeries[]): Promise<Advanced> {
+    const { db, config, nowMs } = this.options;
     try {
-      return await restoreDetector(tx, seriesId, stored);
+      const outcome = await db.transaction(async (tx) => {
+        await this.lock.fence(tx);
+        return advanceChunk(tx, chunk, { config, nowMs: nowMs(), cache: this.cache, logger: this.logger });
+      });
+      for (const [id, detector] of outcome.advanced) this.cache.set(id, detector);
+      return { buckets: outcome.buckets, anomalies: outcome.anomalies, failed: 0 };
     } catch (error) {
-      // A state the detector refuses (written by an incompatible version) must not stop every
-      // other series: this one relearns from here on.
-      if (!(error instanceof InvalidInputError)) throw error;
-      this.logger.warn('stored detector state refused; relearning', { seriesId, error: error.message });
-      return freshDetector(tx, seriesId);
+      // The detectors in memory may be ahead of what was committed: rebuild them from the stored state.
+      for (const series of chunk) this.cache.delete(series.id);
+      throw error;
     }
   }
 
@@ -270,3 +234,11 @@ function anomalyOutbox(nowMs: () => number): OutboxStore<AnomalyEntry> {
     },
   };
 }
+
+function addTo(total: Advanced, part: Advanced): void {
+  total.buckets += part.buckets;
+  total.anomalies += part.anomalies;
+  total.failed += part.failed;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
