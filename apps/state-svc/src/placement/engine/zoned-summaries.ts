@@ -10,7 +10,7 @@ import { DEFAULT_RESOURCES } from './scores';
  * The certifications the compliance rules require (health, card and financial data). Each is held by
  * edges scattered over the whole fleet, so a node's summaries mix edges lacking it with edges that have
  * the room or the score; the residency zones follow geography and the tree's boxes already separate
- * them. Kept per zone only for these: each costs 40 bytes per node.
+ * them. Kept per zone only for these: each costs 40 bytes per node, and 4 per data set held.
  */
 export const ZONED: readonly ComplianceZone[] = ['hipaa', 'sox', 'pci_dss'];
 const ZONED_COUNT = ZONED.length;
