@@ -253,7 +253,8 @@ cpu and memory needs), and the examined p99 at 100,000 edges is a capped-cost re
 In the full run against the one before (load average at start 0.40 against 2.89, so part of the
 change in times is the machine, not the engine): 100,000 edges, cost_optimal p99 1.01 → 0.94 ms wall
 and 1.01 → 1.11 ms CPU, balanced 0.93 → 0.86 ms wall and 1.10 → 1.00 ms CPU; the CPU p99s still sit
-at the target.
+at the target. Cold (\`focus.ts\` with \`FOCUS_COLD=1\`, before and after in turn, two rounds, load
+0.3–0.4): wall p99 cost_optimal 1.44 / 1.73 → 1.38 / 1.60 ms, balanced 1.47 / 1.55 → 1.33 / 1.42 ms.
 `,
   );
 }
