@@ -122,7 +122,8 @@ latency budgets (80 %) and cost caps (20 %). "Engine" is \`place()\`: branch and
 the fleet whose nodes summarise the placeable edges below them (count, zones, cheapest and dearest rate,
 cheapest rate per zone, most free capacity, per data set what the edges holding it hold with it — the
 co-held rows that bound data locality at every node — and the cheapest rate among the edges holding it,
-from which an edge holding h requested sets is bounded by the h-th cheapest of those rates,
+overall and among those holding each of hipaa, sox and pci_dss, from which an edge holding h requested
+sets (and the required certifications) is bounded by the h-th cheapest of those rates,
 per strategy the most one edge below totals on load, capacity and cost together, less what the request's
 needs take off it, and for the certification zones hipaa, sox and pci_dss the most free cpu and memory
 and those joint sums among the edges holding the zone); examined edges are read from struct-of-arrays
@@ -235,6 +236,25 @@ cost_optimal node bounds p99 1,791 → 1,185 and edges examined p99 982 → 847 
 edges); numbering slots in leaf order changes no count. At 1,000,000 edges the bitset levels are the
 largest part of a data-led request (36 % of the cold cost_optimal profile): a pass over every word of
 each requested set's bitset, ~1 ms a request, whatever the latency budget.
+
+Then the slowest cost_optimal and balanced requests at 100,000 edges were ones naming two data sets
+and requiring a certification: the holders' cheapest rate was kept per data set only, so a node whose
+cheap holders lacked the certification still bounded high. The rates are now also kept per data set
+within each of hipaa, sox and pci_dss (\`ZonedSummaries.holderCosts\`, refreshed along the changed path
+like the rest) and a request requiring them reads those rows. Counts (\`focus.ts\`, the same 400
+requests per strategy, before → after, deterministic): 100,000 edges, cost_optimal node bounds mean
+317 → 282 and p99 1,185 → 989, edges examined mean 244 → 233 and p99 847 → 847; balanced node bounds
+mean 268 → 255 and p99 1,205 → 991, examined mean 327 → 306 and p99 922 → 891; the worst such
+requests, a sox one on cost_optimal 1,785 → 1,088 bounds and 740 → 443 edges, a hipaa one on
+balanced 1,657 → 1,318 bounds and 1,018 → 599 edges. At 1,000,000 edges cost_optimal node bounds p99
+3,061 → 1,800. The slowest requests left require no certification (two to five data sets with large
+cpu and memory needs), and the examined p99 at 100,000 edges is a capped-cost request. The view at
+1,000,000 edges grows by the 120 float32 rows per node: 625 → 693 MiB (0.656 → 0.727 GB).
+In the full run against the one before (load average at start 0.40 against 2.89, so part of the
+change in times is the machine, not the engine): 100,000 edges, cost_optimal p99 1.01 → 0.94 ms wall
+and 1.01 → 1.11 ms CPU, balanced 0.93 → 0.86 ms wall and 1.10 → 1.00 ms CPU; the CPU p99s still sit
+at the target. Cold (\`focus.ts\` with \`FOCUS_COLD=1\`, before and after in turn, two rounds, load
+0.3–0.4): wall p99 cost_optimal 1.44 / 1.73 → 1.38 / 1.60 ms, balanced 1.47 / 1.55 → 1.33 / 1.42 ms.
 `,
   );
 }

@@ -76,11 +76,12 @@ export function requestBounds(
   const requested = Object.keys(context.resources);
   const names = requested.length > 0 ? requested : DEFAULT_RESOURCES;
   const need = (resource: string) => context.resources[resource] ?? 0;
+  const zoned = zonedPositions(context.requiredMask);
   return {
     weights: context.weights,
     requiredMask: context.requiredMask,
     requiredZones: zoneIndices(context.requiredMask),
-    zoned: zonedPositions(context.requiredMask),
+    zoned,
     maxCostPerHour: context.maxCostPerHour ?? Infinity,
     needs: requested
       .filter((resource) => need(resource) > 0)
@@ -101,7 +102,7 @@ export function requestBounds(
     unknownPossible: names.some((resource) => need(resource) <= 0),
     dataSetCount: context.dataSets.length,
     requested: context.requested,
-    holderTiers: new HolderTiers(summaries, context.requested),
+    holderTiers: new HolderTiers(summaries, context.requested, zoned),
     mostHeld: context.mostHeld,
     joint: context.joint,
     stats,

@@ -19,16 +19,27 @@ const byRate = new Int32Array(64);
  * bits are looked up once, not at every node.
  */
 export class HolderTiers {
-  /** Per requested bit (by index in `requested.bits`): its co-held row and its holders' cheapest rates. */
+  /** Per requested bit (by index in `requested.bits`): its co-held row. */
   private readonly coHeld: (Int32Array | undefined)[];
-  private readonly rates: (Float32Array | undefined)[];
+  /**
+   * Per requested bit, the rows of its holders' cheapest rates to take the largest of: one per required
+   * kept zone (an edge passing the filters holds each, so it is among those holders in every one), or
+   * the zone-free row when the request requires none. A missing row: no edge with a known rate holds it.
+   */
+  private readonly rates: (Float32Array | undefined)[][];
 
+  /** `zoned`: the required certification zones kept per node, by position (`zonedPositions`). */
   constructor(
     private readonly summaries: NodeSummaries,
     private readonly requested: RequestedBits,
+    zoned: readonly number[] = [],
   ) {
     this.coHeld = requested.bits.map((bit) => summaries.coHeld[bit]);
-    this.rates = requested.bits.map((bit) => summaries.holderCosts.rows[bit]);
+    this.rates = requested.bits.map((bit) =>
+      zoned.length === 0
+        ? [summaries.holderCosts.rows[bit]]
+        : zoned.map((zone) => summaries.zoned.holderCosts[zone]?.rows[bit]),
+    );
   }
 
   /**
@@ -59,8 +70,7 @@ export class HolderTiers {
         : 0;
       together[i] = held;
       if (held > most) most = held;
-      const rateRow = this.rates[i];
-      const rate = rateRow ? (rateRow[node] as number) : Infinity;
+      const rate = rateAt(this.rates[i] as (Float32Array | undefined)[], node);
       rates[i] = rate;
       let at = i;
       for (; at > 0 && (rates[byRate[at - 1] as number] as number) > rate; at -= 1)
@@ -69,6 +79,16 @@ export class HolderTiers {
     }
     return rateTiers(bits.length, Math.min(most, mostHeld), out);
   }
+}
+
+/** The largest of the rows' rates at a node (Infinity where a row is missing). */
+function rateAt(rows: (Float32Array | undefined)[], node: number): number {
+  let rate = -Infinity;
+  for (const row of rows) {
+    const at = row ? (row[node] as number) : Infinity;
+    if (at > rate) rate = at;
+  }
+  return rate;
 }
 
 /** The tiers' rates from the per-bit counts and rates (`together`, `rates`, `byRate`). */

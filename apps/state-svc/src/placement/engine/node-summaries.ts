@@ -130,8 +130,9 @@ export class NodeSummaries implements TreeSummaries {
     this.dataSetsHigh[node] = high;
     for (const [name, summary] of this.resources)
       this.summariseResource(summary, columns.resource(name), node, items, offset, count);
-    this.summariseCoHeld(node, items, offset, count);
+    // The zoned entries first: the co-held pass offers its holders' rates to them.
     this.zoned.startLeaf(node, items, offset, count);
+    this.summariseCoHeld(node, items, offset, count);
     this.summariseJoint(node, items, offset, count);
   }
 
@@ -242,7 +243,9 @@ export class NodeSummaries implements TreeSummaries {
       for (let rest = high; rest !== 0; rest &= rest - 1)
         this.holdTogether(63 - Math.clz32(rest & -rest), node, low, high);
       const cost = this.columns.cost[slot] as number;
-      if (!Number.isNaN(cost)) this.holderCosts.offer(node, low, high, cost);
+      if (Number.isNaN(cost)) continue;
+      this.holderCosts.offer(node, low, high, cost);
+      this.zoned.offerHolder(node, this.columns.zoneMask[slot] as number, low, high, cost);
     }
   }
 

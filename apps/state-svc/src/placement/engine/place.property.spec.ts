@@ -166,8 +166,11 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
       if (fleet.columns.placeable[slot] === 0) continue;
       const { dataSetsLow, dataSetsHigh, cost } = fleet.columns;
       const rate = cost[slot] as number;
-      if (!Number.isNaN(rate))
+      if (!Number.isNaN(rate)) {
         holders.offer(node, dataSetsLow[slot] as number, dataSetsHigh[slot] as number, rate);
+        const zones = fleet.columns.zoneMask[slot] as number;
+        fresh.offerHolder(node, zones, dataSetsLow[slot] as number, dataSetsHigh[slot] as number, rate);
+      }
       if (!scale) continue;
       referenceSums(staticScores(fleet.columns, slot, scale, resources), sums, 0);
       fresh.offerJoint(node, fleet.columns.zoneMask[slot] as number, sums);
@@ -186,6 +189,16 @@ function expectZonedSummariesMatch(fleet: Fleet): void {
       bit,
       slice(holders.rows[bit] ?? none, 1),
     ]);
+  // The same per certification zone: the cheapest rate among the holders of a bit that hold the zone.
+  fresh.holderCosts.forEach((zoneHolders, zone) => {
+    const kept = summaries.zoned.holderCosts[zone] as HolderCosts;
+    for (let bit = 0; bit < 64; bit += 1)
+      expect([zone, bit, slice(kept.rows[bit] ?? none, 1)]).toEqual([
+        zone,
+        bit,
+        slice(zoneHolders.rows[bit] ?? none, 1),
+      ]);
+  });
 }
 
 /** Strategies whose requests the bitsets lead; cost_optimal and balanced also bound holders by their rates. */

@@ -2,6 +2,7 @@ import type { ComplianceZone } from '@kailash/contracts';
 import { COMPLIANCE_ZONES } from '@kailash/contracts';
 import { grownTo } from '../geo/typed-arrays';
 import type { FleetColumns } from './fleet-columns';
+import { HolderCosts } from './holder-costs';
 import { JOINT_REFERENCES } from './joint-ceilings';
 import { DEFAULT_RESOURCES } from './scores';
 
@@ -9,7 +10,7 @@ import { DEFAULT_RESOURCES } from './scores';
  * The certifications the compliance rules require (health, card and financial data). Each is held by
  * edges scattered over the whole fleet, so a node's summaries mix edges lacking it with edges that have
  * the room or the score; the residency zones follow geography and the tree's boxes already separate
- * them. Kept per zone only for these: each costs 40 bytes per node.
+ * them. Kept per zone only for these: each costs 40 bytes per node, and 4 per data set held.
  */
 export const ZONED: readonly ComplianceZone[] = ['hipaa', 'sox', 'pci_dss'];
 const ZONED_COUNT = ZONED.length;
@@ -49,17 +50,25 @@ export class ZonedSummaries {
   maxFree = new Float32Array(0);
   /** `(node × ZONED + zone) × JOINT_REFERENCES + strategy`; -Infinity where no edge below holds the zone. */
   joint = new Float32Array(0);
+  /**
+   * Per kept zone (by position), the cheapest known rate per data-set bit among the edges below holding
+   * both the bit and the zone: a request requiring the zone is served only by such edges, and the
+   * node's cheapest holders of a set often lack the certification.
+   */
+  readonly holderCosts: readonly HolderCosts[] = ZONED.map(() => new HolderCosts());
 
   constructor(private readonly columns: FleetColumns) {}
 
   grow(length: number): void {
     this.maxFree = grownTo(this.maxFree, length * ZONED_COUNT * RESOURCES);
     this.joint = grownTo(this.joint, length * ZONED_COUNT * JOINT_REFERENCES);
+    for (const holders of this.holderCosts) holders.grow(length);
   }
 
   /** Resets a leaf's entries and takes the most free amounts of its placeable slots. */
   startLeaf(node: number, items: Int32Array, offset: number, count: number): void {
     const base = node * ZONED_COUNT;
+    for (const holders of this.holderCosts) holders.startLeaf(node);
     this.maxFree.fill(0, base * RESOURCES, (base + ZONED_COUNT) * RESOURCES);
     this.joint.fill(-Infinity, base * JOINT_REFERENCES, (base + ZONED_COUNT) * JOINT_REFERENCES);
     const columns = this.columns;
@@ -93,9 +102,21 @@ export class ZonedSummaries {
     }
   }
 
+  /** One placeable slot with a known rate, lowering the holder rates of each kept zone it holds. */
+  offerHolder(node: number, zoneMask: number, low: number, high: number, cost: number): void {
+    for (let rest = zoneMask & ZONED_MASK; rest !== 0; rest &= rest - 1)
+      (this.holderCosts[POSITION[31 - Math.clz32(rest & -rest)] as number] as HolderCosts).offer(
+        node,
+        low,
+        high,
+        cost,
+      );
+  }
+
   refreshParent(node: number, left: number, right: number): void {
     maxOfChildren(this.maxFree, ZONED_COUNT * RESOURCES, node, left, right);
     maxOfChildren(this.joint, ZONED_COUNT * JOINT_REFERENCES, node, left, right);
+    for (const holders of this.holderCosts) holders.refreshParent(node, left, right);
   }
 
   /** The most free amount of default resource `resource` among edges below holding every kept zone in `positions`. */
