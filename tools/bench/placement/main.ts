@@ -21,7 +21,7 @@ import type { Engine, Timing } from './measure';
 import { fmt, int, liveBytes, mean, mib, p, time, WARM_UP } from './measure';
 import { verdict } from './verdict';
 
-const COMMAND = 'flock /work/wt/bench.lock npm run bench:placement';
+const COMMAND = 'npm run bench:placement';
 interface Run {
   readonly size: number;
   readonly zones: 'geographic' | 'random';
