@@ -84,10 +84,13 @@ async function runTogether(
   );
   const materialising = materialiserLoop(parts.materialiser, clock);
   const analysing = analyserLoop(db, parts.analyser, clock, sinceStart);
-  const [, folded, analysed] = await Promise.all([ticking, materialising, analysing]);
-  await parts.ingest.stop();
-  await parts.materialiser.release();
-  await parts.analyser.release();
+  // The parts stop (and let their lock sessions go) even when a loop fails: the pool cannot end
+  // while a session is out, and the error would never surface.
+  const [, folded, analysed] = await Promise.all([ticking, materialising, analysing]).finally(async () => {
+    await parts.ingest.stop();
+    await parts.materialiser.release();
+    await parts.analyser.release();
+  });
   const samples = await countSamples(db);
   return {
     samples,
