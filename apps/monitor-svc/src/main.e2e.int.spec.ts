@@ -13,9 +13,8 @@ import { eventually } from '@kailash/testing';
 import { jetstream } from '@nats-io/jetstream';
 import { monitorService } from '../test/monitor-svc';
 
-/** A batch exactly as the edge agent's contract describes it, for the window just ended. */
-function agentBatch(edgeId: string, sequence: number, cpuPercent: number): MetricsBatch {
-  const end = Date.now();
+/** A batch exactly as the edge agent's contract describes it, for the window ending at `end`. */
+function agentBatch(edgeId: string, sequence: number, cpuPercent: number, end = Date.now()): MetricsBatch {
   return {
     edgeId,
     instanceId: 'agent-1',
@@ -52,9 +51,11 @@ describe('monitor-svc end to end (real NATS + PostgreSQL)', () => {
 
   it('turns an agent metrics batch on TELEMETRY into queryable series', async () => {
     const js = jetstream(service.nc);
+    // A window of two minutes ago: its minute is closed, so the materialiser's next round folds it.
+    const windowEnd = Date.now() - 120_000;
     await js.publish(
       service.subjects.telemetry(TELEMETRY_METRICS, 'edge-a'),
-      JSON.stringify(agentBatch('edge-a', 1, 42)),
+      JSON.stringify(agentBatch('edge-a', 1, 42, windowEnd)),
     );
     const latest = await eventually(
       'edge-a cpu ingested',
@@ -65,22 +66,31 @@ describe('monitor-svc end to end (real NATS + PostgreSQL)', () => {
     expect(latest.series).toContainEqual(
       expect.objectContaining({ edgeId: 'edge-a', labels: { scope: 'process' }, value: 42 }),
     );
-    const from = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000).toISOString();
+    const from = new Date(Math.floor(windowEnd / 60_000) * 60_000 - 60_000).toISOString();
     const to = new Date(Date.now() + 60_000).toISOString();
-    const query = await post('/series/query', {
-      metric: 'memory',
-      edgeId: 'edge-a',
-      labels: { scope: 'host_percent' },
-      from,
-      to,
-      stepMs: 180_000,
-      aggregation: 'max',
-    });
-    expect(query.status).toBe(200);
-    const body = metricQueryResultSchema.parse(await query.json());
+    const queryRollup = async () => {
+      const query = await post('/series/query', {
+        metric: 'memory',
+        edgeId: 'edge-a',
+        labels: { scope: 'host_percent' },
+        from,
+        to,
+        stepMs: 180_000,
+        aggregation: 'max',
+      });
+      expect(query.status).toBe(200);
+      return metricQueryResultSchema.parse(await query.json());
+    };
+    // Rollups answer up to the materialiser's watermark, which moves every ROLLUP_MATERIALISE_MS.
+    const body = await eventually(
+      'edge-a memory folded into the 1-minute rollup',
+      queryRollup,
+      (result) => result.series.length > 0,
+      30_000,
+    );
     expect(body.source).toBe('rollup');
     expect(body.series[0]?.points[0]?.value).toBeCloseTo(75, 9);
-  }, 30_000);
+  }, 60_000);
 
   it('record_metric over REST needs a key and refuses a bad sample naming its field', async () => {
     const sample = {
