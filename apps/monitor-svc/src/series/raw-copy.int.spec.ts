@@ -1,12 +1,11 @@
+import { openSeriesDatabase } from '../../test/series-database';
 import type { SqlExecutor } from '@kailash/backbone';
-import { canCopy, PgDatabase } from '@kailash/backbone';
+import type { PgDatabase } from '@kailash/backbone';
+import { canCopy } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import type { TestDatabase } from '@kailash/testing';
-import { createTestDatabase } from '@kailash/testing';
-import { createPartitions, DEFAULT_PARTITION_POLICY } from './partitions';
 import { rawCopyBuffer, rawCopyStatement } from './raw-copy';
 import { writeSamples } from './sample-writer';
-import { SERIES_SCHEMA_DDL } from './schema';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 
@@ -15,10 +14,7 @@ describe('raw samples by binary COPY (real PostgreSQL)', () => {
   let db: PgDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase('monitor_raw_copy');
-    db = new PgDatabase(database.pool);
-    for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
-    await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
+    ({ database, db } = await openSeriesDatabase('monitor_raw_copy', NOW));
   }, 30_000);
   afterAll(() => database?.drop());
 

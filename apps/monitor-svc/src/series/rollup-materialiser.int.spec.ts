@@ -1,12 +1,10 @@
-import { PgDatabase } from '@kailash/backbone';
+import { openSeriesDatabase } from '../../test/series-database';
+import type { PgDatabase } from '@kailash/backbone';
 import type { MetricSample } from '@kailash/contracts';
 import type { TestDatabase } from '@kailash/testing';
-import { createTestDatabase } from '@kailash/testing';
-import { createPartitions, DEFAULT_PARTITION_POLICY } from './partitions';
 import { materialiseRollups, RollupMaterialiser } from './rollup-materialiser';
 import { rollupWatermark } from './rollup-watermark';
 import { writeSamples } from './sample-writer';
-import { SERIES_SCHEMA_DDL } from './schema';
 import { SeriesCache } from './series-cache';
 
 const NOW = Date.parse('2026-12-01T08:00:00.000Z');
@@ -25,10 +23,7 @@ describe('rollup materialiser (real PostgreSQL)', () => {
   let db: PgDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase('monitor_materialise');
-    db = new PgDatabase(database.pool);
-    for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
-    await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
+    ({ database, db } = await openSeriesDatabase('monitor_materialise', NOW));
   }, 30_000);
   afterAll(() => database?.drop());
 

@@ -1,12 +1,11 @@
-import { PgDatabase } from '@kailash/backbone';
+import { openSeriesDatabase } from '../../test/series-database';
+import type { PgDatabase } from '@kailash/backbone';
 import type { MetricQuery, MetricSample } from '@kailash/contracts';
 import { metricQuerySchema } from '@kailash/contracts';
 import type { TestDatabase } from '@kailash/testing';
-import { createTestDatabase } from '@kailash/testing';
-import { createPartitions, DEFAULT_PARTITION_POLICY } from './partitions';
+import { DEFAULT_PARTITION_POLICY } from './partitions';
 import { materialiseRollups } from './rollup-materialiser';
 import { writeSamples } from './sample-writer';
-import { SERIES_SCHEMA_DDL } from './schema';
 import { queryMetrics } from './series-query';
 import { lcg } from './series-reference';
 import { sketchFromBytes } from './sketch';
@@ -19,10 +18,7 @@ describe('quantiles stored with the rollups (real PostgreSQL)', () => {
   let db: PgDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase('monitor_rollup_quantiles');
-    db = new PgDatabase(database.pool);
-    for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
-    await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
+    ({ database, db } = await openSeriesDatabase('monitor_rollup_quantiles', NOW));
     const random = lcg(11);
     const samples: MetricSample[] = Array.from({ length: 1800 }, (_, i) => ({
       edgeId: `edge-${i % 2}`,

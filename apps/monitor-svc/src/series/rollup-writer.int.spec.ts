@@ -1,11 +1,10 @@
-import { PgDatabase } from '@kailash/backbone';
+import { openSeriesDatabase } from '../../test/series-database';
+import type { PgDatabase } from '@kailash/backbone';
 import type { TestDatabase } from '@kailash/testing';
-import { createTestDatabase } from '@kailash/testing';
-import { createPartitions, DEFAULT_PARTITION_POLICY, ROLLUPS_1M } from './partitions';
+import { ROLLUPS_1M } from './partitions';
 import { foldSamples, MINUTE_MS } from './rollup';
 import { mergeRollupRows, storedRollup } from './rollup-writer';
 import type { StoredRollup } from './rollup-writer';
-import { SERIES_SCHEMA_DDL } from './schema';
 
 const NOW = Date.parse('2026-12-01T08:00:00.000Z');
 
@@ -14,10 +13,7 @@ describe('rollup writer (real PostgreSQL)', () => {
   let db: PgDatabase;
 
   beforeAll(async () => {
-    database = await createTestDatabase('monitor_rollup_writer');
-    db = new PgDatabase(database.pool);
-    for (const statement of SERIES_SCHEMA_DDL) await db.query(statement);
-    await createPartitions(db, DEFAULT_PARTITION_POLICY, NOW);
+    ({ database, db } = await openSeriesDatabase('monitor_rollup_writer', NOW));
   }, 30_000);
   afterAll(() => database?.drop());
 
